@@ -1,0 +1,23 @@
+package dev.crossbar.app;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code crossbar} command: a launcher for dev mode, the services and the devnet tools. */
+@Command(name = "crossbar",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Cross-layer bridge and messaging middleware for OP Stack compatible rollups.",
+        subcommands = {DevCommand.class, DevnetCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 not found, 130 stopped by Ctrl-C (after a clean stop)."})
+public final class CrossbarCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a command is needed (try: crossbar dev)");
+    }
+}

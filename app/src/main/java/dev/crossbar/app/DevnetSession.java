@@ -1,0 +1,102 @@
+package dev.crossbar.app;
+
+import dev.crossbar.devnet.Devnet;
+import dev.crossbar.devnet.DevnetConfig;
+import dev.crossbar.devnet.DevnetManifest;
+import dev.crossbar.devnet.operator.DevnetOperator;
+import dev.crossbar.devnet.operator.OperatorAdminServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * A devnet with its operator and the operator's admin endpoint, started together and stopped together
+ * (on {@link #close()}, on Ctrl-C through the JVM's shutdown hook, or on the admin endpoint's shutdown).
+ */
+final class DevnetSession implements AutoCloseable {
+    private final Devnet devnet;
+    private final DevnetOperator operator;
+    private final OperatorAdminServer admin;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private DevnetSession(Devnet devnet, DevnetOperator operator, OperatorAdminServer admin) {
+        this.devnet = devnet;
+        this.operator = operator;
+        this.admin = admin;
+    }
+
+    static DevnetSession start(DevnetConfig config, Duration proposalInterval, PrintStream out) throws IOException {
+        out.println("starting devnet: L1 " + config.l1ChainId() + " and L2s " + config.l2ChainIds() + " (anvil), data in "
+                + config.dataDir().toAbsolutePath());
+        Devnet devnet = Devnet.start(config);
+        DevnetOperator operator = null;
+        try {
+            operator = DevnetOperator.running(devnet, Duration.ofMillis(500), proposalInterval);
+            DevnetSession[] self = new DevnetSession[1];
+            OperatorAdminServer admin = new OperatorAdminServer(operator, () -> self[0].close());
+            devnet.publishOperatorAdmin(admin.url());
+            self[0] = new DevnetSession(devnet, operator, admin);
+            return self[0];
+        } catch (IOException | RuntimeException e) {
+            if (operator != null) {
+                operator.close();
+            }
+            devnet.close();
+            throw e;
+        }
+    }
+
+    Devnet devnet() {
+        return devnet;
+    }
+
+    DevnetOperator operator() {
+        return operator;
+    }
+
+    DevnetManifest manifest() {
+        return devnet.manifest();
+    }
+
+    /** Blocks until the session is closed (Ctrl-C or the admin endpoint's shutdown). */
+    void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    boolean awaitStop(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Prints what was started: chains, endpoints, contracts, keys by reference, the admin endpoint. */
+    static void describe(DevnetManifest m, PrintStream out) {
+        out.println();
+        out.printf("  %-5s chain %-5d %s  %s%n", m.l1().name(), m.l1().chainId(), m.l1().rpcUrl(), m.l1().wsUrl());
+        m.l1().contracts().forEach((k, v) -> out.printf("          %-28s %s%n", k, v));
+        for (DevnetManifest.Chain l2 : m.l2s()) {
+            out.printf("  %-5s chain %-5d %s  %s%n", l2.name(), l2.chainId(), l2.rpcUrl(), l2.wsUrl());
+            l2.contracts().forEach((k, v) -> out.printf("          %-28s %s%n", k, v));
+            DevnetManifest.Settlement s = l2.settlement();
+            out.printf("          %-28s %s%n", "outputOracle (on l1)", s.outputOracle());
+            out.printf("          %-28s %s%n", "portal (on l1)", s.portal());
+            out.printf("          %-28s %s%n", "l1Messenger (on l1)", s.l1Messenger());
+            out.printf("          challenge window %ds, submission interval %d blocks%n",
+                    s.finalizationPeriodSeconds(), s.submissionInterval());
+        }
+        out.println("  keys (by reference):");
+        m.keys().forEach((role, ref) -> out.printf("          %-12s %s  %s%n", role, ref.address(), ref.keyRef()));
+        out.println("  operator switches: " + m.operatorAdminUrl() + "  (crossbar devnet misbehave --help)");
+        out.println();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        admin.close();
+        operator.close();
+        devnet.close();
+        stopped.countDown();
+    }
+}

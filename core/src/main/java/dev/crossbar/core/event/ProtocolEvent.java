@@ -1,0 +1,99 @@
+package dev.crossbar.core.event;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.math.BigInteger;
+
+/**
+ * A protocol event decoded from a log (DESIGN.md section 2). Every variant carries where it was seen.
+ * Byte strings are 0x-prefixed lower-case hex, addresses 0x-prefixed lower-case.
+ *
+ * <p>As JSON (store, Kafka) each event names its type in a {@code "type"} property; see {@link EventEnvelope}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.SIMPLE_NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(ProtocolEvent.DepositInitiated.class),
+    @JsonSubTypes.Type(ProtocolEvent.DepositExecuted.class),
+    @JsonSubTypes.Type(ProtocolEvent.WithdrawalInitiated.class),
+    @JsonSubTypes.Type(ProtocolEvent.OutputProposed.class),
+    @JsonSubTypes.Type(ProtocolEvent.OutputsDeleted.class),
+    @JsonSubTypes.Type(ProtocolEvent.WithdrawalProven.class),
+    @JsonSubTypes.Type(ProtocolEvent.WithdrawalFinalized.class),
+    @JsonSubTypes.Type(ProtocolEvent.CrossDomainMessageSent.class),
+    @JsonSubTypes.Type(ProtocolEvent.CrossDomainMessageRelayed.class),
+    @JsonSubTypes.Type(ProtocolEvent.CrossDomainMessageFailed.class),
+    @JsonSubTypes.Type(ProtocolEvent.CrossRollupSent.class),
+    @JsonSubTypes.Type(ProtocolEvent.CrossRollupRelayed.class),
+    @JsonSubTypes.Type(ProtocolEvent.PortalPauseChanged.class),
+    @JsonSubTypes.Type(ProtocolEvent.EscapeModeActivated.class),
+    @JsonSubTypes.Type(ProtocolEvent.DepositReclaimed.class)
+})
+public sealed interface ProtocolEvent {
+
+    EventRef ref();
+
+    /** The event's name, as recorded in the store and on Kafka. */
+    @JsonIgnore
+    default String type() {
+        return getClass().getSimpleName();
+    }
+
+    /** Portal {@code TransactionDeposited} with its {@code DepositEscrowed}: an L1 to L2 deposit. */
+    record DepositInitiated(EventRef ref, long l2ChainId, BigInteger depositNonce, String depositHash, String l1Sender,
+            String from, String to, BigInteger mint, BigInteger value, BigInteger gasLimit, boolean isCreation,
+            String data) implements ProtocolEvent {}
+
+    /** Devnet DepositExecutor {@code DepositExecuted}: a deposit ran on its L2. */
+    record DepositExecuted(EventRef ref, BigInteger depositNonce, String depositHash, String from, String to,
+            boolean success) implements ProtocolEvent {}
+
+    /** L2ToL1MessagePasser {@code MessagePassed}: a withdrawal was initiated. */
+    record WithdrawalInitiated(EventRef ref, BigInteger nonce, String sender, String target, BigInteger value,
+            BigInteger gasLimit, String data, String withdrawalHash) implements ProtocolEvent {}
+
+    /** OutputOracle {@code OutputProposed}, for the L2 the oracle belongs to. */
+    record OutputProposed(EventRef ref, long l2ChainId, String outputRoot, BigInteger outputIndex,
+            BigInteger l2BlockNumber, long l1Timestamp) implements ProtocolEvent {}
+
+    /** OutputOracle {@code OutputsDeleted}: outputs from {@code newNextOutputIndex} on are gone. */
+    record OutputsDeleted(EventRef ref, long l2ChainId, BigInteger prevNextOutputIndex, BigInteger newNextOutputIndex)
+            implements ProtocolEvent {}
+
+    /** Portal {@code WithdrawalProven}. */
+    record WithdrawalProven(EventRef ref, long l2ChainId, String withdrawalHash, String from, String to)
+            implements ProtocolEvent {}
+
+    /** Portal {@code WithdrawalFinalized}. */
+    record WithdrawalFinalized(EventRef ref, long l2ChainId, String withdrawalHash, boolean success)
+            implements ProtocolEvent {}
+
+    /** L1/L2 messenger {@code SentMessage} with its {@code SentMessageExtension1}. */
+    record CrossDomainMessageSent(EventRef ref, String target, String sender, String message, BigInteger messageNonce,
+            BigInteger gasLimit, BigInteger value, String messageHash) implements ProtocolEvent {}
+
+    /** L1/L2 messenger {@code RelayedMessage}. */
+    record CrossDomainMessageRelayed(EventRef ref, String messageHash) implements ProtocolEvent {}
+
+    /** L1/L2 messenger {@code FailedRelayedMessage}. */
+    record CrossDomainMessageFailed(EventRef ref, String messageHash) implements ProtocolEvent {}
+
+    /** L2ToL2 messenger {@code SentMessage}: a fast cross-rollup message. */
+    record CrossRollupSent(EventRef ref, BigInteger destination, String target, BigInteger nonce, String sender,
+            String message, String messageHash) implements ProtocolEvent {}
+
+    /** L2ToL2 messenger {@code RelayedMessage}. */
+    record CrossRollupRelayed(EventRef ref, BigInteger source, BigInteger nonce, String messageHash,
+            String returnDataHash) implements ProtocolEvent {}
+
+    /** Portal {@code Paused} / {@code Unpaused}. */
+    record PortalPauseChanged(EventRef ref, long l2ChainId, boolean paused, String account) implements ProtocolEvent {}
+
+    /** Portal {@code EscapeModeActivated}. */
+    record EscapeModeActivated(EventRef ref, long l2ChainId, long escapeTimestamp, BigInteger lastValidOutputIndex,
+            boolean hasValidOutput, String caller) implements ProtocolEvent {}
+
+    /** Portal {@code DepositReclaimed}. */
+    record DepositReclaimed(EventRef ref, long l2ChainId, BigInteger depositNonce, String recipient, BigInteger amount)
+            implements ProtocolEvent {}
+}

@@ -1,0 +1,94 @@
+package dev.crossbar.core.model;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where a message is in its life. The allowed moves are an explicit table ({@link #canMoveTo}); the
+ * store refuses any other move with an error naming both states.
+ *
+ * <pre>
+ * withdrawals:  SENT -> COMMITTED -> PROVEN -> IN_WINDOW -> READY -> RELAYING -> RELAYED
+ * fast L2->L2:  SENT -> READY -> RELAYING -> RELAYED
+ * deposits:     SENT -> RELAYED (executed on L2 by its sequencer), or EXITED (reclaimed in escape mode)
+ * besides:      FAILED (reverted on the destination, replayable), DEAD_LETTERED (given up, with its reason),
+ *               ORPHANED (its block left the canonical chain), BLOCKED (its chain's circuit breaker is tripped)
+ * </pre>
+ */
+public enum MessageState {
+    /** Seen on its source chain, in a confirmed block. */
+    SENT,
+    /** A withdrawal whose block is covered by an output root posted on L1. */
+    COMMITTED,
+    /** A withdrawal proven on L1 against an output root. */
+    PROVEN,
+    /** A proven withdrawal waiting out the challenge window. */
+    IN_WINDOW,
+    /** Due for delivery: nothing but the relayer stands between it and its destination. */
+    READY,
+    /** A delivery transaction is in flight. */
+    RELAYING,
+    /** Delivered: its effect happened on the destination. Final. */
+    RELAYED,
+    /** Its call reverted on the destination; it can be replayed. */
+    FAILED,
+    /** Given up after the replay policy ran out or a permanent error; kept with its reason. */
+    DEAD_LETTERED,
+    /** Its source block left the canonical chain; withdrawn from every queue. */
+    ORPHANED,
+    /** Its source or destination chain is behind a tripped circuit breaker; waits until it is reset. */
+    BLOCKED,
+    /** Reclaimed on L1 through the Portal's escape mode. Final. */
+    EXITED;
+
+    private static final Map<MessageState, Set<MessageState>> MOVES = new EnumMap<>(MessageState.class);
+
+    static {
+        Set<MessageState> waiting = EnumSet.of(SENT, COMMITTED, PROVEN, IN_WINDOW, READY);
+        allow(SENT, COMMITTED, READY, RELAYING, RELAYED, FAILED, ORPHANED, BLOCKED, EXITED);
+        allow(COMMITTED, PROVEN, IN_WINDOW, RELAYING, RELAYED, ORPHANED, BLOCKED, EXITED);
+        allow(PROVEN, IN_WINDOW, READY, COMMITTED, RELAYING, RELAYED, ORPHANED, BLOCKED, EXITED);
+        allow(IN_WINDOW, READY, COMMITTED, RELAYING, RELAYED, ORPHANED, BLOCKED, EXITED);
+        allow(READY, RELAYING, RELAYED, FAILED, COMMITTED, ORPHANED, BLOCKED, EXITED, DEAD_LETTERED);
+        allow(RELAYING, RELAYED, FAILED, READY, COMMITTED, PROVEN, IN_WINDOW, BLOCKED, ORPHANED, DEAD_LETTERED);
+        allow(FAILED, READY, RELAYING, RELAYED, DEAD_LETTERED, ORPHANED, BLOCKED);
+        allow(DEAD_LETTERED, READY, RELAYED, ORPHANED);
+        // A block that comes back on the canonical chain brings its message back.
+        allow(ORPHANED, SENT);
+        // Blocked messages resume where they were.
+        MOVES.put(BLOCKED, Collections.unmodifiableSet(EnumSet.copyOf(union(waiting, EnumSet.of(FAILED, RELAYED,
+                ORPHANED, EXITED, DEAD_LETTERED)))));
+        allow(RELAYED);
+        allow(EXITED);
+    }
+
+    private static void allow(MessageState from, MessageState... to) {
+        EnumSet<MessageState> set = EnumSet.noneOf(MessageState.class);
+        set.addAll(java.util.Arrays.asList(to));
+        MOVES.put(from, Collections.unmodifiableSet(set));
+    }
+
+    private static Set<MessageState> union(Set<MessageState> a, Set<MessageState> b) {
+        EnumSet<MessageState> s = EnumSet.copyOf(a);
+        s.addAll(b);
+        return s;
+    }
+
+    /** Whether the lifecycle allows a move from this state to {@code target}. */
+    public boolean canMoveTo(MessageState target) {
+        return MOVES.get(this).contains(target);
+    }
+
+    /** The states reachable from this one in one move. */
+    public Set<MessageState> allowedMoves() {
+        return MOVES.get(this);
+    }
+
+    /** Whether nothing more happens to a message in this state. */
+    public boolean isFinal() {
+        return MOVES.get(this).isEmpty();
+    }
+}

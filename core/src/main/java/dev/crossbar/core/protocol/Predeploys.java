@@ -1,0 +1,20 @@
+package dev.crossbar.core.protocol;
+
+/**
+ * Addresses at which the L2 contracts live on every OP Stack chain (and on the devnet's L2s).
+ */
+public final class Predeploys {
+    /** L2ToL1MessagePasser: withdrawals are recorded in its {@code sentMessages} mapping (slot 0). */
+    public static final String L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016";
+    /** L2CrossDomainMessenger. */
+    public static final String L2_CROSS_DOMAIN_MESSENGER = "0x4200000000000000000000000000000000000007";
+    /** L2ToL2CrossDomainMessenger (OP interop). */
+    public static final String L2_TO_L2_CROSS_DOMAIN_MESSENGER = "0x4200000000000000000000000000000000000023";
+    /**
+     * The devnet's deposit executor: stands in for the rollup node's deposit derivation. Not an OP
+     * Stack predeploy; the address is ours, in the predeploy range.
+     */
+    public static final String DEVNET_DEPOSIT_EXECUTOR = "0x42000000000000000000000000000000000000D0";
+
+    private Predeploys() {}
+}

@@ -1,0 +1,81 @@
+package dev.crossbar.devnet;
+
+import java.io.IOException;
+import java.math.BigInteger;
+import java.util.List;
+import org.web3j.protocol.Web3jService;
+import org.web3j.protocol.core.Request;
+import org.web3j.protocol.core.Response;
+import org.web3j.utils.Numeric;
+
+/** The anvil-only JSON-RPC methods the devnet and its tests use ({@code anvil_*}, {@code evm_*}). */
+public final class AnvilRpc {
+    private final Web3jService service;
+
+    public AnvilRpc(Web3jService service) {
+        this.service = service;
+    }
+
+    /** Places runtime {@code code} at {@code address} (how the L2 predeploys are installed). */
+    public void setCode(String address, String code) throws IOException {
+        call("anvil_setCode", List.of(address, code));
+    }
+
+    public void setBalance(String address, BigInteger wei) throws IOException {
+        call("anvil_setBalance", List.of(address, Numeric.toHexStringWithPrefix(wei)));
+    }
+
+    public void setStorageAt(String address, String slot, String value) throws IOException {
+        call("anvil_setStorageAt", List.of(address, slot, value));
+    }
+
+    /** Moves the chain's clock forward; the next block carries the new time. */
+    public void increaseTime(long seconds) throws IOException {
+        call("evm_increaseTime", List.of(seconds));
+    }
+
+    /** Mines {@code blocks} blocks now. */
+    public void mine(long blocks) throws IOException {
+        call("anvil_mine", List.of(Numeric.toHexStringWithPrefix(BigInteger.valueOf(blocks))));
+    }
+
+    /**
+     * Replaces the last {@code depth} blocks with new ones (an {@code anvil_reorg} with no replacement
+     * transactions).
+     */
+    public void reorg(long depth) throws IOException {
+        call("anvil_reorg", List.of(depth, List.of()));
+    }
+
+    /** Sets the base fee of the next block (for fee-spike tests). */
+    public void setNextBlockBaseFeePerGas(BigInteger wei) throws IOException {
+        call("anvil_setNextBlockBaseFeePerGas", List.of(Numeric.toHexStringWithPrefix(wei)));
+    }
+
+    public void impersonate(String address) throws IOException {
+        call("anvil_impersonateAccount", List.of(address));
+    }
+
+    public void stopImpersonating(String address) throws IOException {
+        call("anvil_stopImpersonatingAccount", List.of(address));
+    }
+
+    /** Mines a block every {@code seconds} (0 switches interval mining off). */
+    public void setIntervalMining(long seconds) throws IOException {
+        call("evm_setIntervalMining", List.of(seconds));
+    }
+
+    public void setAutomine(boolean enabled) throws IOException {
+        call("evm_setAutomine", List.of(enabled));
+    }
+
+    private void call(String method, List<?> params) throws IOException {
+        Response<?> r = new Request<>(method, params, service, RawResponse.class).send();
+        if (r.hasError()) {
+            throw new IOException(method + " failed: " + r.getError().getMessage());
+        }
+    }
+
+    /** A response whose result is ignored. */
+    public static final class RawResponse extends Response<Object> {}
+}

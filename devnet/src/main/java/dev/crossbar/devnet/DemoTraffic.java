@@ -1,0 +1,75 @@
+package dev.crossbar.devnet;
+
+import dev.crossbar.contracts.bindings.DemoTarget;
+import dev.crossbar.contracts.bindings.L1Messenger;
+import dev.crossbar.contracts.bindings.L2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.Portal;
+import dev.crossbar.core.protocol.Predeploys;
+import java.math.BigInteger;
+import org.web3j.crypto.Credentials;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
+
+/**
+ * Sends the devnet's demo traffic: each message pings a DemoTarget on its destination chain with a
+ * note, so that its arrival can be seen on chain.
+ */
+public final class DemoTraffic {
+    private static final BigInteger GAS_LIMIT = BigInteger.valueOf(300_000);
+
+    private final Devnet devnet;
+    private final Credentials user;
+
+    public DemoTraffic(Devnet devnet, Credentials user) {
+        this.devnet = devnet;
+        this.user = user;
+    }
+
+    /** An L1-to-L2 message through the L2's L1Messenger (a deposit into the L2's messenger). */
+    public TransactionReceipt deposit(int l2Index, String note, BigInteger value) throws Exception {
+        DevnetManifest.Chain l2 = devnet.manifest().l2s().get(l2Index);
+        DevChain l1 = devnet.l1();
+        L1Messenger messenger = L1Messenger.load(l2.settlement().l1Messenger(), l1.web3j(), l1.txManager(user),
+                DevChain.GAS);
+        return messenger.sendMessage(l2.contract("demoTarget"), ping(l2Index, note), GAS_LIMIT, value).send();
+    }
+
+    /** A plain Portal deposit of ether to {@code to} on the L2 (no call). */
+    public TransactionReceipt depositEther(int l2Index, String to, BigInteger mint) throws Exception {
+        DevnetManifest.Chain l2 = devnet.manifest().l2s().get(l2Index);
+        DevChain l1 = devnet.l1();
+        Portal portal = Portal.load(l2.settlement().portal(), l1.web3j(), l1.txManager(user), DevChain.GAS);
+        return portal.depositTransaction(to, mint, BigInteger.valueOf(100_000), false, new byte[0], mint).send();
+    }
+
+    /** An L2-to-L1 message through the L2's messenger: a withdrawal that pings the L1's DemoTarget. */
+    public TransactionReceipt withdrawal(int l2Index, String note, BigInteger value) throws Exception {
+        DevChain l2 = devnet.l2(l2Index);
+        L2Messenger messenger = L2Messenger.load(Predeploys.L2_CROSS_DOMAIN_MESSENGER, l2.web3j(), l2.txManager(user),
+                DevChain.GAS);
+        String target = devnet.manifest().l1().contract("demoTarget");
+        return messenger.sendMessage(target, pingData(devnet.l1(), target, note), GAS_LIMIT, value).send();
+    }
+
+    /** A fast L2-to-L2 message from one L2 to another, pinging the destination's DemoTarget. */
+    public TransactionReceipt crossRollup(int sourceIndex, int destinationIndex, String note) throws Exception {
+        DevChain source = devnet.l2(sourceIndex);
+        DevnetManifest.Chain dest = devnet.manifest().l2s().get(destinationIndex);
+        L2ToL2Messenger messenger = L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
+                source.txManager(user), DevChain.GAS);
+        return messenger.sendMessage(BigInteger.valueOf(dest.chainId()), dest.contract("demoTarget"),
+                ping(destinationIndex, note)).send();
+    }
+
+    private byte[] ping(int l2Index, String note) {
+        DevChain chain = devnet.l2(l2Index);
+        return pingData(chain, devnet.manifest().l2s().get(l2Index).contract("demoTarget"), note);
+    }
+
+    private byte[] pingData(DevChain chain, String target, String note) {
+        String call = DemoTarget.load(target, chain.web3j(), chain.txManager(user), DevChain.GAS)
+                .ping(note, BigInteger.ZERO).encodeFunctionCall();
+        return Numeric.hexStringToByteArray(call);
+    }
+}

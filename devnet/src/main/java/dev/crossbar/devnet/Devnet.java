@@ -1,0 +1,168 @@
+package dev.crossbar.devnet;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.utils.Numeric;
+
+/**
+ * A running devnet: one L1 and the configured L2s as anvil nodes, with the protocol deployed and a
+ * manifest written. {@link #close()} stops every node; nothing is left running.
+ */
+public final class Devnet implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Devnet.class);
+
+    private final DevnetConfig config;
+    private final List<AnvilNode> nodes;
+    private final DevChain l1;
+    private final List<DevChain> l2s;
+    private volatile DevnetManifest manifest;
+
+    private Devnet(DevnetConfig config, List<AnvilNode> nodes, DevChain l1, List<DevChain> l2s,
+            DevnetManifest manifest) {
+        this.config = config;
+        this.nodes = nodes;
+        this.l1 = l1;
+        this.l2s = l2s;
+        this.manifest = manifest;
+    }
+
+    /** Starts the nodes, deploys the protocol and writes the manifest and key files. */
+    public static Devnet start(DevnetConfig config) throws IOException {
+        Files.createDirectories(config.dataDir());
+        List<AnvilNode> nodes = new ArrayList<>();
+        List<DevChain> chains = new ArrayList<>();
+        try {
+            // Deploy on automining nodes (a block per transaction: fast), then switch to the configured block
+            // time. Sub-second block times cannot be set on a running node, so those start with it.
+            int port = config.basePort();
+            nodes.add(AnvilNode.start("l1", config.l1ChainId(), port, startBlockTime(config.l1BlockTime()),
+                    config.dataDir()));
+            for (int i = 0; i < config.l2ChainIds().size(); i++) {
+                int p = port == 0 ? 0 : port + 1 + i;
+                nodes.add(AnvilNode.start(DevnetConfig.l2Name(i), config.l2ChainIds().get(i), p,
+                        startBlockTime(config.l2BlockTime()), config.dataDir()));
+            }
+            for (AnvilNode n : nodes) {
+                chains.add(new DevChain(n.name(), n.chainId(), n.rpcUrl().toString(), n.wsUrl().toString()));
+            }
+            DevnetManifest manifest = deploy(config, chains);
+            setIntervalMining(chains.getFirst(), config.l1BlockTime());
+            for (DevChain l2 : chains.subList(1, chains.size())) {
+                setIntervalMining(l2, config.l2BlockTime());
+            }
+            manifest.write(config.dataDir());
+            log.info("devnet started dataDir={} l1={} l2s={}", config.dataDir(), nodes.getFirst().rpcUrl(),
+                    nodes.subList(1, nodes.size()).stream().map(AnvilNode::rpcUrl).toList());
+            return new Devnet(config, nodes, chains.getFirst(), List.copyOf(chains.subList(1, chains.size())),
+                    manifest);
+        } catch (Exception e) {
+            chains.forEach(DevChain::close);
+            nodes.forEach(AnvilNode::close);
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException("devnet deployment failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Duration startBlockTime(Duration blockTime) {
+        return wholeSeconds(blockTime) ? Duration.ZERO : blockTime;
+    }
+
+    private static boolean wholeSeconds(Duration d) {
+        return d.toMillis() % 1000 == 0;
+    }
+
+    private static void setIntervalMining(DevChain chain, Duration blockTime) throws IOException {
+        if (!blockTime.isZero() && wholeSeconds(blockTime)) {
+            chain.anvil().setAutomine(false);
+            chain.anvil().setIntervalMining(blockTime.toSeconds());
+        }
+    }
+
+    private static DevnetManifest deploy(DevnetConfig config, List<DevChain> chains) throws Exception {
+        DevnetDeployer deployer = new DevnetDeployer(config);
+        DevChain l1 = chains.getFirst();
+        DevnetManifest.Chain l1Entry = new DevnetManifest.Chain(l1.name(), l1.chainId(), l1.rpcUrl(), l1.wsUrl(),
+                deployer.deployCommon(l1), null);
+        List<DevnetManifest.Chain> l2Entries = new ArrayList<>();
+        for (DevChain l2 : chains.subList(1, chains.size())) {
+            EthBlock.Block genesis = l2.web3j().ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()
+                    .getBlock();
+            DevnetManifest.Settlement settlement = deployer.deploySettlement(l1, genesis.getNumber().longValueExact(),
+                    genesis.getTimestamp().longValueExact());
+            Map<String, String> contracts = new LinkedHashMap<>(deployer.deployPredeploys(l2, settlement));
+            contracts.putAll(deployer.deployCommon(l2));
+            l2Entries.add(new DevnetManifest.Chain(l2.name(), l2.chainId(), l2.rpcUrl(), l2.wsUrl(), contracts,
+                    settlement));
+        }
+        return new DevnetManifest(DevnetManifest.VERSION, Instant.now().toString(), l1Entry, l2Entries,
+                writeKeyFiles(config.dataDir()), null);
+    }
+
+    /** Writes each role's key to {@code keys/<role>.key}, readable by the owner only. */
+    private static Map<String, DevnetManifest.KeyRef> writeKeyFiles(Path dataDir) throws IOException {
+        Path dir = dataDir.resolve("keys").toAbsolutePath();
+        Files.createDirectories(dir);
+        Map<String, DevnetManifest.KeyRef> refs = new LinkedHashMap<>();
+        for (DevKeys key : DevKeys.values()) {
+            Path file = dir.resolve(key.roleName() + ".key");
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, Numeric.toHexStringWithPrefixZeroPadded(
+                    key.credentials().getEcKeyPair().getPrivateKey(), 64) + "\n");
+            refs.put(key.roleName(), new DevnetManifest.KeyRef(key.address(), "file:" + file));
+        }
+        return refs;
+    }
+
+    public DevnetConfig config() {
+        return config;
+    }
+
+    public DevnetManifest manifest() {
+        return manifest;
+    }
+
+    /** Records where the operator listens, in memory and in the manifest file. */
+    public void publishOperatorAdmin(String url) throws IOException {
+        manifest = manifest.withOperatorAdminUrl(url);
+        manifest.write(config.dataDir());
+    }
+
+    public DevChain l1() {
+        return l1;
+    }
+
+    public List<DevChain> l2s() {
+        return l2s;
+    }
+
+    public DevChain l2(int index) {
+        return l2s.get(index);
+    }
+
+    public List<AnvilNode> nodes() {
+        return nodes;
+    }
+
+    @Override
+    public void close() {
+        l1.close();
+        l2s.forEach(DevChain::close);
+        nodes.forEach(AnvilNode::close);
+        log.info("devnet stopped dataDir={}", config.dataDir());
+    }
+}

@@ -1,0 +1,96 @@
+package dev.crossbar.devnet;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a devnet is started.
+ *
+ * @param dataDir folder for the manifest, key files and node logs
+ * @param l1BlockTime interval between L1 blocks; {@link Duration#ZERO} for automine
+ * @param l2BlockTime interval between L2 blocks; {@link Duration#ZERO} for automine
+ * @param l1ChainId chain id of the L1
+ * @param l2ChainIds chain ids of the L2 rollups (named l2a, l2b, ...)
+ * @param finalizationPeriod the challenge window of every output oracle
+ * @param submissionInterval minimum L2 blocks between two output proposals
+ * @param livenessTimeout how long a Portal waits for an output, while deposits wait, before anyone may
+ *     put it into escape mode
+ * @param basePort first port of the nodes (L1, then each L2); 0 lets the OS pick free ports
+ */
+public record DevnetConfig(
+        Path dataDir,
+        Duration l1BlockTime,
+        Duration l2BlockTime,
+        long l1ChainId,
+        List<Long> l2ChainIds,
+        Duration finalizationPeriod,
+        long submissionInterval,
+        Duration livenessTimeout,
+        int basePort) {
+
+    public DevnetConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        requireNonNegative("l1BlockTime", l1BlockTime);
+        requireNonNegative("l2BlockTime", l2BlockTime);
+        if (l2ChainIds == null || l2ChainIds.isEmpty()) {
+            throw new IllegalArgumentException("l2ChainIds: at least one L2 is needed");
+        }
+        l2ChainIds = List.copyOf(l2ChainIds);
+        if (l2ChainIds.contains(l1ChainId) || l2ChainIds.stream().distinct().count() != l2ChainIds.size()) {
+            throw new IllegalArgumentException("chain ids must be distinct: L1 " + l1ChainId + ", L2s " + l2ChainIds);
+        }
+        requireNonNegative("finalizationPeriod", finalizationPeriod);
+        if (submissionInterval < 1) {
+            throw new IllegalArgumentException("submissionInterval must be at least 1 block, was " + submissionInterval);
+        }
+        requireNonNegative("livenessTimeout", livenessTimeout);
+        if (basePort < 0 || basePort > 65535 - l2ChainIds.size()) {
+            throw new IllegalArgumentException("basePort out of range: " + basePort);
+        }
+    }
+
+    /** For tests: automine chains on free ports, a one-hour window moved with {@code evm_increaseTime}. */
+    public static DevnetConfig forTests(Path dataDir) {
+        return new DevnetConfig(dataDir, Duration.ZERO, Duration.ZERO, 900, List.of(901L, 902L),
+                Duration.ofHours(1), 1, Duration.ofHours(2), 0);
+    }
+
+    /** For demos and dev mode: one-second blocks and a two-minute challenge window. */
+    public static DevnetConfig forDemo(Path dataDir) {
+        return new DevnetConfig(dataDir, Duration.ofSeconds(1), Duration.ofSeconds(1), 900, List.of(901L, 902L),
+                Duration.ofMinutes(2), 4, Duration.ofMinutes(10), 0);
+    }
+
+    public DevnetConfig withDataDir(Path dir) {
+        return new DevnetConfig(dir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
+                submissionInterval, livenessTimeout, basePort);
+    }
+
+    public DevnetConfig withBlockTimes(Duration l1, Duration l2) {
+        return new DevnetConfig(dataDir, l1, l2, l1ChainId, l2ChainIds, finalizationPeriod, submissionInterval,
+                livenessTimeout, basePort);
+    }
+
+    public DevnetConfig withFinalizationPeriod(Duration period) {
+        return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, period, submissionInterval,
+                livenessTimeout, basePort);
+    }
+
+    public DevnetConfig withBasePort(int port) {
+        return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
+                submissionInterval, livenessTimeout, port);
+    }
+
+    /** Name of the i-th L2: l2a, l2b, ... */
+    public static String l2Name(int index) {
+        return "l2" + (char) ('a' + index);
+    }
+
+    private static void requireNonNegative(String name, Duration d) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException(name + " must be zero or positive, was " + d);
+        }
+    }
+}
