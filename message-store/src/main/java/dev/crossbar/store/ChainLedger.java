@@ -1,0 +1,171 @@
+package dev.crossbar.store;
+
+import dev.crossbar.core.event.ProtocolEvent;
+import dev.crossbar.core.json.Json;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the store keeps per chain: the cursor, the recent blocks, the events and the set-aside logs; and the
+ * two writes a watcher makes, a batch and a rollback. Both lock the chain's cursor row first, so two
+ * replicas never write the same chain at once.
+ */
+final class ChainLedger {
+    private static final Logger log = LoggerFactory.getLogger(ChainLedger.class);
+    /** Recent blocks kept per chain (deeper reorgs cannot be located from the store). */
+    static final int KEEP_BLOCKS = 256;
+
+    private final LifecycleProjector projector;
+    private final Rollback rollback;
+
+    ChainLedger(LifecycleProjector projector) {
+        this.projector = projector;
+        this.rollback = new Rollback();
+    }
+
+    static Optional<ChainCursor> cursor(Tx tx, long chainId) throws SQLException {
+        return tx.first("SELECT * FROM chain_cursors WHERE chain_id = ?", ChainLedger::cursorRow, chainId);
+    }
+
+    /** The chain's cursor (empty before its first batch), its row locked until the transaction ends. */
+    static Optional<ChainCursor> lockCursor(Tx tx, long chainId) throws SQLException {
+        tx.update("INSERT INTO chain_cursors (chain_id, block_number, block_hash, updated_at) VALUES (?, NULL, NULL, ?)"
+                + " ON CONFLICT (chain_id) DO NOTHING", chainId, tx.now());
+        return tx.first(tx.locking("SELECT * FROM chain_cursors WHERE chain_id = ?"), ChainLedger::cursorRow, chainId);
+    }
+
+    static void moveCursor(Tx tx, long chainId, BlockRef block) throws SQLException {
+        tx.update("UPDATE chain_cursors SET block_number = ?, block_hash = ?, updated_at = ? WHERE chain_id = ?",
+                block.number(), block.hash(), tx.now(), chainId);
+    }
+
+    private static ChainCursor cursorRow(Row r) throws SQLException {
+        Long number = r.lngOrNull("block_number");
+        return number == null ? null : new ChainCursor(r.lng("chain_id"), number, r.str("block_hash"),
+                r.instant("updated_at"));
+    }
+
+    MessageStore.BatchResult commit(Tx tx, ChainBatch batch) throws SQLException {
+        long chainId = batch.chainId();
+        BlockRef first = batch.blocks().getFirst();
+        Optional<ChainCursor> cursor = lockCursor(tx, chainId);
+        if (cursor.isPresent()) {
+            ChainCursor c = cursor.get();
+            if (first.number() != c.blockNumber() + 1 || !first.parentHash().equals(c.blockHash())) {
+                throw new IllegalStateException("batch of chain " + chainId + " does not continue from its cursor:"
+                        + " it starts at block " + first.number() + " with parent " + first.parentHash()
+                        + ", the cursor is block " + c.blockNumber() + " " + c.blockHash());
+            }
+        }
+        checkContents(batch);
+        recordBlocks(tx, batch);
+        int recorded = 0;
+        int duplicates = 0;
+        Projection projection = projector.begin(tx);
+        for (ProtocolEvent event : batch.events()) {
+            Optional<Long> id = recordEvent(tx, event);
+            if (id.isEmpty()) {
+                duplicates++;
+                continue;
+            }
+            recorded++;
+            Outbox.announceEvent(tx, event);
+            projection.apply(id.get(), event);
+        }
+        int transitions = projection.finish();
+        for (SetAsideLog l : batch.setAside()) {
+            tx.update("""
+                    INSERT INTO set_aside (chain_id, block_number, block_hash, tx_hash, log_index, address, reason,
+                        raw_log, recorded_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (chain_id, block_hash, log_index) DO NOTHING""",
+                    l.chainId(), l.blockNumber(), l.blockHash().toLowerCase(), l.txHash().toLowerCase(), l.logIndex(),
+                    l.address().toLowerCase(), l.reason(), l.rawLog(), tx.now());
+        }
+        moveCursor(tx, chainId, batch.last());
+        return new MessageStore.BatchResult(recorded, duplicates, transitions);
+    }
+
+    MessageStore.RollbackResult rollback(Tx tx, long chainId, BlockRef ancestor, String cause) throws SQLException {
+        ChainCursor cursor = lockCursor(tx, chainId).orElseThrow(() -> new IllegalStateException("chain " + chainId
+                + " has no cursor: there is nothing to roll back"));
+        if (ancestor.number() > cursor.blockNumber()) {
+            throw new IllegalStateException("cannot roll chain " + chainId + " back to block " + ancestor.number()
+                    + ": its cursor is at block " + cursor.blockNumber());
+        }
+        Optional<String> recorded = tx.first("SELECT hash FROM chain_blocks WHERE chain_id = ? AND number = ?",
+                r -> r.str("hash"), chainId, ancestor.number());
+        if (recorded.isPresent() && !recorded.get().equals(ancestor.hash())) {
+            throw new IllegalStateException("block " + ancestor.number() + " of chain " + chainId + " is recorded as "
+                    + recorded.get() + ", not " + ancestor.hash() + ": it is not a common ancestor");
+        }
+        MessageStore.RollbackResult result = rollback.undo(tx, chainId, ancestor.number(), cause);
+        tx.update("DELETE FROM chain_blocks WHERE chain_id = ? AND number > ?", chainId, ancestor.number());
+        upsertBlock(tx, chainId, ancestor);
+        moveCursor(tx, chainId, ancestor);
+        log.info("rolled back chain: chainId={} from={} to={} eventsRemoved={} orphaned={} reverted={} cause=\"{}\"",
+                chainId, cursor.blockNumber(), ancestor.number(), result.eventsRemoved(), result.messagesOrphaned(),
+                result.messagesReverted(), cause);
+        return result;
+    }
+
+    /** Every event and set-aside log must come from one of the batch's blocks (same number and hash). */
+    private static void checkContents(ChainBatch batch) {
+        Map<Long, String> hashes = new HashMap<>();
+        batch.blocks().forEach(b -> hashes.put(b.number(), b.hash()));
+        String span = "chain " + batch.chainId() + " blocks " + batch.blocks().getFirst().number() + ".."
+                + batch.last().number();
+        for (ProtocolEvent e : batch.events()) {
+            if (!e.ref().blockHash().equals(hashes.get(e.ref().blockNumber()))) {
+                throw new IllegalArgumentException(e.type() + " at block " + e.ref().blockNumber() + " "
+                        + e.ref().blockHash() + " log " + e.ref().logIndex() + " is not in the batch's blocks (" + span
+                        + ")");
+            }
+        }
+        for (SetAsideLog l : batch.setAside()) {
+            if (l.chainId() != batch.chainId() || !l.blockHash().equalsIgnoreCase(hashes.get(l.blockNumber()))) {
+                throw new IllegalArgumentException("set-aside log at chain " + l.chainId() + " block "
+                        + l.blockNumber() + " " + l.blockHash() + " is not in the batch's blocks (" + span + ")");
+            }
+        }
+    }
+
+    private static void recordBlocks(Tx tx, ChainBatch batch) throws SQLException {
+        List<BlockRef> blocks = batch.blocks();
+        for (BlockRef b : blocks.subList(Math.max(0, blocks.size() - KEEP_BLOCKS), blocks.size())) {
+            upsertBlock(tx, batch.chainId(), b);
+        }
+        tx.update("DELETE FROM chain_blocks WHERE chain_id = ? AND number <= ?", batch.chainId(),
+                batch.last().number() - KEEP_BLOCKS);
+    }
+
+    private static void upsertBlock(Tx tx, long chainId, BlockRef b) throws SQLException {
+        tx.update("""
+                INSERT INTO chain_blocks (chain_id, number, hash, parent_hash, timestamp) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (chain_id, number) DO UPDATE SET hash = excluded.hash, parent_hash = excluded.parent_hash,
+                    timestamp = excluded.timestamp""", chainId, b.number(), b.hash(), b.parentHash(), b.timestamp());
+    }
+
+    /**
+     * Records an event once: empty when it is already recorded. An event removed by a reorg whose block came
+     * back (same hash) is recorded again under its old id.
+     */
+    private static Optional<Long> recordEvent(Tx tx, ProtocolEvent e) throws SQLException {
+        var ref = e.ref();
+        return tx.insertReturningId("""
+                INSERT INTO events (chain_id, block_number, block_hash, block_timestamp, tx_hash, log_index, address,
+                    type, payload, subject, removed, recorded_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)
+                ON CONFLICT (chain_id, block_hash, log_index) DO UPDATE SET removed = FALSE, type = excluded.type,
+                    payload = excluded.payload, recorded_at = excluded.recorded_at
+                WHERE events.removed = TRUE
+                RETURNING id""", ref.chainId(), ref.blockNumber(), ref.blockHash(), ref.blockTimestamp(),
+                ref.txHash(), ref.logIndex(), ref.address(), e.type(), Json.write(e), LifecycleProjector.subjectOf(e),
+                tx.now());
+    }
+}

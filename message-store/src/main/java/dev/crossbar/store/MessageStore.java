@@ -1,0 +1,180 @@
+package dev.crossbar.store;
+
+import dev.crossbar.core.model.MessageState;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The system's memory: every message with its lifecycle and history, output roots, each chain's cursor,
+ * the outbox to Kafka, the relayer's transactions, the monitor's findings and the circuit breakers.
+ *
+ * <p>Two backends implement it with the same semantics: an embedded one (SQLite, durable commits, no
+ * server) and PostgreSQL (several replicas). Every write is idempotent where the same fact can arrive
+ * twice (an event recorded twice changes nothing), and every lifecycle move is checked against
+ * {@link MessageState#canMoveTo}; a forbidden move throws
+ * {@link dev.crossbar.core.model.IllegalTransitionException} and changes nothing.
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface MessageStore extends AutoCloseable {
+
+    // ---- chains -------------------------------------------------------------------------------------
+
+    /** The last block of {@code chainId} whose events are recorded, if any. */
+    Optional<ChainCursor> cursor(long chainId);
+
+    /**
+     * The most recent blocks recorded for {@code chainId} (newest first, at most {@code limit}): what the
+     * watcher compares with the node to find where a reorg forked.
+     */
+    List<BlockRef> recentBlocks(long chainId, int limit);
+
+    /**
+     * Records a watcher step in one transaction: the blocks (as recent blocks), the events (each once: an
+     * event already recorded with the same chain, block hash and log index is skipped), the set-aside logs,
+     * the lifecycle changes the events cause, the outbox records announcing them, and the cursor.
+     *
+     * <p>The batch must continue from the cursor: its first block's parent is the cursor's block (or there
+     * is no cursor yet). Otherwise it throws {@link IllegalStateException} and records nothing.
+     *
+     * @return what the step changed
+     */
+    BatchResult commitBatch(ChainBatch batch);
+
+    /**
+     * Undoes everything recorded from the blocks of {@code chainId} above {@code ancestor} (which stays):
+     * their events are marked removed, messages they created become {@link MessageState#ORPHANED} (and are
+     * announced on the outbox so that every queue drops them), changes they caused to other messages and to
+     * output roots are reverted, and the cursor moves back to {@code ancestor}. One transaction.
+     */
+    RollbackResult rollbackTo(long chainId, BlockRef ancestor, String cause);
+
+    /** Logs set aside on {@code chainId} (newest first). */
+    List<SetAsideLog> setAside(long chainId, int limit);
+
+    /** Number of events recorded (and not removed) on {@code chainId}. */
+    long eventCount(long chainId);
+
+    // ---- outbox ---------------------------------------------------------------------------------------
+
+    /** Unpublished outbox records, oldest first. */
+    List<OutboxRecord> outboxPending(int limit);
+
+    /** Marks records published (after the broker acknowledged them). Idempotent. */
+    void outboxPublished(List<Long> ids);
+
+    /** Adds an outbox record on its own (for changes made outside a watcher batch). */
+    void outboxAdd(String topic, String key, String payload);
+
+    // ---- messages -------------------------------------------------------------------------------------
+
+    Optional<MessageRecord> message(String id);
+
+    List<MessageRecord> messages(MessageQuery query);
+
+    /** A message's transitions, oldest first. */
+    List<Transition> history(String id);
+
+    /** Number of messages in each state (states with none are absent). */
+    Map<MessageState, Long> countByState();
+
+    /**
+     * Moves a message to {@code to}, recording the transition with its cause and announcing it on the
+     * outbox. A move to the state it is already in changes nothing and returns it as it is.
+     *
+     * @throws java.util.NoSuchElementException when there is no such message
+     * @throws dev.crossbar.core.model.IllegalTransitionException when the lifecycle forbids the move
+     */
+    MessageRecord transition(String id, MessageState to, String cause);
+
+    /**
+     * Like {@link #transition} but only if the message is in {@code expected} now (compare-and-set); returns
+     * empty when it is not.
+     */
+    Optional<MessageRecord> transitionIf(String id, MessageState expected, MessageState to, String cause);
+
+    /** Records a failed attempt: the count, when to try next, and why. Does not change the state. */
+    void recordAttempt(String id, int attempts, Instant nextAttemptAt, String error);
+
+    /** Sets kind-specific details (merged into the existing ones). */
+    void putDetails(String id, Map<String, String> details);
+
+    /**
+     * Messages in one of {@code states} whose next attempt is due at {@code now} (or unset), oldest first.
+     */
+    List<MessageRecord> due(java.util.Set<MessageState> states, Instant now, int limit);
+
+    // ---- outputs --------------------------------------------------------------------------------------
+
+    /** Output roots of {@code l2ChainId}, newest index first (all L2s when null). */
+    List<OutputRecord> outputs(Long l2ChainId, int limit);
+
+    /** The newest PROPOSED output of {@code l2ChainId} whose L2 block is at least {@code l2BlockNumber}. */
+    Optional<OutputRecord> outputCovering(long l2ChainId, BigInteger l2BlockNumber);
+
+    /** Records the monitor's verdict on an output (VALID or INVALID). */
+    void setOutputVerdict(long l2ChainId, BigInteger outputIndex, String outputRoot, String verdict);
+
+    // ---- transactions ---------------------------------------------------------------------------------
+
+    /** Records a transaction before it is broadcast; returns it with its id. */
+    TxRecord recordTransaction(TxRecord tx);
+
+    /** Updates a transaction's status (and error, when it failed). */
+    void updateTransaction(long id, TxRecord.Status status, String error);
+
+    /** Transactions of {@code signer} on {@code chainId} that are SIGNED or BROADCAST, by nonce. */
+    List<TxRecord> openTransactions(long chainId, String signer);
+
+    /** Transactions sent for a message, oldest first. */
+    List<TxRecord> transactionsOf(String messageId);
+
+    /** The highest nonce recorded for {@code signer} on {@code chainId}, if any. */
+    Optional<BigInteger> highestNonce(long chainId, String signer);
+
+    // ---- monitor ---------------------------------------------------------------------------------------
+
+    /**
+     * Records a finding, or counts it again when an OPEN one with the same dedupe key exists (its evidence
+     * is replaced by the newer one). Returns the stored finding; {@code created} tells which happened.
+     */
+    FindingResult recordFinding(Finding finding);
+
+    /** Findings, newest first; {@code status} null for all. */
+    List<Finding> findings(String status, int limit);
+
+    void resolveFinding(long id, String note);
+
+    // ---- circuit breakers -----------------------------------------------------------------------------
+
+    Optional<BreakerState> breaker(long chainId);
+
+    List<BreakerState> breakers();
+
+    /** Trips or resets a chain's breaker and announces it on the outbox (topic "control"). */
+    BreakerState setBreaker(long chainId, boolean tripped, String reason, String by);
+
+    // ---- results ---------------------------------------------------------------------------------------
+
+    /**
+     * @param eventsRecorded new events recorded (duplicates skipped)
+     * @param duplicates events skipped because they were already recorded
+     * @param transitions lifecycle moves the events caused
+     */
+    record BatchResult(int eventsRecorded, int duplicates, int transitions) {}
+
+    /**
+     * @param eventsRemoved events from orphaned blocks
+     * @param messagesOrphaned messages that became ORPHANED
+     * @param messagesReverted other messages whose moves were undone
+     */
+    record RollbackResult(int eventsRemoved, int messagesOrphaned, int messagesReverted) {}
+
+    record FindingResult(Finding finding, boolean created) {}
+
+    @Override
+    void close();
+}

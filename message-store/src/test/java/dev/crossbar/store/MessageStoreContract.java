@@ -1,0 +1,937 @@
+package dev.crossbar.store;
+
+import static dev.crossbar.store.TestEvents.crossRollup;
+import static dev.crossbar.store.TestEvents.crossRollupRelayed;
+import static dev.crossbar.store.TestEvents.deposit;
+import static dev.crossbar.store.TestEvents.depositExecuted;
+import static dev.crossbar.store.TestEvents.finalized;
+import static dev.crossbar.store.TestEvents.messengerFailed;
+import static dev.crossbar.store.TestEvents.messengerRelayed;
+import static dev.crossbar.store.TestEvents.messengerSent;
+import static dev.crossbar.store.TestEvents.output;
+import static dev.crossbar.store.TestEvents.outputsDeleted;
+import static dev.crossbar.store.TestEvents.proven;
+import static dev.crossbar.store.TestEvents.reclaimed;
+import static dev.crossbar.store.TestEvents.withdrawal;
+import static dev.crossbar.store.TestChain.hash;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.core.event.EventEnvelope;
+import dev.crossbar.core.event.ProtocolEvent;
+import dev.crossbar.core.json.Json;
+import dev.crossbar.core.model.IllegalTransitionException;
+import dev.crossbar.core.model.MessageKind;
+import dev.crossbar.core.model.MessageState;
+import dev.crossbar.store.MessageStore.BatchResult;
+import dev.crossbar.store.MessageStore.RollbackResult;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every backend of {@link MessageStore} must do. A subclass supplies a fresh database per test.
+ * Chains: L1 900 with two L2s, 901 and 902.
+ */
+abstract class MessageStoreContract {
+    static final long L1 = 900;
+    static final long L2A = 901;
+    static final long L2B = 902;
+    static final ChainTopology TOPOLOGY = new ChainTopology(Map.of(L2A, L1, L2B, L1));
+
+    static final String DEP1 = hash("deposit-1");
+    static final String DEP2 = hash("deposit-2");
+    static final String WD1 = hash("withdrawal-1");
+    static final String XR1 = hash("cross-rollup-1");
+    static final String XR2 = hash("cross-rollup-2");
+    static final String MSG_HASH = hash("messenger-message-1");
+
+    private StoreFixture fixture;
+    private final List<MessageStore> opened = new ArrayList<>();
+    MessageStore store;
+    TestChain l1;
+    TestChain l2a;
+    TestChain l2b;
+
+    /** A fresh, empty database (its stores use {@link #TOPOLOGY}). */
+    abstract StoreFixture newFixture();
+
+    @BeforeEach
+    void openStore() {
+        fixture = newFixture();
+        store = open();
+        l1 = new TestChain(L1);
+        l2a = new TestChain(L2A);
+        l2b = new TestChain(L2B);
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(MessageStore::close);
+        fixture.close();
+    }
+
+    /** Another store on the same database: a replica, or the same process after a restart. */
+    MessageStore open() {
+        MessageStore s = fixture.open();
+        opened.add(s);
+        return s;
+    }
+
+    // ---- recording chains ---------------------------------------------------------------------------
+
+    @Test
+    void sameEventRecordedTwiceChangesNothing() {
+        BlockRef b = l1.mine();
+        ProtocolEvent dep = deposit(l1.at(b, 1, 0), L2A, 0, DEP1);
+
+        BatchResult result = store.commitBatch(l1.batch(b, dep, dep));
+
+        assertThat(result).isEqualTo(new BatchResult(1, 1, 1));
+        assertThat(store.eventCount(L1)).isEqualTo(1);
+        assertThat(store.history(DEP1)).hasSize(1);
+        assertThat(pending("events")).hasSize(1);
+        assertThat(pending("messages")).hasSize(1);
+    }
+
+    @Test
+    void batchThatSkipsABlockIsRefusedAndRecordsNothing() {
+        store.commitBatch(l1.batch(l1.mine()));
+        l1.mine();
+        BlockRef b3 = l1.mine();
+        ChainBatch skipping = l1.batch(b3, deposit(l1.at(b3, 1, 0), L2A, 0, DEP1));
+        int outbox = store.outboxPending(1000).size();
+
+        assertThatThrownBy(() -> store.commitBatch(skipping))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("chain 900")
+                .hasMessageContaining("starts at block 3")
+                .hasMessageContaining("cursor is block 1");
+        assertThat(store.cursor(L1)).get().extracting(ChainCursor::blockNumber).isEqualTo(1L);
+        assertThat(store.eventCount(L1)).isZero();
+        assertThat(store.message(DEP1)).isEmpty();
+        assertThat(store.recentBlocks(L1, 10)).extracting(BlockRef::number).containsExactly(1L);
+        assertThat(store.outboxPending(1000)).hasSize(outbox);
+    }
+
+    @Test
+    void batchFromAnotherForkIsRefusedEvenWhenItsNumbersFollowOn() {
+        store.commitBatch(l1.batch(l1.mine()));
+        l1.fork(0, "b");
+        l1.mine();
+        BlockRef b2 = l1.mine();
+
+        assertThatThrownBy(() -> store.commitBatch(l1.batch(b2)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("does not continue from its cursor");
+        assertThat(store.cursor(L1)).get().extracting(ChainCursor::blockNumber).isEqualTo(1L);
+    }
+
+    @Test
+    void cursorAndRecentBlocksFollowTheBatches() {
+        assertThat(store.cursor(L1)).isEmpty();
+        List<BlockRef> blocks = l1.mine(3);
+
+        store.commitBatch(l1.batch(blocks));
+
+        ChainCursor c = store.cursor(L1).orElseThrow();
+        assertThat(c.blockNumber()).isEqualTo(3);
+        assertThat(c.blockHash()).isEqualTo(blocks.get(2).hash());
+        assertThat(store.recentBlocks(L1, 2)).containsExactly(blocks.get(2), blocks.get(1));
+        assertThat(store.cursor(L2A)).isEmpty();
+    }
+
+    @Test
+    void recentBlocksKeepTheLast256OfAChain() {
+        store.commitBatch(l1.batch(l1.mine(300)));
+
+        List<BlockRef> recent = store.recentBlocks(L1, 1000);
+
+        assertThat(recent).hasSize(256);
+        assertThat(recent.getFirst().number()).isEqualTo(300);
+        assertThat(recent.getLast().number()).isEqualTo(45);
+    }
+
+    @Test
+    void setAsideLogsAreKeptWithTheirReason() {
+        BlockRef b = l2a.mine();
+        SetAsideLog bad = new SetAsideLog(L2A, 1, b.hash(), l2a.txHash(1), 3, TestChain.address("passer"),
+                "unknown event version 2", "{\"topics\":[]}");
+
+        store.commitBatch(new ChainBatch(L2A, List.of(b), List.of(), List.of(bad)));
+
+        assertThat(store.setAside(L2A, 10)).containsExactly(bad);
+        assertThat(store.setAside(L1, 10)).isEmpty();
+    }
+
+    @Test
+    void eventsAreAnnouncedOnTheEventsTopicKeyedByTheirSourceStream() {
+        BlockRef b = l2a.mine();
+        String passer = TestChain.address("passer");
+        String l2ToL2 = TestChain.address("l2tol2");
+        ProtocolEvent w = withdrawal(l2a.at(b, 1, 0, passer), 0, WD1);
+        ProtocolEvent x = crossRollup(l2a.at(b, 2, 1, l2ToL2), L2B, 0, XR1);
+
+        store.commitBatch(l2a.batch(b, w, x));
+
+        List<OutboxRecord> events = pending("events");
+        assertThat(events).extracting(OutboxRecord::key).containsExactly("901:" + passer, "901:" + l2ToL2);
+        EventEnvelope first = Json.read(events.getFirst().payload(), EventEnvelope.class);
+        assertThat(first.schema()).isEqualTo("crossbar.event/v1");
+        assertThat(first.event()).isEqualTo(w);
+        assertThat(Json.read(events.get(1).payload(), EventEnvelope.class).event()).isEqualTo(x);
+    }
+
+    @Test
+    void eventAboutAnUnknownMessageIsRecordedAndSkipped() {
+        BlockRef b = l2a.mine();
+
+        BatchResult r = store.commitBatch(l2a.batch(b, depositExecuted(l2a.at(b, 1, 0), 4, DEP1, true)));
+
+        assertThat(r).isEqualTo(new BatchResult(1, 0, 0));
+        assertThat(store.eventCount(L2A)).isEqualTo(1);
+        assertThat(store.message(DEP1)).isEmpty();
+    }
+
+    @Test
+    void twoReplicasRecordingTheSameBlocksAtOnceRecordThemOnce() throws Exception {
+        MessageStore replica = open();
+        BlockRef b = l1.mine();
+        ChainBatch batch = l1.batch(b, deposit(l1.at(b, 1, 0), L2A, 0, DEP1));
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (MessageStore s : List.of(store, replica)) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        s.commitBatch(batch);
+                        return true;
+                    } catch (IllegalStateException refused) {
+                        return false;
+                    }
+                }));
+            }
+            assertThat(List.of(results.get(0).get(20, TimeUnit.SECONDS), results.get(1).get(20, TimeUnit.SECONDS)))
+                    .containsExactlyInAnyOrder(true, false);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.eventCount(L1)).isEqualTo(1);
+        assertThat(store.history(DEP1)).hasSize(1);
+    }
+
+    @Test
+    void depositsAndTheirExecutionsRecordedAtOnceByTwoWatchersEndRelayed() throws Exception {
+        MessageStore l2Watcher = open();
+        int deposits = 12;
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < deposits; i++) {
+                String id = hash("concurrent-deposit-" + i);
+                BlockRef a = l1.mine();
+                BlockRef b = l2a.mine();
+                ChainBatch onL1 = l1.batch(a, deposit(l1.at(a, i, 0), L2A, i, id));
+                ChainBatch onL2 = l2a.batch(b, depositExecuted(l2a.at(b, i, 0), i, id, true));
+                CyclicBarrier start = new CyclicBarrier(2);
+                Future<?> first = pool.submit(() -> {
+                    start.await();
+                    return store.commitBatch(onL1);
+                });
+                Future<?> second = pool.submit(() -> {
+                    start.await();
+                    return l2Watcher.commitBatch(onL2);
+                });
+                first.get(20, TimeUnit.SECONDS);
+                second.get(20, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < deposits; i++) {
+            assertThat(store.message(hash("concurrent-deposit-" + i)).orElseThrow().state()).as("deposit %d", i)
+                    .isEqualTo(MessageState.RELAYED);
+        }
+    }
+
+    @Test
+    void eventSeenBeforeItsMessageIsAppliedWhenTheMessageIsRecorded() {
+        BlockRef executed = l2a.mine();
+        store.commitBatch(l2a.batch(executed, messengerFailed(l2a.at(executed, 1, 0), MSG_HASH),
+                depositExecuted(l2a.at(executed, 1, 1), 0, DEP1, true)));
+        assertThat(store.message(DEP1)).isEmpty();
+        BlockRef sent = l1.mine();
+
+        BatchResult r = store.commitBatch(l1.batch(sent, deposit(l1.at(sent, 1, 0), L2A, 0, DEP1),
+                messengerSent(l1.at(sent, 1, 1), MSG_HASH)));
+
+        assertThat(r.transitions()).isEqualTo(2);
+        assertThat(store.message(DEP1).orElseThrow().state()).isEqualTo(MessageState.FAILED);
+        assertThat(store.history(DEP1).getLast().cause()).contains("messenger call failed on chain 901");
+
+        // An L2 reorg removes the failure and the execution: the deposit waits again.
+        store.rollbackTo(L2A, new BlockRef(0, hash("genesis:" + L2A), hash("none"), 0), "reorg on chain 901");
+        assertThat(store.message(DEP1).orElseThrow().state()).isEqualTo(MessageState.SENT);
+    }
+
+    @Test
+    void withdrawalProvenBeforeTheStoreSawItIsInItsWindowOnceItIs() {
+        BlockRef p = l1.mine();
+        store.commitBatch(l1.batch(p, proven(l1.at(p, 1, 0), L2A, WD1)));
+        BlockRef w = l2a.mine();
+
+        store.commitBatch(l2a.batch(w, withdrawal(l2a.at(w, 1, 0), 0, WD1)));
+
+        MessageRecord m = store.message(WD1).orElseThrow();
+        assertThat(m.state()).isEqualTo(MessageState.IN_WINDOW);
+        assertThat(m.details()).containsEntry("provenAt", Long.toString(p.timestamp()));
+    }
+
+    // ---- transitions ----------------------------------------------------------------------------------
+
+    @Test
+    void forbiddenTransitionIsRefusedAndChangesNothing() {
+        recordDeposit();
+        MessageRecord before = store.message(DEP1).orElseThrow();
+        int outbox = store.outboxPending(1000).size();
+
+        assertThatThrownBy(() -> store.transition(DEP1, MessageState.PROVEN, "operator"))
+                .isInstanceOf(IllegalTransitionException.class)
+                .hasMessageContaining(DEP1)
+                .hasMessageContaining("SENT")
+                .hasMessageContaining("PROVEN");
+        assertThat(store.message(DEP1)).contains(before);
+        assertThat(store.history(DEP1)).hasSize(1);
+        assertThat(store.outboxPending(1000)).hasSize(outbox);
+    }
+
+    @Test
+    void transitionToTheStateAMessageIsInChangesNothing() {
+        recordDeposit();
+        MessageRecord before = store.message(DEP1).orElseThrow();
+
+        assertThat(store.transition(DEP1, MessageState.SENT, "again")).isEqualTo(before);
+        assertThat(store.history(DEP1)).hasSize(1);
+    }
+
+    @Test
+    void transitionOfAnUnknownMessageSaysWhichMessage() {
+        assertThatThrownBy(() -> store.transition(DEP1, MessageState.READY, "x"))
+                .isInstanceOf(NoSuchElementException.class)
+                .hasMessageContaining(DEP1);
+    }
+
+    @Test
+    void historyListsEveryTransitionInOrderWithItsCause() {
+        BlockRef b = l2a.mine();
+        store.commitBatch(l2a.batch(b, crossRollup(l2a.at(b, 1, 0), L2B, 0, XR1)));
+        store.transition(XR1, MessageState.RELAYING, "relay tx 0x01 sent");
+        store.transition(XR1, MessageState.RELAYED, "relay tx 0x01 confirmed");
+
+        List<Transition> history = store.history(XR1);
+
+        assertThat(history).extracting(Transition::from, Transition::to).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(null, MessageState.SENT),
+                org.assertj.core.groups.Tuple.tuple(MessageState.SENT, MessageState.READY),
+                org.assertj.core.groups.Tuple.tuple(MessageState.READY, MessageState.RELAYING),
+                org.assertj.core.groups.Tuple.tuple(MessageState.RELAYING, MessageState.RELAYED));
+        assertThat(history.get(0).cause()).contains("chain 901").contains(l2a.txHash(1));
+        assertThat(history.get(2).cause()).isEqualTo("relay tx 0x01 sent");
+        assertThat(history).extracting(Transition::at).isSorted();
+        assertThat(store.message(XR1).orElseThrow().version()).isEqualTo(3);
+    }
+
+    @Test
+    void everyTransitionIsAnnouncedOnTheMessagesTopic() {
+        recordDeposit();
+        store.transition(DEP1, MessageState.RELAYED, "executed");
+
+        List<OutboxRecord> records = pending("messages");
+
+        assertThat(records).extracting(OutboxRecord::key).containsExactly(DEP1, DEP1);
+        JsonNode last = json(records.get(1).payload());
+        assertThat(last.get("schema").asText()).isEqualTo("crossbar.message/v1");
+        assertThat(last.get("id").asText()).isEqualTo(DEP1);
+        assertThat(last.get("kind").asText()).isEqualTo("DEPOSIT");
+        assertThat(last.get("from").asText()).isEqualTo("SENT");
+        assertThat(last.get("to").asText()).isEqualTo("RELAYED");
+        assertThat(last.get("cause").asText()).isEqualTo("executed");
+        assertThat(last.get("sourceChainId").asLong()).isEqualTo(L1);
+        assertThat(last.get("destinationChainId").asLong()).isEqualTo(L2A);
+        assertThat(Instant.parse(last.get("at").asText())).isNotNull();
+        assertThat(json(records.get(0).payload()).get("from").isNull()).isTrue();
+    }
+
+    @Test
+    void concurrentTransitionIfLetsExactlyOneWin() throws Exception {
+        MessageStore replica = open();
+        int messages = 10;
+        BlockRef b = l2a.mine();
+        List<ProtocolEvent> sent = new ArrayList<>();
+        for (int i = 0; i < messages; i++) {
+            sent.add(crossRollup(l2a.at(b, i, i), L2B, i, hash("race-" + i)));
+        }
+        store.commitBatch(l2a.batch(b, sent.toArray(ProtocolEvent[]::new)));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < messages; i++) {
+                String id = hash("race-" + i);
+                CyclicBarrier start = new CyclicBarrier(2);
+                List<Future<Optional<MessageRecord>>> claims = new ArrayList<>();
+                for (MessageStore s : List.of(store, replica)) {
+                    claims.add(pool.submit(() -> {
+                        start.await();
+                        return s.transitionIf(id, MessageState.READY, MessageState.RELAYING, "claimed");
+                    }));
+                }
+                long winners = 0;
+                for (Future<Optional<MessageRecord>> c : claims) {
+                    winners += c.get(20, TimeUnit.SECONDS).isPresent() ? 1 : 0;
+                }
+                assertThat(winners).as("winners for %s", id).isEqualTo(1);
+                assertThat(store.history(id)).filteredOn(t -> t.to() == MessageState.RELAYING).hasSize(1);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void transitionIfLeavesAMessageInAnotherStateAlone() {
+        recordDeposit();
+
+        assertThat(store.transitionIf(DEP1, MessageState.READY, MessageState.RELAYING, "x")).isEmpty();
+        assertThat(store.transitionIf(DEP1, MessageState.SENT, MessageState.RELAYED, "executed"))
+                .get().extracting(MessageRecord::state).isEqualTo(MessageState.RELAYED);
+    }
+
+    @Test
+    void dueHonoursNextAttemptAt() {
+        BlockRef b = l2a.mine();
+        store.commitBatch(l2a.batch(b, crossRollup(l2a.at(b, 1, 0), L2B, 0, XR1),
+                crossRollup(l2a.at(b, 2, 1), L2B, 1, XR2)));
+        Instant now = Instant.now();
+        store.recordAttempt(XR1, 1, now.plusSeconds(60), "destination node timed out");
+
+        assertThat(store.due(Set.of(MessageState.READY), now, 10)).extracting(MessageRecord::id).containsExactly(XR2);
+        assertThat(store.due(Set.of(MessageState.READY), now.plusSeconds(61), 10)).extracting(MessageRecord::id)
+                .containsExactly(XR1, XR2);
+        assertThat(store.due(Set.of(MessageState.FAILED), now.plusSeconds(61), 10)).isEmpty();
+        MessageRecord retried = store.message(XR1).orElseThrow();
+        assertThat(retried.attempts()).isEqualTo(1);
+        assertThat(retried.lastError()).isEqualTo("destination node timed out");
+        assertThat(retried.nextAttemptAt()).isEqualTo(Instant.ofEpochMilli(now.plusSeconds(60).toEpochMilli()));
+        assertThat(retried.state()).isEqualTo(MessageState.READY);
+    }
+
+    @Test
+    void detailsAreMergedIntoTheExistingOnes() {
+        recordDeposit();
+        store.putDetails(DEP1, Map.of("a", "1", "b", "2"));
+        store.putDetails(DEP1, Map.of("b", "3"));
+
+        assertThat(store.message(DEP1).orElseThrow().details()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("a", "1", "b", "3"));
+    }
+
+    @Test
+    void messagesAreQueriedNewestFirstAndCountedByState() {
+        BlockRef a = l1.mine();
+        store.commitBatch(l1.batch(a, deposit(l1.at(a, 1, 0), L2A, 0, DEP1)));
+        BlockRef w = l2a.mine();
+        store.commitBatch(l2a.batch(w, withdrawal(l2a.at(w, 1, 0), 0, WD1),
+                crossRollup(l2a.at(w, 2, 1), L2B, 0, XR1)));
+
+        assertThat(store.messages(MessageQuery.all())).extracting(MessageRecord::id).containsExactly(XR1, WD1, DEP1);
+        assertThat(store.messages(new MessageQuery(null, Set.of(MessageKind.WITHDRAWAL), null, null, null, null, 10)))
+                .extracting(MessageRecord::id).containsExactly(WD1);
+        assertThat(store.messages(new MessageQuery(null, null, L2B, null, null, null, 10)))
+                .extracting(MessageRecord::id).containsExactly(XR1);
+        assertThat(store.messages(new MessageQuery(null, null, null, L2A, null, null, 10)))
+                .extracting(MessageRecord::id).containsExactly(XR1, WD1);
+        assertThat(store.messages(new MessageQuery(null, null, L1, null, null, null, 1)))
+                .extracting(MessageRecord::id).containsExactly(WD1);
+        assertThat(store.messages(MessageQuery.inStates(Set.of(MessageState.READY))))
+                .extracting(MessageRecord::id).containsExactly(XR1);
+        assertThat(store.countByState()).containsExactlyInAnyOrderEntriesOf(
+                Map.of(MessageState.SENT, 2L, MessageState.READY, 1L));
+    }
+
+    // ---- the lifecycle of each kind ---------------------------------------------------------------------
+
+    @Test
+    void depositKeepsEverythingItsEventSaid() {
+        recordDeposit();
+
+        MessageRecord d = store.message(DEP1.toUpperCase().replace("0X", "0x")).orElseThrow();
+
+        assertThat(d.kind()).isEqualTo(MessageKind.DEPOSIT);
+        assertThat(d.state()).isEqualTo(MessageState.SENT);
+        assertThat(d.sourceChainId()).isEqualTo(L1);
+        assertThat(d.destinationChainId()).isEqualTo(L2A);
+        assertThat(d.nonce()).isEqualTo(BigInteger.ZERO);
+        assertThat(d.sender()).isEqualTo(TestEvents.SENDER);
+        assertThat(d.target()).isEqualTo(TestEvents.TARGET);
+        assertThat(d.value()).isEqualTo(BigInteger.valueOf(1_000));
+        assertThat(d.gasLimit()).isEqualTo(BigInteger.valueOf(100_000));
+        assertThat(d.source()).isEqualTo(new MessageRecord.SourceRef(1, l1.block(1).hash(), l1.txHash(1), 0,
+                l1.block(1).timestamp()));
+        assertThat(d.parentId()).isNull();
+        assertThat(d.messengerHash()).isNull();
+    }
+
+    @Test
+    void depositExecutedOnItsL2IsRelayedAndARevertedOneFailsNamingWhere() {
+        BlockRef a = l1.mine();
+        store.commitBatch(l1.batch(a, deposit(l1.at(a, 1, 0), L2A, 0, DEP1), deposit(l1.at(a, 2, 1), L2A, 1, DEP2)));
+        BlockRef b = l2a.mine();
+
+        store.commitBatch(l2a.batch(b, depositExecuted(l2a.at(b, 1, 0), 0, DEP1, true),
+                depositExecuted(l2a.at(b, 2, 1), 1, DEP2, false)));
+
+        assertThat(store.message(DEP1).orElseThrow().state()).isEqualTo(MessageState.RELAYED);
+        assertThat(store.message(DEP2).orElseThrow().state()).isEqualTo(MessageState.FAILED);
+        assertThat(store.history(DEP2).getLast().cause()).contains("chain 901").contains("block 1")
+                .contains(l2a.txHash(2));
+    }
+
+    @Test
+    void withdrawalMovesToCommittedWhenAnOutputCoversItsBlock() {
+        l2a.mine(4);
+        BlockRef w = l2a.mine();
+        store.commitBatch(l2a.batch(w, withdrawal(l2a.at(w, 1, 0), 0, WD1)));
+        assertThat(store.message(WD1).orElseThrow().destinationChainId()).isEqualTo(L1);
+
+        BlockRef o1 = l1.mine();
+        store.commitBatch(l1.batch(o1, output(l1.at(o1, 1, 0), L2A, 0, 4)));
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.SENT);
+
+        BlockRef o2 = l1.mine();
+        store.commitBatch(l1.batch(o2, output(l1.at(o2, 2, 0), L2A, 1, 6)));
+
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.COMMITTED);
+        assertThat(store.history(WD1).getLast().cause()).isEqualTo("output 1 covers L2 block 6");
+        assertThat(store.outputCovering(L2A, BigInteger.valueOf(5))).get()
+                .extracting(OutputRecord::outputIndex).isEqualTo(BigInteger.ONE);
+        assertThat(store.outputCovering(L2A, BigInteger.valueOf(7))).isEmpty();
+        assertThat(store.outputCovering(L2B, BigInteger.ONE)).isEmpty();
+    }
+
+    @Test
+    void withdrawalSeenAfterAnOutputCoversItIsCommittedAtOnce() {
+        BlockRef o = l1.mine();
+        store.commitBatch(l1.batch(o, output(l1.at(o, 1, 0), L2A, 0, 10)));
+        l2a.mine(2);
+        BlockRef w = l2a.mine();
+
+        BatchResult r = store.commitBatch(l2a.batch(w, withdrawal(l2a.at(w, 1, 0), 0, WD1)));
+
+        assertThat(r.transitions()).isEqualTo(2);
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.COMMITTED);
+        assertThat(store.history(WD1).getLast().cause()).isEqualTo("output 0 covers L2 block 10");
+    }
+
+    @Test
+    void provenWithdrawalWaitsOutItsWindowThenIsRelayedWhenFinalized() {
+        recordCommittedWithdrawal();
+        BlockRef p = l1.mine();
+
+        store.commitBatch(l1.batch(p, proven(l1.at(p, 2, 0), L2A, WD1)));
+
+        MessageRecord m = store.message(WD1).orElseThrow();
+        assertThat(m.state()).isEqualTo(MessageState.IN_WINDOW);
+        assertThat(m.details()).containsEntry("provenAt", Long.toString(p.timestamp()));
+        assertThat(store.history(WD1)).extracting(Transition::to).containsExactly(MessageState.SENT,
+                MessageState.COMMITTED, MessageState.PROVEN, MessageState.IN_WINDOW);
+
+        BlockRef f = l1.mine();
+        store.commitBatch(l1.batch(f, finalized(l1.at(f, 3, 0), L2A, WD1, true)));
+
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.RELAYED);
+    }
+
+    @Test
+    void crossRollupMessageIsReadyAtOnceAndRelayedOnItsDestinationOnly() {
+        BlockRef s = l2a.mine();
+        store.commitBatch(l2a.batch(s, crossRollup(l2a.at(s, 1, 0), L2B, 7, XR1)));
+        MessageRecord m = store.message(XR1).orElseThrow();
+        assertThat(m.state()).isEqualTo(MessageState.READY);
+        assertThat(m.kind()).isEqualTo(MessageKind.CROSS_ROLLUP);
+        assertThat(m.destinationChainId()).isEqualTo(L2B);
+        assertThat(m.nonce()).isEqualTo(BigInteger.valueOf(7));
+        assertThat(m.data()).isEqualTo("0xfeed");
+        assertThat(m.value()).isZero();
+
+        BlockRef wrong = l2a.mine();
+        store.commitBatch(l2a.batch(wrong, crossRollupRelayed(l2a.at(wrong, 2, 0), L2A, 7, XR1)));
+        assertThat(store.message(XR1).orElseThrow().state()).isEqualTo(MessageState.READY);
+
+        BlockRef r = l2b.mine();
+        store.commitBatch(l2b.batch(r, crossRollupRelayed(l2b.at(r, 1, 0), L2A, 7, XR1),
+                crossRollupRelayed(l2b.at(r, 2, 1), L2A, 8, XR2)));
+        assertThat(store.message(XR1).orElseThrow().state()).isEqualTo(MessageState.RELAYED);
+        assertThat(store.message(XR2)).isEmpty();
+        assertThat(store.eventCount(L2B)).isEqualTo(2);
+    }
+
+    @Test
+    void messengerFailureStandsWhenItsDepositExecutedAndAReplayRelaysIt() {
+        BlockRef a = l1.mine();
+        store.commitBatch(l1.batch(a, deposit(l1.at(a, 1, 0), L2A, 0, DEP1), messengerSent(l1.at(a, 1, 1), MSG_HASH)));
+        assertThat(store.message(DEP1).orElseThrow().messengerHash()).isEqualTo(MSG_HASH);
+
+        BlockRef b = l2a.mine();
+        store.commitBatch(l2a.batch(b, messengerFailed(l2a.at(b, 1, 0), MSG_HASH),
+                depositExecuted(l2a.at(b, 1, 1), 0, DEP1, true)));
+        assertThat(store.message(DEP1).orElseThrow().state()).isEqualTo(MessageState.FAILED);
+
+        BlockRef c = l2a.mine();
+        store.commitBatch(l2a.batch(c, messengerRelayed(l2a.at(c, 2, 0), MSG_HASH)));
+        assertThat(store.message(DEP1).orElseThrow().state()).isEqualTo(MessageState.RELAYED);
+    }
+
+    @Test
+    void settledCrossRollupDepositNamesTheWithdrawalItCameFrom() {
+        recordCommittedWithdrawal();
+        BlockRef p = l1.mine();
+        store.commitBatch(l1.batch(p, proven(l1.at(p, 2, 0), L2A, WD1)));
+        BlockRef f = l1.mine();
+
+        // The withdrawal's call deposits into L2B during the finalization, so the deposit's log comes first.
+        store.commitBatch(l1.batch(f, deposit(l1.at(f, 3, 0), L2B, 0, DEP1), finalized(l1.at(f, 3, 1), L2A, WD1, true),
+                deposit(l1.at(f, 4, 2), L2B, 1, DEP2)));
+
+        assertThat(store.message(DEP1).orElseThrow().parentId()).isEqualTo(WD1);
+        assertThat(store.message(DEP2).orElseThrow().parentId()).isNull();
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.RELAYED);
+    }
+
+    @Test
+    void depositReclaimedInEscapeModeExits() {
+        BlockRef a = l1.mine();
+        store.commitBatch(l1.batch(a, deposit(l1.at(a, 1, 0), L2A, 5, DEP1), deposit(l1.at(a, 2, 1), L2B, 5, DEP2)));
+        BlockRef b = l1.mine();
+
+        store.commitBatch(l1.batch(b, reclaimed(l1.at(b, 3, 0), L2A, 5)));
+
+        assertThat(store.message(DEP1).orElseThrow().state()).isEqualTo(MessageState.EXITED);
+        assertThat(store.message(DEP2).orElseThrow().state()).isEqualTo(MessageState.SENT);
+    }
+
+    // ---- output deletions and reorgs ------------------------------------------------------------------
+
+    @Test
+    void deletedOutputSendsProvenWithdrawalBackToBeProvenAgain() {
+        recordWithdrawalProvenAgainstOutput1();
+        BlockRef d = l1.mine();
+
+        store.commitBatch(l1.batch(d, outputsDeleted(l1.at(d, 9, 0), L2A, 2, 1)));
+
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.COMMITTED);
+        assertThat(store.history(WD1).getLast().cause()).contains("output 1 deleted").contains("proven against output 1");
+        assertThat(store.outputs(L2A, 10)).extracting(OutputRecord::outputIndex, OutputRecord::status).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(BigInteger.ONE, OutputRecord.Status.DELETED),
+                org.assertj.core.groups.Tuple.tuple(BigInteger.ZERO, OutputRecord.Status.PROPOSED));
+        assertThat(store.outputCovering(L2A, BigInteger.TWO)).get().extracting(OutputRecord::outputIndex)
+                .isEqualTo(BigInteger.ZERO);
+    }
+
+    @Test
+    void rollbackOfAnOutputDeletionRestoresTheOutputAndTheProof() {
+        recordWithdrawalProvenAgainstOutput1();
+        BlockRef keep = l1.head();
+        BlockRef d = l1.mine();
+        store.commitBatch(l1.batch(d, outputsDeleted(l1.at(d, 9, 0), L2A, 2, 1)));
+
+        RollbackResult r = store.rollbackTo(L1, keep, "reorg on chain 900: block " + d.number() + " orphaned");
+
+        assertThat(r).isEqualTo(new RollbackResult(1, 0, 1));
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.IN_WINDOW);
+        assertThat(store.outputs(L2A, 10)).extracting(OutputRecord::status)
+                .containsOnly(OutputRecord.Status.PROPOSED);
+    }
+
+    @Test
+    void withdrawalNoLongerCoveredByAnyOutputWaitsForANewOne() {
+        recordCommittedWithdrawal();
+        BlockRef d = l1.mine();
+
+        store.commitBatch(l1.batch(d, outputsDeleted(l1.at(d, 9, 0), L2A, 1, 0)));
+
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.SENT);
+        assertThat(store.history(WD1).getLast().cause()).contains("no output covers L2 block 1");
+    }
+
+    @Test
+    void rollbackOrphansMessagesCreatedInRemovedBlocksAndRevertsTheirEffects() {
+        BlockRef w = l2a.mine();
+        store.commitBatch(l2a.batch(w, withdrawal(l2a.at(w, 1, 0), 0, WD1)));
+        BlockRef b1 = l1.mine();
+        store.commitBatch(l1.batch(b1, deposit(l1.at(b1, 1, 0), L2A, 0, DEP1)));
+        BlockRef b2 = l1.mine();
+        BlockRef b3 = l1.mine();
+        store.commitBatch(l1.batch(List.of(b2, b3), output(l1.at(b2, 2, 0), L2A, 0, 1),
+                deposit(l1.at(b2, 3, 1), L2A, 1, DEP2), proven(l1.at(b3, 4, 0), L2A, WD1)));
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.IN_WINDOW);
+        store.outboxPublished(store.outboxPending(1000).stream().map(OutboxRecord::id).toList());
+
+        RollbackResult r = store.rollbackTo(L1, b1, "reorg on chain 900: blocks 2..3 orphaned");
+
+        assertThat(r).isEqualTo(new RollbackResult(3, 1, 1));
+        assertThat(store.message(DEP1).orElseThrow().state()).isEqualTo(MessageState.SENT);
+        assertThat(store.message(DEP2).orElseThrow().state()).isEqualTo(MessageState.ORPHANED);
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.SENT);
+        assertThat(store.history(WD1)).extracting(Transition::from, Transition::to).endsWith(
+                org.assertj.core.groups.Tuple.tuple(MessageState.IN_WINDOW, MessageState.PROVEN),
+                org.assertj.core.groups.Tuple.tuple(MessageState.PROVEN, MessageState.COMMITTED),
+                org.assertj.core.groups.Tuple.tuple(MessageState.COMMITTED, MessageState.SENT));
+        assertThat(store.history(WD1).getLast().cause()).startsWith("reorg on chain 900");
+        assertThat(store.outputs(L2A, 10)).extracting(OutputRecord::status).containsExactly(OutputRecord.Status.ORPHANED);
+        assertThat(store.outputCovering(L2A, BigInteger.ONE)).isEmpty();
+        assertThat(store.cursor(L1)).get().extracting(ChainCursor::blockHash).isEqualTo(b1.hash());
+        assertThat(store.recentBlocks(L1, 10)).containsExactly(b1);
+        assertThat(store.eventCount(L1)).isEqualTo(1);
+        assertThat(pending("messages")).filteredOn(o -> o.key().equals(DEP2)).singleElement()
+                .satisfies(o -> assertThat(json(o.payload()).get("to").asText()).isEqualTo("ORPHANED"));
+    }
+
+    @Test
+    void orphanedMessageComesBackWhenItsTransactionIsMinedAgain() {
+        BlockRef b1 = l1.mine();
+        BlockRef b2 = l1.mine();
+        store.commitBatch(l1.batch(List.of(b1, b2), deposit(l1.at(b2, 7, 0), L2A, 0, DEP1)));
+        store.rollbackTo(L1, b1, "reorg on chain 900: block 2 orphaned");
+        l1.fork(1, "b");
+        BlockRef b2b = l1.mine();
+
+        BatchResult r = store.commitBatch(l1.batch(b2b, deposit(l1.at(b2b, 7, 0), L2A, 0, DEP1)));
+
+        assertThat(r).isEqualTo(new BatchResult(1, 0, 1));
+        MessageRecord d = store.message(DEP1).orElseThrow();
+        assertThat(d.state()).isEqualTo(MessageState.SENT);
+        assertThat(d.source().blockHash()).isEqualTo(b2b.hash());
+        assertThat(store.history(DEP1)).extracting(Transition::to).containsExactly(MessageState.SENT,
+                MessageState.ORPHANED, MessageState.SENT);
+        assertThat(store.eventCount(L1)).isEqualTo(1);
+
+        // A second reorg removes the block that brought it back: orphaned again.
+        store.rollbackTo(L1, b1, "reorg on chain 900: block 2 orphaned again");
+        assertThat(store.message(DEP1).orElseThrow().state()).isEqualTo(MessageState.ORPHANED);
+    }
+
+    @Test
+    void blockThatComesBackAfterARollbackIsRecordedAgain() {
+        BlockRef b1 = l1.mine();
+        BlockRef b2 = l1.mine();
+        ChainBatch second = l1.batch(b2, deposit(l1.at(b2, 7, 0), L2A, 0, DEP1));
+        store.commitBatch(l1.batch(b1));
+        store.commitBatch(second);
+        store.rollbackTo(L1, b1, "reorg on chain 900");
+
+        BatchResult r = store.commitBatch(second);
+
+        assertThat(r).isEqualTo(new BatchResult(1, 0, 1));
+        assertThat(store.message(DEP1).orElseThrow().state()).isEqualTo(MessageState.SENT);
+        assertThat(store.eventCount(L1)).isEqualTo(1);
+    }
+
+    @Test
+    void rollbackToABlockThatIsNotOnTheRecordedChainIsRefused() {
+        store.commitBatch(l1.batch(l1.mine(3)));
+        l1.fork(1, "b");
+        BlockRef stranger = l1.mine();
+
+        assertThatThrownBy(() -> store.rollbackTo(L1, stranger, "reorg"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("block 2 of chain 900")
+                .hasMessageContaining("not a common ancestor");
+        assertThatThrownBy(() -> store.rollbackTo(L2A, stranger, "reorg"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("chain 901 has no cursor");
+        assertThat(store.cursor(L1)).get().extracting(ChainCursor::blockNumber).isEqualTo(3L);
+    }
+
+    // ---- outputs, outbox, transactions, findings, breakers -------------------------------------------
+
+    @Test
+    void outputVerdictIsRecorded() {
+        BlockRef o = l1.mine();
+        store.commitBatch(l1.batch(o, output(l1.at(o, 1, 0), L2A, 0, 10)));
+        String root = hash("root:" + L2A + ":0");
+
+        store.setOutputVerdict(L2A, BigInteger.ZERO, root, "INVALID");
+
+        OutputRecord out = store.outputs(L2A, 1).getFirst();
+        assertThat(out.verdict()).isEqualTo("INVALID");
+        assertThat(out.checkedAt()).isNotNull();
+        assertThat(out.l1BlockHash()).isEqualTo(o.hash());
+        assertThat(out.l2BlockNumber()).isEqualTo(BigInteger.TEN);
+        assertThatThrownBy(() -> store.setOutputVerdict(L2A, BigInteger.ONE, root, "VALID"))
+                .isInstanceOf(NoSuchElementException.class).hasMessageContaining("output 1");
+        assertThatThrownBy(() -> store.setOutputVerdict(L2A, BigInteger.ZERO, root, "MAYBE"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MAYBE");
+    }
+
+    @Test
+    void outboxKeepsOrderAndForgetsPublishedRecords() {
+        for (String k : List.of("a", "b", "c", "d", "e")) {
+            store.outboxAdd("test", k, "{\"k\":\"" + k + "\"}");
+        }
+        List<OutboxRecord> all = store.outboxPending(10);
+        assertThat(all).extracting(OutboxRecord::key).containsExactly("a", "b", "c", "d", "e");
+        assertThat(all).extracting(OutboxRecord::id).isSorted();
+
+        store.outboxPublished(List.of(all.get(0).id(), all.get(1).id()));
+        store.outboxPublished(List.of(all.get(0).id()));
+
+        assertThat(store.outboxPending(2)).extracting(OutboxRecord::key).containsExactly("c", "d");
+        assertThat(open().outboxPending(10)).extracting(OutboxRecord::key).containsExactly("c", "d", "e");
+    }
+
+    @Test
+    void transactionIsRecordedBeforeBroadcastAndFoundAfterRestart() {
+        recordDeposit();
+        String signer = TestChain.address("relayer");
+        TxRecord sent = store.recordTransaction(tx(DEP1, signer, 7, "0xaa"));
+        assertThat(sent.id()).isPositive();
+        assertThat(store.recordTransaction(tx(DEP1, signer, 7, "0xaa")).id()).isEqualTo(sent.id());
+        store.close();
+
+        MessageStore restarted = open();
+        assertThat(restarted.openTransactions(L2A, signer)).singleElement().satisfies(t -> {
+            assertThat(t.id()).isEqualTo(sent.id());
+            assertThat(t.txHash()).isEqualTo(hash("signed-7"));
+            assertThat(t.rawTx()).isEqualTo("0xaa");
+            assertThat(t.status()).isEqualTo(TxRecord.Status.SIGNED);
+            assertThat(t.maxFeePerGas()).isEqualTo(new BigInteger("30000000000"));
+        });
+        assertThat(restarted.highestNonce(L2A, signer)).contains(BigInteger.valueOf(7));
+        assertThat(restarted.highestNonce(L2B, signer)).isEmpty();
+
+        restarted.updateTransaction(sent.id(), TxRecord.Status.BROADCAST, null);
+        TxRecord next = restarted.recordTransaction(tx(DEP1, signer, 8, "0xbb"));
+        restarted.updateTransaction(sent.id(), TxRecord.Status.REVERTED, "out of gas");
+
+        assertThat(restarted.openTransactions(L2A, signer)).extracting(TxRecord::id).containsExactly(next.id());
+        assertThat(restarted.transactionsOf(DEP1)).extracting(TxRecord::id, TxRecord::status, TxRecord::error)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(sent.id(), TxRecord.Status.REVERTED, "out of gas"),
+                        org.assertj.core.groups.Tuple.tuple(next.id(), TxRecord.Status.SIGNED, null));
+        assertThat(restarted.highestNonce(L2A, signer)).contains(BigInteger.valueOf(8));
+        assertThatThrownBy(() -> restarted.updateTransaction(999_999, TxRecord.Status.CONFIRMED, null))
+                .isInstanceOf(NoSuchElementException.class).hasMessageContaining("999999");
+    }
+
+    @Test
+    void findingsAreDeduplicated() {
+        Finding seen = finding("bad-output:901:3", Map.of("expected", "0x01", "seen", "0x02"));
+
+        MessageStore.FindingResult first = store.recordFinding(seen);
+        MessageStore.FindingResult again = store.recordFinding(finding("bad-output:901:3", Map.of("seen", "0x03")));
+
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.finding().id()).isEqualTo(first.finding().id());
+        assertThat(again.finding().count()).isEqualTo(2);
+        assertThat(again.finding().evidence()).isEqualTo(Map.of("seen", "0x03"));
+        assertThat(again.finding().status()).isEqualTo("OPEN");
+        assertThat(store.recordFinding(finding("other", Map.of())).created()).isTrue();
+
+        store.resolveFinding(first.finding().id(), "challenged");
+        MessageStore.FindingResult reopened = store.recordFinding(seen);
+
+        assertThat(reopened.created()).isTrue();
+        assertThat(reopened.finding().id()).isNotEqualTo(first.finding().id());
+        assertThat(store.findings("OPEN", 10)).extracting(Finding::dedupeKey).containsExactly("bad-output:901:3", "other");
+        assertThat(store.findings("RESOLVED", 10)).extracting(Finding::id).containsExactly(first.finding().id());
+        assertThat(store.findings(null, 10)).hasSize(3);
+    }
+
+    @Test
+    void breakerTripIsAnnouncedOnTheControlTopic() {
+        assertThat(store.breaker(L2A)).isEmpty();
+
+        BreakerState tripped = store.setBreaker(L2A, true, "invalid output 3", "monitor");
+
+        assertThat(store.breaker(L2A)).contains(tripped);
+        OutboxRecord announced = pending("control").getFirst();
+        assertThat(announced.key()).isEqualTo("breaker:901");
+        JsonNode p = json(announced.payload());
+        assertThat(p.get("schema").asText()).isEqualTo("crossbar.control/v1");
+        assertThat(p.get("type").asText()).isEqualTo("breaker");
+        assertThat(p.get("chainId").asLong()).isEqualTo(L2A);
+        assertThat(p.get("tripped").asBoolean()).isTrue();
+        assertThat(p.get("reason").asText()).isEqualTo("invalid output 3");
+        assertThat(p.get("by").asText()).isEqualTo("monitor");
+        assertThat(Instant.parse(p.get("at").asText())).isEqualTo(tripped.changedAt());
+
+        store.setBreaker(L2A, false, "output 3 deleted", "operator");
+
+        assertThat(store.breakers()).singleElement().satisfies(b -> {
+            assertThat(b.tripped()).isFalse();
+            assertThat(b.changedBy()).isEqualTo("operator");
+        });
+        assertThat(pending("control")).hasSize(2);
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------
+
+    /** DEP1: a deposit from L1 (block 1, tx 1) to L2A with nonce 0. */
+    void recordDeposit() {
+        BlockRef b = l1.mine();
+        store.commitBatch(l1.batch(b, deposit(l1.at(b, 1, 0), L2A, 0, DEP1)));
+    }
+
+    /** WD1 from L2A block 1, committed by output 0 (L2 block 3) in an L1 block. */
+    void recordCommittedWithdrawal() {
+        BlockRef w = l2a.mine();
+        store.commitBatch(l2a.batch(w, withdrawal(l2a.at(w, 1, 0), 0, WD1)));
+        BlockRef o = l1.mine();
+        store.commitBatch(l1.batch(o, output(l1.at(o, 1, 0), L2A, 0, 3)));
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.COMMITTED);
+    }
+
+    /** WD1 (L2A block 1) covered by outputs 0 and 1, proven against output 1, in its window. */
+    void recordWithdrawalProvenAgainstOutput1() {
+        recordCommittedWithdrawal();
+        BlockRef o = l1.mine();
+        store.commitBatch(l1.batch(o, output(l1.at(o, 2, 0), L2A, 1, 6)));
+        BlockRef p = l1.mine();
+        store.commitBatch(l1.batch(p, proven(l1.at(p, 3, 0), L2A, WD1)));
+        store.putDetails(WD1, Map.of("provenOutputIndex", "1"));
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.IN_WINDOW);
+    }
+
+    List<OutboxRecord> pending(String topic) {
+        return store.outboxPending(1000).stream().filter(o -> o.topic().equals(topic)).toList();
+    }
+
+    static JsonNode json(String payload) {
+        return Json.read(payload, JsonNode.class);
+    }
+
+    static TxRecord tx(String messageId, String signer, long nonce, String raw) {
+        return new TxRecord(0, messageId, "RELAY", L2A, signer, BigInteger.valueOf(nonce), hash("signed-" + nonce), raw,
+                new BigInteger("30000000000"), new BigInteger("1000000000"), BigInteger.valueOf(300_000),
+                TxRecord.Status.SIGNED, null, null, null, null);
+    }
+
+    static Finding finding(String key, Map<String, String> evidence) {
+        return new Finding(0, "BAD_OUTPUT", "critical", L2A, key, "output root does not match the L2", evidence, null, 0,
+                null, null);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.crossbar.messaging;
+
+import dev.crossbar.core.lifecycle.Service;
+import dev.crossbar.store.MessageStore;
+import dev.crossbar.store.OutboxRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the store's outbox to Kafka: what a watcher (or the relayer, or the monitor) committed to the store
+ * is announced on Kafka afterwards, in the order it was written, and marked published only once the broker
+ * acknowledged it. A crash between commit and publish loses nothing: the records are still in the outbox and
+ * go out after the restart (consumers are idempotent, so a record published twice does no harm).
+ *
+ * <p>Runs on its own thread; {@link #wake()} makes it look at once (a watcher calls it after each commit),
+ * otherwise it looks every {@code interval}.
+ */
+public final class OutboxPublisher implements Service {
+    private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
+    private static final int BATCH = 1000;
+
+    private final MessageStore store;
+    private final Producer<String, String> producer;
+    private final TopicsConfig topics;
+    private final Duration interval;
+    private final Semaphore signal = new Semaphore(0);
+    private final Counter published;
+    private final Counter failures;
+    private final AtomicLong lastBacklog = new AtomicLong();
+    private volatile boolean running;
+    private Thread thread;
+
+    public OutboxPublisher(MessageStore store, Producer<String, String> producer, TopicsConfig topics, Duration interval,
+            MeterRegistry meters) {
+        this.store = store;
+        this.producer = producer;
+        this.topics = topics;
+        this.interval = interval;
+        this.published = Counter.builder("crossbar.outbox.published").description("outbox records published to Kafka")
+                .register(meters);
+        this.failures = Counter.builder("crossbar.outbox.failures").description("failed attempts to publish the outbox")
+                .register(meters);
+        Gauge.builder("crossbar.outbox.backlog", lastBacklog, AtomicLong::get)
+                .description("outbox records waiting to be published (at the last look)").register(meters);
+    }
+
+    @Override
+    public String name() {
+        return "outbox-publisher";
+    }
+
+    @Override
+    public Future<Void> start() {
+        running = true;
+        thread = Thread.ofPlatform().name("outbox-publisher").daemon(true).start(this::loop);
+        return Future.succeededFuture();
+    }
+
+    /** Publish now rather than at the next interval. */
+    public void wake() {
+        signal.release();
+    }
+
+    @Override
+    public Future<Void> stop() {
+        running = false;
+        signal.release();
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return Future.succeededFuture();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                int n = publishOnce();
+                if (n == BATCH) {
+                    continue; // more waiting
+                }
+            } catch (Exception e) {
+                failures.increment();
+                log.warn("outbox publish failed; retrying reason={}", e.toString());
+            }
+            try {
+                signal.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS);
+                signal.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * Publishes one batch of pending records and marks them published once all are acknowledged.
+     *
+     * @return how many records were published
+     */
+    public int publishOnce() throws Exception {
+        List<OutboxRecord> pending = store.outboxPending(BATCH);
+        lastBacklog.set(pending.size());
+        if (pending.isEmpty()) {
+            return 0;
+        }
+        List<java.util.concurrent.Future<RecordMetadata>> acks = new ArrayList<>(pending.size());
+        for (OutboxRecord r : pending) {
+            String topic = topicName(r.topic());
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, r.key(), r.payload());
+            record.headers().add(RecordHeaders.SCHEMA, schemaOf(r.topic()).getBytes(StandardCharsets.UTF_8));
+            if (topic.equals(topics.deadLetter().name())) {
+                // Our own bug, not the data's: keep the record, with the reason, where an operator looks.
+                log.error("outbox record {} names unknown topic '{}'; sending it to the dead-letter topic", r.id(),
+                        r.topic());
+                record.headers().add(RecordHeaders.DLQ_REASON, ("outbox record for unknown topic '" + r.topic() + "'")
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+            acks.add(producer.send(record));
+        }
+        producer.flush();
+        List<Long> ids = new ArrayList<>(pending.size());
+        for (int i = 0; i < pending.size(); i++) {
+            acks.get(i).get(); // throws when the broker did not take it: nothing is marked, all are retried
+            ids.add(pending.get(i).id());
+        }
+        store.outboxPublished(ids);
+        published.increment(ids.size());
+        lastBacklog.addAndGet(-ids.size());
+        return ids.size();
+    }
+
+    private String topicName(String logical) {
+        return switch (logical) {
+            case "events" -> topics.events().name();
+            case "messages" -> topics.messages().name();
+            case "control" -> topics.control().name();
+            default -> topics.deadLetter().name();
+        };
+    }
+
+    private static String schemaOf(String logical) {
+        return switch (logical) {
+            case "events" -> RecordHeaders.EVENT_SCHEMA;
+            case "messages" -> RecordHeaders.MESSAGE_SCHEMA;
+            case "control" -> RecordHeaders.CONTROL_SCHEMA;
+            default -> "unknown";
+        };
+    }
+}

@@ -1,0 +1,4 @@
+package dev.crossbar.messaging;
+
+/** A small payload for tests. */
+record Transfer(String id, long seq) {}
