@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Cross-layer bridge and messaging middleware for OP Stack compatible rollups.",
-        subcommands = {DevCommand.class, DevnetCommand.class},
+        subcommands = {DevCommand.class, DevnetCommand.class, dev.crossbar.app.bench.BenchCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 not found, 130 stopped by Ctrl-C (after a clean stop)."})
 public final class CrossbarCommand implements Runnable {
     @Spec

@@ -4,9 +4,12 @@ import dev.crossbar.contracts.bindings.DemoTarget;
 import dev.crossbar.contracts.bindings.L1Messenger;
 import dev.crossbar.contracts.bindings.L2Messenger;
 import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.contracts.bindings.Portal;
 import dev.crossbar.core.protocol.Predeploys;
 import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
 import org.web3j.crypto.Credentials;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -60,6 +63,31 @@ public final class DemoTraffic {
                 source.txManager(user), DevChain.GAS);
         return messenger.sendMessage(BigInteger.valueOf(dest.chainId()), dest.contract("demoTarget"),
                 ping(destinationIndex, note)).send();
+    }
+
+    /**
+     * Sends {@code perTx} L2-to-L2 messages from L2 {@code sourceIndex} to L2 {@code destinationIndex} in one
+     * transaction, through the source chain's Multicall3: protocol events in bulk.
+     */
+    public TransactionReceipt crossRollupBatch(int sourceIndex, int destinationIndex, int perTx, String note)
+            throws Exception {
+        DevChain source = devnet.l2(sourceIndex);
+        DevnetManifest.Chain dest = devnet.manifest().l2s().get(destinationIndex);
+        L2ToL2Messenger messenger = L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
+                source.txManager(user), DevChain.GAS);
+        byte[] send = Numeric.hexStringToByteArray(messenger.sendMessage(BigInteger.valueOf(dest.chainId()),
+                dest.contract("demoTarget"), ping(destinationIndex, note)).encodeFunctionCall());
+        List<Multicall3.Call3> calls = new ArrayList<>();
+        for (int i = 0; i < perTx; i++) {
+            calls.add(new Multicall3.Call3(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, false, send));
+        }
+        Multicall3 multicall = Multicall3.load(devnet.manifest().l2s().get(sourceIndex).contract("multicall3"),
+                source.web3j(), source.txManager(user), DevChain.GAS);
+        TransactionReceipt r = multicall.aggregate3(calls, BigInteger.ZERO).send();
+        if (!r.isStatusOK()) {
+            throw new IllegalStateException("batch of " + perTx + " messages failed in " + r.getTransactionHash());
+        }
+        return r;
     }
 
     private byte[] ping(int l2Index, String note) {

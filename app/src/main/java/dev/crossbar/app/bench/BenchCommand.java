@@ -1,0 +1,9 @@
+package dev.crossbar.app.bench;
+
+import picocli.CommandLine.Command;
+
+/** {@code crossbar bench ...}: benchmarks that print their figures. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks on a fresh devnet; each prints its figures (nothing is asserted).",
+        subcommands = {BackfillBenchmark.class})
+public final class BenchCommand {}

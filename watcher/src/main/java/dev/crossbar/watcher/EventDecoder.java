@@ -1,0 +1,325 @@
+package dev.crossbar.watcher;
+
+import dev.crossbar.contracts.bindings.DepositExecutor;
+import dev.crossbar.contracts.bindings.L1Messenger;
+import dev.crossbar.contracts.bindings.L2ToL1MessagePasser;
+import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.OutputOracle;
+import dev.crossbar.contracts.bindings.Portal;
+import dev.crossbar.core.config.ChainConfig;
+import dev.crossbar.core.config.ChainRole;
+import dev.crossbar.core.config.Settlement;
+import dev.crossbar.core.event.EventRef;
+import dev.crossbar.core.event.ProtocolEvent;
+import dev.crossbar.core.json.Json;
+import dev.crossbar.core.protocol.DepositTransaction;
+import dev.crossbar.core.protocol.Hashes;
+import dev.crossbar.core.protocol.L2ToL2Payload;
+import dev.crossbar.core.protocol.MalformedEventException;
+import dev.crossbar.store.SetAsideLog;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.web3j.abi.EventEncoder;
+import org.web3j.abi.datatypes.Event;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.utils.Numeric;
+
+/**
+ * Turns one chain's logs into typed protocol events (DESIGN.md section 2). The only place that decodes the
+ * protocol's logs.
+ *
+ * <p>Every log from a watched contract becomes an event, is knowingly ignored (events that carry nothing
+ * for the lifecycle, like {@code RelayerAllowed}), or is set aside with the reason it could not be decoded:
+ * an unknown event signature, topics or data that do not fit, an event whose partner log is missing.
+ */
+public final class EventDecoder {
+    private static final String TRANSACTION_DEPOSITED = topic(Portal.TRANSACTIONDEPOSITED_EVENT);
+    private static final String DEPOSIT_ESCROWED = topic(Portal.DEPOSITESCROWED_EVENT);
+    private static final String WITHDRAWAL_PROVEN = topic(Portal.WITHDRAWALPROVEN_EVENT);
+    private static final String WITHDRAWAL_FINALIZED = topic(Portal.WITHDRAWALFINALIZED_EVENT);
+    private static final String PAUSED = topic(Portal.PAUSED_EVENT);
+    private static final String UNPAUSED = topic(Portal.UNPAUSED_EVENT);
+    private static final String ESCAPE_MODE = topic(Portal.ESCAPEMODEACTIVATED_EVENT);
+    private static final String DEPOSIT_RECLAIMED = topic(Portal.DEPOSITRECLAIMED_EVENT);
+    private static final String OUTPUT_PROPOSED = topic(OutputOracle.OUTPUTPROPOSED_EVENT);
+    private static final String OUTPUTS_DELETED = topic(OutputOracle.OUTPUTSDELETED_EVENT);
+    private static final String SENT_MESSAGE = topic(L1Messenger.SENTMESSAGE_EVENT);
+    private static final String SENT_MESSAGE_EXT = topic(L1Messenger.SENTMESSAGEEXTENSION1_EVENT);
+    private static final String RELAYED_MESSAGE = topic(L1Messenger.RELAYEDMESSAGE_EVENT);
+    private static final String FAILED_RELAYED_MESSAGE = topic(L1Messenger.FAILEDRELAYEDMESSAGE_EVENT);
+    private static final String DEPOSIT_SENDER_RECORDED = topic(L1Messenger.DEPOSITSENDERRECORDED_EVENT);
+    private static final String DEPOSIT_REFUNDED = topic(L1Messenger.DEPOSITREFUNDED_EVENT);
+    private static final String MESSAGE_PASSED = topic(L2ToL1MessagePasser.MESSAGEPASSED_EVENT);
+    private static final String BALANCE_BURNT = topic(L2ToL1MessagePasser.WITHDRAWERBALANCEBURNT_EVENT);
+    private static final String L2L2_SENT = topic(L2ToL2Messenger.SENTMESSAGE_EVENT);
+    private static final String L2L2_RELAYED = topic(L2ToL2Messenger.RELAYEDMESSAGE_EVENT);
+    private static final String RELAYER_ALLOWED = topic(L2ToL2Messenger.RELAYERALLOWED_EVENT);
+    private static final String DEPOSIT_EXECUTED = topic(DepositExecutor.DEPOSITEXECUTED_EVENT);
+
+    /** What a watched address is. */
+    private enum Kind { ORACLE, PORTAL, CROSS_DOMAIN_MESSENGER, MESSAGE_PASSER, L2_TO_L2_MESSENGER, DEPOSIT_EXECUTOR }
+
+    private record Watched(Kind kind, long l2ChainId) {}
+
+    /** Events and set-aside logs of one batch of logs. */
+    public record Result(List<ProtocolEvent> events, List<SetAsideLog> setAside) {}
+
+    private final long chainId;
+    private final Map<String, Watched> watched = new HashMap<>();
+
+    public EventDecoder(ChainConfig chain) {
+        this.chainId = chain.chainId();
+        if (chain.role() == ChainRole.L1) {
+            for (Settlement s : chain.settlements()) {
+                put(s.outputOracle(), Kind.ORACLE, s.l2ChainId());
+                put(s.portal(), Kind.PORTAL, s.l2ChainId());
+                put(s.l1Messenger(), Kind.CROSS_DOMAIN_MESSENGER, s.l2ChainId());
+            }
+        } else {
+            ChainConfig.L2Contracts c = chain.l2Contracts();
+            put(c.messagePasser(), Kind.MESSAGE_PASSER, chainId);
+            put(c.l2Messenger(), Kind.CROSS_DOMAIN_MESSENGER, chainId);
+            put(c.l2ToL2Messenger(), Kind.L2_TO_L2_MESSENGER, chainId);
+            put(c.depositExecutor(), Kind.DEPOSIT_EXECUTOR, chainId);
+        }
+    }
+
+    private void put(String address, Kind kind, long l2ChainId) {
+        if (address != null && !address.isBlank()) {
+            watched.put(address.toLowerCase(), new Watched(kind, l2ChainId));
+        }
+    }
+
+    /** The addresses whose logs this decoder understands: what to ask {@code eth_getLogs} for. */
+    public Set<String> addresses() {
+        return new LinkedHashSet<>(watched.keySet());
+    }
+
+    /**
+     * Decodes logs of this chain, given in (block, log index) order.
+     *
+     * @param timestamps block number to block timestamp for every block the logs are in
+     */
+    public Result decode(List<Log> logs, Map<Long, Long> timestamps) {
+        List<ProtocolEvent> events = new ArrayList<>();
+        List<SetAsideLog> setAside = new ArrayList<>();
+        for (int i = 0; i < logs.size(); i++) {
+            Log log = logs.get(i);
+            Watched w = log.getAddress() == null ? null : watched.get(log.getAddress().toLowerCase());
+            if (w == null) {
+                continue; // not ours (eth_getLogs was asked for our addresses only, but a node may answer more)
+            }
+            try {
+                if (log.getTopics() == null || log.getTopics().isEmpty()) {
+                    throw new MalformedEventException("log has no topics (an anonymous event is not a protocol event)");
+                }
+                Log next = i + 1 < logs.size() ? logs.get(i + 1) : null;
+                Decoded d = decodeOne(w, log, next, ref(log, timestamps));
+                if (d.event() != null) {
+                    events.add(d.event());
+                }
+                if (d.consumedNext()) {
+                    i++;
+                }
+            } catch (MalformedEventException e) {
+                setAside.add(setAside(log, e.getMessage()));
+            } catch (RuntimeException e) {
+                setAside.add(setAside(log, "cannot decode " + w.kind() + " event: " + e));
+            }
+        }
+        return new Result(events, setAside);
+    }
+
+    private record Decoded(ProtocolEvent event, boolean consumedNext) {
+        static Decoded of(ProtocolEvent e) {
+            return new Decoded(e, false);
+        }
+
+        static final Decoded IGNORED = new Decoded(null, false);
+    }
+
+    private Decoded decodeOne(Watched w, Log log, Log next, EventRef ref) {
+        String t = log.getTopics().getFirst().toLowerCase();
+        return switch (w.kind()) {
+            case ORACLE -> {
+                if (t.equals(OUTPUT_PROPOSED)) {
+                    var e = OutputOracle.getOutputProposedEventFromLog(log);
+                    yield Decoded.of(new ProtocolEvent.OutputProposed(ref, w.l2ChainId(), hex(e.outputRoot),
+                            e.l2OutputIndex, e.l2BlockNumber, e.l1Timestamp.longValueExact()));
+                }
+                if (t.equals(OUTPUTS_DELETED)) {
+                    var e = OutputOracle.getOutputsDeletedEventFromLog(log);
+                    yield Decoded.of(new ProtocolEvent.OutputsDeleted(ref, w.l2ChainId(), e.prevNextOutputIndex,
+                            e.newNextOutputIndex));
+                }
+                throw unknown(w, t);
+            }
+            case PORTAL -> decodePortal(w, log, next, ref, t);
+            case CROSS_DOMAIN_MESSENGER -> decodeMessenger(w, log, next, ref, t);
+            case MESSAGE_PASSER -> {
+                if (t.equals(MESSAGE_PASSED)) {
+                    var e = L2ToL1MessagePasser.getMessagePassedEventFromLog(log);
+                    byte[] computed = Hashes.withdrawalHash(e.nonce, e.sender, e.target, e.value, e.gasLimit, e.data);
+                    if (!java.util.Arrays.equals(computed, e.withdrawalHash)) {
+                        throw new MalformedEventException("MessagePassed withdrawalHash " + hex(e.withdrawalHash)
+                                + " does not match the hash of its fields " + hex(computed));
+                    }
+                    yield Decoded.of(new ProtocolEvent.WithdrawalInitiated(ref, e.nonce, lower(e.sender),
+                            lower(e.target), e.value, e.gasLimit, hex(e.data), hex(e.withdrawalHash)));
+                }
+                if (t.equals(BALANCE_BURNT)) {
+                    yield Decoded.IGNORED;
+                }
+                throw unknown(w, t);
+            }
+            case L2_TO_L2_MESSENGER -> {
+                if (t.equals(L2L2_SENT)) {
+                    L2ToL2Payload p = L2ToL2Payload.fromLog(log.getTopics(), log.getData());
+                    yield Decoded.of(new ProtocolEvent.CrossRollupSent(ref, p.destination(), lower(p.target()),
+                            p.nonce(), lower(p.sender()), hex(p.message()),
+                            hex(p.messageHash(BigInteger.valueOf(chainId)))));
+                }
+                if (t.equals(L2L2_RELAYED)) {
+                    var e = L2ToL2Messenger.getRelayedMessageEventFromLog(log);
+                    yield Decoded.of(new ProtocolEvent.CrossRollupRelayed(ref, e.source, e.messageNonce,
+                            hex(e.messageHash), hex(e.returnDataHash)));
+                }
+                if (t.equals(RELAYER_ALLOWED)) {
+                    yield Decoded.IGNORED;
+                }
+                throw unknown(w, t);
+            }
+            case DEPOSIT_EXECUTOR -> {
+                if (t.equals(DEPOSIT_EXECUTED)) {
+                    var e = DepositExecutor.getDepositExecutedEventFromLog(log);
+                    yield Decoded.of(new ProtocolEvent.DepositExecuted(ref, e.nonce, hex(e.depositHash), lower(e.from),
+                            lower(e.to), e.success));
+                }
+                throw unknown(w, t);
+            }
+        };
+    }
+
+    private Decoded decodePortal(Watched w, Log log, Log next, EventRef ref, String t) {
+        if (t.equals(TRANSACTION_DEPOSITED)) {
+            var e = Portal.getTransactionDepositedEventFromLog(log);
+            DepositTransaction d = DepositTransaction.decode(e.from, e.to, e.version, e.opaqueData);
+            if (next == null || !sameTx(log, next) || !DEPOSIT_ESCROWED.equalsIgnoreCase(next.getTopics().getFirst())) {
+                throw new MalformedEventException("TransactionDeposited without the DepositEscrowed that must follow it");
+            }
+            var escrow = Portal.getDepositEscrowedEventFromLog(next);
+            byte[] expected = d.depositHash(escrow.depositNonce);
+            if (!java.util.Arrays.equals(expected, escrow.depositHash)) {
+                throw new MalformedEventException("DepositEscrowed hash " + hex(escrow.depositHash)
+                        + " does not match the deposit's fields " + hex(expected));
+            }
+            return new Decoded(new ProtocolEvent.DepositInitiated(ref, w.l2ChainId(), escrow.depositNonce,
+                    hex(escrow.depositHash), lower(escrow.sender), lower(d.from()), lower(d.to()), d.mint(), d.value(),
+                    d.gasLimit(), d.isCreation(), hex(d.data())), true);
+        }
+        if (t.equals(DEPOSIT_ESCROWED)) {
+            throw new MalformedEventException("DepositEscrowed without the TransactionDeposited that must precede it");
+        }
+        if (t.equals(WITHDRAWAL_PROVEN)) {
+            var e = Portal.getWithdrawalProvenEventFromLog(log);
+            return Decoded.of(new ProtocolEvent.WithdrawalProven(ref, w.l2ChainId(), hex(e.withdrawalHash),
+                    lower(e.from), lower(e.to)));
+        }
+        if (t.equals(WITHDRAWAL_FINALIZED)) {
+            var e = Portal.getWithdrawalFinalizedEventFromLog(log);
+            return Decoded.of(new ProtocolEvent.WithdrawalFinalized(ref, w.l2ChainId(), hex(e.withdrawalHash),
+                    e.success));
+        }
+        if (t.equals(PAUSED) || t.equals(UNPAUSED)) {
+            boolean paused = t.equals(PAUSED);
+            String account = paused ? Portal.getPausedEventFromLog(log).account
+                    : Portal.getUnpausedEventFromLog(log).account;
+            return Decoded.of(new ProtocolEvent.PortalPauseChanged(ref, w.l2ChainId(), paused, lower(account)));
+        }
+        if (t.equals(ESCAPE_MODE)) {
+            var e = Portal.getEscapeModeActivatedEventFromLog(log);
+            return Decoded.of(new ProtocolEvent.EscapeModeActivated(ref, w.l2ChainId(),
+                    e.escapeTimestamp.longValueExact(), e.lastValidOutputIndex, e.hasValidOutput, lower(e.caller)));
+        }
+        if (t.equals(DEPOSIT_RECLAIMED)) {
+            var e = Portal.getDepositReclaimedEventFromLog(log);
+            return Decoded.of(new ProtocolEvent.DepositReclaimed(ref, w.l2ChainId(), e.depositNonce,
+                    lower(e.recipient), e.amount));
+        }
+        throw unknown(w, t);
+    }
+
+    private Decoded decodeMessenger(Watched w, Log log, Log next, EventRef ref, String t) {
+        if (t.equals(SENT_MESSAGE)) {
+            var e = L1Messenger.getSentMessageEventFromLog(log);
+            if (next == null || !sameTx(log, next) || !SENT_MESSAGE_EXT.equalsIgnoreCase(next.getTopics().getFirst())) {
+                throw new MalformedEventException("SentMessage without the SentMessageExtension1 that must follow it");
+            }
+            var ext = L1Messenger.getSentMessageExtension1EventFromLog(next);
+            byte[] hash = Hashes.crossDomainMessageV1(e.messageNonce, e.sender, e.target, ext.value, e.gasLimit,
+                    e.message);
+            return new Decoded(new ProtocolEvent.CrossDomainMessageSent(ref, lower(e.target), lower(e.sender),
+                    hex(e.message), e.messageNonce, e.gasLimit, ext.value, hex(hash)), true);
+        }
+        if (t.equals(SENT_MESSAGE_EXT)) {
+            throw new MalformedEventException("SentMessageExtension1 without the SentMessage that must precede it");
+        }
+        if (t.equals(RELAYED_MESSAGE)) {
+            var e = L1Messenger.getRelayedMessageEventFromLog(log);
+            return Decoded.of(new ProtocolEvent.CrossDomainMessageRelayed(ref, hex(e.msgHash)));
+        }
+        if (t.equals(FAILED_RELAYED_MESSAGE)) {
+            var e = L1Messenger.getFailedRelayedMessageEventFromLog(log);
+            return Decoded.of(new ProtocolEvent.CrossDomainMessageFailed(ref, hex(e.msgHash)));
+        }
+        if (t.equals(DEPOSIT_SENDER_RECORDED) || t.equals(DEPOSIT_REFUNDED)) {
+            return Decoded.IGNORED;
+        }
+        throw unknown(w, t);
+    }
+
+    private EventRef ref(Log log, Map<Long, Long> timestamps) {
+        if (log.getBlockHash() == null || log.getTransactionHash() == null || log.getLogIndex() == null) {
+            throw new MalformedEventException("log lacks its block hash, transaction hash or index (pending log?)");
+        }
+        long block = log.getBlockNumber().longValueExact();
+        Long ts = timestamps.get(block);
+        if (ts == null) {
+            throw new MalformedEventException("log in block " + block + ", which the watcher has no header of");
+        }
+        return new EventRef(chainId, block, log.getBlockHash(), ts, log.getTransactionHash(),
+                log.getLogIndex().longValueExact(), log.getAddress());
+    }
+
+    private SetAsideLog setAside(Log log, String reason) {
+        return new SetAsideLog(chainId, log.getBlockNumber() == null ? -1 : log.getBlockNumber().longValueExact(),
+                String.valueOf(log.getBlockHash()), String.valueOf(log.getTransactionHash()),
+                log.getLogIndex() == null ? -1 : log.getLogIndex().longValueExact(), String.valueOf(log.getAddress()),
+                reason, Json.write(log));
+    }
+
+    private static MalformedEventException unknown(Watched w, String topic) {
+        return new MalformedEventException("unknown event " + topic + " from a " + w.kind() + " contract");
+    }
+
+    private static boolean sameTx(Log a, Log b) {
+        return a.getTransactionHash() != null && a.getTransactionHash().equalsIgnoreCase(b.getTransactionHash());
+    }
+
+    private static String topic(Event e) {
+        return EventEncoder.encode(e).toLowerCase();
+    }
+
+    private static String hex(byte[] b) {
+        return Numeric.toHexString(b).toLowerCase();
+    }
+
+    private static String lower(String s) {
+        return s == null ? null : s.toLowerCase();
+    }
+}
