@@ -56,12 +56,15 @@ final class Database implements AutoCloseable {
      * @param name what the database is, for error messages (a file, or a URL without its parameters):
      *     never a password
      */
-    Database(Dialect dialect, Connections connections, Clock clock, String name) {
+    Database(Dialect dialect, Connections connections, Clock clock, String name, int routingSlots) {
+        this.routingSlots = routingSlots;
         this.dialect = dialect;
         this.connections = connections;
         this.clock = clock;
         this.name = name;
     }
+
+    private final int routingSlots;
 
     Dialect dialect() {
         return dialect;
@@ -93,7 +96,7 @@ final class Database implements AutoCloseable {
             try {
                 connections.begin(c, mode);
                 T result;
-                try (Tx tx = new Tx(c, dialect, clock.instant())) {
+                try (Tx tx = new Tx(c, dialect, clock.instant(), routingSlots)) {
                     result = work.run(tx);
                 }
                 connections.commit(c);

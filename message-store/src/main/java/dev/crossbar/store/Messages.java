@@ -93,10 +93,11 @@ final class Messages {
     /** Moves a message without consulting the lifecycle (callers do, except a reorg's undo). */
     static MessageRecord move(Tx tx, MessageRecord m, MessageState to, String cause, Long eventId)
             throws SQLException {
-        update(tx, m, "state = ?", to);
+        // A message in a new state is due at once: whatever its old state was waiting for is moot.
+        update(tx, m, "state = ?, next_attempt_at = NULL", to);
         MessageRecord moved = new MessageRecord(m.id(), m.kind(), to, m.sourceChainId(), m.destinationChainId(),
                 m.nonce(), m.sender(), m.target(), m.value(), m.gasLimit(), m.data(), m.messengerHash(), m.parentId(),
-                m.source(), m.attempts(), m.nextAttemptAt(), m.lastError(), m.details(), m.createdAt(), tx.now(),
+                m.source(), m.attempts(), null, m.lastError(), m.details(), m.createdAt(), tx.now(),
                 m.version() + 1);
         record(tx, moved, m.state(), cause, eventId);
         return moved;

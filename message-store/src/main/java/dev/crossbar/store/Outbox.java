@@ -1,5 +1,7 @@
 package dev.crossbar.store;
 
+import dev.crossbar.core.model.RoutingKey;
+
 import dev.crossbar.core.event.EventEnvelope;
 import dev.crossbar.core.event.ProtocolEvent;
 import dev.crossbar.core.json.Json;
@@ -43,7 +45,8 @@ final class Outbox {
         payload.put("sourceChainId", message.sourceChainId());
         payload.put("destinationChainId", message.destinationChainId());
         payload.put("at", tx.now());
-        add(tx, MESSAGES, message.id(), Json.write(payload));
+        add(tx, MESSAGES, RoutingKey.of(message.destinationChainId(), message.id(), tx.routingSlots()),
+                Json.write(payload));
     }
 
     static void announceBreaker(Tx tx, BreakerState breaker) throws SQLException {

@@ -49,7 +49,9 @@ public final class PostgresMessageStore extends JdbcMessageStore {
         hikari.setMinimumIdle(Math.min(2, config.poolSize()));
         hikari.setAutoCommit(false);
         hikari.setConnectionTimeout(10_000);
-        hikari.setSchema(config.schema());
+        // The schema goes in as a connection parameter: the server sets search_path when the session starts.
+        // (Setting it per connection with setSchema runs in the first transaction, and a rollback undoes it.)
+        hikari.addDataSourceProperty("currentSchema", config.schema());
         hikari.addDataSourceProperty("ApplicationName", "crossbar");
         HikariDataSource pool;
         try {
@@ -66,7 +68,7 @@ public final class PostgresMessageStore extends JdbcMessageStore {
         }
         log.info("store opened: backend=postgres url={} schema={} poolSize={}", StoreConfig.safeUrl(config.jdbcUrl()),
                 config.schema(), config.poolSize());
-        return new PostgresMessageStore(new Database(Dialect.POSTGRES, new Pool(pool), clock, name), topology);
+        return new PostgresMessageStore(new Database(Dialect.POSTGRES, new Pool(pool), clock, name, topology.signerSlots()), topology);
     }
 
     private record Pool(HikariDataSource pool) implements Database.Connections {
@@ -77,12 +79,11 @@ public final class PostgresMessageStore extends JdbcMessageStore {
 
         @Override
         public void begin(Connection c, Database.Mode mode) throws SQLException {
-            // Auto-commit is off: the first statement begins the transaction, at this isolation level.
+            // Auto-commit is off: the first statement begins the transaction, at this isolation level. The level is
+            // set every time rather than read first: reading it runs a statement, which would begin the transaction.
             int level = mode == Database.Mode.SERIAL ? Connection.TRANSACTION_SERIALIZABLE
                     : Connection.TRANSACTION_READ_COMMITTED;
-            if (c.getTransactionIsolation() != level) {
-                c.setTransactionIsolation(level);
-            }
+            c.setTransactionIsolation(level);
         }
 
         @Override

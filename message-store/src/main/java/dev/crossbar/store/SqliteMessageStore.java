@@ -60,7 +60,8 @@ public final class SqliteMessageStore extends JdbcMessageStore {
             throw new StoreException("cannot open the " + name + ": " + e.getMessage(), e);
         }
         log.info("store opened: backend=sqlite file={}", path);
-        return new SqliteMessageStore(new Database(Dialect.SQLITE, new OneConnection(connection), clock, name),
+        return new SqliteMessageStore(new Database(Dialect.SQLITE, new OneConnection(connection), clock, name,
+                topology.signerSlots()),
                 topology);
     }
 

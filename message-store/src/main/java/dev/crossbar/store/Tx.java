@@ -30,10 +30,18 @@ final class Tx implements AutoCloseable {
     private final Instant now;
     private final java.util.Map<String, PreparedStatement> statements = new java.util.HashMap<>();
 
-    Tx(Connection connection, Dialect dialect, Instant now) {
+    private final int routingSlots;
+
+    Tx(Connection connection, Dialect dialect, Instant now, int routingSlots) {
+        this.routingSlots = routingSlots;
         this.connection = connection;
         this.dialect = dialect;
         this.now = now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS); // what the database keeps
+    }
+
+    /** The relayer's signer slots per destination: message records are keyed by routing key. */
+    int routingSlots() {
+        return routingSlots;
     }
 
     Dialect dialect() {

@@ -357,13 +357,15 @@ abstract class MessageStoreContract {
     }
 
     @Test
-    void everyTransitionIsAnnouncedOnTheMessagesTopic() {
+    void everyTransitionIsAnnouncedOnTheMessagesTopicKeyedByItsRoutingKey() {
         recordDeposit();
         store.transition(DEP1, MessageState.RELAYED, "executed");
 
         List<OutboxRecord> records = pending("messages");
 
-        assertThat(records).extracting(OutboxRecord::key).containsExactly(DEP1, DEP1);
+        String routing = dev.crossbar.core.model.RoutingKey.of(store.message(DEP1).orElseThrow().destinationChainId(),
+                DEP1, 1);
+        assertThat(records).extracting(OutboxRecord::key).containsExactly(routing, routing);
         JsonNode last = json(records.get(1).payload());
         assertThat(last.get("schema").asText()).isEqualTo("crossbar.message/v1");
         assertThat(last.get("id").asText()).isEqualTo(DEP1);
@@ -437,6 +439,19 @@ abstract class MessageStoreContract {
         assertThat(retried.lastError()).isEqualTo("destination node timed out");
         assertThat(retried.nextAttemptAt()).isEqualTo(Instant.ofEpochMilli(now.plusSeconds(60).toEpochMilli()));
         assertThat(retried.state()).isEqualTo(MessageState.READY);
+    }
+
+    @Test
+    void aMessageThatChangesStateIsDueAtOnce() {
+        BlockRef b = l2a.mine();
+        store.commitBatch(l2a.batch(b, crossRollup(l2a.at(b, 1, 0), L2B, 0, XR1)));
+        Instant now = Instant.now();
+        store.recordAttempt(XR1, 2, now.plusSeconds(600), "waiting for something");
+        store.transition(XR1, MessageState.RELAYING, "sent");
+
+        assertThat(store.due(Set.of(MessageState.RELAYING), now, 10)).extracting(MessageRecord::id)
+                .containsExactly(XR1);
+        assertThat(store.message(XR1).orElseThrow().attempts()).as("the count of attempts stays").isEqualTo(2);
     }
 
     @Test
@@ -706,7 +721,7 @@ abstract class MessageStoreContract {
         assertThat(store.cursor(L1)).get().extracting(ChainCursor::blockHash).isEqualTo(b1.hash());
         assertThat(store.recentBlocks(L1, 10)).containsExactly(b1);
         assertThat(store.eventCount(L1)).isEqualTo(1);
-        assertThat(pending("messages")).filteredOn(o -> o.key().equals(DEP2)).singleElement()
+        assertThat(pending("messages")).filteredOn(o -> json(o.payload()).get("id").asText().equals(DEP2)).singleElement()
                 .satisfies(o -> assertThat(json(o.payload()).get("to").asText()).isEqualTo("ORPHANED"));
     }
 

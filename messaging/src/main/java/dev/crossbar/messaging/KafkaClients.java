@@ -115,6 +115,21 @@ public final class KafkaClients {
         return new KafkaConsumer<>(logged("consumer", consumerProperties(groupId, StringDeserializer.class)));
     }
 
+    /**
+     * A String consumer with static group membership: {@code instanceId} (stable across restarts of the same
+     * instance) lets a restarted member take its partitions back at once, without waiting for the group to notice
+     * the old one is gone; {@code sessionTimeout} bounds how long a member that died for good holds them.
+     */
+    public Consumer<String, String> staticMemberConsumer(String groupId, String instanceId, java.time.Duration sessionTimeout) {
+        Map<String, Object> p = consumerProperties(groupId, StringDeserializer.class);
+        if (instanceId != null && !instanceId.isBlank()) {
+            p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        }
+        p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(sessionTimeout.toMillis()));
+        p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(Math.max(500, sessionTimeout.toMillis() / 4)));
+        return new KafkaConsumer<>(logged("consumer", p));
+    }
+
     public Admin admin() {
         return Admin.create(logged("admin", adminProperties()));
     }

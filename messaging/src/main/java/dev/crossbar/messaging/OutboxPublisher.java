@@ -75,18 +75,23 @@ public final class OutboxPublisher implements Service {
         signal.release();
     }
 
+    /** Stops after the batch in flight; waits off the caller's thread (which may be an event loop). */
     @Override
     public Future<Void> stop() {
         running = false;
         signal.release();
-        if (thread != null) {
+        Thread t = thread;
+        if (t == null) {
+            return Future.succeededFuture();
+        }
+        return Future.future(done -> Thread.ofVirtual().name("outbox-publisher-stop").start(() -> {
             try {
-                thread.join(10_000);
+                t.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-        return Future.succeededFuture();
+            done.complete();
+        }));
     }
 
     private void loop() {
@@ -125,7 +130,7 @@ public final class OutboxPublisher implements Service {
             String topic = topicName(r.topic());
             ProducerRecord<String, String> record = new ProducerRecord<>(topic, r.key(), r.payload());
             record.headers().add(RecordHeaders.SCHEMA, schemaOf(r.topic()).getBytes(StandardCharsets.UTF_8));
-            if (topic.equals(topics.deadLetter().name())) {
+            if (topic.equals(topics.deadLetter().name()) && !"deadletter".equals(r.topic())) {
                 // Our own bug, not the data's: keep the record, with the reason, where an operator looks.
                 log.error("outbox record {} names unknown topic '{}'; sending it to the dead-letter topic", r.id(),
                         r.topic());
@@ -151,6 +156,7 @@ public final class OutboxPublisher implements Service {
             case "events" -> topics.events().name();
             case "messages" -> topics.messages().name();
             case "control" -> topics.control().name();
+            case "deadletter" -> topics.deadLetter().name();
             default -> topics.deadLetter().name();
         };
     }
@@ -160,6 +166,7 @@ public final class OutboxPublisher implements Service {
             case "events" -> RecordHeaders.EVENT_SCHEMA;
             case "messages" -> RecordHeaders.MESSAGE_SCHEMA;
             case "control" -> RecordHeaders.CONTROL_SCHEMA;
+            case "deadletter" -> RecordHeaders.DEAD_LETTER_SCHEMA;
             default -> "unknown";
         };
     }

@@ -56,7 +56,7 @@ class WatcherToKafkaTest extends WatcherTestBase {
                         .contains("SENT", "READY");
                 assertThat(store.outboxPending(10)).isEmpty();
             } finally {
-                publisher.stop();
+                publisher.stop().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
             }
         }
     }

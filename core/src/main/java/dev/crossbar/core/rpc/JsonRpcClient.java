@@ -39,7 +39,7 @@ public final class JsonRpcClient implements AutoCloseable {
 
     private final String chain;
     private final List<Endpoint> endpoints;
-    private final HttpClientAgent http;
+    private final Vertx vertx;
     private final Duration timeout;
     private final Duration cooldown;
     private final AtomicLong ids = new AtomicLong();
@@ -55,10 +55,12 @@ public final class JsonRpcClient implements AutoCloseable {
 
     private static final class Endpoint {
         final URI uri;
+        final HttpClientAgent http;
         volatile long downUntilNanos;
 
-        Endpoint(URI uri) {
+        Endpoint(URI uri, HttpClientAgent http) {
             this.uri = uri;
+            this.http = http;
         }
 
         boolean isUp(long now) {
@@ -82,11 +84,10 @@ public final class JsonRpcClient implements AutoCloseable {
                 throw new IllegalArgumentException("chain " + chain + ": RPC endpoint " + u + " is not an http(s) URL");
             }
         }
-        this.endpoints = endpoints.stream().map(Endpoint::new).toList();
+        this.vertx = vertx;
         this.timeout = timeout;
         this.cooldown = cooldown;
-        this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setConnectTimeout(
-                (int) Math.min(Integer.MAX_VALUE, timeout.toMillis())), new PoolOptions().setHttp1MaxSize(8));
+        this.endpoints = endpoints.stream().map(u -> new Endpoint(u, httpClient(vertx, u, timeout))).toList();
     }
 
     public JsonRpcClient(Vertx vertx, String chain, List<URI> endpoints) {
@@ -167,6 +168,19 @@ public final class JsonRpcClient implements AutoCloseable {
         };
     }
 
+    /**
+     * Connections are reused for HTTPS endpoints (a TLS handshake per call would cost more than the call) and not
+     * for plain HTTP ones, which are local or in-cluster where a connection costs next to nothing: anvil was seen
+     * to leave a request on a reused connection unanswered (about one in a hundred {@code eth_sendRawTransaction}s
+     * under automine), and a fresh connection per call avoids that whole class of stall.
+     */
+    private static HttpClientAgent httpClient(Vertx vertx, URI uri, Duration timeout) {
+        boolean tls = "https".equals(uri.getScheme());
+        return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(tls).setSsl(tls)
+                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())),
+                new PoolOptions().setHttp1MaxSize(8));
+    }
+
     private ObjectNode request(String method, List<?> params) {
         ObjectNode req = JsonNodeFactory.instance.objectNode();
         req.put("jsonrpc", "2.0");
@@ -207,7 +221,11 @@ public final class JsonRpcClient implements AutoCloseable {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                 .setAbsoluteURI(endpoint.uri.toString()).setTimeout(timeout.toMillis())
                 .putHeader("Content-Type", "application/json");
-        http.request(options)
+        // A guard of our own besides the client's timeout: whatever stalls an exchange, it fails over in time.
+        Promise<Buffer> exchange = Promise.promise();
+        long guard = vertx.setTimer(timeout.toMillis() + 1000, id -> exchange.tryFail("no answer within "
+                + timeout.toMillis() + " ms"));
+        endpoint.http.request(options)
                 .compose(req -> req.send(Buffer.buffer(payload)))
                 .compose(resp -> {
                     if (resp.statusCode() >= 500 || resp.statusCode() == 429) {
@@ -215,6 +233,15 @@ public final class JsonRpcClient implements AutoCloseable {
                     }
                     return resp.body();
                 })
+                .onComplete(ar -> {
+                    vertx.cancelTimer(guard);
+                    if (ar.succeeded()) {
+                        exchange.tryComplete(ar.result());
+                    } else {
+                        exchange.tryFail(ar.cause());
+                    }
+                });
+        exchange.future()
                 .onSuccess(buffer -> {
                     try {
                         promise.complete(Json.MAPPER.readTree(buffer.getBytes()));
@@ -257,6 +284,6 @@ public final class JsonRpcClient implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        endpoints.forEach(e -> e.http.close());
     }
 }

@@ -1,0 +1,213 @@
+package dev.crossbar.core.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.crossbar.core.rpc.JsonRpcClient;
+import dev.crossbar.core.rpc.RpcException;
+import io.vertx.core.Future;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.web3j.protocol.core.methods.response.EthGetProof;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
+
+/**
+ * The relayer's view of one chain: the calls it needs, answered synchronously. The relayer's workers run on
+ * virtual threads, so waiting here blocks no event loop; the transport underneath is the non-blocking
+ * {@link JsonRpcClient} with its endpoint failover.
+ */
+public final class ChainClient {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private final long chainId;
+    private final String name;
+    private final JsonRpcClient rpc;
+
+    public ChainClient(long chainId, String name, JsonRpcClient rpc) {
+        this.chainId = chainId;
+        this.name = name;
+        this.rpc = rpc;
+    }
+
+    public long chainId() {
+        return chainId;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** A block header's fields the relayer uses. */
+    public record Header(long number, String hash, String stateRoot, long timestamp, BigInteger baseFeePerGas) {}
+
+    /** A call that reverted: the node's revert data (may be empty) and its message. */
+    public static final class Reverted extends RuntimeException {
+        private final String data;
+
+        Reverted(String message, String data) {
+            super(message);
+            this.data = data;
+        }
+
+        /** The revert data: {@code Error(string)} encoding, a custom error selector, or null. */
+        public String data() {
+            return data;
+        }
+    }
+
+    public long blockNumber() {
+        return hexLong(rpc("eth_blockNumber", List.of()));
+    }
+
+    /** The latest block's header. */
+    public Header latest() {
+        return header("latest");
+    }
+
+    /**
+     * The base fee the next block will have at most: the latest block's base fee raised by the largest step
+     * EIP-1559 allows (1/8). Computed from the latest block rather than asked of the {@code pending} block, which
+     * some nodes build on demand (and anvil can stall on).
+     */
+    public BigInteger nextBaseFee() {
+        BigInteger base = latest().baseFeePerGas();
+        return base.add(base.shiftRight(3)).add(BigInteger.ONE);
+    }
+
+    public Header header(String tagOrHex) {
+        JsonNode b = rpc("eth_getBlockByNumber", List.of(tagOrHex, false));
+        if (b.isNull()) {
+            if ("pending".equals(tagOrHex)) {
+                return latest();
+            }
+            throw new RpcException.Malformed(name + ": no block " + tagOrHex);
+        }
+        JsonNode fee = b.path("baseFeePerGas");
+        return new Header(hexLong(b.path("number")), b.path("hash").asText(), b.path("stateRoot").asText(),
+                hexLong(b.path("timestamp")),
+                fee.isTextual() ? Numeric.toBigInt(fee.asText()) : BigInteger.ZERO);
+    }
+
+    public BigInteger nonce(String address, String tag) {
+        return Numeric.toBigInt(rpc("eth_getTransactionCount", List.of(address, tag)).asText());
+    }
+
+    public BigInteger balance(String address) {
+        return Numeric.toBigInt(rpc("eth_getBalance", List.of(address, "latest")).asText());
+    }
+
+    /**
+     * {@code eth_call}: the returned data, or {@link Reverted} when the call reverts.
+     *
+     * @param from who the call is made as (matters for allow-lists and {@code tx.origin})
+     */
+    public String call(String from, String to, String data, BigInteger value) {
+        try {
+            return rpc("eth_call", List.of(tx(from, to, data, value, null), "latest")).asText();
+        } catch (RpcException.Remote e) {
+            if (isRevert(e)) {
+                throw new Reverted(e.remoteMessage(), e.data());
+            }
+            throw e;
+        }
+    }
+
+    /** {@code eth_estimateGas}; {@link Reverted} when the transaction would revert. */
+    public BigInteger estimateGas(String from, String to, String data, BigInteger value) {
+        try {
+            return Numeric.toBigInt(rpc("eth_estimateGas", List.of(tx(from, to, data, value, null)))
+                    .asText());
+        } catch (RpcException.Remote e) {
+            if (isRevert(e)) {
+                throw new Reverted(e.remoteMessage(), e.data());
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Broadcasts a signed transaction.
+     *
+     * @return the transaction hash the node reports
+     * @throws RpcException.Remote with the node's reason when it refuses (nonce too low, underpriced, ...)
+     */
+    public String sendRaw(String signedHex) {
+        return rpc("eth_sendRawTransaction", List.of(signedHex)).asText();
+    }
+
+    public Optional<TransactionReceipt> receipt(String txHash) {
+        JsonNode r = rpc("eth_getTransactionReceipt", List.of(txHash));
+        if (r.isNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(JsonRpcClient.convert("eth_getTransactionReceipt", TransactionReceipt.class).apply(r));
+    }
+
+    /** Whether the node knows the transaction (mined or in its pool). */
+    public boolean knowsTransaction(String txHash) {
+        return !rpc("eth_getTransactionByHash", List.of(txHash)).isNull();
+    }
+
+    public EthGetProof.Proof proof(String address, List<String> slots, long block) {
+        return JsonRpcClient.convert("eth_getProof", EthGetProof.Proof.class)
+                .apply(rpc("eth_getProof", List.of(address, slots, hex(block))));
+    }
+
+    private static ObjectNode tx(String from, String to, String data, BigInteger value, BigInteger gas) {
+        ObjectNode t = JsonNodeFactory.instance.objectNode();
+        if (from != null) {
+            t.put("from", from);
+        }
+        t.put("to", to);
+        t.put("data", data);
+        if (value != null && value.signum() > 0) {
+            t.put("value", Numeric.toHexStringWithPrefix(value));
+        }
+        if (gas != null) {
+            t.put("gas", Numeric.toHexStringWithPrefix(gas));
+        }
+        return t;
+    }
+
+    private static boolean isRevert(RpcException.Remote e) {
+        String m = e.remoteMessage().toLowerCase();
+        return e.code() == 3 || m.contains("revert") || m.contains("execution reverted");
+    }
+
+    private long hexLong(JsonNode n) {
+        if (!n.isTextual()) {
+            throw new RpcException.Malformed(name + ": expected a hex quantity, got " + n);
+        }
+        return Numeric.toBigInt(n.asText()).longValueExact();
+    }
+
+    public static String hex(long n) {
+        return "0x" + Long.toHexString(n);
+    }
+
+    private JsonNode rpc(String method, List<?> params) {
+        return await(rpc.call(method, params), method);
+    }
+
+    private <T> T await(Future<T> f, String what) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new RpcException.Transport(name + ": " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new RpcException.Transport(name + ": no answer to " + what + " within " + WAIT.toSeconds() + "s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcException.Transport(name + ": interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,327 @@
+package dev.crossbar.relayer;
+
+import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.ProtocolViews;
+import dev.crossbar.core.chain.RevertReasons;
+
+import dev.crossbar.core.config.Settlement;
+import dev.crossbar.core.model.MessageKind;
+import dev.crossbar.core.model.MessageState;
+import dev.crossbar.core.protocol.Hashes;
+import dev.crossbar.core.protocol.InvalidProofException;
+import dev.crossbar.core.protocol.L2ToL2Payload;
+import dev.crossbar.core.protocol.WithdrawalProof;
+import dev.crossbar.store.MessageRecord;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.web3j.abi.FunctionReturnDecoder;
+import org.web3j.abi.TypeReference;
+import org.web3j.abi.datatypes.Address;
+import org.web3j.abi.datatypes.DynamicBytes;
+import org.web3j.abi.datatypes.Type;
+import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.protocol.core.methods.response.EthGetProof;
+import org.web3j.utils.Numeric;
+
+/**
+ * What to do next for one message, decided against the chains: every send is preceded by asking the
+ * destination whether the effect already happened ({@code provenWithdrawals}, {@code finalizedWithdrawals},
+ * {@code successfulMessages}) and by a simulation whose revert is classified (DESIGN.md section 6).
+ */
+final class Deliveries {
+    /** Extra gas on top of an estimate: estimates of calls with a minimum-gas check run close to the edge. */
+    private static final BigInteger GAS_MARGIN = BigInteger.valueOf(50_000);
+
+    private final Network network;
+    private final Map<Long, Long> finalizationPeriods = new ConcurrentHashMap<>();
+
+    Deliveries(Network network) {
+        this.network = network;
+    }
+
+    /** What came of looking at a message. */
+    sealed interface Step {
+        /** A transaction went out; the message may have moved (e.g. READY to RELAYING). */
+        record Sent(Signer.Intent intent, MessageState movedTo, Map<String, String> details) implements Step {}
+
+        /** Its state changed on what the chain says; look again at once. */
+        record Moved(MessageState to, String cause) implements Step {}
+
+        /** Nothing to do before {@code after}; not a failure. */
+        record Wait(Duration after, String reason) implements Step {}
+
+        /** An attempt failed in a way that may pass: try again after the backoff. */
+        record Retry(String reason) implements Step {}
+
+        /** It can never be delivered as it is: dead-letter it with the reason. */
+        record Dead(String reason) implements Step {}
+    }
+
+    // ---- withdrawals -------------------------------------------------------------------------------------
+
+    /** A COMMITTED withdrawal: prove it against the first output covering its block. */
+    Step proveWithdrawal(MessageRecord m, Signer signer) {
+        Settlement s = network.settlementOf(m.sourceChainId());
+        ChainClient l1 = network.client(m.destinationChainId());
+        byte[] hash = Numeric.hexStringToByteArray(m.id());
+        ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(l1, s.portal(), hash);
+        Escape escape = Escape.of(l1, s.portal());
+        if (proven.exists() && escape.admits(proven.outputIndex())) {
+            try {
+                ProtocolViews.Output o = ProtocolViews.output(l1, s.outputOracle(), proven.outputIndex());
+                if (java.util.Arrays.equals(o.root(), proven.outputRoot())) {
+                    return new Step.Moved(MessageState.PROVEN, "already proven on chain against output "
+                            + proven.outputIndex() + " at " + proven.timestamp());
+                }
+            } catch (ChainClient.Reverted deleted) {
+                // its output is gone: prove again below
+            }
+        }
+        ProtocolViews.Output output;
+        if (escape.active()) {
+            // Escape mode: only outputs finalized before it began can be proven against; the last of them covers the
+            // withdrawal or nothing ever will.
+            if (!escape.hasOutput()) {
+                return new Step.Dead("the Portal is in escape mode and no output was finalized before it began: this"
+                        + " withdrawal cannot exit");
+            }
+            output = ProtocolViews.output(l1, s.outputOracle(), escape.outputIndex());
+            if (output.l2BlockNumber() < m.source().blockNumber()) {
+                return new Step.Dead("the Portal is in escape mode and its last valid output " + output.index()
+                        + " (L2 block " + output.l2BlockNumber() + ") does not cover this withdrawal's L2 block "
+                        + m.source().blockNumber() + ": it cannot exit");
+            }
+        } else {
+            try {
+                output = ProtocolViews.output(l1, s.outputOracle(), ProtocolViews.outputIndexAfter(l1,
+                        s.outputOracle(), m.source().blockNumber()));
+            } catch (ChainClient.Reverted none) {
+                return new Step.Wait(Duration.ofSeconds(5), "no output covers L2 block " + m.source().blockNumber()
+                        + " yet");
+            }
+        }
+        ChainClient l2 = network.client(m.sourceChainId());
+        WithdrawalProof proof;
+        try {
+            var header = l2.header(ChainClient.hex(output.l2BlockNumber()));
+            EthGetProof.Proof p = l2.proof(network.l2Contracts(m.sourceChainId()).messagePasser(),
+                    List.of(Numeric.toHexString(Hashes.sentMessageSlot(hash))), output.l2BlockNumber());
+            proof = WithdrawalProof.from(hash, header.hash(), header.stateRoot(), p);
+        } catch (InvalidProofException e) {
+            return new Step.Retry("cannot build the proof at L2 block " + output.l2BlockNumber() + ": " + e.getMessage());
+        }
+        if (!java.util.Arrays.equals(proof.outputRoot(), output.root())) {
+            return new Step.Wait(Duration.ofSeconds(30), "output " + output.index() + " (root "
+                    + Numeric.toHexString(output.root()) + ") does not match the L2's state at block "
+                    + output.l2BlockNumber() + " (root " + Numeric.toHexString(proof.outputRoot())
+                    + "); waiting for the challenger to delete it and for a valid replacement");
+        }
+        String data = ProtocolViews.portal(s.portal()).proveWithdrawalTransaction(withdrawalTx(m), output.index(),
+                new dev.crossbar.contracts.bindings.Portal.OutputRootProof(new byte[32], proof.stateRoot(),
+                        proof.messagePasserStorageRoot(), proof.blockHash()), proof.storageProof()).encodeFunctionCall();
+        return simulateAndSend(l1, signer, new Signer.Intent("PROVE", m.id(), s.portal(), data, BigInteger.ZERO, null),
+                null, Map.of("provingOutputIndex", output.index().toString()));
+    }
+
+    /** A PROVEN or IN_WINDOW withdrawal: READY once its window and its output's window have passed. */
+    Step checkWindow(MessageRecord m) {
+        Settlement s = network.settlementOf(m.sourceChainId());
+        ChainClient l1 = network.client(m.destinationChainId());
+        ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(l1, s.portal(), Numeric.hexStringToByteArray(m.id()));
+        if (!proven.exists()) {
+            return new Step.Moved(MessageState.COMMITTED, "not proven on chain");
+        }
+        ProtocolViews.Output output;
+        try {
+            output = ProtocolViews.output(l1, s.outputOracle(), proven.outputIndex());
+        } catch (ChainClient.Reverted deleted) {
+            return new Step.Moved(MessageState.COMMITTED, "output " + proven.outputIndex()
+                    + " it was proven against was deleted; proving again");
+        }
+        if (!java.util.Arrays.equals(output.root(), proven.outputRoot())) {
+            return new Step.Moved(MessageState.COMMITTED, "output " + proven.outputIndex()
+                    + " was replaced since the proof; proving again");
+        }
+        if (!Escape.of(l1, s.portal()).admits(proven.outputIndex())) {
+            return new Step.Moved(MessageState.COMMITTED, "the Portal is in escape mode and output "
+                    + proven.outputIndex() + " it was proven against is not usable in it; proving again");
+        }
+        long period = finalizationPeriods.computeIfAbsent(m.sourceChainId(),
+                id -> ProtocolViews.finalizationPeriod(l1, s.outputOracle()));
+        long readyAt = Math.max(proven.timestamp(), output.timestamp()) + period + 1;
+        long now = l1.latest().timestamp();
+        if (now >= readyAt) {
+            return new Step.Moved(MessageState.READY, "challenge window of " + period + "s passed");
+        }
+        return new Step.Wait(Duration.ofSeconds(Math.min(readyAt - now, 15)), "in its challenge window for "
+                + (readyAt - now) + "s more (L1 time)");
+    }
+
+    /** A READY withdrawal: finalize it. */
+    Step finalizeWithdrawal(MessageRecord m, Signer signer) {
+        Settlement s = network.settlementOf(m.sourceChainId());
+        ChainClient l1 = network.client(m.destinationChainId());
+        if (ProtocolViews.finalizedWithdrawal(l1, s.portal(), Numeric.hexStringToByteArray(m.id()))) {
+            return new Step.Moved(MessageState.RELAYED, "already finalized on chain");
+        }
+        String data = ProtocolViews.portal(s.portal()).finalizeWithdrawalTransaction(withdrawalTx(m)).encodeFunctionCall();
+        // The Portal gives the call at least the withdrawal's gas limit: make room for it.
+        BigInteger floor = m.gasLimit().add(BigInteger.valueOf(150_000));
+        return simulateAndSend(l1, signer, new Signer.Intent("FINALIZE", m.id(), s.portal(), data, BigInteger.ZERO,
+                null), floor, Map.of());
+    }
+
+    // ---- L2 to L2 ---------------------------------------------------------------------------------------
+
+    /** A READY cross-rollup message: relay it with the identifier of its source log. */
+    Step relayCrossRollup(MessageRecord m, Signer signer) {
+        ChainClient dest = network.client(m.destinationChainId());
+        String messenger = network.l2Contracts(m.destinationChainId()).l2ToL2Messenger();
+        if (ProtocolViews.successfulCrossRollup(dest, messenger, Numeric.hexStringToByteArray(m.id()))) {
+            return new Step.Moved(MessageState.RELAYED, "already relayed on chain");
+        }
+        return simulateAndSend(dest, signer, new Signer.Intent("RELAY", m.id(), messenger, relayCall(m, messenger),
+                BigInteger.ZERO, null), null, Map.of());
+    }
+
+    /** The {@code relayMessage(Identifier, bytes)} call data for a cross-rollup message. */
+    String relayCall(MessageRecord m, String destinationMessenger) {
+        String sourceMessenger = network.l2Contracts(m.sourceChainId()).l2ToL2Messenger();
+        var id = new dev.crossbar.contracts.bindings.L2ToL2Messenger.Identifier(sourceMessenger,
+                BigInteger.valueOf(m.source().blockNumber()), BigInteger.valueOf(m.source().logIndex()),
+                BigInteger.valueOf(m.source().blockTimestamp()), BigInteger.valueOf(m.sourceChainId()));
+        byte[] payload = new L2ToL2Payload(BigInteger.valueOf(m.destinationChainId()), m.target(), m.nonce(),
+                m.sender(), Numeric.hexStringToByteArray(m.data())).encode();
+        return ProtocolViews.l2ToL2(destinationMessenger).relayMessage(id, payload, BigInteger.ZERO).encodeFunctionCall();
+    }
+
+    // ---- replays ------------------------------------------------------------------------------------------
+
+    /** A FAILED deposit or withdrawal sent through a messenger: replay it on the destination's messenger. */
+    Step replay(MessageRecord m, Signer signer, int replayAttempt, int gasRaisePercent) {
+        if (m.messengerHash() == null) {
+            return new Step.Dead("its call failed on the destination and it was not sent through a messenger, so it"
+                    + " cannot be replayed");
+        }
+        ChainClient dest = network.client(m.destinationChainId());
+        String messenger = m.kind() == MessageKind.WITHDRAWAL
+                ? network.settlementOf(m.sourceChainId()).l1Messenger()
+                : network.l2Contracts(m.destinationChainId()).l2Messenger();
+        if (ProtocolViews.successfulMessage(dest, messenger, Numeric.hexStringToByteArray(m.messengerHash()))) {
+            return new Step.Moved(MessageState.RELAYED, "already replayed on chain");
+        }
+        RelayCall c = RelayCall.decode(m.data());
+        String data = ProtocolViews.messenger(messenger).relayMessage(c.nonce(), c.sender(), c.target(), c.value(),
+                c.minGasLimit(), c.message(), BigInteger.ZERO).encodeFunctionCall();
+        BigInteger raise = c.minGasLimit().multiply(BigInteger.valueOf((long) gasRaisePercent * replayAttempt))
+                .divide(BigInteger.valueOf(100));
+        BigInteger floor = c.minGasLimit().add(raise).add(BigInteger.valueOf(200_000));
+        return simulateAndSend(dest, signer, new Signer.Intent("REPLAY", m.id(), messenger, data, BigInteger.ZERO,
+                null), floor, Map.of());
+    }
+
+    /** The messenger's {@code relayMessage(nonce, sender, target, value, minGasLimit, message)} call. */
+    record RelayCall(BigInteger nonce, String sender, String target, BigInteger value, BigInteger minGasLimit,
+            byte[] message) {
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        static RelayCall decode(String calldata) {
+            String hex = Numeric.cleanHexPrefix(calldata);
+            if (hex.length() < 8) {
+                throw new IllegalArgumentException("not a relayMessage call: " + calldata);
+            }
+            List<Type> v = FunctionReturnDecoder.decode(hex.substring(8), (List) List.of(
+                    TypeReference.create(Uint256.class), TypeReference.create(Address.class),
+                    TypeReference.create(Address.class), TypeReference.create(Uint256.class),
+                    TypeReference.create(Uint256.class), TypeReference.create(DynamicBytes.class)));
+            return new RelayCall((BigInteger) v.get(0).getValue(), (String) v.get(1).getValue(),
+                    (String) v.get(2).getValue(), (BigInteger) v.get(3).getValue(), (BigInteger) v.get(4).getValue(),
+                    (byte[]) v.get(5).getValue());
+        }
+    }
+
+    // ---- shared -----------------------------------------------------------------------------------------
+
+    /** The intent with its gas, once a simulation says it goes through; else the classified refusal. */
+    private Step simulateAndSend(ChainClient chain, Signer signer, Signer.Intent intent, BigInteger gasFloor,
+            Map<String, String> details) {
+        BigInteger estimate;
+        try {
+            estimate = chain.estimateGas(signer.address(), intent.to(), intent.data(), intent.value());
+        } catch (ChainClient.Reverted r) {
+            return classify(intent.purpose(), RevertReasons.of(r));
+        }
+        BigInteger gas = estimate.multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN).add(GAS_MARGIN);
+        if (gasFloor != null) {
+            gas = gas.max(gasFloor);
+        }
+        Signer.Intent priced = new Signer.Intent(intent.purpose(), intent.messageId(), intent.to(), intent.data(),
+                intent.value(), gas);
+        MessageState movedTo = switch (intent.purpose()) {
+            case "FINALIZE", "RELAY" -> MessageState.RELAYING;
+            default -> null;
+        };
+        return new Step.Sent(priced, movedTo, details);
+    }
+
+    /**
+     * A predicted failure, classified: effects that already happened move the message, conditions that pass
+     * (a window, a pause) wait, and failures of the message itself (its target reverts) are permanent.
+     */
+    static Step classify(String purpose, String reason) {
+        String r = reason == null ? "" : reason;
+        if (r.contains("already been finalized") || r.equals("MessageAlreadyRelayed")
+                || r.contains("message has already been relayed")) {
+            return new Step.Moved(MessageState.RELAYED, "simulation: " + r);
+        }
+        if (r.contains("already been proven")) {
+            return new Step.Moved(MessageState.PROVEN, "simulation: " + r);
+        }
+        if (r.contains("has not been proven") || r.contains("output root proven is not the same")
+                || r.contains("output does not exist")) {
+            return new Step.Moved(MessageState.COMMITTED, "simulation: " + r + "; proving again");
+        }
+        if (r.contains("finalization period has not elapsed")) {
+            return new Step.Wait(Duration.ofSeconds(10), "simulation: " + r);
+        }
+        if (r.contains("paused") || r.equals("RelayerNotAllowed") || r.contains("escape mode")) {
+            return new Step.Retry("simulation: " + r + " (waiting for it to change)");
+        }
+        if (purpose.equals("RELAY") && !r.isEmpty() && !r.startsWith("custom error") && !r.contains("L2ToL2")) {
+            // The target's own revert, bubbled up by the messenger: it fails the same way every time.
+            return new Step.Dead("the target reverts: " + r);
+        }
+        return new Step.Retry("simulation of " + purpose + " reverted: " + (r.isEmpty() ? "(no reason)" : r));
+    }
+
+    /**
+     * The Portal's escape mode as proofs see it: once active, only outputs up to {@code outputIndex} (the last one
+     * finalized before it began, when {@code hasOutput}) can be proven against and finalized with.
+     */
+    record Escape(boolean active, boolean hasOutput, BigInteger outputIndex) {
+        static Escape of(ChainClient l1, String portal) {
+            var p = ProtocolViews.portal(portal);
+            if (!bool(l1.call(null, portal, p.escapeMode().encodeFunctionCall(), null))) {
+                return new Escape(false, false, BigInteger.ZERO);
+            }
+            return new Escape(true, bool(l1.call(null, portal, p.escapeHasOutput().encodeFunctionCall(), null)),
+                    Numeric.toBigInt(l1.call(null, portal, p.escapeOutputIndex().encodeFunctionCall(), null)));
+        }
+
+        /** Whether a proof against output {@code index} can be finalized. */
+        boolean admits(BigInteger index) {
+            return !active || (hasOutput && index.compareTo(outputIndex) <= 0);
+        }
+
+        private static boolean bool(String abiWord) {
+            return Numeric.toBigInt(abiWord).signum() != 0;
+        }
+    }
+
+    private static dev.crossbar.contracts.bindings.Portal.WithdrawalTransaction withdrawalTx(MessageRecord m) {
+        return new dev.crossbar.contracts.bindings.Portal.WithdrawalTransaction(m.nonce(), m.sender(), m.target(),
+                m.value(), m.gasLimit(), Numeric.hexStringToByteArray(m.data()));
+    }
+}

@@ -1,0 +1,85 @@
+package dev.crossbar.relayer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The relayer's meters. Tags are bounded: chain, signer (an address from configuration), purpose, kind, result;
+ * never a message id.
+ */
+public final class RelayerMetrics {
+    private final MeterRegistry registry;
+    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+    public RelayerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void sent(String chain, String signer, String purpose) {
+        counter("crossbar.relayer.transactions.sent", "transactions broadcast", chain, signer, purpose).increment();
+    }
+
+    void replaced(String chain, String signer, String purpose) {
+        counter("crossbar.relayer.transactions.replaced", "stuck transactions replaced or cancelled", chain, signer,
+                purpose).increment();
+    }
+
+    void failed(String chain, String signer, String purpose) {
+        counter("crossbar.relayer.transactions.failed", "transactions mined and reverted", chain, signer, purpose)
+                .increment();
+    }
+
+    void nonce(String chain, String signer, BigInteger next) {
+        gauge("crossbar.relayer.signer.nonce", "next nonce of a signing key", chain, signer).set(next.longValue());
+    }
+
+    void pending(String chain, String signer, int open) {
+        gauge("crossbar.relayer.signer.pending", "transactions of a key in flight", chain, signer).set(open);
+    }
+
+    void balance(String chain, String signer, BigInteger wei) {
+        // Gauges hold longs: keep gwei, which fits for any realistic balance.
+        gauge("crossbar.relayer.signer.balance.gwei", "balance of a signing key, in gwei", chain, signer)
+                .set(wei.divide(BigInteger.valueOf(1_000_000_000L)).longValue());
+    }
+
+    /** Time from the message's source block to its delivery being confirmed. */
+    void delivered(String kind, String chain, Duration latency) {
+        Timer.builder("crossbar.relay.latency").description("from the source block to the confirmed delivery")
+                .tag("kind", kind).tag("chain", chain).publishPercentileHistogram()
+                .register(registry).record(latency.isNegative() ? Duration.ZERO : latency);
+    }
+
+    void outcome(String kind, String result) {
+        Counter.builder("crossbar.relayer.messages").description("messages the relayer finished, by result")
+                .tag("kind", kind).tag("result", result).register(registry).increment();
+    }
+
+    void batch(int size) {
+        DistributionSummary.builder("crossbar.relayer.batch.size").description("relays per batched transaction")
+                .register(registry).record(size);
+    }
+
+    private Counter counter(String name, String description, String chain, String signer, String purpose) {
+        return Counter.builder(name).description(description).tag("chain", chain).tag("signer", signer.toLowerCase())
+                .tag("purpose", purpose).register(registry);
+    }
+
+    private AtomicLong gauge(String name, String description, String chain, String signer) {
+        String id = name + "|" + chain + "|" + signer.toLowerCase();
+        return gauges.computeIfAbsent(id, k -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder(name, v, AtomicLong::get).description(description).tag("chain", chain)
+                    .tag("signer", signer.toLowerCase()).register(registry);
+            return v;
+        });
+    }
+}

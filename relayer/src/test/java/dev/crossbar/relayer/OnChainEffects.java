@@ -1,0 +1,46 @@
+package dev.crossbar.relayer;
+
+import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.Portal;
+import dev.crossbar.core.protocol.Predeploys;
+import dev.crossbar.devnet.DevChain;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.request.EthFilter;
+import org.web3j.protocol.core.methods.response.EthLog;
+import org.web3j.protocol.core.methods.response.Log;
+
+/** Counts deliveries from the chains themselves: how many times each message's effect happened. */
+final class OnChainEffects {
+    private OnChainEffects() {}
+
+    /** Withdrawal hash to the number of {@code WithdrawalFinalized} events of {@code portal}. */
+    static Map<String, Integer> finalizations(DevChain l1, String portal) throws Exception {
+        return countByTopic(l1, portal, EventEncoder.encode(Portal.WITHDRAWALFINALIZED_EVENT), 1);
+    }
+
+    /** Message hash to the number of {@code RelayedMessage} events of the L2ToL2 messenger of {@code l2}. */
+    static Map<String, Integer> crossRollupRelays(DevChain l2) throws Exception {
+        return countByTopic(l2, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
+                EventEncoder.encode(L2ToL2Messenger.RELAYEDMESSAGE_EVENT), 3);
+    }
+
+    private static Map<String, Integer> countByTopic(DevChain chain, String address, String topic0, int keyTopic)
+            throws Exception {
+        EthFilter f = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, address);
+        f.addSingleTopic(topic0);
+        Map<String, Integer> out = new HashMap<>();
+        for (EthLog.LogResult<?> r : chain.web3j().ethGetLogs(f).send().getLogs()) {
+            Log l = (Log) r.get();
+            out.merge(l.getTopics().get(keyTopic).toLowerCase(), 1, Integer::sum);
+        }
+        return out;
+    }
+
+    static List<String> lower(List<String> ids) {
+        return ids.stream().map(String::toLowerCase).toList();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.crossbar.relayer;
+
+import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.ProtocolViews;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.crossbar.devnet.DevKeys;
+import java.math.BigInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The view calls the relayer decides on, decoded against the real contracts. */
+class ProtocolViewsTest {
+    static Pipeline p;
+
+    @BeforeAll
+    static void start() throws Exception {
+        p = new Pipeline(1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        p.close();
+    }
+
+    @Test
+    void outputsAreReadAsTheOracleHoldsThemAndAMissingOneReverts() throws Exception {
+        var s = p.devnet.manifest().l2s().getFirst().settlement();
+        ChainClient l1 = p.clients.get(900L);
+        p.proposeL2a();
+        var onChain = p.operator.proposer("l2a").oracle().getL2Output(BigInteger.ZERO).send();
+        ProtocolViews.Output o = ProtocolViews.output(l1, s.outputOracle(), BigInteger.ZERO);
+        assertThat(o.root()).isEqualTo(onChain.outputRoot);
+        assertThat(o.l2BlockNumber()).isEqualTo(onChain.l2BlockNumber.longValueExact());
+        assertThat(o.timestamp()).isEqualTo(onChain.timestamp.longValueExact());
+        assertThat(ProtocolViews.outputIndexAfter(l1, s.outputOracle(), 1)).isZero();
+        assertThatThrownBy(() -> ProtocolViews.output(l1, s.outputOracle(), BigInteger.ONE))
+                .isInstanceOf(ChainClient.Reverted.class);
+        assertThat(ProtocolViews.finalizationPeriod(l1, s.outputOracle()))
+                .isEqualTo(p.devnet.config().finalizationPeriod().toSeconds());
+        assertThat(ProtocolViews.provenWithdrawal(l1, s.portal(), new byte[32]).exists()).isFalse();
+        assertThat(ProtocolViews.finalizedWithdrawal(l1, s.portal(), new byte[32])).isFalse();
+        assertThat(DevKeys.RELAYER.address()).isNotBlank();
+    }
+}
