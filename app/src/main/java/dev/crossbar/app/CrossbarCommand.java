@@ -1,5 +1,9 @@
 package dev.crossbar.app;
 
+import dev.crossbar.app.cli.ConfigCommand;
+import dev.crossbar.app.cli.MessagesCommand;
+import dev.crossbar.app.cli.ServiceCommands;
+import dev.crossbar.app.cli.StatusCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -10,7 +14,9 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Cross-layer bridge and messaging middleware for OP Stack compatible rollups.",
-        subcommands = {DevCommand.class, DevnetCommand.class, dev.crossbar.app.bench.BenchCommand.class},
+        subcommands = {DevCommand.class, DevnetCommand.class, dev.crossbar.app.bench.BenchCommand.class,
+                ServiceCommands.Watcher.class, ServiceCommands.Relayer.class, ServiceCommands.Monitor.class,
+                ServiceCommands.All.class, StatusCommand.class, MessagesCommand.class, ConfigCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 not found, 130 stopped by Ctrl-C (after a clean stop)."})
 public final class CrossbarCommand implements Runnable {
     @Spec

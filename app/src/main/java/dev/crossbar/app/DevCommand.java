@@ -1,101 +1,139 @@
 package dev.crossbar.app;
 
-import dev.crossbar.devnet.DemoTraffic;
-import dev.crossbar.devnet.DevChain;
-import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.app.config.Config;
+import dev.crossbar.app.config.HostPort;
+import dev.crossbar.app.config.HttpSettings;
+import dev.crossbar.app.run.Logging;
+import dev.crossbar.app.run.Role;
+import dev.crossbar.app.run.Roles;
+import dev.crossbar.app.run.ServiceRuntime;
 import dev.crossbar.devnet.DevnetConfig;
+import dev.crossbar.kafka.embedded.EmbeddedKafka;
+import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
 import java.io.PrintStream;
-import java.math.BigInteger;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.temporal.ChronoUnit;
-import java.util.Map;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code crossbar dev}: everything on one machine. Starts the devnet with its operator, sends demo
- * traffic, and prints a live status until Ctrl-C.
+ * {@code crossbar dev}: everything on one machine, the way production runs it, in one process. Starts the devnet
+ * and its operator, an embedded Kafka broker, the embedded store, the watchers, the relayer and the monitor (from the
+ * same roles production runs, configured from the devnet's manifest), sends demo traffic in every flow and prints a
+ * live status until Ctrl-C. A second start on the same folder resumes: the chains, the broker and the store keep
+ * their data.
  */
 @Command(name = "dev",
         mixinStandardHelpOptions = true,
-        description = "Dev mode: start the devnet (an L1 and two L2s), send demo traffic and show a live status. "
-                + "Ctrl-C stops everything.")
+        description = "Dev mode: the devnet (an L1 and two L2s), an embedded Kafka broker, the embedded store, the "
+                + "watchers, the relayer and the monitor; demo traffic in every flow and a live status. Ctrl-C stops "
+                + "everything; a second start resumes where it stopped (--fresh starts over).")
 public final class DevCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:CROSSBAR_DEV_DIR:-.crossbar/dev}",
-            description = "Folder for the devnet's manifest, keys and logs (default: ${DEFAULT-VALUE}).")
+            description = "Folder for the devnet, the broker and the store (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Option(names = "--fresh", description = "Start over: forget the chains, messages and records of an earlier run.")
+    boolean fresh;
 
     @Option(names = "--no-demo", description = "Do not send demo traffic.")
     boolean noDemo;
+
+    @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8080",
+            description = "Where the HTTP API and /metrics listen; port 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    String http;
 
     @Option(names = "--status-interval", defaultValue = "5s", paramLabel = "DURATION",
             description = "How often the live status is printed (default: ${DEFAULT-VALUE}).")
     String statusInterval;
 
+    @Option(names = "--demo-interval", defaultValue = "15s", paramLabel = "DURATION",
+            description = "How often a round of demo traffic is sent (default: ${DEFAULT-VALUE}).")
+    String demoInterval;
+
     @Option(names = "--run-for", paramLabel = "DURATION",
             description = "Stop by itself after this long (for scripts); default: run until Ctrl-C.")
     String runFor;
+
+    private static HostPort hostPort(String text) {
+        int colon = text.lastIndexOf(':');
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            if (colon <= 0 || port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new HostPort(text.substring(0, colon), port);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--http: '" + text + "' is not host:port (example: 127.0.0.1:8080)");
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Duration interval = Durations.parse("--status-interval", statusInterval);
+        Duration demoEvery = Durations.parse("--demo-interval", demoInterval);
         Duration limit = runFor == null ? null : Durations.parse("--run-for", runFor);
-        DevnetConfig config = DevnetConfig.forDemo(dataDir.resolve("devnet")).withBasePort(0);
-        out.println("[1/2] devnet");
-        try (DevnetSession session = DevnetSession.start(config, Duration.ofSeconds(6), out)) {
-            Shutdown.onSignal(session::close);
+        HostPort address = hostPort(http);
+        if (fresh) {
+            DevData.wipe(dataDir);
+        }
+        Files.createDirectories(dataDir);
+        DevnetConfig devnetConfig = DevnetConfig.forDemo(dataDir.resolve("devnet")).withBasePort(0).persistent(true);
+
+        out.println("[1/5] devnet: L1 " + devnetConfig.l1ChainId() + ", L2s " + devnetConfig.l2ChainIds()
+                + " (anvil), challenge window " + devnetConfig.finalizationPeriod().toSeconds() + "s");
+        try (DevnetSession session = DevnetSession.start(devnetConfig, Duration.ofSeconds(6), out)) {
+            java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
+            Shutdown.onSignal(stop::countDown);
             DevnetSession.describe(session.manifest(), out);
-            out.println("[2/2] demo traffic" + (noDemo ? ": off (--no-demo)" : ""));
-            if (!noDemo) {
-                sendDemo(session, out);
-            }
-            out.println("running; Ctrl-C stops everything");
-            long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
-            while (!session.awaitStop(interval)) {
-                printStatus(session, out);
-                if (System.nanoTime() > deadline) {
-                    out.println("--run-for elapsed; stopping");
-                    break;
+
+            out.println("[2/5] Kafka: a single-node KRaft broker in " + dataDir.resolve("kafka"));
+            try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dataDir.resolve("kafka")))) {
+                out.println("      listening at " + kafka.bootstrapServers());
+                Config config = Config.fromDevnet(session.manifest(), dataDir)
+                        .withKafkaBootstrap(kafka.bootstrapServers())
+                        .withHttp(new HttpSettings(address, null));
+                Logging.apply(config.log());
+                Set<Role> roles = EnumSet.noneOf(Role.class);
+                roles.addAll(Roles.available());
+                out.println("[3/5] store: " + dataDir.resolve("store.db") + " (embedded)");
+                out.println("[4/5] services: " + roles.stream().map(Role::command).toList());
+                try (ServiceRuntime runtime = ServiceRuntime.start(config, roles, System::getenv)) {
+                    String api = runtime.http().url();
+                    out.println("      HTTP " + api + "  (/api/status, /api/messages, /metrics, /health/ready)");
+                    out.println("[5/5] demo traffic" + (noDemo ? ": off (--no-demo)" : " every " + demoEvery.toSeconds()
+                            + "s: deposits, withdrawals, fast and settled cross-rollup messages"));
+                    out.println();
+                    out.println("make the operator misbehave while this runs, and watch the monitor catch it:");
+                    out.println("  ./crossbar devnet misbehave wrong-output|censor-deposit|stop-proposing|forge-relay"
+                            + " --l2 l2a --data-dir " + devnetConfig.dataDir());
+                    out.println("running; Ctrl-C stops everything");
+                    DemoLoop demo = noDemo ? null : DemoLoop.start(session.devnet(), demoEvery, out);
+                    DevStatus status = new DevStatus(api, out, devnetConfig.finalizationPeriod());
+                    long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+                    try {
+                        while (!stop.await(interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                                && !session.isStopped()) {
+                            status.print();
+                            if (System.nanoTime() > deadline) {
+                                out.println("--run-for elapsed; stopping");
+                                break;
+                            }
+                        }
+                    } finally {
+                        if (demo != null) {
+                            demo.close();
+                        }
+                    }
                 }
             }
         }
-        out.println("stopped; no process left running");
+        out.println("stopped; no process left running (data kept in " + dataDir + ")");
         return ExitCodes.OK;
-    }
-
-    private static void sendDemo(DevnetSession session, PrintStream out) {
-        DemoTraffic demo = new DemoTraffic(session.devnet(), DevKeys.USER.credentials());
-        try {
-            var d = demo.deposit(0, "hello from L1", BigInteger.ZERO);
-            out.println("  deposit L1 -> l2a sent, tx " + d.getTransactionHash());
-            var w = demo.withdrawal(0, "hello from l2a", BigInteger.ZERO);
-            out.println("  withdrawal l2a -> L1 initiated, tx " + w.getTransactionHash());
-            var x = demo.crossRollup(0, 1, "hello l2b");
-            out.println("  cross-rollup l2a -> l2b sent, tx " + x.getTransactionHash());
-        } catch (Exception e) {
-            out.println("  demo traffic failed: " + e.getMessage());
-        }
-    }
-
-    private static void printStatus(DevnetSession session, PrintStream out) {
-        StringBuilder line = new StringBuilder(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        try {
-            line.append("  l1 #").append(session.devnet().l1().blockNumber());
-            for (DevChain l2 : session.devnet().l2s()) {
-                line.append("  ").append(l2.name()).append(" #").append(l2.blockNumber());
-            }
-            for (Map<String, Object> s : session.operator().status()) {
-                line.append("  | ").append(s.get("l2")).append(": outputs ").append(s.get("outputsProposed"))
-                        .append(" (last L2 block ").append(s.get("lastProposedL2Block")).append("), deposits ")
-                        .append(s.get("depositsExecuted"));
-            }
-        } catch (Exception e) {
-            line.append("  status unavailable: ").append(e.getMessage());
-        }
-        out.println(line);
     }
 }

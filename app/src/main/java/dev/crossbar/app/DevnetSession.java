@@ -68,6 +68,10 @@ final class DevnetSession implements AutoCloseable {
         return stopped.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
+    boolean isStopped() {
+        return stopped.getCount() == 0;
+    }
+
     /** Prints what was started: chains, endpoints, contracts, keys by reference, the admin endpoint. */
     static void describe(DevnetManifest m, PrintStream out) {
         out.println();

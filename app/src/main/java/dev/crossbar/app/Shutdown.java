@@ -7,14 +7,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Ctrl-C (SIGINT) and SIGTERM: stop what runs, then let the command's own thread finish its clean-up and final
  * output before the JVM exits (with 130 for SIGINT and 143 for SIGTERM, as shells expect).
  */
-final class Shutdown {
+public final class Shutdown {
     private static final Duration FINISH = Duration.ofSeconds(30);
     private static final AtomicBoolean inProgress = new AtomicBoolean();
 
     private Shutdown() {}
 
     /** On a signal, runs {@code stop} and waits for the calling (command) thread to finish. */
-    static void onSignal(Runnable stop) {
+    public static void onSignal(Runnable stop) {
         Thread command = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             inProgress.set(true);
@@ -28,7 +28,7 @@ final class Shutdown {
     }
 
     /** Whether the JVM is shutting down on a signal: then {@code System.exit} must not be called. */
-    static boolean inProgress() {
+    public static boolean inProgress() {
         return inProgress.get();
     }
 }

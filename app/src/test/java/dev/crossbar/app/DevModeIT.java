@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's main command, run as a user runs it: the packaged launcher starts dev mode, prints what it
- * started, and on Ctrl-C (SIGINT) stops with exit code 0 leaving no process behind.
+ * The README's main command, run as a user runs it: the packaged launcher starts dev mode (devnet, broker, store,
+ * services), prints what it started, delivers demo messages, and on Ctrl-C (SIGINT) stops cleanly leaving no
+ * process behind.
  */
 class DevModeIT {
 
@@ -27,22 +28,35 @@ class DevModeIT {
     Path work;
 
     @Test
-    void devModeStartsTheDevnetAndCtrlCStopsEverything() throws Exception {
+    void devModeStartsEverythingDeliversMessagesStopsOnCtrlCAndResumes() throws Exception {
+        List<String> first = runUntilCtrlC(true);
+        assertThat(first).anyMatch(l -> l.contains("RELAYED"));
+        List<String> second = runUntilCtrlC(false);
+        assertThat(second).as("a second start continues the same chains and store")
+                .anyMatch(l -> l.contains("devnet resumed from its state files"));
+    }
+
+    /** Runs dev mode until it shows a delivered message (first run) or its status (second), then sends SIGINT. */
+    private List<String> runUntilCtrlC(boolean firstRun) throws Exception {
         Path jar = Path.of("target", "crossbar.jar").toAbsolutePath();
         assertThat(jar).exists();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "dev", "--data-dir", work.resolve("dev").toString(), "--status-interval", "1s")
+                "-jar", jar.toString(), "dev", "--data-dir", work.resolve("dev").toString(), "--status-interval", "2s",
+                "--http", "127.0.0.1:0", "--demo-interval", "5s")
                 .redirectErrorStream(true);
         pb.environment().put("CROSSBAR_HOME", Path.of("..").toAbsolutePath().normalize().toString());
         Process p = pb.start();
         List<String> lines = new CopyOnWriteArrayList<>();
         CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> read(p, lines));
         try {
-            awaitLine(lines, "running; Ctrl-C stops everything", Duration.ofSeconds(90), p);
-            awaitLine(lines, "l2a #", Duration.ofSeconds(30), p);
+            awaitLine(lines, "running; Ctrl-C stops everything", Duration.ofSeconds(120), p);
+            awaitLine(lines, "demo round 1 sent", Duration.ofSeconds(60), p);
+            awaitLine(lines, firstRun ? "RELAYED" : "messages:", Duration.ofSeconds(90), p);
             List<ProcessHandle> children = new ArrayList<>(p.descendants().toList());
             assertThat(children).as("three anvil nodes run under dev mode")
                     .filteredOn(h -> h.info().command().orElse("").contains("anvil")).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(children).as("and the Kafka broker")
+                    .anyMatch(h -> String.join(" ", h.info().arguments().orElse(new String[0])).contains("BrokerMain"));
             assertThat(String.join("\n", lines)).contains("l1    chain 900", "l2a   chain 901", "l2b   chain 902",
                     "portal (on l1)", "file:");
             assertThat(Files.readString(work.resolve("dev/devnet/manifest.json"))).contains("\"chainId\" : 901");
@@ -56,6 +70,7 @@ class DevModeIT {
                 child.onExit().get(10, TimeUnit.SECONDS);
                 assertThat(child.isAlive()).as("child %s", child.info().command().orElse("?")).isFalse();
             }
+            return lines;
         } finally {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();

@@ -44,6 +44,16 @@ public final class AnvilNode implements AutoCloseable {
      */
     public static AnvilNode start(String name, long chainId, int port, Duration blockTime, Path dataDir)
             throws IOException {
+        return start(name, chainId, port, blockTime, dataDir, null);
+    }
+
+    /**
+     * Like {@link #start(String, long, int, Duration, Path)}, keeping the chain in {@code stateFile}: loaded when
+     * it exists, written every few seconds and when the node stops (SIGTERM), so that a restart continues the same
+     * chain (same blocks, same hashes).
+     */
+    public static AnvilNode start(String name, long chainId, int port, Duration blockTime, Path dataDir,
+            Path stateFile) throws IOException {
         Path binary = AnvilBinary.locate();
         Path logFile = dataDir.resolve(name + ".log");
         Files.deleteIfExists(logFile);
@@ -55,6 +65,9 @@ public final class AnvilNode implements AutoCloseable {
                 "--accounts", Integer.toString(DevKeys.ACCOUNT_COUNT),
                 "--balance", "1000000",
                 "--hardfork", "cancun"));
+        if (stateFile != null) {
+            cmd.addAll(List.of("--state", stateFile.toAbsolutePath().toString(), "--state-interval", "5"));
+        }
         if (blockTime != null && !blockTime.isZero()) {
             cmd.add("--block-time");
             cmd.add(formatSeconds(blockTime));

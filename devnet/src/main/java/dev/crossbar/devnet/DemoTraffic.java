@@ -66,6 +66,24 @@ public final class DemoTraffic {
     }
 
     /**
+     * A settled cross-rollup message (L2 to L1 to L2): a withdrawal from L2 {@code sourceIndex} whose call on L1 is the
+     * destination L2's L1Messenger sending the ping on, as a deposit into L2 {@code destinationIndex}. Slow (one
+     * challenge window) but trust-minimized.
+     */
+    public TransactionReceipt settled(int sourceIndex, int destinationIndex, String note) throws Exception {
+        DevChain source = devnet.l2(sourceIndex);
+        DevnetManifest.Chain dest = devnet.manifest().l2s().get(destinationIndex);
+        String destL1Messenger = dest.settlement().l1Messenger();
+        L1Messenger onL1 = L1Messenger.load(destL1Messenger, devnet.l1().web3j(), devnet.l1().txManager(user),
+                DevChain.GAS);
+        byte[] forward = Numeric.hexStringToByteArray(onL1.sendMessage(dest.contract("demoTarget"),
+                ping(destinationIndex, note), GAS_LIMIT, BigInteger.ZERO).encodeFunctionCall());
+        L2Messenger messenger = L2Messenger.load(Predeploys.L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
+                source.txManager(user), DevChain.GAS);
+        return messenger.sendMessage(destL1Messenger, forward, BigInteger.valueOf(600_000), BigInteger.ZERO).send();
+    }
+
+    /**
      * Sends {@code perTx} L2-to-L2 messages from L2 {@code sourceIndex} to L2 {@code destinationIndex} in one
      * transaction, through the source chain's Multicall3: protocol events in bulk.
      */

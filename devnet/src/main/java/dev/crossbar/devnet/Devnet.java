@@ -38,26 +38,36 @@ public final class Devnet implements AutoCloseable {
         this.manifest = manifest;
     }
 
-    /** Starts the nodes, deploys the protocol and writes the manifest and key files. */
+    /**
+     * Starts the nodes, deploys the protocol and writes the manifest and key files; or, for a persistent devnet
+     * whose folder holds the chains of an earlier run, starts the nodes on those chains and keeps their contracts.
+     */
     public static Devnet start(DevnetConfig config) throws IOException {
         Files.createDirectories(config.dataDir());
         List<AnvilNode> nodes = new ArrayList<>();
         List<DevChain> chains = new ArrayList<>();
+        DevnetManifest previous = config.persistent() ? resumable(config) : null;
+        if (config.persistent() && previous == null) {
+            for (String name : nodeNames(config)) {
+                Files.deleteIfExists(stateFile(config, name));
+            }
+        }
         try {
             // Deploy on automining nodes (a block per transaction: fast), then switch to the configured block
             // time. Sub-second block times cannot be set on a running node, so those start with it.
             int port = config.basePort();
             nodes.add(AnvilNode.start("l1", config.l1ChainId(), port, startBlockTime(config.l1BlockTime()),
-                    config.dataDir()));
+                    config.dataDir(), config.persistent() ? stateFile(config, "l1") : null));
             for (int i = 0; i < config.l2ChainIds().size(); i++) {
                 int p = port == 0 ? 0 : port + 1 + i;
-                nodes.add(AnvilNode.start(DevnetConfig.l2Name(i), config.l2ChainIds().get(i), p,
-                        startBlockTime(config.l2BlockTime()), config.dataDir()));
+                String name = DevnetConfig.l2Name(i);
+                nodes.add(AnvilNode.start(name, config.l2ChainIds().get(i), p, startBlockTime(config.l2BlockTime()),
+                        config.dataDir(), config.persistent() ? stateFile(config, name) : null));
             }
             for (AnvilNode n : nodes) {
                 chains.add(new DevChain(n.name(), n.chainId(), n.rpcUrl().toString(), n.wsUrl().toString()));
             }
-            DevnetManifest manifest = deploy(config, chains);
+            DevnetManifest manifest = previous == null ? deploy(config, chains) : reattach(previous, chains);
             setIntervalMining(chains.getFirst(), config.l1BlockTime());
             for (DevChain l2 : chains.subList(1, chains.size())) {
                 setIntervalMining(l2, config.l2BlockTime());
@@ -74,6 +84,51 @@ public final class Devnet implements AutoCloseable {
                 throw io;
             }
             throw new IOException("devnet deployment failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<String> nodeNames(DevnetConfig config) {
+        List<String> names = new ArrayList<>(List.of("l1"));
+        for (int i = 0; i < config.l2ChainIds().size(); i++) {
+            names.add(DevnetConfig.l2Name(i));
+        }
+        return names;
+    }
+
+    private static Path stateFile(DevnetConfig config, String name) {
+        return config.dataDir().resolve(name + ".state.json");
+    }
+
+    /** The manifest of an earlier run whose chains can be continued, or null. */
+    private static DevnetManifest resumable(DevnetConfig config) {
+        try {
+            DevnetManifest m = DevnetManifest.read(config.dataDir());
+            boolean sameChains = m.l1().chainId() == config.l1ChainId()
+                    && m.l2s().stream().map(DevnetManifest.Chain::chainId).toList().equals(config.l2ChainIds());
+            boolean statesThere = nodeNames(config).stream().allMatch(n -> Files.exists(stateFile(config, n)));
+            return sameChains && statesThere ? m : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The earlier run's manifest with the restarted nodes' endpoints. */
+    private static DevnetManifest reattach(DevnetManifest m, List<DevChain> chains) {
+        java.util.function.Function<DevnetManifest.Chain, DevnetManifest.Chain> moved = c -> {
+            DevChain now = chains.stream().filter(d -> d.chainId() == c.chainId()).findFirst().orElseThrow();
+            return new DevnetManifest.Chain(c.name(), c.chainId(), now.rpcUrl(), now.wsUrl(), c.contracts(),
+                    c.settlement());
+        };
+        log.info("devnet resumed from its state files: l1 at block {}", safeBlock(chains.getFirst()));
+        return new DevnetManifest(m.version(), m.createdAt(), moved.apply(m.l1()), m.l2s().stream().map(moved).toList(),
+                m.keys(), null);
+    }
+
+    private static String safeBlock(DevChain c) {
+        try {
+            return c.blockNumber().toString();
+        } catch (IOException e) {
+            return "?";
         }
     }
 
@@ -101,8 +156,12 @@ public final class Devnet implements AutoCloseable {
         for (DevChain l2 : chains.subList(1, chains.size())) {
             EthBlock.Block genesis = l2.web3j().ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send()
                     .getBlock();
+            // The oracle wants its starting timestamp not after the L1's time: nodes started a second apart
+            // may disagree by that second.
+            long l1Time = l1.web3j().ethGetBlockByNumber(DefaultBlockParameterName.LATEST, false).send().getBlock()
+                    .getTimestamp().longValueExact();
             DevnetManifest.Settlement settlement = deployer.deploySettlement(l1, genesis.getNumber().longValueExact(),
-                    genesis.getTimestamp().longValueExact());
+                    Math.min(genesis.getTimestamp().longValueExact(), l1Time));
             Map<String, String> contracts = new LinkedHashMap<>(deployer.deployPredeploys(l2, settlement));
             contracts.putAll(deployer.deployCommon(l2));
             l2Entries.add(new DevnetManifest.Chain(l2.name(), l2.chainId(), l2.rpcUrl(), l2.wsUrl(), contracts,

@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param livenessTimeout how long a Portal waits for an output, while deposits wait, before anyone may
  *     put it into escape mode
  * @param basePort first port of the nodes (L1, then each L2); 0 lets the OS pick free ports
+ * @param persistent keep the chains in state files in {@code dataDir}: a devnet started again on the same folder
+ *     continues where it stopped (same blocks, same contracts) instead of starting over
  */
 public record DevnetConfig(
         Path dataDir,
@@ -28,7 +30,8 @@ public record DevnetConfig(
         Duration finalizationPeriod,
         long submissionInterval,
         Duration livenessTimeout,
-        int basePort) {
+        int basePort,
+        boolean persistent) {
 
     public DevnetConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -54,33 +57,38 @@ public record DevnetConfig(
     /** For tests: automine chains on free ports, a one-hour window moved with {@code evm_increaseTime}. */
     public static DevnetConfig forTests(Path dataDir) {
         return new DevnetConfig(dataDir, Duration.ZERO, Duration.ZERO, 900, List.of(901L, 902L),
-                Duration.ofHours(1), 1, Duration.ofHours(2), 0);
+                Duration.ofHours(1), 1, Duration.ofHours(2), 0, false);
     }
 
     /** For demos and dev mode: one-second blocks and a two-minute challenge window. */
     public static DevnetConfig forDemo(Path dataDir) {
         return new DevnetConfig(dataDir, Duration.ofSeconds(1), Duration.ofSeconds(1), 900, List.of(901L, 902L),
-                Duration.ofMinutes(2), 4, Duration.ofMinutes(10), 0);
+                Duration.ofMinutes(2), 4, Duration.ofMinutes(10), 0, false);
     }
 
     public DevnetConfig withDataDir(Path dir) {
         return new DevnetConfig(dir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
-                submissionInterval, livenessTimeout, basePort);
+                submissionInterval, livenessTimeout, basePort, persistent);
     }
 
     public DevnetConfig withBlockTimes(Duration l1, Duration l2) {
         return new DevnetConfig(dataDir, l1, l2, l1ChainId, l2ChainIds, finalizationPeriod, submissionInterval,
-                livenessTimeout, basePort);
+                livenessTimeout, basePort, persistent);
     }
 
     public DevnetConfig withFinalizationPeriod(Duration period) {
         return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, period, submissionInterval,
-                livenessTimeout, basePort);
+                livenessTimeout, basePort, persistent);
     }
 
     public DevnetConfig withBasePort(int port) {
         return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
-                submissionInterval, livenessTimeout, port);
+                submissionInterval, livenessTimeout, port, persistent);
+    }
+
+    public DevnetConfig persistent(boolean keep) {
+        return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
+                submissionInterval, livenessTimeout, basePort, keep);
     }
 
     /** Name of the i-th L2: l2a, l2b, ... */

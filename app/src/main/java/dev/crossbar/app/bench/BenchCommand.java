@@ -5,5 +5,5 @@ import picocli.CommandLine.Command;
 /** {@code crossbar bench ...}: benchmarks that print their figures. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks on a fresh devnet; each prints its figures (nothing is asserted).",
-        subcommands = {BackfillBenchmark.class})
+        subcommands = {BackfillBenchmark.class, RelayBenchmark.class})
 public final class BenchCommand {}

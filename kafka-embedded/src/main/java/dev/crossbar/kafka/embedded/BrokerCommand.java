@@ -13,7 +13,12 @@ final class BrokerCommand {
     private BrokerCommand() {}
 
     static List<String> build(EmbeddedKafkaConfig config, BrokerLayout layout, String clusterId) {
-        String classpath = System.getProperty("java.class.path", "");
+        // Absolute entries: the broker JVM runs in the data directory, where relative ones would point nowhere.
+        String classpath = java.util.Arrays.stream(System.getProperty("java.class.path", "")
+                        .split(java.io.File.pathSeparator))
+                .filter(e -> !e.isBlank())
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
         requireBrokerOnClasspath(classpath);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         return List.of(

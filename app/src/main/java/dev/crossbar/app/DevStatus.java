@@ -1,0 +1,84 @@
+package dev.crossbar.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.core.json.Json;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Dev mode's live status, read from the service's own API (what {@code crossbar status} shows, on a few lines):
+ * each chain's head and cursor, messages by state, the newest output of each L2 with the time left in its window,
+ * and the monitor's findings.
+ */
+final class DevStatus {
+    private final String api;
+    private final PrintStream out;
+    private final long windowSeconds;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    DevStatus(String api, PrintStream out, Duration window) {
+        this.api = api;
+        this.out = out;
+        this.windowSeconds = window.toSeconds();
+    }
+
+    void print() {
+        StringBuilder s = new StringBuilder(LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        try {
+            JsonNode status = get("/api/status");
+            List<String> chains = new ArrayList<>();
+            for (JsonNode c : status.path("chains")) {
+                String breaker = c.path("breaker").path("tripped").asBoolean() ? " BREAKER TRIPPED" : "";
+                chains.add(c.path("name").asText() + " #" + c.path("head").asText("-") + " (cursor "
+                        + c.path("cursor").asText("-") + ")" + breaker);
+            }
+            s.append("  ").append(String.join("  ", chains));
+            List<String> counts = new ArrayList<>();
+            status.path("messages").properties().forEach(e -> counts.add(e.getKey() + " " + e.getValue().asLong()));
+            s.append("\n          messages: ").append(counts.isEmpty() ? "none yet" : String.join(", ", counts));
+            s.append("\n          outputs: ").append(outputs());
+            int open = status.path("findings").path("open").asInt();
+            s.append("\n          findings: ").append(open == 0 ? "none" : open + " open");
+            for (JsonNode f : status.path("findings").path("latest")) {
+                s.append("\n            ").append(f.path("severity").asText()).append(' ').append(f.path("kind").asText())
+                        .append(": ").append(f.path("summary").asText());
+            }
+        } catch (Exception e) {
+            s.append("  status unavailable: ").append(e.getMessage());
+        }
+        out.println(s);
+    }
+
+    private String outputs() throws Exception {
+        JsonNode outputs = get("/api/outputs?limit=20");
+        List<String> parts = new ArrayList<>();
+        List<Long> seen = new ArrayList<>();
+        long now = Instant.now().getEpochSecond();
+        for (JsonNode o : outputs.isArray() ? outputs : outputs.path("outputs")) {
+            long l2 = o.path("l2ChainId").asLong();
+            if (seen.contains(l2) || !"PROPOSED".equals(o.path("status").asText())) {
+                continue;
+            }
+            seen.add(l2);
+            long left = o.path("l1Timestamp").asLong() + windowSeconds - now;
+            parts.add(l2 + ": #" + o.path("outputIndex").asText() + " at L2 block " + o.path("l2BlockNumber").asText()
+                    + (left > 0 ? ", " + left + "s left in its window" : ", window passed"));
+        }
+        return parts.isEmpty() ? "none yet" : String.join("; ", parts);
+    }
+
+    private JsonNode get(String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(3))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        return Json.MAPPER.readTree(r.body());
+    }
+}

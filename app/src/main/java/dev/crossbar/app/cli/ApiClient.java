@@ -1,0 +1,99 @@
+package dev.crossbar.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.crossbar.core.json.Json;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+
+/** A small blocking client of a running service's HTTP API, for the CLI. */
+final class ApiClient {
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final URI base;
+    private final HttpClient http;
+
+    /** @throws IllegalArgumentException when {@code url} is not an http(s) URL */
+    ApiClient(String url) {
+        URI u;
+        try {
+            u = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + url + "' is not a URL (e.g. http://127.0.0.1:8080)");
+        }
+        if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+                || u.getHost() == null) {
+            throw new IllegalArgumentException("'" + url + "' is not an http(s) URL (e.g. http://127.0.0.1:8080)");
+        }
+        this.base = u;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    URI base() {
+        return base;
+    }
+
+    Response get(String pathAndQuery) throws Unreachable {
+        return send(HttpRequest.newBuilder(base.resolve(base.getPath() + pathAndQuery)).GET());
+    }
+
+    Response post(String pathAndQuery, String bearerToken) throws Unreachable {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(base.getPath() + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (bearerToken != null) {
+            b.header("Authorization", "Bearer " + bearerToken);
+        }
+        return send(b);
+    }
+
+    private Response send(HttpRequest.Builder request) throws Unreachable {
+        HttpResponse<String> r;
+        try {
+            r = http.send(request.timeout(TIMEOUT).header("Accept", "application/json").build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new Unreachable(base, "connection refused");
+        } catch (HttpTimeoutException e) {
+            throw new Unreachable(base, "no answer within " + TIMEOUT.toSeconds() + "s");
+        } catch (IOException e) {
+            throw new Unreachable(base, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable(base, "interrupted");
+        }
+        JsonNode body;
+        try {
+            body = r.body().isEmpty() ? NullNode.instance : Json.MAPPER.readTree(r.body());
+        } catch (IOException e) {
+            throw new Unreachable(base, "answered with something that is not JSON (HTTP " + r.statusCode()
+                    + "): is this a crossbar service?");
+        }
+        return new Response(r.statusCode(), body);
+    }
+
+    /** An answer: its status and JSON body. */
+    record Response(int status, JsonNode body) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** The {@code error} of an error answer. */
+        String error() {
+            return body.path("error").asText("HTTP " + status);
+        }
+    }
+
+    /** The service could not be reached, or did not answer like one. */
+    static final class Unreachable extends Exception {
+        Unreachable(URI base, String why) {
+            super("cannot reach the crossbar service at " + base + ": " + why
+                    + " (is it running? --url or CROSSBAR_URL names it)");
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.crossbar.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.app.ExitCodes;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code crossbar messages}: list messages, show one with its history, retry one. */
+@Command(name = "messages", mixinStandardHelpOptions = true,
+        description = "Messages of a running service: list them, show one with its history, retry one.",
+        subcommands = {MessagesCommand.ListMessages.class, MessagesCommand.Show.class, MessagesCommand.Retry.class})
+public final class MessagesCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "a subcommand is needed: list, show or retry");
+    }
+
+    /** {@code crossbar messages list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List messages, newest first. Exit 2 when a filter is wrong (e.g. an unknown state).")
+    static final class ListMessages extends ApiCommand {
+        @Option(names = "--state", paramLabel = "STATE", split = ",",
+                description = "Only these states (repeat or separate with commas): SENT, COMMITTED, PROVEN, "
+                        + "IN_WINDOW, READY, RELAYING, RELAYED, FAILED, DEAD_LETTERED, ORPHANED, BLOCKED, EXITED.")
+        List<String> states = new ArrayList<>();
+
+        @Option(names = "--kind", paramLabel = "KIND", split = ",",
+                description = "Only these kinds: DEPOSIT, WITHDRAWAL, CROSS_ROLLUP.")
+        List<String> kinds = new ArrayList<>();
+
+        @Option(names = "--chain", paramLabel = "CHAIN", description = "Only messages from or to this chain "
+                + "(name or chain id).")
+        String chain;
+
+        @Option(names = "--sender", paramLabel = "ADDRESS", description = "Only messages from this sender.")
+        String sender;
+
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50",
+                description = "At most this many (1-1000; default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        int run(ApiClient api) throws ApiClient.Unreachable {
+            StringBuilder q = new StringBuilder("/api/messages?limit=").append(limit);
+            states.forEach(s -> param(q, "state", s));
+            kinds.forEach(k -> param(q, "kind", k));
+            param(q, "chain", chain);
+            param(q, "sender", sender);
+            ApiClient.Response r = api.get(q.toString());
+            if (!r.ok()) {
+                return failed(r);
+            }
+            if (r.body().isEmpty()) {
+                out().println("no messages");
+                return ExitCodes.OK;
+            }
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"ID", "KIND", "STATE", "FROM", "TO", "ATTEMPTS", "UPDATED"});
+            for (JsonNode m : r.body()) {
+                rows.add(new String[] {m.path("id").asText(), m.path("kind").asText(), m.path("state").asText(),
+                        m.path("sourceChainId").asText(), m.path("destinationChainId").asText(),
+                        m.path("attempts").asText(), m.path("updatedAt").asText()});
+            }
+            Table.print(out(), rows);
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code crossbar messages show <id>}. */
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show a message and its history, one line per transition (time, from -> to, cause). "
+                    + "Exit 3 when there is no such message.")
+    static final class Show extends ApiCommand {
+        @Parameters(paramLabel = "ID", description = "The message's id (its hash, 0x...).")
+        String id;
+
+        @Override
+        int run(ApiClient api) throws ApiClient.Unreachable {
+            ApiClient.Response r = api.get("/api/messages/" + encode(id));
+            if (!r.ok()) {
+                return failed(r);
+            }
+            print(r.body(), out());
+            return ExitCodes.OK;
+        }
+
+        static void print(JsonNode body, PrintWriter out) {
+            JsonNode m = body.path("message");
+            out.println("message " + m.path("id").asText());
+            field(out, "kind", m.path("kind").asText());
+            field(out, "state", m.path("state").asText());
+            field(out, "route", "chain " + m.path("sourceChainId").asText() + " -> chain "
+                    + m.path("destinationChainId").asText());
+            field(out, "nonce", m.path("nonce").asText());
+            field(out, "sender", m.path("sender").asText());
+            field(out, "target", m.path("target").asText());
+            field(out, "value", m.path("value").asText() + " wei");
+            JsonNode s = m.path("source");
+            field(out, "sent in", "block " + s.path("blockNumber").asText() + ", tx " + s.path("txHash").asText()
+                    + ", log " + s.path("logIndex").asText());
+            field(out, "attempts", m.path("attempts").asText());
+            if (!m.path("lastError").isNull() && !m.path("lastError").isMissingNode()) {
+                field(out, "last error", m.path("lastError").asText());
+            }
+            out.println("history:");
+            List<String[]> rows = new ArrayList<>();
+            for (JsonNode t : body.path("history")) {
+                String from = t.path("from").isNull() || t.path("from").isMissingNode() ? "(new)"
+                        : t.path("from").asText();
+                rows.add(new String[] {"  " + t.path("at").asText(), from + " -> " + t.path("to").asText(),
+                        t.path("cause").asText()});
+            }
+            Table.print(out, rows);
+            JsonNode txs = body.path("transactions");
+            if (!txs.isEmpty()) {
+                out.println("transactions:");
+                for (JsonNode tx : txs) {
+                    out.println("  " + tx.path("createdAt").asText() + "  " + tx.path("purpose").asText() + " on chain "
+                            + tx.path("chainId").asText() + "  " + tx.path("txHash").asText() + "  "
+                            + tx.path("status").asText());
+                }
+            }
+        }
+
+        private static void field(PrintWriter out, String name, String value) {
+            out.printf("  %-10s %s%n", name, value);
+        }
+    }
+
+    /** {@code crossbar messages retry <id>}. */
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = "Retry a FAILED or DEAD_LETTERED message (it becomes READY). An admin action: the token "
+                    + "comes from an environment variable. Exit 3 when there is no such message, 1 when refused.")
+    static final class Retry extends ApiCommand {
+        @Parameters(paramLabel = "ID", description = "The message's id (its hash, 0x...).")
+        String id;
+
+        @Option(names = "--token-env", paramLabel = "NAME", required = true,
+                description = "The environment variable holding the admin token (the service's http.adminToken).")
+        String tokenEnv;
+
+        @Override
+        int run(ApiClient api) throws ApiClient.Unreachable {
+            String token = env.apply(tokenEnv);
+            if (token == null || token.isBlank()) {
+                err().println("crossbar: the environment variable " + tokenEnv + " (--token-env) is not set");
+                return ExitCodes.USAGE;
+            }
+            ApiClient.Response r = api.post("/api/messages/" + encode(id) + "/retry", token.trim());
+            if (!r.ok()) {
+                return failed(r);
+            }
+            out().println("message " + r.body().path("id").asText() + " is " + r.body().path("state").asText()
+                    + " (retried by operator)");
+            return ExitCodes.OK;
+        }
+    }
+
+    static void param(StringBuilder q, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            q.append('&').append(name).append('=').append(encode(value.trim()));
+        }
+    }
+
+    static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

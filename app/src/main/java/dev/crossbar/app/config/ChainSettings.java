@@ -1,0 +1,177 @@
+package dev.crossbar.app.config;
+
+import static dev.crossbar.app.config.Types.ADDRESS;
+import static dev.crossbar.app.config.Types.CHAIN_ID;
+import static dev.crossbar.app.config.ValueType.listOf;
+
+import dev.crossbar.core.config.ChainConfig;
+import dev.crossbar.core.config.ChainRole;
+import dev.crossbar.core.config.Confirmations;
+import dev.crossbar.core.config.Settlement;
+import dev.crossbar.core.protocol.Predeploys;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code chains} section: read into core's {@link ChainConfig}, the chain model every service uses. */
+final class ChainSettings {
+    static final Key<String> NAME = Key.required("name", Types.NAME,
+            "short name of the chain, used in logs, metric tags and the API (e.g. l1, base)");
+    static final Key<Long> CHAIN_ID_KEY = Key.required("chainId", CHAIN_ID, "the chain's id, as eth_chainId reports it");
+    static final Key<ChainRole> ROLE = Key.required("role", Types.oneOf(ChainRole.class, true),
+            "L1 (the settlement chain) or L2 (a rollup settling on an L1)");
+    static final Key<List<URI>> RPC = Key.required("rpc", listOf(Types.HTTP_URL, 1),
+            "HTTP JSON-RPC endpoints, most preferred first; calls fail over in this order");
+    static final Key<List<URI>> WS = Key.of("ws", listOf(Types.WS_URL, 0), "",
+            "WebSocket endpoints for new-head subscriptions; without them the head is polled");
+    static final Key<Confirmations> CONFIRMATIONS = Key.of("confirmations", Types.CONFIRMATIONS, "2",
+            "how final a block must be before its events count: a number of blocks on top of it, or the node's"
+                    + " safe or finalized block");
+    static final Key<Long> START_BLOCK = Key.of("startBlock", Types.longAtLeast(0), "0",
+            "first block to read when the store has no cursor for this chain yet (backfill from here)");
+    static final Key<Duration> POLL_INTERVAL = Key.of("pollInterval", Types.DURATION, "2s",
+            "how often the head is polled when no subscription delivers it");
+    static final Key<Integer> MAX_BLOCK_RANGE = Key.of("maxBlockRange", Types.integer(1, 1_000_000), "2000",
+            "largest block range asked of eth_getLogs; it shrinks by itself when a node refuses a range");
+
+    static final Key<Long> L2_CHAIN_ID = Key.required("l2ChainId", CHAIN_ID, "the L2 these contracts settle");
+    static final Key<String> OUTPUT_ORACLE = Key.required("outputOracle", ADDRESS,
+            "the L2's OutputOracle (L2OutputOracle) on this L1");
+    static final Key<String> PORTAL = Key.required("portal", ADDRESS, "the L2's Portal (OptimismPortal) on this L1");
+    static final Key<String> L1_MESSENGER = Key.required("l1Messenger", ADDRESS,
+            "the L2's L1Messenger (L1CrossDomainMessenger) on this L1");
+    static final Section SETTLEMENTS = Section.list("settlements",
+            "L1 only: the contracts, on this L1, of each L2 that settles on it (one entry per L2).", false,
+            L2_CHAIN_ID, OUTPUT_ORACLE, PORTAL, L1_MESSENGER);
+
+    static final Key<Long> SETTLES_ON = Key.optional("settlesOn", CHAIN_ID, "required for an L2",
+            "L2 only: the chain id of the L1 this rollup settles on");
+    static final Key<String> MESSAGE_PASSER = Key.of("messagePasser", ADDRESS, Predeploys.L2_TO_L1_MESSAGE_PASSER,
+            "L2ToL1MessagePasser (OP Stack predeploy)");
+    static final Key<String> L2_MESSENGER = Key.of("l2Messenger", ADDRESS, Predeploys.L2_CROSS_DOMAIN_MESSENGER,
+            "L2CrossDomainMessenger (OP Stack predeploy)");
+    static final Key<String> L2_TO_L2_MESSENGER = Key.of("l2ToL2Messenger", ADDRESS,
+            Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, "L2ToL2CrossDomainMessenger (OP Stack interop predeploy)");
+    static final Key<String> DEPOSIT_EXECUTOR = Key.optional("depositExecutor", ADDRESS, "none",
+            "devnet only: the devnet sequencer's DepositExecutor, whose events mark deposits executed on the L2");
+    static final Section CONTRACTS = Section.mapping("contracts",
+            "L2 only: the rollup's contracts on the L2; the OP Stack predeploy addresses by default.",
+            MESSAGE_PASSER, L2_MESSENGER, L2_TO_L2_MESSENGER, DEPOSIT_EXECUTOR);
+
+    static final Section SECTION = Section.list("chains",
+            "The chains to follow: at least one L1, and the L2s that settle on it.", true,
+            NAME, CHAIN_ID_KEY, ROLE, RPC, WS, CONFIRMATIONS, START_BLOCK, POLL_INTERVAL, MAX_BLOCK_RANGE,
+            SETTLEMENTS, SETTLES_ON, CONTRACTS);
+
+    private ChainSettings() {}
+
+    /** Every chain, then the rules across chains; null entries where a chain had problems. */
+    static List<ChainConfig> read(SectionReader root) {
+        List<SectionReader> readers = root.list(SECTION);
+        List<ChainConfig> chains = new ArrayList<>();
+        for (SectionReader r : readers) {
+            chains.add(readOne(r));
+        }
+        if (!readers.isEmpty() && !root.hasProblems()) {
+            checkAcross(root, readers, chains);
+        }
+        return chains;
+    }
+
+    private static ChainConfig readOne(SectionReader r) {
+        String name = r.get(NAME);
+        Long chainId = r.get(CHAIN_ID_KEY);
+        ChainRole role = r.get(ROLE);
+        List<URI> rpc = r.get(RPC);
+        List<URI> ws = r.get(WS);
+        Confirmations confirmations = r.get(CONFIRMATIONS);
+        Long startBlock = r.get(START_BLOCK);
+        Duration pollInterval = r.get(POLL_INTERVAL);
+        Integer maxBlockRange = r.get(MAX_BLOCK_RANGE);
+        List<Settlement> settlements = List.of();
+        ChainConfig.L2Contracts contracts = null;
+        Long settlesOn = null;
+        if (role == ChainRole.L1) {
+            notFor(r, "an L1", SETTLES_ON, CONTRACTS);
+            settlements = r.list(SETTLEMENTS).stream().map(s -> new Settlement(orZero(s.get(L2_CHAIN_ID)),
+                    s.get(OUTPUT_ORACLE), s.get(PORTAL), s.get(L1_MESSENGER))).toList();
+        } else if (role == ChainRole.L2) {
+            notFor(r, "an L2", SETTLEMENTS);
+            settlesOn = r.get(SETTLES_ON);
+            if (settlesOn == null && !r.has(SETTLES_ON)) {
+                r.problem(SETTLES_ON, "required for an L2 (the chain id of the L1 it settles on)");
+            }
+            SectionReader c = r.section(CONTRACTS);
+            contracts = new ChainConfig.L2Contracts(c.get(MESSAGE_PASSER), c.get(L2_MESSENGER),
+                    c.get(L2_TO_L2_MESSENGER), c.get(DEPOSIT_EXECUTOR));
+        }
+        if (r.hasProblems()) {
+            return null;
+        }
+        try {
+            return new ChainConfig(name, chainId, role, rpc, ws, confirmations, startBlock, pollInterval,
+                    maxBlockRange, settlements, contracts, settlesOn);
+        } catch (IllegalArgumentException e) {
+            r.problem(e.getMessage());
+            return null;
+        }
+    }
+
+    private static void notFor(SectionReader r, String what, Entry... entries) {
+        for (Entry e : entries) {
+            if (r.has(e)) {
+                r.problem(e, "does not apply to " + what);
+            }
+        }
+    }
+
+    /** Names and ids are unique; every L2 settles on a configured L1 that lists its contracts. */
+    private static void checkAcross(SectionReader root, List<SectionReader> readers, List<ChainConfig> chains) {
+        Map<String, Integer> names = new HashMap<>();
+        Map<Long, Integer> ids = new HashMap<>();
+        boolean anyL1 = false;
+        for (int i = 0; i < chains.size(); i++) {
+            ChainConfig c = chains.get(i);
+            Integer other = names.putIfAbsent(c.name(), i);
+            if (other != null) {
+                readers.get(i).problem(NAME, "'" + c.name() + "' is already the name of chains[" + other + "]");
+            }
+            other = ids.putIfAbsent(c.chainId(), i);
+            if (other != null) {
+                readers.get(i).problem(CHAIN_ID_KEY, c.chainId() + " is already the id of chains[" + other + "]");
+            }
+            anyL1 |= c.role() == ChainRole.L1;
+        }
+        if (!anyL1) {
+            root.problem(SECTION, "needs an L1 (a chain with role: L1)");
+        }
+        for (int i = 0; i < chains.size(); i++) {
+            ChainConfig c = chains.get(i);
+            if (c.role() == ChainRole.L2) {
+                Integer l1 = ids.get(c.settlesOn());
+                if (l1 == null || chains.get(l1).role() != ChainRole.L1) {
+                    readers.get(i).problem(SETTLES_ON, c.settlesOn() + " is not the id of a configured L1");
+                } else if (chains.get(l1).settlements().stream().noneMatch(s -> s.l2ChainId() == c.chainId())) {
+                    readers.get(l1).problem(SETTLEMENTS, "has no entry for L2 " + c.name() + " (l2ChainId "
+                            + c.chainId() + "), which settles on this chain");
+                }
+            } else {
+                for (Settlement s : c.settlements()) {
+                    Integer l2 = ids.get(s.l2ChainId());
+                    if (l2 == null || chains.get(l2).role() != ChainRole.L2
+                            || chains.get(l2).settlesOn() != c.chainId()) {
+                        readers.get(i).problem(SETTLEMENTS, "l2ChainId " + s.l2ChainId()
+                                + " is not a configured L2 settling on this chain");
+                    }
+                }
+            }
+        }
+    }
+
+    private static long orZero(Long v) {
+        return v == null ? 0 : v;
+    }
+}

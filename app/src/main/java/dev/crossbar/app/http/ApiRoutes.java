@@ -1,0 +1,274 @@
+package dev.crossbar.app.http;
+
+import dev.crossbar.app.config.Config;
+import dev.crossbar.core.config.ChainConfig;
+import dev.crossbar.core.config.ChainRole;
+import dev.crossbar.core.model.MessageKind;
+import dev.crossbar.core.model.MessageState;
+import dev.crossbar.core.rpc.JsonRpcClient;
+import dev.crossbar.store.BreakerState;
+import dev.crossbar.store.Finding;
+import dev.crossbar.store.MessageQuery;
+import dev.crossbar.store.MessageRecord;
+import dev.crossbar.store.MessageStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+/**
+ * The read side of the JSON API under {@code /api/}: chains, messages with their history, outputs, findings,
+ * breakers and a status summary. Store calls run on worker threads, never on the event loop.
+ */
+final class ApiRoutes {
+    static final int DEFAULT_LIMIT = 100;
+
+    private final Vertx vertx;
+    private final Config config;
+    private final MessageStore store;
+    private final ChainStatusSource chainStatus;
+    private final Map<Long, JsonRpcClient> probes;
+
+    /** @param probes per chain id, a client for a fresh {@code eth_blockNumber} when no watcher here knows the head */
+    ApiRoutes(Vertx vertx, Config config, MessageStore store, ChainStatusSource chainStatus,
+            Map<Long, JsonRpcClient> probes) {
+        this.vertx = vertx;
+        this.config = config;
+        this.store = store;
+        this.chainStatus = chainStatus;
+        this.probes = probes;
+    }
+
+    void mount(Router router) {
+        router.get("/api/chains").handler(ctx -> Responses.reply(ctx, chains()));
+        router.get("/api/status").handler(ctx -> Responses.reply(ctx, status()));
+        router.get("/api/messages").handler(this::messages);
+        router.get("/api/messages/:id").handler(this::message);
+        router.get("/api/outputs").handler(this::outputs);
+        router.get("/api/findings").handler(this::findings);
+        router.get("/api/breakers").handler(ctx -> Responses.reply(ctx, blocking(store::breakers)));
+    }
+
+    /** Each configured chain with its head, cursor, lag and breaker. */
+    Future<List<Map<String, Object>>> chains() {
+        return blocking(() -> {
+            Map<Long, BreakerState> breakers = new TreeMap<>();
+            store.breakers().forEach(b -> breakers.put(b.chainId(), b));
+            return breakers;
+        }).compose(breakers -> {
+            List<Future<Map<String, Object>>> rows = new ArrayList<>();
+            for (ChainConfig c : config.chains()) {
+                rows.add(chain(c, breakers.get(c.chainId())));
+            }
+            return Future.all(rows).map(cf -> rows.stream().map(Future::result).toList());
+        });
+    }
+
+    private Future<Map<String, Object>> chain(ChainConfig c, BreakerState breaker) {
+        Optional<ChainProgress> known = chainStatus.progress(c.chainId());
+        Future<Long> cursor = known.filter(p -> p.cursor() >= 0).map(p -> Future.succeededFuture(p.cursor()))
+                .orElseGet(() -> blocking(() -> store.cursor(c.chainId()).map(cur -> cur.blockNumber()).orElse(-1L)));
+        Future<Long> head = known.filter(p -> p.head() >= 0).map(p -> Future.succeededFuture(p.head()))
+                .orElseGet(() -> freshHead(c));
+        return Future.join(cursor, head).transform(ar -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("name", c.name());
+            row.put("chainId", c.chainId());
+            row.put("role", c.role().name());
+            Long h = head.succeeded() ? head.result() : null;
+            Long cur = cursor.succeeded() && cursor.result() >= 0 ? cursor.result() : null;
+            row.put("head", h);
+            row.put("cursor", cur);
+            row.put("lag", h == null || cur == null ? null : Math.max(0, h - cur));
+            row.put("source", known.isPresent() ? "watcher" : "store");
+            row.put("breaker", breakerView(c.chainId(), breaker));
+            if (head.failed()) {
+                row.put("error", "head unknown: " + Readiness.reason(head.cause()));
+            }
+            return Future.succeededFuture(row);
+        });
+    }
+
+    private Future<Long> freshHead(ChainConfig c) {
+        JsonRpcClient rpc = probes.get(c.chainId());
+        if (rpc == null) {
+            return Future.failedFuture("no endpoint client");
+        }
+        return rpc.call("eth_blockNumber", List.of()).map(n -> Long.decode(n.asText()));
+    }
+
+    static Map<String, Object> breakerView(long chainId, BreakerState b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("chainId", chainId);
+        m.put("tripped", b != null && b.tripped());
+        if (b != null) {
+            m.put("reason", b.reason());
+            m.put("changedBy", b.changedBy());
+            m.put("changedAt", b.changedAt());
+        }
+        return m;
+    }
+
+    /** One call for {@code crossbar status}: chains, messages by state, open findings. */
+    private Future<Map<String, Object>> status() {
+        return chains().compose(chains -> blocking(() -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("chains", chains);
+            Map<String, Long> counts = new TreeMap<>();
+            store.countByState().forEach((s, n) -> counts.put(s.name(), n));
+            out.put("messages", counts);
+            List<Finding> open = store.findings("OPEN", 1000);
+            Map<String, Object> findings = new LinkedHashMap<>();
+            findings.put("open", open.size());
+            findings.put("latest", open.subList(0, Math.min(10, open.size())));
+            out.put("findings", findings);
+            return out;
+        }));
+    }
+
+    private void messages(RoutingContext ctx) {
+        MessageQuery query;
+        try {
+            Set<MessageState> states = enums(ctx.queryParam("state"), MessageState.class, "state");
+            Set<MessageKind> kinds = enums(ctx.queryParam("kind"), MessageKind.class, "kind");
+            Long chain = chainParam(ctx, "chain", false);
+            Long source = chainParam(ctx, "source", false);
+            Long destination = chainParam(ctx, "destination", false);
+            String sender = address(single(ctx, "sender"), "sender");
+            query = new MessageQuery(states, kinds, chain, source, destination, sender, limit(ctx));
+        } catch (ApiException e) {
+            Responses.fail(ctx, e);
+            return;
+        }
+        Responses.reply(ctx, blocking(() -> store.messages(query)));
+    }
+
+    private void message(RoutingContext ctx) {
+        String id = ctx.pathParam("id").toLowerCase(Locale.ROOT);
+        Responses.reply(ctx, blocking(() -> {
+            MessageRecord m = store.message(id).orElseThrow(() -> ApiException.notFound("no message " + id));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("message", m);
+            out.put("history", store.history(id));
+            out.put("transactions", store.transactionsOf(id));
+            return out;
+        }));
+    }
+
+    private void outputs(RoutingContext ctx) {
+        Long chain;
+        int limit;
+        try {
+            chain = chainParam(ctx, "chain", true);
+            limit = limit(ctx);
+        } catch (ApiException e) {
+            Responses.fail(ctx, e);
+            return;
+        }
+        Responses.reply(ctx, blocking(() -> store.outputs(chain, limit)));
+    }
+
+    private void findings(RoutingContext ctx) {
+        String status;
+        int limit;
+        try {
+            status = single(ctx, "status");
+            if (status != null) {
+                status = status.toUpperCase(Locale.ROOT);
+                if (!status.equals("OPEN") && !status.equals("RESOLVED")) {
+                    throw ApiException.badRequest("unknown status '" + single(ctx, "status")
+                            + "' (known: OPEN, RESOLVED)");
+                }
+            }
+            limit = limit(ctx);
+        } catch (ApiException e) {
+            Responses.fail(ctx, e);
+            return;
+        }
+        String s = status;
+        Responses.reply(ctx, blocking(() -> store.findings(s, limit)));
+    }
+
+    /** Values of a repeated, comma-separated enum parameter; an unknown one is a 400 naming it. */
+    static <E extends Enum<E>> Set<E> enums(List<String> raw, Class<E> type, String param) {
+        Set<E> out = EnumSet.noneOf(type);
+        for (String value : raw) {
+            for (String part : value.split(",")) {
+                String p = part.trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                try {
+                    out.add(Enum.valueOf(type, p.toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("unknown " + param + " '" + p + "' (known: "
+                            + String.join(", ", EnumSet.allOf(type).stream().map(Enum::name).toList()) + ")");
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A chain named by name or id; {@code l2Only} for parameters that only an L2 fits (outputs). */
+    Long chainParam(RoutingContext ctx, String param, boolean l2Only) {
+        String v = single(ctx, param);
+        if (v == null) {
+            return null;
+        }
+        ChainConfig c = config.chain(v).orElseThrow(() -> ApiException.badRequest("unknown " + param + " '" + v
+                + "' (configured: " + String.join(", ", config.chains().stream().map(ChainConfig::name).toList())
+                + ")"));
+        if (l2Only && c.role() != ChainRole.L2) {
+            throw ApiException.badRequest(param + " '" + v + "' is not an L2 (output roots belong to L2s)");
+        }
+        return c.chainId();
+    }
+
+    static String single(RoutingContext ctx, String param) {
+        List<String> values = ctx.queryParam(param);
+        if (values.size() > 1) {
+            throw ApiException.badRequest(param + " is given " + values.size() + " times; give it once");
+        }
+        return values.isEmpty() || values.getFirst().isBlank() ? null : values.getFirst().trim();
+    }
+
+    static String address(String v, String param) {
+        if (v == null) {
+            return null;
+        }
+        if (!v.matches("0x[0-9a-fA-F]{40}")) {
+            throw ApiException.badRequest(param + " '" + v + "' is not an address (0x and 40 hex digits)");
+        }
+        return v.toLowerCase(Locale.ROOT);
+    }
+
+    static int limit(RoutingContext ctx) {
+        String v = single(ctx, "limit");
+        if (v == null) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        throw ApiException.badRequest("limit '" + v + "' must be a number from 1 to 1000");
+    }
+
+    <T> Future<T> blocking(Callable<T> work) {
+        return vertx.executeBlocking(work, false);
+    }
+}

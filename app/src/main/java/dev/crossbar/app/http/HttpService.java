@@ -1,0 +1,142 @@
+package dev.crossbar.app.http;
+
+import dev.crossbar.app.config.Config;
+import dev.crossbar.app.config.HostPort;
+import dev.crossbar.core.lifecycle.Service;
+import dev.crossbar.core.rpc.JsonRpcClient;
+import dev.crossbar.store.MessageStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server of a Crossbar process (Vert.x Web), on {@code http.address}:
+ * <ul>
+ *   <li>{@code GET /health/live}: 200 while the process runs;</li>
+ *   <li>{@code GET /health/ready}: 200 when every {@link Readiness} check passes, else 503 naming what is not
+ *       ready;</li>
+ *   <li>{@code GET /metrics}: Prometheus text ({@link Metrics});</li>
+ *   <li>the JSON API under {@code /api/} ({@link ApiRoutes}, {@link AdminRoutes}), described by
+ *       {@code GET /api/openapi.yaml}.</li>
+ * </ul>
+ * Errors are JSON {@code {"error": "..."}}, unknown paths included.
+ */
+public final class HttpService implements Service {
+    private static final Logger log = LoggerFactory.getLogger(HttpService.class);
+    static final String OPENAPI_RESOURCE = "/dev/crossbar/app/http/openapi.yaml";
+
+    private final Vertx vertx;
+    private final HostPort address;
+    private final Router router;
+    private HttpServer server;
+
+    /**
+     * @param probes per chain id, a client with a short timeout for fresh heads (readiness uses its own)
+     * @param adminToken the resolved admin token (wiped here), or null: admin actions refused
+     */
+    public HttpService(Vertx vertx, Config config, MessageStore store, Metrics metrics, Readiness readiness,
+            ChainStatusSource chainStatus, Map<Long, JsonRpcClient> probes, char[] adminToken) {
+        this.vertx = vertx;
+        this.address = config.http().address();
+        this.router = Router.router(vertx);
+        BearerToken token = adminToken == null ? null : BearerToken.of(adminToken);
+        router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, Map.of("status", "live")));
+        router.get("/health/ready").handler(ctx -> ready(ctx, readiness));
+        router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
+                .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                        .end(text))
+                .onFailure(e -> Responses.fail(ctx, e)));
+        String openapi = openapi();
+        router.get("/api/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
+                .end(openapi));
+        new ApiRoutes(vertx, config, store, chainStatus, probes).mount(router);
+        new AdminRoutes(vertx, config, store, token).mount(router);
+        router.route().last().handler(ctx -> Responses.error(ctx, 404, "no such endpoint: " + ctx.request().method()
+                + " " + ctx.request().path() + " (see /api/openapi.yaml)"));
+        router.route().failureHandler(this::failure);
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public Future<Void> start() {
+        return vertx.createHttpServer().requestHandler(router).listen(address.port(), address.host()).map(s -> {
+            server = s;
+            log.info("http server listening: address={}:{} endpoints=\"/health/live /health/ready /metrics /api/\"",
+                    address.host(), s.actualPort());
+            return null;
+        });
+    }
+
+    @Override
+    public Future<Void> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    /** The port it listens on (the chosen one when the configuration says 0). */
+    public int port() {
+        if (server == null) {
+            throw new IllegalStateException("the http server is not started");
+        }
+        return server.actualPort();
+    }
+
+    /** Its base URL, e.g. {@code http://127.0.0.1:8080}. */
+    public String url() {
+        String host = address.host().equals("0.0.0.0") || address.host().equals("::") ? "127.0.0.1" : address.host();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    private static void ready(RoutingContext ctx, Readiness readiness) {
+        readiness.evaluate().onSuccess(results -> {
+            List<ReadinessCheck.Result> down = results.stream().filter(r -> !r.ready()).toList();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", down.isEmpty() ? "ready" : "not ready");
+            if (!down.isEmpty()) {
+                body.put("error", "not ready: " + down.stream().map(r -> r.name() + " (" + r.detail() + ")")
+                        .collect(Collectors.joining(", ")));
+            }
+            body.put("checks", results);
+            Responses.json(ctx, down.isEmpty() ? 200 : 503, body);
+        }).onFailure(e -> Responses.fail(ctx, e));
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable e = ctx.failure();
+        if (e != null) {
+            Responses.fail(ctx, e);
+        } else {
+            int status = ctx.statusCode() < 0 ? 500 : ctx.statusCode();
+            Responses.error(ctx, status, status == 405 ? "method not allowed" : "request failed (" + status + ")");
+        }
+    }
+
+    private static String openapi() {
+        try (InputStream in = HttpService.class.getResourceAsStream(OPENAPI_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the OpenAPI document is missing from the jar: " + OPENAPI_RESOURCE);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.crossbar.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crossbar.app.ExitCodes;
+import dev.crossbar.app.http.ChainProgress;
+import dev.crossbar.app.testing.ApiFixture;
+import dev.crossbar.app.testing.Seed;
+import dev.crossbar.core.model.MessageState;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator's CLI against a running service's API (a real HTTP server over a real store). */
+class MessagesCommandTest {
+    @TempDir
+    Path dir;
+
+    ApiFixture api;
+
+    @BeforeEach
+    void start() throws Exception {
+        api = new ApiFixture(dir, true, id -> id == Seed.L2A ? Optional.of(new ChainProgress(42, 40))
+                : Optional.empty());
+        Seed.messages(api.store);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        api.close();
+    }
+
+    @Test
+    void messagesShowPrintsTheHistoryOfARelayedMessage() {
+        Cli cli = Cli.run("messages", "show", Seed.RELAYED, "--url", api.url());
+        assertThat(cli.exitCode).as(cli.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(cli.out).contains("message " + Seed.RELAYED, "state      RELAYED", "kind       CROSS_ROLLUP",
+                "route      chain 901 -> chain 902");
+        List<String> history = Arrays.stream(cli.out.split("\n")).dropWhile(l -> !l.equals("history:")).skip(1)
+                .takeWhile(l -> l.startsWith("  ")).toList();
+        assertThat(history).hasSize(3);
+        assertThat(history.get(0)).matches("  \\d{4}-\\d\\d-\\d\\dT\\S+Z +\\(new\\) -> SENT +sent on .*");
+        assertThat(history.get(1)).matches("  \\S+ +SENT -> READY +confirmed on chain 901: due for relay");
+        assertThat(history.get(2)).matches("  \\S+ +READY -> RELAYED +relayed on .*");
+    }
+
+    @Test
+    void messagesShowOfAnUnknownIdExitsWith3() {
+        Cli cli = Cli.run("messages", "show", Seed.hash("nothing"), "--url", api.url());
+        assertThat(cli.exitCode).as(cli.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(cli.err).contains("no message " + Seed.hash("nothing"));
+    }
+
+    @Test
+    void messagesListFilters() {
+        Cli relayed = Cli.run("messages", "list", "--state", "RELAYED", "--url", api.url());
+        assertThat(relayed.exitCode).as(relayed.toString()).isZero();
+        assertThat(relayed.out).contains(Seed.RELAYED).doesNotContain(Seed.WAITING).doesNotContain(Seed.DEPOSIT);
+        assertThat(relayed.out.lines().findFirst().orElseThrow()).startsWith("ID").contains("KIND", "STATE");
+        Cli two = Cli.run("messages", "list", "--state", "READY,SENT", "--url", api.url());
+        assertThat(two.out).contains(Seed.WAITING, Seed.DEPOSIT).doesNotContain(Seed.RELAYED);
+        Cli chain = Cli.run("messages", "list", "--chain", "l1", "--url", api.url());
+        assertThat(chain.out).contains(Seed.DEPOSIT).doesNotContain(Seed.WAITING);
+        Cli bad = Cli.run("messages", "list", "--state", "DELIVERED", "--url", api.url());
+        assertThat(bad.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err).contains("unknown state 'DELIVERED'");
+        Cli none = Cli.run("messages", "list", "--state", "EXITED", "--url", api.url());
+        assertThat(none.out).isEqualTo("no messages\n");
+    }
+
+    @Test
+    void messagesRetryNeedsTheTokenAndMovesTheMessage() {
+        api.store.transition(Seed.WAITING, MessageState.FAILED, "reverted on chain 902");
+        Cli missing = Cli.run(Map.of(), "messages", "retry", Seed.WAITING, "--token-env", "ADMIN", "--url", api.url());
+        assertThat(missing.exitCode).isEqualTo(ExitCodes.USAGE);
+        assertThat(missing.err).contains("ADMIN (--token-env) is not set");
+        Cli wrong = Cli.run(Map.of("ADMIN", "wrong"), "messages", "retry", Seed.WAITING, "--token-env", "ADMIN",
+                "--url", api.url());
+        assertThat(wrong.exitCode).isEqualTo(ExitCodes.FAILURE);
+        assertThat(wrong.err).contains("Authorization: Bearer");
+        assertThat(api.store.message(Seed.WAITING).orElseThrow().state()).isEqualTo(MessageState.FAILED);
+
+        Cli ok = Cli.run(Map.of("ADMIN", ApiFixture.TOKEN), "messages", "retry", Seed.WAITING, "--token-env", "ADMIN",
+                "--url", api.url());
+        assertThat(ok.exitCode).as(ok.toString()).isZero();
+        assertThat(ok.out).contains("is READY (retried by operator)");
+        Cli again = Cli.run(Map.of("ADMIN", ApiFixture.TOKEN), "messages", "retry", Seed.WAITING, "--token-env",
+                "ADMIN", "--url", api.url());
+        assertThat(again.exitCode).isEqualTo(ExitCodes.FAILURE);
+        assertThat(again.err).contains("is READY: only FAILED or DEAD_LETTERED");
+    }
+
+    @Test
+    void statusPrintsChainsMessagesAndFindings() {
+        Cli cli = Cli.run("status", "--url", api.url());
+        assertThat(cli.exitCode).as(cli.toString()).isZero();
+        assertThat(cli.out).contains("crossbar at " + api.url());
+        assertThat(cli.out.lines().filter(l -> l.startsWith("l2a")).findFirst().orElseThrow())
+                .matches("l2a +901 +L2 +42 +40 +2 +ok");
+        assertThat(cli.out.lines().filter(l -> l.startsWith("l2b")).findFirst().orElseThrow())
+                .matches("l2b +902 +L2 +- +1 +- +ok");
+        assertThat(cli.out).contains("messages: READY 1, RELAYED 1, SENT 1", "findings: none open");
+    }
+
+    @Test
+    void statusOfAServiceThatIsNotRunningExitsWith1() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Cli cli = Cli.run("status", "--url", "http://127.0.0.1:" + port);
+        assertThat(cli.exitCode).isEqualTo(ExitCodes.FAILURE);
+        assertThat(cli.err).contains("cannot reach the crossbar service at http://127.0.0.1:" + port
+                + ": connection refused (is it running?");
+        assertThat(Cli.run("status", "--url", "ftp://x").exitCode).isEqualTo(ExitCodes.USAGE);
+    }
+}

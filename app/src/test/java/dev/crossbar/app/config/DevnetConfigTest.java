@@ -1,0 +1,62 @@
+package dev.crossbar.app.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crossbar.core.config.ChainRole;
+import dev.crossbar.core.config.Confirmations;
+import dev.crossbar.devnet.DevnetManifest;
+import dev.crossbar.store.StoreConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Dev mode's configuration comes from the devnet's manifest, keys by the manifest's file references. */
+class DevnetConfigTest {
+    static DevnetManifest manifest() {
+        Map<String, String> l2Contracts = new LinkedHashMap<>();
+        l2Contracts.put("l2ToL1MessagePasser", "0x4200000000000000000000000000000000000016");
+        l2Contracts.put("l2CrossDomainMessenger", "0x4200000000000000000000000000000000000007");
+        l2Contracts.put("l2ToL2CrossDomainMessenger", "0x4200000000000000000000000000000000000023");
+        l2Contracts.put("depositExecutor", "0x42000000000000000000000000000000000000d0");
+        var settlement = new DevnetManifest.Settlement(ConfigLoaderTest.ORACLE, ConfigLoaderTest.PORTAL,
+                ConfigLoaderTest.MESSENGER, 3600, 1, 7200);
+        return new DevnetManifest(DevnetManifest.VERSION, "now",
+                new DevnetManifest.Chain("l1", 900, "http://127.0.0.1:8545", "ws://127.0.0.1:8545", Map.of(), null),
+                List.of(new DevnetManifest.Chain("l2a", 901, "http://127.0.0.1:8546", "ws://127.0.0.1:8546",
+                        l2Contracts, settlement)),
+                Map.of("relayer", new DevnetManifest.KeyRef("0xabc", "file:/dev/keys/relayer.key"),
+                        "relayer-2", new DevnetManifest.KeyRef("0xdef", "file:/dev/keys/relayer-2.key"),
+                        "challenger", new DevnetManifest.KeyRef("0x123", "file:/dev/keys/challenger.key"),
+                        "guardian", new DevnetManifest.KeyRef("0x456", "file:/dev/keys/guardian.key")),
+                null);
+    }
+
+    @Test
+    void theDevModeConfigurationFollowsTheManifest() {
+        Config c = Config.loadDevnet(manifest(), Path.of("/data/dev"), Map.of()).config();
+        assertThat(c.chains()).extracting(ch -> ch.name() + ":" + ch.role()).containsExactly("l1:L1", "l2a:L2");
+        assertThat(c.chain("l1").orElseThrow().settlements()).singleElement()
+                .satisfies(s -> assertThat(s.outputOracle()).isEqualTo(ConfigLoaderTest.ORACLE));
+        assertThat(c.chain("l2a").orElseThrow().l2Contracts().depositExecutor())
+                .isEqualTo("0x42000000000000000000000000000000000000d0");
+        assertThat(c.chain("l2a").orElseThrow().confirmations()).isEqualTo(Confirmations.blocks(0));
+        assertThat(c.chain("l2a").orElseThrow().role()).isEqualTo(ChainRole.L2);
+        assertThat(c.store().storeConfig()).isEqualTo(StoreConfig.sqlite(Path.of("/data/dev/store.db")));
+        assertThat(c.relayer().signers()).hasSize(2).allSatisfy(s -> assertThat(s.keys()).containsExactly(
+                new SecretRef.FromFile(Path.of("/dev/keys/relayer.key")),
+                new SecretRef.FromFile(Path.of("/dev/keys/relayer-2.key"))));
+        assertThat(c.monitor().challengerKey()).isEqualTo(new SecretRef.FromFile(Path.of("/dev/keys/challenger.key")));
+        assertThat(c.monitor().guardianKey()).isEqualTo(new SecretRef.FromFile(Path.of("/dev/keys/guardian.key")));
+        assertThat(c.kafka().bootstrapServers()).as("dev mode's broker fills it in").isNull();
+        assertThat(c.withKafkaBootstrap("127.0.0.1:39092").kafka().bootstrapServers()).isEqualTo("127.0.0.1:39092");
+    }
+
+    @Test
+    void environmentOverridesApplyInDevModeToo() {
+        Config c = Config.loadDevnet(manifest(), Path.of("/data/dev"), Map.of("CROSSBAR_HTTP_ADDRESS", "127.0.0.1:0"))
+                .config();
+        assertThat(c.http().address()).isEqualTo(new HostPort("127.0.0.1", 0));
+    }
+}

@@ -1,0 +1,240 @@
+package dev.crossbar.app.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.crossbar.app.testing.ApiFixture;
+import dev.crossbar.app.testing.Seed;
+import dev.crossbar.core.model.MessageState;
+import dev.crossbar.store.Finding;
+import io.vertx.ext.web.Route;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The JSON API over a real store and a real HTTP server: filters, history, errors, admin actions. */
+class HttpApiTest {
+    @TempDir
+    Path dir;
+
+    ApiFixture api;
+
+    @BeforeEach
+    void start() throws Exception {
+        // l1 is followed by a watcher in this process (head 120, cursor 100); the others fall back to the store.
+        api = new ApiFixture(dir, true, id -> id == Seed.L1 ? Optional.of(new ChainProgress(120, 100))
+                : Optional.empty());
+        Seed.messages(api.store);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        api.close();
+    }
+
+    @Test
+    void liveAnswersWhileTheProcessRuns() throws Exception {
+        assertThat(api.get("/health/live").status()).isEqualTo(200);
+        ApiFixture.Response ready = api.get("/health/ready");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.json().path("checks").get(0).path("name").asText()).isEqualTo("store");
+    }
+
+    @Test
+    void messagesFilterByState() throws Exception {
+        JsonNode relayed = api.get("/api/messages?state=RELAYED").json();
+        assertThat(ids(relayed)).containsExactly(Seed.RELAYED);
+        assertThat(relayed.get(0).path("state").asText()).isEqualTo("RELAYED");
+        assertThat(ids(api.get("/api/messages?state=READY,relayed").json())).containsExactlyInAnyOrder(Seed.RELAYED,
+                Seed.WAITING);
+        assertThat(ids(api.get("/api/messages?state=READY&state=SENT").json())).containsExactlyInAnyOrder(
+                Seed.WAITING, Seed.DEPOSIT);
+        assertThat(ids(api.get("/api/messages").json())).hasSize(3);
+        assertThat(ids(api.get("/api/messages?kind=DEPOSIT").json())).containsExactly(Seed.DEPOSIT);
+        assertThat(ids(api.get("/api/messages?chain=l2b").json())).containsExactlyInAnyOrder(Seed.RELAYED,
+                Seed.WAITING);
+        assertThat(ids(api.get("/api/messages?chain=900").json())).containsExactly(Seed.DEPOSIT);
+        assertThat(ids(api.get("/api/messages?sender=" + Seed.OTHER_SENDER.toUpperCase().replace("0X", "0x")).json()))
+                .containsExactly(Seed.WAITING);
+        assertThat(ids(api.get("/api/messages?limit=1").json())).hasSize(1);
+    }
+
+    @Test
+    void aBadFilterIsA400NamingIt() throws Exception {
+        ApiFixture.Response r = api.get("/api/messages?state=RELAYED,DELIVERED");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.contentType()).startsWith("application/json");
+        assertThat(r.json().path("error").asText()).startsWith("unknown state 'DELIVERED' (known: SENT, COMMITTED");
+        assertThat(api.get("/api/messages?chain=l9").json().path("error").asText()).startsWith("unknown chain 'l9'");
+        assertThat(api.get("/api/messages?limit=5000").status()).isEqualTo(400);
+        assertThat(api.get("/api/messages?sender=bob").json().path("error").asText()).contains("is not an address");
+        assertThat(api.get("/api/outputs?chain=l1").json().path("error").asText()).contains("is not an L2");
+        assertThat(api.get("/api/findings?status=closed").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aMessageShowsItsFullHistory() throws Exception {
+        JsonNode m = api.get("/api/messages/" + Seed.RELAYED).json();
+        assertThat(m.path("message").path("id").asText()).isEqualTo(Seed.RELAYED);
+        assertThat(m.path("message").path("kind").asText()).isEqualTo("CROSS_ROLLUP");
+        List<String> moves = new ArrayList<>();
+        for (JsonNode t : m.path("history")) {
+            moves.add(t.path("from").asText("(new)") + "->" + t.path("to").asText());
+            assertThat(t.path("cause").asText()).isNotBlank();
+            assertThat(t.path("at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        }
+        assertThat(moves).containsExactly("(new)->SENT", "SENT->READY", "READY->RELAYED");
+        assertThat(m.path("transactions").isArray()).isTrue();
+        assertThat(api.get("/api/messages/" + Seed.RELAYED.toUpperCase().replace("0X", "0x")).status())
+                .as("ids are matched in any case").isEqualTo(200);
+    }
+
+    @Test
+    void anUnknownMessageOrPathIsA404() throws Exception {
+        ApiFixture.Response r = api.get("/api/messages/" + Seed.hash("nothing"));
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.json().path("error").asText()).isEqualTo("no message " + Seed.hash("nothing"));
+        ApiFixture.Response path = api.get("/api/nothing");
+        assertThat(path.status()).isEqualTo(404);
+        assertThat(path.json().path("error").asText()).contains("no such endpoint");
+    }
+
+    @Test
+    void findingsAreAnEmptyListWhenThereAreNone() throws Exception {
+        ApiFixture.Response r = api.get("/api/findings");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("[]");
+        api.store.recordFinding(new Finding(0, "BAD_OUTPUT", "critical", Seed.L2A, "bad-output:901:3",
+                "output root does not match the L2", Map.of("index", "3"), null, 0, null, null));
+        assertThat(api.get("/api/findings?status=open").json()).singleElement()
+                .satisfies(f -> assertThat(f.path("kind").asText()).isEqualTo("BAD_OUTPUT"));
+        assertThat(api.get("/api/findings?status=RESOLVED").body()).isEqualTo("[]");
+        assertThat(api.get("/api/outputs").body()).isEqualTo("[]");
+    }
+
+    @Test
+    void chainsShowHeadCursorLagAndBreaker() throws Exception {
+        api.store.setBreaker(Seed.L2B, true, "forged relay", "monitor");
+        JsonNode chains = api.get("/api/chains").json();
+        assertThat(chains).hasSize(3);
+        JsonNode l1 = chains.get(0);
+        assertThat(l1.path("name").asText()).isEqualTo("l1");
+        assertThat(l1.path("head").asLong()).isEqualTo(120);
+        assertThat(l1.path("cursor").asLong()).isEqualTo(100);
+        assertThat(l1.path("lag").asLong()).isEqualTo(20);
+        assertThat(l1.path("source").asText()).isEqualTo("watcher");
+        assertThat(l1.path("breaker").path("tripped").asBoolean()).isFalse();
+        JsonNode l2b = chains.get(2);
+        assertThat(l2b.path("source").asText()).isEqualTo("store");
+        assertThat(l2b.path("cursor").asLong()).as("the store's cursor").isEqualTo(1);
+        assertThat(l2b.path("head").isNull()).as("its endpoint is down").isTrue();
+        assertThat(l2b.path("error").asText()).startsWith("head unknown:");
+        assertThat(l2b.path("breaker").path("tripped").asBoolean()).isTrue();
+        assertThat(l2b.path("breaker").path("reason").asText()).isEqualTo("forged relay");
+
+        JsonNode status = api.get("/api/status").json();
+        assertThat(status.path("messages").path("RELAYED").asLong()).isEqualTo(1);
+        assertThat(status.path("messages").path("READY").asLong()).isEqualTo(1);
+        assertThat(status.path("findings").path("open").asInt()).isZero();
+    }
+
+    @Test
+    void adminActionsAreRefusedWithoutTheToken() throws Exception {
+        String path = "/api/messages/" + Seed.WAITING + "/retry";
+        ApiFixture.Response none = api.post(path, null);
+        assertThat(none.status()).isEqualTo(401);
+        assertThat(none.json().path("error").asText()).contains("Authorization: Bearer");
+        assertThat(api.post(path, "Bearer wrong-token").status()).isEqualTo(401);
+        assertThat(api.post(path, "Bearer " + ApiFixture.TOKEN + "x").status()).isEqualTo(401);
+        assertThat(api.post(path, "Basic " + ApiFixture.TOKEN).status()).isEqualTo(401);
+        assertThat(api.post("/api/breakers/l2a/trip", null).status()).isEqualTo(401);
+        assertThat(api.post("/api/breakers/l2a/reset", "Bearer nope").status()).isEqualTo(401);
+        assertThat(api.store.message(Seed.WAITING).orElseThrow().state()).as("nothing changed")
+                .isEqualTo(MessageState.READY);
+        assertThat(api.store.breakers()).isEmpty();
+    }
+
+    @Test
+    void retryWithTheTokenMovesAFailedMessageToReady() throws Exception {
+        api.store.transition(Seed.WAITING, MessageState.FAILED, "reverted on chain 902");
+        api.store.recordAttempt(Seed.WAITING, 3, null, "execution reverted");
+        ApiFixture.Response r = api.post("/api/messages/" + Seed.WAITING + "/retry", "Bearer " + ApiFixture.TOKEN);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("state").asText()).isEqualTo("READY");
+        assertThat(r.json().path("attempts").asInt()).isZero();
+        var last = api.store.history(Seed.WAITING).getLast();
+        assertThat(last.from()).isEqualTo(MessageState.FAILED);
+        assertThat(last.to()).isEqualTo(MessageState.READY);
+        assertThat(last.cause()).isEqualTo("retried by operator");
+    }
+
+    @Test
+    void retryOfAMessageTheLifecycleForbidsIsA409NamingTheState() throws Exception {
+        ApiFixture.Response r = api.post("/api/messages/" + Seed.RELAYED + "/retry", "Bearer " + ApiFixture.TOKEN);
+        assertThat(r.status()).isEqualTo(409);
+        assertThat(r.json().path("error").asText()).contains("is RELAYED: only FAILED or DEAD_LETTERED messages can be"
+                + " retried");
+        assertThat(api.post("/api/messages/" + Seed.hash("x") + "/retry", "Bearer " + ApiFixture.TOKEN).status())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void breakersTripAndResetWithTheToken() throws Exception {
+        ApiFixture.Response trip = api.post("/api/breakers/l2a/trip?reason=bad%20output", "Bearer " + ApiFixture.TOKEN);
+        assertThat(trip.status()).isEqualTo(200);
+        assertThat(trip.json().path("tripped").asBoolean()).isTrue();
+        assertThat(api.store.breaker(Seed.L2A).orElseThrow().reason()).isEqualTo("bad output");
+        assertThat(api.store.breaker(Seed.L2A).orElseThrow().changedBy()).isEqualTo("operator (http)");
+        ApiFixture.Response reset = api.post("/api/breakers/901/reset", "Bearer " + ApiFixture.TOKEN);
+        assertThat(reset.json().path("tripped").asBoolean()).isFalse();
+        assertThat(api.store.breaker(Seed.L2A).orElseThrow().tripped()).isFalse();
+        assertThat(api.post("/api/breakers/l9/reset", "Bearer " + ApiFixture.TOKEN).status()).isEqualTo(404);
+    }
+
+    @Test
+    void withoutAConfiguredTokenAdminActionsAreForbidden() throws Exception {
+        try (ApiFixture open = new ApiFixture(dir.resolve("other"), false, ChainStatusSource.none())) {
+            java.nio.file.Files.createDirectories(dir.resolve("other"));
+            ApiFixture.Response r = open.post("/api/breakers/l2a/trip", "Bearer " + ApiFixture.TOKEN);
+            assertThat(r.status()).isEqualTo(403);
+            assertThat(r.json().path("error").asText()).contains("no http.adminToken is configured");
+        }
+    }
+
+    @Test
+    void theOpenApiDocumentIsServedAndDescribesEveryRoute() throws Exception {
+        ApiFixture.Response r = api.get("/api/openapi.yaml");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.contentType()).startsWith("application/yaml");
+        JsonNode doc = new ObjectMapper(new YAMLFactory()).readTree(r.body());
+        assertThat(doc.path("openapi").asText()).isEqualTo("3.1.0");
+        Set<String> documented = new TreeSet<>();
+        doc.path("paths").properties().forEach(p -> p.getValue().properties().forEach(m ->
+                documented.add(m.getKey().toUpperCase() + " " + p.getKey())));
+        Set<String> served = new TreeSet<>();
+        for (Route route : api.http.router().getRoutes()) {
+            if (route.getPath() == null || route.methods() == null) {
+                continue;
+            }
+            route.methods().forEach(m -> served.add(m.name() + " " + route.getPath().replaceAll(":(\\w+)", "{$1}")));
+        }
+        assertThat(served).isNotEmpty();
+        assertThat(documented).containsExactlyInAnyOrderElementsOf(served);
+    }
+
+    private static List<String> ids(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(m -> out.add(m.path("id").asText()));
+        return out;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.crossbar.app.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.app.testing.ApiFixture;
+import dev.crossbar.app.testing.TcpProxy;
+import dev.crossbar.core.rpc.JsonRpcClient;
+import dev.crossbar.devnet.AnvilNode;
+import dev.crossbar.kafka.embedded.EmbeddedKafka;
+import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
+import dev.crossbar.messaging.KafkaClientConfig;
+import dev.crossbar.messaging.KafkaClients;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code /health/ready} follows what it depends on: a real chain (anvil behind a TCP proxy that can drop it) and a
+ * real Kafka broker (stopped and started again on the same port and data directory).
+ */
+class ReadinessTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void readinessTurnsFalseWhenAChainOrKafkaGoesAwayAndTrueWhenItReturns() throws Exception {
+        int kafkaPort = freePort();
+        EmbeddedKafkaConfig kafkaConfig = EmbeddedKafkaConfig.forDataDir(dir.resolve("kafka")).withPort(kafkaPort);
+        EmbeddedKafka kafka = EmbeddedKafka.start(kafkaConfig);
+        try (AnvilNode anvil = AnvilNode.start("l1", 900, 0, Duration.ZERO, dir);
+                TcpProxy proxy = new TcpProxy(anvil.port());
+                ApiFixture api = new ApiFixture(dir, false, ChainStatusSource.none());
+                Admin admin = new KafkaClients(KafkaClientConfig.of(kafka.bootstrapServers(), "readiness-test"))
+                        .admin()) {
+            JsonRpcClient rpc = new JsonRpcClient(api.vertx, "l1", List.of(URI.create(proxy.url())),
+                    Duration.ofSeconds(2), Duration.ofSeconds(1));
+            api.readiness.add(Checks.chain("l1", rpc));
+            api.readiness.add(Checks.kafka(api.vertx, admin, Duration.ofSeconds(2), Duration.ofSeconds(1)));
+
+            awaitReady(api, true);
+            JsonNode ready = api.get("/health/ready").json();
+            assertThat(ready.path("checks")).extracting(c -> c.path("name").asText())
+                    .containsExactly("store", "chain l1", "kafka");
+
+            proxy.kill();
+            JsonNode chainDown = awaitReady(api, false);
+            assertThat(chainDown.path("error").asText()).startsWith("not ready: chain l1 (")
+                    .doesNotContain("kafka");
+            proxy.revive();
+            awaitReady(api, true);
+
+            kafka.close();
+            JsonNode kafkaDown = awaitReady(api, false);
+            assertThat(kafkaDown.path("error").asText()).startsWith("not ready: kafka (").doesNotContain("chain");
+            kafka = EmbeddedKafka.start(kafkaConfig);
+            awaitReady(api, true);
+            rpc.close();
+        } finally {
+            kafka.close();
+        }
+    }
+
+    private static JsonNode awaitReady(ApiFixture api, boolean ready) {
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            ApiFixture.Response r = api.get("/health/ready");
+            last[0] = r.json();
+            assertThat(r.status()).as("200 exactly when the body says ready").isEqualTo(
+                    last[0].path("status").asText().equals("ready") ? 200 : 503);
+            return (r.status() == 200) == ready;
+        });
+        return last[0];
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package dev.crossbar.app.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.app.ExitCodes;
+import dev.crossbar.app.config.Config;
+import dev.crossbar.core.json.Json;
+import dev.crossbar.devnet.DemoTraffic;
+import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.devnet.Devnet;
+import dev.crossbar.devnet.DevnetConfig;
+import dev.crossbar.devnet.operator.DevnetOperator;
+import dev.crossbar.kafka.embedded.KafkaFixture;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code crossbar all --config FILE} as an operator runs it: the packaged launcher against a real devnet (with
+ * its operator executing deposits) and a real Kafka broker, configured by a file plus environment overrides, with
+ * JSON logs. A deposit is watched until RELAYED; the API, the metrics and {@code crossbar messages show} report it;
+ * Ctrl-C stops the process cleanly.
+ */
+class ServiceCommandIT {
+    static final String TOKEN = "it-admin-token";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void allRunsFromAConfigFileWatchesADepositUntilRelayedAndStopsOnCtrlC() throws Exception {
+        String bootstrap = KafkaFixture.bootstrapServers();
+        try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
+                DevnetOperator operator = DevnetOperator.running(devnet, Duration.ofMillis(300), Duration.ofSeconds(2))) {
+            Path file = dir.resolve("crossbar.yaml");
+            Files.writeString(file, Config.loadDevnet(devnet.manifest(), dir.resolve("data"), Map.of()).effectiveYaml());
+            int port = freePort();
+            String url = "http://127.0.0.1:" + port;
+
+            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", Path.of("target", "crossbar.jar").toAbsolutePath().toString(), "all", "--config",
+                    file.toString());
+            Map<String, String> env = pb.environment();
+            env.put("CROSSBAR_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+            env.put("CROSSBAR_KAFKA_TOPICS_PREFIX", KafkaFixture.uniqueTopic("service-it"));
+            env.put("CROSSBAR_HTTP_ADDRESS", "127.0.0.1:" + port);
+            env.put("CROSSBAR_HTTP_ADMIN_TOKEN", "env:IT_ADMIN_TOKEN");
+            env.put("IT_ADMIN_TOKEN", TOKEN);
+            env.put("CROSSBAR_LOG_FORMAT", "json");
+            Process p = pb.start();
+            List<String> out = new CopyOnWriteArrayList<>();
+            List<String> err = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> outReader = CompletableFuture.runAsync(() -> read(p.getInputStream(), out));
+            CompletableFuture<Void> errReader = CompletableFuture.runAsync(() -> read(p.getErrorStream(), err));
+            try {
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                    assertThat(p.isAlive()).as("crossbar exited early:\n%s\n%s", out, err).isTrue();
+                    return get(url + "/health/ready").statusCode() == 200;
+                });
+                assertThat(out).anyMatch(l -> l.startsWith("crossbar running: watcher, relayer") && l.contains("http " + url));
+
+                new DemoTraffic(devnet, DevKeys.USER.credentials()).deposit(0, "hello from the service IT",
+                        BigInteger.ZERO);
+                JsonNode[] relayed = new JsonNode[1];
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                    relayed[0] = Json.MAPPER.readTree(get(url + "/api/messages?state=RELAYED&kind=DEPOSIT").body());
+                    return !relayed[0].isEmpty();
+                });
+                String id = relayed[0].get(0).path("id").asText();
+
+                CommandLineRun show = CommandLineRun.of("messages", "show", id, "--url", url);
+                assertThat(show.exitCode).as(show.out).isEqualTo(ExitCodes.OK);
+                assertThat(show.out).contains("message " + id, "state      RELAYED").containsPattern(
+                        "\\(new\\) -> SENT +sent on chain 900").containsPattern("SENT -> RELAYED +.* on chain 901");
+
+                JsonNode chains = Json.MAPPER.readTree(get(url + "/api/chains").body());
+                assertThat(chains).hasSize(3).allSatisfy(c -> {
+                    assertThat(c.path("source").asText()).isEqualTo("watcher");
+                    assertThat(c.path("cursor").asLong()).isPositive();
+                });
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    String metrics = get(url + "/metrics").body();
+                    assertThat(metrics).contains("crossbar_watcher_events_total{chain=\"l1\"}",
+                            "crossbar_watcher_lag_blocks{chain=\"l2a\"}", "crossbar_messages{state=\"RELAYED\"} 1.0",
+                            "crossbar_jvm_memory_used_bytes");
+                    assertThat(metrics).containsPattern("crossbar_outbox_published_total [1-9]");
+                });
+                HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(url + "/api/breakers/l2a/trip")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(refused.statusCode()).isEqualTo(401);
+
+                new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("crossbar stops on Ctrl-C").isTrue();
+                outReader.get(10, TimeUnit.SECONDS);
+                errReader.get(10, TimeUnit.SECONDS);
+                assertThat(p.exitValue()).as("exit code of a clean stop on Ctrl-C:\n%s", err)
+                        .isEqualTo(ExitCodes.INTERRUPTED);
+                assertThat(err).as("the launcher's own notice").contains("crossbar: not in this build: monitor");
+                List<String> logLines = err.stream().filter(l -> !l.startsWith("crossbar: ")).toList();
+                assertThat(logLines).as("log lines, one JSON object each").hasSizeGreaterThan(10).allSatisfy(l ->
+                        assertThat(Json.MAPPER.readTree(l).path("level").asText()).as(l).isNotEmpty());
+                assertThat(err).anyMatch(l -> l.contains("service stopped: service=http"))
+                        .anyMatch(l -> l.contains("crossbar stopped"));
+                assertThat(String.join("\n", err)).doesNotContain(TOKEN);
+            } finally {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return new Unanswered(url);
+        }
+    }
+
+    private static void read(InputStream in, List<String> lines) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            lines.add("<read failed: " + e + ">");
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** The CLI run in this JVM. */
+    record CommandLineRun(int exitCode, String out) {
+        static CommandLineRun of(String... args) {
+            var sw = new java.io.StringWriter();
+            int code = new CommandLine(new dev.crossbar.app.CrossbarCommand()).setOut(new java.io.PrintWriter(sw, true))
+                    .setErr(new java.io.PrintWriter(sw, true)).execute(args);
+            return new CommandLineRun(code, sw.toString());
+        }
+    }
+
+    /** No answer (the service is not listening yet). */
+    private record Unanswered(String url) implements HttpResponse<String> {
+        @Override
+        public int statusCode() {
+            return -1;
+        }
+
+        @Override
+        public HttpRequest request() {
+            return HttpRequest.newBuilder(URI.create(url)).build();
+        }
+
+        @Override
+        public java.util.Optional<HttpResponse<String>> previousResponse() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            return java.net.http.HttpHeaders.of(Map.of(), (a, b) -> true);
+        }
+
+        @Override
+        public String body() {
+            return "";
+        }
+
+        @Override
+        public java.util.Optional<javax.net.ssl.SSLSession> sslSession() {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public URI uri() {
+            return URI.create(url);
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return HttpClient.Version.HTTP_1_1;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.crossbar.app.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.app.config.Config;
+import dev.crossbar.app.http.ChainStatusSource;
+import dev.crossbar.app.http.Checks;
+import dev.crossbar.app.http.HttpService;
+import dev.crossbar.app.http.Metrics;
+import dev.crossbar.app.http.Readiness;
+import dev.crossbar.core.config.ChainConfig;
+import dev.crossbar.core.json.Json;
+import dev.crossbar.core.rpc.JsonRpcClient;
+import dev.crossbar.store.MessageStore;
+import dev.crossbar.store.MessageStores;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real HTTP server on a free port over a real SQLite store (in {@code dir}), for API and CLI tests; every
+ * chain's endpoint is whatever the configuration says (a closed port makes heads unknown).
+ */
+public final class ApiFixture implements AutoCloseable {
+    public static final String TOKEN = "s3cret-admin-token";
+
+    public final Vertx vertx = Vertx.vertx();
+    public final Config config;
+    public final MessageStore store;
+    public final Metrics metrics = Metrics.create();
+    public final Readiness readiness;
+    public final HttpService http;
+    private final Map<Long, JsonRpcClient> probes = new LinkedHashMap<>();
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    /** With the admin token {@link #TOKEN} when {@code withToken}, else none. */
+    public ApiFixture(Path dir, boolean withToken, ChainStatusSource status) throws Exception {
+        this(TestConfigs.config(TestConfigs.yaml("http://127.0.0.1:9", "http://127.0.0.1:9", "http://127.0.0.1:9", """
+                store: {sqlite: {path: %s}}
+                http: {address: "127.0.0.1:0"%s}
+                """.formatted(dir.resolve("store.db"), withToken ? ", adminToken: {env: TEST_ADMIN_TOKEN}" : "")),
+                Map.of()), withToken, status);
+    }
+
+    public ApiFixture(Config config, boolean withToken, ChainStatusSource status) throws Exception {
+        this.config = config;
+        this.store = MessageStores.open(config.store().storeConfig(), config.topology());
+        this.readiness = new Readiness(vertx, Duration.ofSeconds(5));
+        readiness.add(Checks.store(vertx, store));
+        for (ChainConfig c : config.chains()) {
+            probes.put(c.chainId(), new JsonRpcClient(vertx, c.name(), c.rpc(), Duration.ofSeconds(2),
+                    Duration.ofSeconds(1)));
+        }
+        char[] token = withToken ? config.http().adminToken().resolve(Map.of("TEST_ADMIN_TOKEN", TOKEN)::get) : null;
+        this.http = new HttpService(vertx, config, store, metrics, readiness, status, probes, token);
+        http.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    public String url() {
+        return http.url();
+    }
+
+    public Response get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url() + path)).GET().build());
+    }
+
+    public Response post(String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).POST(HttpRequest.BodyPublishers
+                .noBody());
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return send(b.build());
+    }
+
+    private Response send(HttpRequest request) throws Exception {
+        HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+    }
+
+    /** An answer as the test sees it. */
+    public record Response(int status, String contentType, String body) {
+        public JsonNode json() {
+            try {
+                return Json.MAPPER.readTree(body);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        http.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        probes.values().forEach(JsonRpcClient::close);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        store.close();
+        metrics.close();
+    }
+}
