@@ -84,6 +84,7 @@ final class RelayWorker {
 
     /** Takes the key over: reconciles the signer's nonce with the chain and the store. */
     void takeOver() {
+        metrics.registerKey(network.name(destination), signer.address());
         signer.reconcile();
     }
 

@@ -23,6 +23,32 @@ public final class RelayerMetrics {
         this.registry = registry;
     }
 
+    /** The purposes of the relayer's transactions, the bounded values of the {@code purpose} tag. */
+    static final java.util.List<String> PURPOSES = java.util.List.of("PROVE", "FINALIZE", "RELAY", "RELAY_BATCH",
+            "REPLAY", "CANCEL");
+
+    /**
+     * Registers a signing key's meters at zero when its worker starts, so that a scrape shows them (and alert rules
+     * can use them) before the first transaction.
+     */
+    void registerKey(String chain, String signer) {
+        for (String purpose : PURPOSES) {
+            counter("crossbar.relayer.transactions.sent", "transactions broadcast", chain, signer, purpose);
+            counter("crossbar.relayer.transactions.replaced", "stuck transactions replaced or cancelled", chain, signer,
+                    purpose);
+            counter("crossbar.relayer.transactions.failed", "transactions mined and reverted", chain, signer, purpose);
+        }
+        gauge("crossbar.relayer.signer.nonce", "next nonce of a signing key", chain, signer);
+        gauge("crossbar.relayer.signer.pending", "transactions of a key in flight", chain, signer);
+        gauge("crossbar.relayer.signer.balance.gwei", "balance of a signing key, in gwei", chain, signer);
+        for (String kind : java.util.List.of("WITHDRAWAL", "CROSS_ROLLUP", "DEPOSIT")) {
+            latency(kind, chain);
+            for (String result : java.util.List.of("relayed", "dead_lettered")) {
+                outcomeCounter(kind, result);
+            }
+        }
+    }
+
     void sent(String chain, String signer, String purpose) {
         counter("crossbar.relayer.transactions.sent", "transactions broadcast", chain, signer, purpose).increment();
     }
@@ -53,14 +79,21 @@ public final class RelayerMetrics {
 
     /** Time from the message's source block to its delivery being confirmed. */
     void delivered(String kind, String chain, Duration latency) {
-        Timer.builder("crossbar.relay.latency").description("from the source block to the confirmed delivery")
-                .tag("kind", kind).tag("chain", chain).publishPercentileHistogram()
-                .register(registry).record(latency.isNegative() ? Duration.ZERO : latency);
+        latency(kind, chain).record(latency.isNegative() ? Duration.ZERO : latency);
+    }
+
+    private Timer latency(String kind, String chain) {
+        return Timer.builder("crossbar.relay.latency").description("from the source block to the confirmed delivery")
+                .tag("kind", kind).tag("chain", chain).publishPercentileHistogram().register(registry);
     }
 
     void outcome(String kind, String result) {
-        Counter.builder("crossbar.relayer.messages").description("messages the relayer finished, by result")
-                .tag("kind", kind).tag("result", result).register(registry).increment();
+        outcomeCounter(kind, result).increment();
+    }
+
+    private Counter outcomeCounter(String kind, String result) {
+        return Counter.builder("crossbar.relayer.messages").description("messages the relayer finished, by result")
+                .tag("kind", kind).tag("result", result).register(registry);
     }
 
     void batch(int size) {

@@ -61,13 +61,10 @@ class SignerTest {
             s.reconcile();
             BigInteger first = s.nextNonce();
             List<TxRecord> sent = new ArrayList<>();
-            long start = System.nanoTime();
             for (int i = 0; i < 5; i++) {
                 sent.add(s.submit(new Signer.Intent("TEST", null, DevKeys.USER.address(), "0x", BigInteger.ONE,
                         BigInteger.valueOf(21_000))));
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("sending does not wait for mining")
-                    .isLessThan(Duration.ofSeconds(10));
             assertThat(sent).extracting(TxRecord::nonce).containsExactly(first, first.add(BigInteger.ONE),
                     first.add(BigInteger.TWO), first.add(BigInteger.valueOf(3)), first.add(BigInteger.valueOf(4)));
             List<Signer.Outcome> done = new ArrayList<>();

@@ -105,6 +105,16 @@ class ServiceCommandIT {
                             "crossbar_watcher_lag_blocks{chain=\"l2a\"}", "crossbar_messages{state=\"RELAYED\"} 1.0",
                             "crossbar_jvm_memory_used_bytes");
                     assertThat(metrics).containsPattern("crossbar_outbox_published_total [1-9]");
+                    // What operators need (issue 6), present in a live scrape: events and set-aside logs per chain,
+                    // cursor lag, messages per state, relay latency, transactions sent/replaced/failed per key, and
+                    // signer balance.
+                    assertThat(metrics).contains("crossbar_watcher_set_aside_total{chain=\"l2a\"}",
+                            "crossbar_relay_latency_seconds_bucket{chain=\"l1\",kind=\"WITHDRAWAL\"",
+                            "crossbar_relayer_transactions_sent_total{chain=\"l1\",purpose=\"FINALIZE\"",
+                            "crossbar_relayer_transactions_replaced_total{chain=\"l2a\",purpose=\"RELAY\"",
+                            "crossbar_relayer_transactions_failed_total{chain=\"l2b\",purpose=\"RELAY\"",
+                            "crossbar_relayer_signer_balance_gwei{chain=\"l1\"",
+                            "crossbar_relayer_signer_nonce{chain=\"l1\"");
                 });
                 HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(url + "/api/breakers/l2a/trip")).POST(HttpRequest.BodyPublishers.noBody()).build(),

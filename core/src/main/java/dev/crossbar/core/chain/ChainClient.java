@@ -191,8 +191,27 @@ public final class ChainClient {
         return "0x" + Long.toHexString(n);
     }
 
+    /**
+     * Calls {@code method}, trying again (twice, a moment apart) when no endpoint answered: every call made here is
+     * safe to repeat (reads, and broadcasts of the same signed bytes), and a node that stalls for a moment should
+     * cost a delay, not a failed step.
+     */
     private JsonNode rpc(String method, List<?> params) {
-        return await(rpc.call(method, params), method);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return await(rpc.call(method, params), method);
+            } catch (RpcException.Transport e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private <T> T await(Future<T> f, String what) {
