@@ -136,6 +136,13 @@ public final class Signer {
                     return tx;
                 }
                 case NONCE_USED -> {
+                    if (chain.knowsTransaction(tx.txHash())) {
+                        // Used by this very transaction: an earlier attempt of the send reached the node and only
+                        // its answer was lost (the transport retried, the node then said "nonce too low").
+                        store.updateTransaction(tx.id(), TxRecord.Status.BROADCAST, null);
+                        metrics.sent(chain.name(), key.getAddress(), intent.purpose());
+                        return tx;
+                    }
                     store.updateTransaction(tx.id(), TxRecord.Status.DROPPED, "nonce " + tx.nonce() + " already used");
                     nextNonce = chain.nonce(key.getAddress(), "pending").max(nextNonce);
                 }

@@ -154,7 +154,11 @@ class FailureHandlingTest {
         l2b.anvil().setNextBlockBaseFeePerGas(BigInteger.valueOf(50_000_000_000L));
         user.crossRollup(0, 1, "into a refusal");
         await().atMost(Duration.ofSeconds(60)).until(() -> ids(MessageState.RELAYED).size() == 1);
-        List<TxRecord> txs = p.store.transactionsOf(ids(MessageState.RELAYED).getFirst());
+        String id = ids(MessageState.RELAYED).getFirst();
+        // the destination's watcher may record the relay before the signer has seen its transaction confirmed
+        await().atMost(Duration.ofSeconds(30)).until(() -> p.store.transactionsOf(id).stream()
+                .noneMatch(TxRecord::isOpen));
+        List<TxRecord> txs = p.store.transactionsOf(id);
         assertThat(txs).anyMatch(t -> t.status() == TxRecord.Status.DROPPED
                 && String.valueOf(t.error()).contains("underpriced"));
         assertThat(txs).filteredOn(t -> t.status() == TxRecord.Status.CONFIRMED).singleElement()

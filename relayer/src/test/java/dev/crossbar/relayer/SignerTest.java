@@ -13,10 +13,16 @@ import dev.crossbar.store.ChainTopology;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.SqliteMessageStore;
 import dev.crossbar.store.TxRecord;
+import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.math.BigInteger;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,8 +55,12 @@ class SignerTest {
     }
 
     private Signer signer(MessageStore store, FeePolicy fees) {
+        return signer(store, fees, URI.create(devnet.l1().rpcUrl()));
+    }
+
+    private Signer signer(MessageStore store, FeePolicy fees, URI endpoint) {
         var l1 = devnet.l1();
-        JsonRpcClient rpc = new JsonRpcClient(vertx, "l1", List.of(URI.create(l1.rpcUrl())));
+        JsonRpcClient rpc = new JsonRpcClient(vertx, "l1", List.of(endpoint));
         return new Signer(new ChainClient(l1.chainId(), "l1", rpc), DevKeys.RELAYER_2.credentials(), fees, store, 1,
                 new RelayerMetrics(new SimpleMeterRegistry()));
     }
@@ -73,6 +84,63 @@ class SignerTest {
                 return done.size() == 5;
             });
             assertThat(done).allMatch(Signer.Outcome::succeeded);
+        }
+    }
+
+    /**
+     * The node takes a transaction but its answer is lost (the connection drops): the client sends the same bytes
+     * again and the node, which mined it meanwhile, says "nonce too low". That nonce was used by this very
+     * transaction: it stays the one on record, and the next send takes the next nonce, not a second copy.
+     */
+    @Test
+    void aSendWhoseAnswerWasLostIsNotMistakenForAUsedNonce() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        URI node = URI.create(devnet.l1().rpcUrl());
+        AtomicBoolean dropNextSendAnswer = new AtomicBoolean(true);
+        HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        proxy.createContext("/", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            try {
+                HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(node)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                if (body.contains("eth_sendRawTransaction") && dropNextSendAnswer.getAndSet(false)) {
+                    ex.close(); // the node has the transaction; the client never hears so
+                    return;
+                }
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(answer.statusCode(), answer.body().length);
+                ex.getResponseBody().write(answer.body());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        proxy.start();
+        try (MessageStore store = SqliteMessageStore.open(dir.resolve("b.db"), new ChainTopology(Map.of()))) {
+            Signer s = signer(store, FeePolicy.defaults(), URI.create("http://127.0.0.1:"
+                    + proxy.getAddress().getPort()));
+            s.reconcile();
+            BigInteger first = s.nextNonce();
+            TxRecord tx = s.submit(new Signer.Intent("TEST", null, DevKeys.USER.address(), "0x", BigInteger.ONE,
+                    BigInteger.valueOf(21_000)));
+            assertThat(dropNextSendAnswer).as("the answer to the send was dropped").isFalse();
+            assertThat(tx.nonce()).isEqualTo(first);
+            assertThat(s.nextNonce()).isEqualTo(first.add(BigInteger.ONE));
+            assertThat(store.openTransactions(devnet.l1().chainId(), DevKeys.RELAYER_2.address())).singleElement()
+                    .satisfies(t -> assertThat(t.status()).isEqualTo(TxRecord.Status.BROADCAST));
+            List<Signer.Outcome> done = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                done.addAll(s.poll());
+                return !done.isEmpty();
+            });
+            assertThat(done).singleElement().satisfies(o -> {
+                assertThat(o.succeeded()).isTrue();
+                assertThat(o.tx().txHash()).isEqualTo(tx.txHash());
+                assertThat(o.tx().status()).isEqualTo(TxRecord.Status.CONFIRMED);
+            });
+        } finally {
+            proxy.stop(0);
         }
     }
 }
