@@ -47,7 +47,8 @@ class DevModeIT {
         pb.environment().put("CROSSBAR_HOME", Path.of("..").toAbsolutePath().normalize().toString());
         Process p = pb.start();
         List<String> lines = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> read(p, lines));
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> read(p, lines),
+                r -> Thread.ofPlatform().daemon().start(r)); // not the common pool: one thread on two cores
         try {
             awaitLine(lines, "running; Ctrl-C stops everything", Duration.ofSeconds(120), p);
             awaitLine(lines, "demo round 1 sent", Duration.ofSeconds(60), p);

@@ -85,12 +85,12 @@ final class Deliveries {
             // Escape mode: only outputs finalized before it began can be proven against; the last of them covers the
             // withdrawal or nothing ever will.
             if (!escape.hasOutput()) {
-                return new Step.Dead("the Portal is in escape mode and no output was finalized before it began: this"
+                return cannotExit(m, "the Portal is in escape mode and no output was finalized before it began: this"
                         + " withdrawal cannot exit");
             }
             output = ProtocolViews.output(l1, s.outputOracle(), escape.outputIndex());
             if (output.l2BlockNumber() < m.source().blockNumber()) {
-                return new Step.Dead("the Portal is in escape mode and its last valid output " + output.index()
+                return cannotExit(m, "the Portal is in escape mode and its last valid output " + output.index()
                         + " (L2 block " + output.l2BlockNumber() + ") does not cover this withdrawal's L2 block "
                         + m.source().blockNumber() + ": it cannot exit");
             }
@@ -124,6 +124,16 @@ final class Deliveries {
                         proof.messagePasserStorageRoot(), proof.blockHash()), proof.storageProof()).encodeFunctionCall();
         return simulateAndSend(l1, signer, new Signer.Intent("PROVE", m.id(), s.portal(), data, BigInteger.ZERO, null),
                 null, Map.of("provingOutputIndex", output.index().toString()));
+    }
+
+    /**
+     * A withdrawal that escape mode keeps from ever exiting: dead-lettered with the reason where the lifecycle lets
+     * its state move there; otherwise (the lifecycle has no move from COMMITTED to DEAD_LETTERED) parked with the
+     * reason for a day, so that it is not looked at again every round.
+     */
+    private static Step cannotExit(MessageRecord m, String reason) {
+        return m.state().canMoveTo(MessageState.DEAD_LETTERED) ? new Step.Dead(reason)
+                : new Step.Wait(Duration.ofDays(1), reason + " (dead letter)");
     }
 
     /** A PROVEN or IN_WINDOW withdrawal: READY once its window and its output's window have passed. */

@@ -115,4 +115,33 @@ public final class RelayerMetrics {
             return v;
         });
     }
+
+    /**
+     * The Kafka consumer lag of this relayer's group member, {@code crossbar_kafka_consumer_lag{component="relayer",
+     * topic}}: records between its position and the end of the partitions it owns, summed, from the consumer's own
+     * per-partition {@code records-lag} metrics (0 while it owns none).
+     */
+    void consumerLag(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, String topic) {
+        Gauge.builder("crossbar.kafka.consumer.lag", consumer, c -> recordsLag(c, topic))
+                .description("records the consumer is behind the end of its partitions").tag("component", "relayer")
+                .tag("topic", topic).register(registry);
+    }
+
+    static double recordsLag(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, String topic) {
+        double lag = 0;
+        try {
+            for (var e : consumer.metrics().entrySet()) {
+                var name = e.getKey();
+                String t = name.tags().get("topic");
+                if (name.name().equals("records-lag") && name.group().equals("consumer-fetch-manager-metrics")
+                        && (topic.equals(t) || topic.replace('.', '_').equals(t))
+                        && e.getValue().metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+                    lag += n.doubleValue();
+                }
+            }
+        } catch (RuntimeException e) {
+            return Double.NaN; // closed
+        }
+        return lag;
+    }
 }

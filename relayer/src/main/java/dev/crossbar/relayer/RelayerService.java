@@ -87,6 +87,7 @@ public final class RelayerService implements Service {
     public Future<Void> start() {
         running = true;
         consumer = kafka.staticMemberConsumer(settings.group(), settings.instanceId(), settings.sessionTimeout());
+        metrics.consumerLag(consumer, topics.messages().name());
         consumerThread = Thread.ofPlatform().name("relayer-consumer").start(this::consume);
         return Future.succeededFuture();
     }

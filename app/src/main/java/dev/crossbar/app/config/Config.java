@@ -105,7 +105,7 @@ public record Config(List<ChainConfig> chains, StoreSettings store, KafkaSetting
         StoreSettings store = StoreSettings.read(root);
         KafkaSettings kafka = KafkaSettings.read(root, mode == ConfigLoader.Mode.SERVICE);
         RelayerSettings relayer = RelayerSettings.read(root, ids);
-        MonitorSettings monitor = MonitorSettings.read(root, l2s);
+        MonitorSettings monitor = MonitorSettings.read(root, l2s, ids);
         HttpSettings http = HttpSettings.read(root);
         LogSettings log = LogSettings.read(root);
         if (root.hasProblems()) {
@@ -149,6 +149,9 @@ public record Config(List<ChainConfig> chains, StoreSettings store, KafkaSetting
             ConfigNode.Obj monitor = obj();
             monitor.fields().put("challengerKey", scalar(m.keys().get("challenger").keyRef()));
             monitor.fields().put("guardianKey", scalar(m.keys().get("guardian").keyRef()));
+            if (m.keys().containsKey("monitor")) {
+                monitor.fields().put("reclaimerKey", scalar(m.keys().get("monitor").keyRef()));
+            }
             root.fields().put("monitor", monitor);
             return root;
         }

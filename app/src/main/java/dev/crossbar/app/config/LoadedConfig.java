@@ -53,6 +53,9 @@ public record LoadedConfig(Config config, Map<String, Object> effective, String 
         if (c.monitor().guardianKey() != null) {
             out.add(use("monitor.guardianKey", c.monitor().guardianKey(), env, true));
         }
+        if (c.monitor().reclaimerKey() != null) {
+            out.add(use("monitor.reclaimerKey", c.monitor().reclaimerKey(), env, true));
+        }
         if (c.http().adminToken() != null) {
             out.add(use("http.adminToken", c.http().adminToken(), env, false));
         }

@@ -15,10 +15,9 @@ import java.util.Set;
 /**
  * The roles this build can run, each with the factory of its services.
  *
- * <p><b>Extension point.</b> The relayer and the monitor plug in here: add {@code Role.RELAYER} and
- * {@code Role.MONITOR} to {@link #FACTORIES} with a {@link RoleFactory} that builds their services from the
- * {@link SharedParts}. Until then {@code crossbar relayer} and {@code crossbar monitor} say they are not available
- * in this build (exit 2) and {@code crossbar all} runs the roles that are.
+ * <p><b>Extension point.</b> A role plugs in here: {@link #FACTORIES} maps it to a {@link RoleFactory} that builds
+ * its services from the {@link SharedParts}. A role without a factory is not available in this build ({@code crossbar
+ * <role>} exits 2) and {@code crossbar all} runs the roles that are.
  */
 public final class Roles {
     private static final Map<Role, RoleFactory> FACTORIES;
@@ -27,7 +26,7 @@ public final class Roles {
         Map<Role, RoleFactory> f = new EnumMap<>(Role.class);
         f.put(Role.WATCHER, Roles::watchers);
         f.put(Role.RELAYER, Roles::relayer);
-        // f.put(Role.MONITOR, ...);  the monitor's services
+        f.put(Role.MONITOR, Roles::monitor);
         FACTORIES = Collections.unmodifiableMap(f);
     }
 
@@ -73,6 +72,31 @@ public final class Roles {
         return List.of(new dev.crossbar.relayer.RelayerService(parts.store(),
                 new dev.crossbar.relayer.Network(chains, clients), signers, settings, parts.kafka(),
                 parts.config().kafka().topics(), new dev.crossbar.relayer.RelayerMetrics(parts.meters())));
+    }
+
+    /**
+     * The monitor: a member of its own consumer group on the events topic, with its own clients of every chain (the
+     * configured endpoints, and the extra ones it cross-checks L2s with). Its keys are resolved here, from their
+     * references, and go nowhere but into its signers.
+     */
+    static List<Service> monitor(SharedParts parts) {
+        var c = parts.config();
+        var m = c.monitor();
+        Map<dev.crossbar.monitor.act.Actors.Role, org.web3j.crypto.Credentials> keys =
+                new EnumMap<>(dev.crossbar.monitor.act.Actors.Role.class);
+        if (m.challengerKey() != null) {
+            keys.put(dev.crossbar.monitor.act.Actors.Role.CHALLENGER, m.challengerKey().credentials(parts.env()));
+        }
+        if (m.guardianKey() != null) {
+            keys.put(dev.crossbar.monitor.act.Actors.Role.GUARDIAN, m.guardianKey().credentials(parts.env()));
+        }
+        if (m.reclaimerKey() != null) {
+            keys.put(dev.crossbar.monitor.act.Actors.Role.RECLAIMER, m.reclaimerKey().credentials(parts.env()));
+        }
+        var chains = dev.crossbar.monitor.chain.MonitoredChains.connect(parts.vertx(), c.chains(), m.extraRpc());
+        var monitor = new dev.crossbar.monitor.MonitorService(MonitorSettingsMapping.of(c), chains, parts.store(),
+                parts.kafka(), c.kafka().topics(), parts.vertx(), parts.meters(), keys, java.time.Clock.systemUTC());
+        return List.of(Services.of(monitor.name(), monitor::start, () -> monitor.stop().onComplete(x -> chains.close())));
     }
 
     /** One watcher per configured chain; each commit wakes the outbox publisher. */

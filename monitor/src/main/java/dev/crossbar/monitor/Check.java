@@ -1,0 +1,26 @@
+package dev.crossbar.monitor;
+
+/** The checks the monitor runs; each can be switched off per chain ({@link ChainChecks}). */
+public enum Check {
+    /** Every output root proposed on L1, recomputed from the L2 (header and message passer storage root). */
+    OUTPUTS,
+    /** Every proven withdrawal against the L2's {@code sentMessages}. */
+    WITHDRAWAL_PROOFS,
+    /** Every relayed cross-rollup message against its source chain's {@code SentMessage} log. */
+    RELAYS,
+    /** Every L1 deposit executed on its L2 within the inclusion window. */
+    DEPOSITS,
+    /** An output proposed at least every liveness timeout while the L2 moves on. */
+    PROPOSER_LIVENESS,
+    /** Every finalized withdrawal finalized only after its challenge windows. */
+    FINALIZATIONS,
+    /** The chain produces blocks. */
+    HALTS,
+    /** The chain does not reorg deeper than its safe depth. */
+    REORGS;
+
+    /** The name used in metrics ({@code check} tag) and configuration. */
+    public String tag() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,95 @@
+package dev.crossbar.monitor;
+
+import java.util.Locale;
+
+/**
+ * What the monitor can find: each kind with its severity, whether it proves operator misbehaviour (then the
+ * chain's breaker is tripped and its bridge paused) and the short runbook its alert carries.
+ */
+public enum FindingKind {
+    BAD_OUTPUT(Severity.CRITICAL, true, "The proposer posted an output root that the L2 does not produce. The"
+            + " monitor deletes it with the challenger key inside its window (watch for OutputsDeleted) and pauses the"
+            + " Portal. Stop the proposer, find why it posted a wrong root, and let it propose honest outputs again;"
+            + " resolve the finding and reset the breaker once outputs check out."),
+    FORGED_WITHDRAWAL(Severity.CRITICAL, true, "A withdrawal was proven on L1 that the L2's message passer never"
+            + " recorded: the output it was proven against is forged. Make sure that output is deleted before its"
+            + " window ends (BAD_OUTPUT), keep the Portal paused, and treat the proposer key as compromised."),
+    FORGED_RELAY(Severity.CRITICAL, true, "A cross-rollup message was relayed that its source chain never sent (or"
+            + " sent differently). Remove the relayer that sent it from the destination messenger's allow-list, check"
+            + " what the target did with it, and keep the breaker tripped until the relayers are trusted again."),
+    CENSORED_DEPOSIT(Severity.CRITICAL, true, "An L1 deposit was not executed on its L2 within the inclusion"
+            + " window: the sequencer is censoring or stalled. Ask the operator; if it does not recover, escape mode"
+            + " lets depositors reclaim what the L2 never executed."),
+    PROPOSER_DOWN(Severity.CRITICAL, true, "The L2 keeps producing blocks but no output root was proposed for"
+            + " longer than the liveness timeout, so withdrawals cannot be proven. Restart or replace the proposer;"
+            + " past the Portal's own liveness timeout anyone may enter escape mode."),
+    EARLY_FINALIZATION(Severity.CRITICAL, true, "A withdrawal was finalized on L1 before its challenge window (or"
+            + " its output's) had passed: the Portal or an admin broke the rules. Pause the Portal, audit its code"
+            + " and admin keys, and account for what left the bridge."),
+    CHAIN_HALTED(Severity.CRITICAL, true, "The chain produced no block for longer than allowed. Check the"
+            + " sequencer and the endpoints; messages from and to the chain are held until it is back and the"
+            + " breaker is reset."),
+    DEEP_REORG(Severity.CRITICAL, true, "The chain replaced more blocks than its safe reorg depth: anything relayed"
+            + " from the replaced blocks may be gone. Check the sequencer, reconcile deliveries made from the"
+            + " orphaned blocks, then reset the breaker."),
+    WINDOW_CLOSING_UNCHECKED(Severity.CRITICAL, false, "An output root is close to the end of its challenge window"
+            + " and the monitor could not check it yet (endpoints behind, unreachable or disagreeing). Fix the L2"
+            + " endpoints now, or check the output by hand and challenge it before the window closes."),
+    WINDOW_CLOSING_UNCHALLENGED(Severity.CRITICAL, false, "A bad output root is close to the end of its challenge"
+            + " window and its deletion has not landed. Check the challenger key's balance and transactions, and"
+            + " delete the output by hand (OutputOracle.deleteL2Outputs) before the window closes."),
+    CHALLENGE_FAILED(Severity.CRITICAL, false, "A bad output root could not be deleted (its window closed, or the"
+            + " deletion reverted). Withdrawals proven against it can be finalized: pause the Portal by hand and"
+            + " follow the incident process."),
+    ACTION_FAILED(Severity.CRITICAL, false, "The monitor could not carry out an action (pause, escape mode or a"
+            + " reclaim). Check the key's balance and the revert reason in the evidence and do it by hand."),
+    MONITOR_LAGGING(Severity.WARNING, false, "The monitor is behind the chain's head, so its checks are late. Check"
+            + " the watchers, Kafka and the monitor's endpoints; windows keep running meanwhile."),
+    ENDPOINTS_DISAGREE(Severity.WARNING, false, "The chain's endpoints give different answers for the same block,"
+            + " so the check cannot conclude. Find the endpoint that is wrong and take it out of the configuration."),
+    CHECK_INCONCLUSIVE(Severity.WARNING, false, "A check could not conclude for too long (endpoints behind or"
+            + " failing). Look at the evidence and check by hand."),
+    UNVERIFIABLE_RELAY(Severity.WARNING, false, "A cross-rollup message was relayed from a source chain the monitor"
+            + " does not watch, so it cannot be checked. Add the chain to the configuration or check it by hand.");
+
+    /** How urgent a finding is; the lower-case name is the alert's severity label. */
+    public enum Severity {
+        CRITICAL, WARNING, INFO;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final Severity severity;
+    private final boolean misbehaviour;
+    private final String runbook;
+
+    FindingKind(Severity severity, boolean misbehaviour, String runbook) {
+        this.severity = severity;
+        this.misbehaviour = misbehaviour;
+        this.runbook = runbook;
+    }
+
+    public Severity severity() {
+        return severity;
+    }
+
+    /** Whether it proves operator misbehaviour: the chain's breaker is tripped and its bridge paused. */
+    public boolean misbehaviour() {
+        return misbehaviour;
+    }
+
+    public String runbook() {
+        return runbook;
+    }
+
+    /** The Alertmanager {@code alertname}: {@code Crossbar} and the kind in camel case (CrossbarBadOutput). */
+    public String alertName() {
+        StringBuilder b = new StringBuilder("Crossbar");
+        for (String part : name().split("_")) {
+            b.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
+        }
+        return b.toString();
+    }
+}

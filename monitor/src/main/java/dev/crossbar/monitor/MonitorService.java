@@ -1,0 +1,170 @@
+package dev.crossbar.monitor;
+
+import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.config.ChainRole;
+import dev.crossbar.core.lifecycle.Service;
+import dev.crossbar.messaging.DeadLetters;
+import dev.crossbar.messaging.KafkaClients;
+import dev.crossbar.messaging.TopicsConfig;
+import dev.crossbar.monitor.act.Actors;
+import dev.crossbar.monitor.act.Challenger;
+import dev.crossbar.monitor.act.DepositReclaimer;
+import dev.crossbar.monitor.act.FindingReporter;
+import dev.crossbar.monitor.act.Responder;
+import dev.crossbar.monitor.alert.AlertDispatcher;
+import dev.crossbar.monitor.alert.WebhookSink;
+import dev.crossbar.monitor.chain.MonitoredChains;
+import dev.crossbar.monitor.check.OutputChecks;
+import dev.crossbar.monitor.check.OutputWindows;
+import dev.crossbar.monitor.check.ProposerLiveness;
+import dev.crossbar.monitor.check.Windows;
+import dev.crossbar.monitor.feed.EventFeed;
+import dev.crossbar.relayer.RelayerMetrics;
+import dev.crossbar.store.MessageStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.crypto.Credentials;
+
+/**
+ * The monitor (watchtower): checks everything the rollup operators post and acts inside the challenge window.
+ *
+ * <p>It is a member of its own consumer group on the events topic ({@link EventFeed}): every proven withdrawal,
+ * finalization, cross-rollup relay and deposit starts a check. A periodic patrol covers what events cannot tell:
+ * output roots (from the store, with their proposal times, so deadlines survive restarts), chain heads (halts,
+ * reorgs, its own lag), proposer liveness, window deadlines and, in escape mode, exits. Findings go to the store, the
+ * metrics and the webhooks; misbehaviour trips the chain's breaker and pauses its Portal; bad outputs are deleted
+ * with the challenger key.
+ */
+public final class MonitorService implements Service {
+    private static final Logger log = LoggerFactory.getLogger(MonitorService.class);
+
+    private final MonitorSettings settings;
+    private final MonitoredChains chains;
+    private final MessageStore store;
+    private final KafkaClients kafka;
+    private final TopicsConfig topics;
+    private final Vertx vertx;
+    private final MeterRegistry meters;
+    private final Map<Actors.Role, Credentials> keys;
+    private final Clock clock;
+    private List<WebhookSink> sinks;
+    private AlertDispatcher alerts;
+    private Producer<String, byte[]> deadLetterProducer;
+    private volatile EventFeed feed;
+    private Thread feedThread;
+    private volatile Patrol patrol;
+    private FindingReporter reporter;
+
+    /**
+     * @param keys the monitor's keys by role (roles without a key only alert); they go nowhere but into the signers
+     */
+    public MonitorService(MonitorSettings settings, MonitoredChains chains, MessageStore store, KafkaClients kafka,
+            TopicsConfig topics, Vertx vertx, MeterRegistry meters, Map<Actors.Role, Credentials> keys, Clock clock) {
+        this.settings = settings;
+        this.chains = chains;
+        this.store = store;
+        this.kafka = kafka;
+        this.topics = topics;
+        this.vertx = vertx;
+        this.meters = meters;
+        this.keys = Map.copyOf(keys);
+        this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return "monitor";
+    }
+
+    /** The findings this monitor knows to be open (for tests and the status). */
+    public FindingReporter findings() {
+        return reporter;
+    }
+
+    /** Event checks still running or waiting (0 before start). */
+    public int pendingChecks() {
+        EventFeed f = feed;
+        return f == null ? 0 : f.pendingChecks();
+    }
+
+    /** The head of {@code chainId} as the monitor last saw it (-1 before it looked). */
+    public long seenHead(long chainId) {
+        Patrol p = patrol;
+        return p == null ? -1 : p.seenHead(chainId);
+    }
+
+    @Override
+    public synchronized Future<Void> start() {
+        MonitorMetrics metrics = new MonitorMetrics(meters);
+        sinks = settings.alerts().webhooks().stream().map(w -> new WebhookSink(vertx, w,
+                settings.alerts().generatorUrl())).toList();
+        alerts = new AlertDispatcher(sinks, settings.alerts(), metrics);
+        List<ChainClient> l1s = chains.all().stream().filter(c -> c.role() == ChainRole.L1)
+                .map(c -> chains.client(c.chainId())).toList();
+        Actors actors = new Actors(keys, l1s, store, settings.fees(), metrics, new RelayerMetrics(meters));
+        Responder responder = new Responder(chains, store, actors, settings);
+        reporter = new FindingReporter(store, chains, metrics, alerts, responder, clock);
+        responder.reportTo(reporter);
+        Windows windows = new Windows(chains);
+        SelfLag selfLag = new SelfLag(reporter, metrics, settings.maxLagBlocks(), settings.lagGrace(), clock);
+        deadLetterProducer = kafka.bytesProducer();
+        Patrol[] patrolRef = new Patrol[1];
+        feed = new EventFeed(kafka.bytesConsumer(settings.group()), topics.events().name(), chains, settings, windows,
+                reporter, metrics, new DeadLetters(deadLetterProducer, topics), () -> patrolRef[0].wake(), clock);
+        patrol = new Patrol(new Patrol.Parts(settings, chains, store, feed, reporter,
+                new OutputChecks(chains, store, windows, reporter, settings.endpointLagTolerance(), clock),
+                new OutputWindows(chains, store, windows, reporter, settings.challengeMargin()),
+                new Challenger(chains, store, windows, actors, reporter),
+                new ProposerLiveness(chains, windows, reporter), responder,
+                new DepositReclaimer(chains, store, actors, responder, reporter, settings.reopenForExits()), actors,
+                selfLag, metrics, clock));
+        patrolRef[0] = patrol;
+        patrol.start();
+        feedThread = Thread.ofPlatform().name("monitor-events").start(feed);
+        log.info("monitor started group={} chains={} webhooks={} roles={} tickMs={}", settings.group(),
+                chains.all().stream().map(c -> c.name()).toList(), sinks.stream().map(WebhookSink::describe).toList(),
+                keys.keySet(), settings.tick().toMillis());
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public synchronized Future<Void> stop() {
+        if (feed != null) {
+            feed.stop();
+            join(feedThread, Duration.ofSeconds(15));
+        }
+        if (patrol != null) {
+            patrol.stop();
+        }
+        if (alerts != null) {
+            alerts.close();
+        }
+        if (sinks != null) {
+            sinks.forEach(WebhookSink::close);
+        }
+        if (deadLetterProducer != null) {
+            deadLetterProducer.close(Duration.ofSeconds(5));
+        }
+        log.info("monitor stopped");
+        return Future.succeededFuture();
+    }
+
+    private static void join(Thread t, Duration max) {
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(max.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

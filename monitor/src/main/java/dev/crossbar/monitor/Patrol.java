@@ -1,0 +1,165 @@
+package dev.crossbar.monitor;
+
+import dev.crossbar.core.config.ChainConfig;
+import dev.crossbar.monitor.act.ActionSender;
+import dev.crossbar.monitor.act.Actors;
+import dev.crossbar.monitor.act.Challenger;
+import dev.crossbar.monitor.act.DepositReclaimer;
+import dev.crossbar.monitor.act.FindingReporter;
+import dev.crossbar.monitor.act.Responder;
+import dev.crossbar.monitor.chain.MonitoredChains;
+import dev.crossbar.monitor.check.ChainHealth;
+import dev.crossbar.monitor.check.OutputChecks;
+import dev.crossbar.monitor.check.OutputWindows;
+import dev.crossbar.monitor.check.ProposerLiveness;
+import dev.crossbar.monitor.feed.EventFeed;
+import dev.crossbar.store.ChainCursor;
+import dev.crossbar.store.MessageStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor's periodic round over the chains, for what no single event tells: every chain's head (halts, reorgs,
+ * the monitor's own lag); every L2's outputs (verdicts, challenges, window deadlines), its proposer's liveness and,
+ * in escape mode, its exits; the guardian's queued actions; the monitor's own transactions. Each step runs on its
+ * own: one that fails (an endpoint down) is logged and the others run. A round runs every {@code tick}, or at once
+ * when an event wakes it. It is the only thread that uses the monitor's keys.
+ */
+final class Patrol {
+    private static final Logger log = LoggerFactory.getLogger(Patrol.class);
+    private static final Duration SYNC_EVERY = Duration.ofSeconds(30);
+    private static final long SLOW_STEP_MS = 1000;
+
+    /** Everything a round uses. */
+    record Parts(MonitorSettings settings, MonitoredChains chains, MessageStore store, EventFeed feed,
+            FindingReporter reporter, OutputChecks outputs, OutputWindows windows, Challenger challenger,
+            ProposerLiveness liveness, Responder responder, DepositReclaimer reclaimer, Actors actors,
+            SelfLag selfLag, MonitorMetrics metrics, Clock clock) {}
+
+    private final Parts p;
+    private final Map<Long, ChainHealth> health = new LinkedHashMap<>();
+    private final Semaphore wake = new Semaphore(0);
+    private volatile boolean running;
+    private Thread thread;
+    private Instant lastSync = Instant.EPOCH;
+    private Instant lastResend;
+
+    Patrol(Parts parts) {
+        this.p = parts;
+        for (ChainConfig c : parts.chains().all()) {
+            health.put(c.chainId(), new ChainHealth(c.chainId(), c.name(), parts.chains().primary(c.chainId()),
+                    parts.chains().witnesses(c.chainId()), parts.reporter(), parts.clock()));
+        }
+    }
+
+    void start() {
+        running = true;
+        lastResend = p.clock().instant();
+        thread = Thread.ofPlatform().name("monitor-patrol").daemon(true).start(this::loop);
+    }
+
+    /** The head of {@code chainId} as the last round saw it (-1 before the first). */
+    long seenHead(long chainId) {
+        ChainHealth h = health.get(chainId);
+        return h == null ? -1 : h.head();
+    }
+
+    /** Runs a round now rather than at the next tick. */
+    void wake() {
+        wake.release();
+    }
+
+    void stop() {
+        running = false;
+        wake.release();
+        if (thread != null) {
+            try {
+                thread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void loop() {
+        step("load findings", () -> p.reporter().sync(true));
+        while (running) {
+            round();
+            try {
+                wake.tryAcquire(p.settings().tick().toMillis(), TimeUnit.MILLISECONDS);
+                wake.drainPermits();
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    void round() {
+        step("settle transactions", () -> p.actors().all().forEach(ActionSender::settle));
+        // What has a deadline first: output verdicts, challenges, the guardian's actions.
+        for (ChainConfig c : p.chains().l2s()) {
+            long l2 = c.chainId();
+            if (p.settings().checks(l2).runs(Check.OUTPUTS)) {
+                // Deadlines first: an output found unchecked this close to the end of its window is an alert of its
+                // own even if this very round then checks and challenges it.
+                step("windows of " + c.name(), () -> p.metrics().windowLeft(c.name(), p.windows().check(l2)));
+                step("outputs of " + c.name(), () -> p.outputs().verify(l2));
+                step("challenges on " + c.name(), () -> p.challenger().challenge(l2));
+            }
+        }
+        step("guardian actions", () -> p.responder().act());
+        for (ChainConfig c : p.chains().all()) {
+            ChainChecks checks = p.settings().checks(c.chainId());
+            ChainHealth h = health.get(c.chainId());
+            step("health of " + c.name(), () -> h.check(checks));
+            step("lag on " + c.name(), () -> p.selfLag().check(c.chainId(), c.name(), h.head(), position(c)));
+        }
+        for (ChainConfig c : p.chains().l2s()) {
+            long l2 = c.chainId();
+            ChainChecks checks = p.settings().checks(l2);
+            if (checks.runs(Check.PROPOSER_LIVENESS)) {
+                step("proposer of " + c.name(), () -> p.liveness().check(l2, checks.proposerLivenessTimeout()));
+            }
+            step("exits of " + c.name(), () -> p.reclaimer().exits(l2));
+        }
+        Instant now = p.clock().instant();
+        if (Duration.between(lastSync, now).compareTo(SYNC_EVERY) >= 0) {
+            lastSync = now;
+            step("sync findings", () -> p.reporter().sync(false));
+        }
+        if (Duration.between(lastResend, now).compareTo(p.settings().alerts().resendInterval()) >= 0) {
+            lastResend = now;
+            step("resend alerts", () -> p.reporter().resend("alertmanager"));
+        }
+    }
+
+    /** The newest block of the chain the monitor has the events of. */
+    private long position(ChainConfig c) {
+        long cursor = p.store().cursor(c.chainId()).map(ChainCursor::blockNumber).orElse(-1L);
+        if (p.feed().caughtUp()) {
+            return cursor;
+        }
+        return Math.min(cursor, p.feed().newestBlock(c.chainId()).orElse(-1L));
+    }
+
+    private void step(String what, Runnable action) {
+        long t0 = System.nanoTime();
+        try {
+            action.run();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            if (ms > SLOW_STEP_MS) {
+                log.info("patrol step slow step=\"{}\" ms={}", what, ms);
+            }
+        } catch (RuntimeException e) {
+            log.warn("patrol step failed step=\"{}\" error=\"{}\"", what, e.toString());
+            log.debug("patrol step failure", e);
+        }
+    }
+}

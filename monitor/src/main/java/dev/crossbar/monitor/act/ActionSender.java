@@ -1,0 +1,96 @@
+package dev.crossbar.monitor.act;
+
+import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.RevertReasons;
+import dev.crossbar.monitor.MonitorMetrics;
+import dev.crossbar.relayer.Signer;
+import dev.crossbar.store.TxRecord;
+import java.math.BigInteger;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends the monitor's transactions with one key on one chain, through the relayer's {@link Signer} (recorded in the
+ * store before broadcast, nonces owned, EIP-1559 with a cap, stuck ones replaced), so that a restart resumes a
+ * challenge in flight instead of sending a second one. Rule: every action is simulated first ({@code
+ * eth_estimateGas}); a simulation that reverts is not sent and its reason is returned. An action is identified by a
+ * stable id (e.g. {@code challenge:901:5:0x..}): while a transaction for that id is open, it is not sent again.
+ *
+ * <p>Not thread-safe: the patrol owns every sender.
+ */
+public final class ActionSender {
+    private static final Logger log = LoggerFactory.getLogger(ActionSender.class);
+    private static final BigInteger GAS_MARGIN = BigInteger.valueOf(50_000);
+
+    private final String role;
+    private final Signer signer;
+    private final ChainClient chain;
+    private final MonitorMetrics metrics;
+
+    public ActionSender(String role, Signer signer, MonitorMetrics metrics) {
+        this.role = role;
+        this.signer = signer;
+        this.chain = signer.chain();
+        this.metrics = metrics;
+    }
+
+    /** What came of an attempt to act. */
+    public sealed interface Result {
+        /** Broadcast (or recorded to be): {@code tx} is in flight. */
+        record Sent(TxRecord tx) implements Result {}
+
+        /** The simulation reverted: not sent. */
+        record Refused(String reason) implements Result {}
+
+        /** A transaction for the same action is already in flight. */
+        record InFlight() implements Result {}
+    }
+
+    public String address() {
+        return signer.address();
+    }
+
+    public String role() {
+        return role;
+    }
+
+    /** Whether a transaction for {@code actionId} is in flight. */
+    public boolean inFlight(String actionId) {
+        return signer.hasOpenTransaction(actionId.toLowerCase(Locale.ROOT));
+    }
+
+    /** Simulates and sends {@code data} to {@code to} as action {@code actionId} with purpose {@code purpose}. */
+    public Result send(String purpose, String actionId, String to, String data) {
+        String id = actionId.toLowerCase(Locale.ROOT);
+        if (signer.hasOpenTransaction(id)) {
+            return new Result.InFlight();
+        }
+        BigInteger estimate;
+        try {
+            estimate = chain.estimateGas(signer.address(), to, data, BigInteger.ZERO);
+        } catch (ChainClient.Reverted r) {
+            String reason = RevertReasons.of(r);
+            metrics.action(purpose, "refused");
+            log.info("action refused by simulation purpose={} action={} signer={} reason=\"{}\"", purpose, id,
+                    signer.address(), reason);
+            return new Result.Refused(reason);
+        }
+        BigInteger gas = estimate.multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN).add(GAS_MARGIN);
+        TxRecord tx = signer.submit(new Signer.Intent(purpose, id, to, data, BigInteger.ZERO, gas));
+        metrics.action(purpose, "sent");
+        log.warn("action sent purpose={} action={} chain={} signer={} nonce={} tx={}", purpose, id, chain.name(),
+                signer.address(), tx.nonce(), tx.txHash());
+        return new Result.Sent(tx);
+    }
+
+    /** Settles mined transactions (re-broadcasts, replaces stuck ones); logs each outcome. */
+    public void settle() {
+        for (Signer.Outcome o : signer.poll()) {
+            boolean ok = o.receipt() != null && o.succeeded();
+            metrics.action(o.tx().purpose(), ok ? "confirmed" : "failed");
+            log.info("action settled purpose={} action={} tx={} status={}", o.tx().purpose(), o.tx().messageId(),
+                    o.tx().txHash(), ok ? "CONFIRMED" : o.tx().status());
+        }
+    }
+}

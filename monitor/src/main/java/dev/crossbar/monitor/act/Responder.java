@@ -1,0 +1,129 @@
+package dev.crossbar.monitor.act;
+
+import static dev.crossbar.monitor.Observation.evidence;
+
+import dev.crossbar.core.chain.ProtocolViews;
+import dev.crossbar.core.config.ChainRole;
+import dev.crossbar.core.config.Settlement;
+import dev.crossbar.monitor.FindingKind;
+import dev.crossbar.monitor.FindingSink;
+import dev.crossbar.monitor.MonitorSettings;
+import dev.crossbar.monitor.Observation;
+import dev.crossbar.monitor.chain.ContractReads;
+import dev.crossbar.monitor.chain.Endpoint;
+import dev.crossbar.monitor.chain.MonitoredChains;
+import dev.crossbar.store.BreakerState;
+import dev.crossbar.store.MessageStore;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the monitor does about proven misbehaviour on a chain. Rules:
+ * <ol>
+ *   <li>the chain's circuit breaker is tripped at once (the relayer holds every message from or to it as BLOCKED),
+ *       unless the chain's Portal is already in escape mode and exits are reopened;</li>
+ *   <li>for an L2 with a guardian key: its Portal is paused ({@code pauseOnMisbehaviour}), or put into escape mode
+ *       when the finding's kind is in {@code escapeOn} (which pauses it too). The chain is asked first, so nothing is
+ *       sent twice; a refused action is ACTION_FAILED.</li>
+ * </ol>
+ * {@link #respond} may be called from any thread; {@link #act} runs on the patrol thread, which owns the keys.
+ */
+public final class Responder {
+    private static final Logger log = LoggerFactory.getLogger(Responder.class);
+    static final String BY = "monitor";
+
+    private final MonitoredChains chains;
+    private final MessageStore store;
+    private final Actors actors;
+    private final MonitorSettings settings;
+    private final Map<Long, Boolean> wanted = new ConcurrentHashMap<>();
+    private final Set<Long> escaped = ConcurrentHashMap.newKeySet();
+    private volatile FindingSink findings;
+
+    public Responder(MonitoredChains chains, MessageStore store, Actors actors, MonitorSettings settings) {
+        this.chains = chains;
+        this.store = store;
+        this.actors = actors;
+        this.settings = settings;
+    }
+
+    /** Where refused actions are reported (set once the reporter exists). */
+    public void reportTo(FindingSink sink) {
+        this.findings = sink;
+    }
+
+    /** Responds to a misbehaviour finding: trips the breaker now, queues the guardian's action. */
+    public void respond(Observation o) {
+        long chain = o.chainId();
+        if (!(escaped.contains(chain) && settings.reopenForExits())) {
+            Optional<BreakerState> b = store.breaker(chain);
+            if (b.isEmpty() || !b.get().tripped()) {
+                store.setBreaker(chain, true, o.kind() + ": " + o.summary(), BY);
+                log.warn("breaker tripped chain={} kind={} dedupeKey={}", chains.name(chain), o.kind(), o.dedupeKey());
+            }
+        }
+        if (chains.has(chain) && chains.chain(chain).role() == ChainRole.L2) {
+            wanted.merge(chain, settings.escapeOn().contains(o.kind()), Boolean::logicalOr);
+        }
+    }
+
+    /** Marks an L2's Portal as in escape mode (seen by the exits): its breaker is no longer tripped for findings. */
+    void escaped(long l2) {
+        escaped.add(l2);
+    }
+
+    /** Carries out the queued guardian actions (patrol thread). */
+    public void act() {
+        for (Map.Entry<Long, Boolean> w : Map.copyOf(wanted).entrySet()) {
+            try {
+                if (actOn(w.getKey(), w.getValue())) {
+                    wanted.remove(w.getKey(), w.getValue());
+                }
+            } catch (RuntimeException e) {
+                log.warn("guardian action failed chain={} error=\"{}\"", chains.name(w.getKey()), e.toString());
+            }
+        }
+    }
+
+    /** @return whether nothing is left to do for the chain */
+    private boolean actOn(long l2, boolean escape) {
+        Optional<ActionSender> guardian = actors.of(Actors.Role.GUARDIAN, chains.l1Of(l2));
+        if (guardian.isEmpty() || !(settings.pauseOnMisbehaviour() || escape)) {
+            return true;
+        }
+        Settlement s = chains.settlementOf(l2);
+        Endpoint l1 = chains.primary(chains.l1Of(l2));
+        ContractReads.Escape state = ContractReads.escape(l1, s.portal());
+        if (state.active()) {
+            return true;
+        }
+        var portal = ProtocolViews.portal(s.portal());
+        if (escape) {
+            return handle(guardian.get().send("ESCAPE", "escape:" + l2, s.portal(),
+                    portal.activateEscapeMode().encodeFunctionCall()), l2, "ESCAPE");
+        }
+        if (ContractReads.paused(l1, s.portal())) {
+            return true;
+        }
+        return handle(guardian.get().send("PAUSE", "pause:" + l2, s.portal(), portal.pause().encodeFunctionCall()), l2,
+                "PAUSE");
+    }
+
+    private boolean handle(ActionSender.Result r, long l2, String purpose) {
+        if (r instanceof ActionSender.Result.Refused refused) {
+            FindingSink sink = findings;
+            if (sink != null) {
+                sink.report(new Observation(FindingKind.ACTION_FAILED, l2, "ACTION_FAILED:" + purpose + ":" + l2,
+                        purpose + " of the Portal of " + chains.name(l2) + " is refused: " + refused.reason(),
+                        evidence("chain", chains.name(l2), "action", purpose, "portal",
+                                chains.settlementOf(l2).portal(), "reason", refused.reason())));
+            }
+            return true;
+        }
+        return false; // sent or in flight: look again next round
+    }
+}

@@ -1,0 +1,142 @@
+package dev.crossbar.monitor.chain;
+
+import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.config.ChainConfig;
+import dev.crossbar.core.config.ChainRole;
+import dev.crossbar.core.config.Settlement;
+import dev.crossbar.core.rpc.JsonRpcClient;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * The chains the monitor watches: each with its configuration, a primary client (the configured endpoints with
+ * failover: what the monitor's transactions and L1 reads go through) and its {@link Witnesses} (every endpoint on
+ * its own, the configured ones and the extra ones, for cross-checked reads).
+ */
+public final class MonitoredChains implements AutoCloseable {
+    /** How long one endpoint may take to answer: a slow endpoint must not hold a check up for long. */
+    private static final java.time.Duration ENDPOINT_TIMEOUT = java.time.Duration.ofSeconds(3);
+    private static final java.time.Duration ENDPOINT_COOLDOWN = java.time.Duration.ofSeconds(2);
+    private final Map<Long, ChainConfig> configs;
+    private final Map<Long, ChainClient> clients;
+    private final Map<Long, Endpoint> primaries;
+    private final Map<Long, Witnesses> witnesses;
+    private final List<JsonRpcClient> owned;
+
+    private MonitoredChains(Map<Long, ChainConfig> configs, Map<Long, ChainClient> clients,
+            Map<Long, Endpoint> primaries, Map<Long, Witnesses> witnesses, List<JsonRpcClient> owned) {
+        this.configs = configs;
+        this.clients = clients;
+        this.primaries = primaries;
+        this.witnesses = witnesses;
+        this.owned = owned;
+    }
+
+    /**
+     * Connects to every chain with clients of the monitor's own (its checks and actions are not delayed by what
+     * other parts of the process ask the same endpoints), closed by {@link #close()}.
+     *
+     * @param extraRpc more endpoints per chain id, to cross-check the configured ones
+     */
+    public static MonitoredChains connect(Vertx vertx, List<ChainConfig> chains, Map<Long, List<URI>> extraRpc) {
+        Map<Long, ChainConfig> configs = new LinkedHashMap<>();
+        Map<Long, ChainClient> clients = new LinkedHashMap<>();
+        Map<Long, Endpoint> primaries = new LinkedHashMap<>();
+        Map<Long, Witnesses> witnesses = new LinkedHashMap<>();
+        List<JsonRpcClient> owned = new ArrayList<>();
+        for (ChainConfig c : chains) {
+            JsonRpcClient rpc = new JsonRpcClient(vertx, c.name(), c.rpc(), ENDPOINT_TIMEOUT, ENDPOINT_COOLDOWN);
+            owned.add(rpc);
+            configs.put(c.chainId(), c);
+            clients.put(c.chainId(), new ChainClient(c.chainId(), c.name(), rpc));
+            primaries.put(c.chainId(), new RpcEndpoint(c.name(), rpc, vertx.getOrCreateContext()));
+            List<URI> urls = new ArrayList<>(c.rpc());
+            urls.addAll(extraRpc.getOrDefault(c.chainId(), List.of()));
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (int i = 0; i < urls.size(); i++) {
+                JsonRpcClient one = new JsonRpcClient(vertx, c.name() + "#" + i, List.of(urls.get(i)), ENDPOINT_TIMEOUT,
+                        ENDPOINT_COOLDOWN);
+                owned.add(one);
+                endpoints.add(new RpcEndpoint(c.name() + "#" + i, one, vertx.getOrCreateContext()));
+            }
+            witnesses.put(c.chainId(), new Witnesses(c.name(), endpoints));
+        }
+        return new MonitoredChains(configs, clients, primaries, witnesses, owned);
+    }
+
+    /** For tests of the code above this class: given endpoints, no clients of its own. */
+    public static MonitoredChains of(List<ChainConfig> chains, Map<Long, ChainClient> clients,
+            Map<Long, Endpoint> primaries, Map<Long, Witnesses> witnesses) {
+        Map<Long, ChainConfig> configs = new LinkedHashMap<>();
+        chains.forEach(c -> configs.put(c.chainId(), c));
+        return new MonitoredChains(configs, Map.copyOf(clients), Map.copyOf(primaries), Map.copyOf(witnesses),
+                List.of());
+    }
+
+    public List<ChainConfig> all() {
+        return List.copyOf(configs.values());
+    }
+
+    public List<ChainConfig> l2s() {
+        return configs.values().stream().filter(c -> c.role() == ChainRole.L2).toList();
+    }
+
+    public boolean has(long chainId) {
+        return configs.containsKey(chainId);
+    }
+
+    public ChainConfig chain(long chainId) {
+        ChainConfig c = configs.get(chainId);
+        if (c == null) {
+            throw new NoSuchElementException("chain " + chainId + " is not configured");
+        }
+        return c;
+    }
+
+    public String name(long chainId) {
+        ChainConfig c = configs.get(chainId);
+        return c == null ? Long.toString(chainId) : c.name();
+    }
+
+    public ChainClient client(long chainId) {
+        chain(chainId);
+        return clients.get(chainId);
+    }
+
+    /** The chain's configured endpoints with failover. */
+    public Endpoint primary(long chainId) {
+        chain(chainId);
+        return primaries.get(chainId);
+    }
+
+    public Witnesses witnesses(long chainId) {
+        chain(chainId);
+        return witnesses.get(chainId);
+    }
+
+    /** The L1 an L2 settles on. */
+    public long l1Of(long l2ChainId) {
+        Long l1 = chain(l2ChainId).settlesOn();
+        if (l1 == null) {
+            throw new IllegalArgumentException("chain " + name(l2ChainId) + " is not an L2");
+        }
+        return l1;
+    }
+
+    /** The contracts on its L1 of L2 {@code l2ChainId}. */
+    public Settlement settlementOf(long l2ChainId) {
+        long l1 = l1Of(l2ChainId);
+        return chain(l1).settlements().stream().filter(s -> s.l2ChainId() == l2ChainId).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("L1 " + l1 + " lists no settlement for L2 " + l2ChainId));
+    }
+
+    @Override
+    public void close() {
+        owned.forEach(JsonRpcClient::close);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.crossbar.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.crossbar.contracts.bindings.Portal;
+import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.protocol.Hashes;
+import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.store.Finding;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Hash;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.rlp.RlpEncoder;
+import org.web3j.rlp.RlpList;
+import org.web3j.rlp.RlpString;
+import org.web3j.utils.Numeric;
+
+/**
+ * The proposer key posts an output whose message passer storage root is a one-leaf trie holding a withdrawal that was
+ * never initiated, and that withdrawal is proven on L1 with it: the monitor finds FORGED_WITHDRAWAL (the L2's
+ * sentMessages does not have it) and BAD_OUTPUT, deletes the output before its window ends (so the forged withdrawal
+ * can never be finalized), alerts, trips l2a's breaker and pauses its Portal. The monitor starts after the proof:
+ * running, it would have deleted the output before the proof could use it.
+ */
+class ForgedWithdrawalTest {
+
+    @Test
+    void aWithdrawalProvenAgainstAForgedStorageRootIsFoundAndItsOutputDeleted() throws Exception {
+        try (Watchtower w = new Watchtower()) {
+            w.startRelayer();
+            Portal.WithdrawalTransaction forged = new Portal.WithdrawalTransaction(BigInteger.TWO.pow(200),
+                    DevKeys.USER.address(), DevKeys.USER.address(), BigInteger.ZERO, BigInteger.valueOf(100_000),
+                    new byte[0]);
+            byte[] hash = Hashes.withdrawalHash(forged.nonce, forged.sender, forged.target, forged.value,
+                    forged.gasLimit, forged.data);
+            byte[] leaf = singleLeaf(Hashes.sentMessageSlot(hash));
+            byte[] storageRoot = Hash.sha3(leaf);
+
+            w.l2(0).anvil().mine(1);
+            long l2Block = w.l2(0).blockNumber().longValueExact();
+            ChainClient.Header header = w.clients.get(Watchtower.L2A).header(ChainClient.hex(l2Block));
+            byte[] stateRoot = Numeric.hexStringToByteArray(header.stateRoot());
+            byte[] blockHash = Numeric.hexStringToByteArray(header.hash());
+            BigInteger index = w.nextOutputIndex(0);
+            w.oracle(0, DevKeys.PROPOSER).proposeL2Output(Hashes.outputRoot(stateRoot, storageRoot, blockHash),
+                    BigInteger.valueOf(l2Block), new byte[32], BigInteger.ZERO, BigInteger.ZERO).send();
+            TransactionReceipt proof = w.portal(0, DevKeys.USER).proveWithdrawalTransaction(forged, index,
+                    new Portal.OutputRootProof(new byte[32], stateRoot, storageRoot, blockHash), List.of(leaf)).send();
+            assertThat(proof.isStatusOK()).as("the Portal accepted the forged proof").isTrue();
+
+            Instant start = Instant.now();
+            w.startMonitor(w.settings());
+            Finding forgedFinding = w.awaitFinding("FORGED_WITHDRAWAL", Duration.ofSeconds(30));
+            w.awaitFinding("BAD_OUTPUT", Duration.ofSeconds(30));
+            await().atMost(Duration.ofSeconds(30)).until(() -> w.nextOutputIndex(0).compareTo(index) <= 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> w.webhooks.firstAlert("FORGED_WITHDRAWAL", "l2a")
+                    .isPresent());
+            Watchtower.timing("forged-withdrawal monitor-start->alert", Duration.between(start,
+                    w.webhooks.firstAlert("FORGED_WITHDRAWAL", "l2a").orElseThrow()));
+            Watchtower.timing("forged-withdrawal monitor-start->output-deleted", Duration.between(start,
+                    Instant.now()));
+
+            assertThat(w.l1Timestamp()).isLessThan(w.store.outputs(Watchtower.L2A, 10).stream()
+                    .filter(o -> o.outputIndex().equals(index)).findFirst().orElseThrow().l1Timestamp()
+                    + w.devnet.config().finalizationPeriod().toSeconds());
+            assertThat(forgedFinding.evidence()).containsEntry("withdrawalHash", Numeric.toHexString(hash))
+                    .containsEntry("seen", "0").containsEntry("l2Block", Long.toString(l2Block))
+                    .containsKeys("expected", "deadline", "outputRoot");
+            assertThat(w.tripped(Watchtower.L2A)).isTrue();
+            await().atMost(Duration.ofSeconds(10)).until(() -> w.paused(0));
+            w.awaitBlockedMessage(0, 1, "after a forged withdrawal");
+        }
+    }
+
+    /**
+     * The one-leaf storage trie holding {@code sentMessages[slot] = 1}: the leaf {@code rlp([hp(keccak(slot)),
+     * rlp(1)])}, hex-prefix encoding of the full 64-nibble path (flag 0x20: a leaf, even length).
+     */
+    static byte[] singleLeaf(byte[] slot) {
+        byte[] path = Hash.sha3(slot);
+        byte[] hp = new byte[33];
+        hp[0] = 0x20;
+        System.arraycopy(path, 0, hp, 1, 32);
+        return RlpEncoder.encode(new RlpList(RlpString.create(hp), RlpString.create(RlpEncoder.encode(
+                RlpString.create(BigInteger.ONE)))));
+    }
+}
