@@ -1,0 +1,141 @@
+package dev.crossbar.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.app.CrossbarCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/**
+ * The chart and the service agree on the configuration: the crossbar.yaml the chart renders passes the launcher's
+ * own {@code crossbar config check}, and the chart's schema knows exactly the settings docs/configuration.md (the
+ * reference generated from the service's declarations) lists, so that neither can drift from the other.
+ */
+class ChartConfigTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "production"})
+    void theRenderedConfigurationPassesTheLaunchersConfigCheck(String which) throws Exception {
+        Rendered r = which.equals("default") ? Helm.template("c", "n", List.of())
+                : Helm.template("c", "n", List.of(Repo.productionValues()));
+        Path file = dir.resolve("crossbar.yaml");
+        Files.writeString(file, r.configText());
+        StringWriter out = new StringWriter();
+        int code = new CommandLine(new CrossbarCommand()).setOut(new PrintWriter(out, true))
+                .setErr(new PrintWriter(out, true)).execute("config", "check", file.toString());
+        assertThat(code).as(out.toString()).isZero();
+        assertThat(out.toString()).contains("is valid");
+        if (which.equals("production")) {
+            assertThat(out.toString()).contains("relayer.signers[2].keys[0] {keystore: "
+                    + "/var/run/secrets/crossbar/relayer/7777777-0.json, passwordEnv: RELAYER_KEYSTORE_PASSWORD_7777777_0}",
+                    "kafka.properties.sasl.jaas.config {file: /var/run/secrets/crossbar/kafka/sasl.jaas.config}");
+        }
+    }
+
+    @Test
+    void theSchemaKnowsEverySettingOfTheConfigurationReference() throws Exception {
+        Map<String, Set<String>> docs = referenceKeys(Files.readString(Repo.root().resolve("docs/configuration.md")));
+        JsonNode s = Rendered.parseJson(Files.readString(Repo.chart().resolve("values.schema.json")));
+        JsonNode chain = s.at("/properties/chains/items/properties");
+        JsonNode kafka = s.at("/properties/kafka/properties");
+        JsonNode relayer = s.at("/properties/relayer/properties");
+        JsonNode rs = relayer.at("/settings/properties");
+        JsonNode monitor = s.at("/properties/monitor/properties");
+        JsonNode ms = monitor.at("/settings/properties");
+
+        // Per section of the reference: the keys the chart takes, where it takes them (values that the chart
+        // itself sets or maps from its own values are named explicitly).
+        Map<String, Set<String>> chart = new LinkedHashMap<>();
+        chart.put("chains[]", keysWithout(chain, "settlements", "contracts"));
+        chart.put("chains[].settlements[]", keys(chain.at("/settlements/items/properties")));
+        chart.put("chains[].contracts", keys(chain.at("/contracts/properties")));
+        chart.put("store", Set.of("backend")); // the chart sets backend: postgres
+        chart.put("store.postgres", keys(s.at("/properties/postgres/properties")));
+        chart.put("kafka", union(Set.of("bootstrapServers", "clientId", "properties"),
+                keys(kafka.at("/settings/properties"))));
+        chart.put("kafka.topics", keysWithout(kafka.at("/topics/properties"), "events", "messages", "control",
+                "deadletter"));
+        for (String t : List.of("events", "messages", "control", "deadletter")) {
+            chart.put("kafka.topics." + t, keys(kafka.at("/topics/properties/" + t + "/properties")));
+        }
+        chart.put("relayer", union(Set.of("group", "signerSlots"), keysWithout(rs, "fees", "retry", "replay",
+                "batching")));
+        chart.put("relayer.signers[]", Set.of("chainId", "keys"));
+        for (String sub : List.of("fees", "retry", "replay", "batching")) {
+            chart.put("relayer." + sub, keys(rs.at("/" + sub + "/properties")));
+        }
+        chart.put("monitor", union(Set.of("group", "challengerKey", "guardianKey", "reclaimerKey"),
+                keysWithout(ms, "webhooks", "checks")));
+        chart.put("monitor.webhooks[]", keys(ms.at("/webhooks/items/properties")));
+        chart.put("monitor.checks[]", keys(ms.at("/checks/items/properties")));
+        chart.put("http", Set.of("address", "adminToken")); // address from http.port
+        chart.put("log", keys(s.at("/properties/log/properties")));
+
+        assertThat(relayer.has("consumerGroup") && relayer.has("signerSlots") && relayer.has("signers")).isTrue();
+        assertThat(monitor.has("challengerKey") && monitor.has("guardianKey") && monitor.has("reclaimerKey")
+                && monitor.has("consumerGroup")).isTrue();
+        // store.sqlite is the embedded store: the chart runs several pods against PostgreSQL only.
+        docs.remove("store.sqlite");
+        assertThat(chart.keySet()).containsExactlyInAnyOrderElementsOf(docs.keySet());
+        docs.forEach((section, keys) -> assertThat(chart.get(section)).as("settings of %s", section)
+                .containsExactlyInAnyOrderElementsOf(keys));
+    }
+
+    /** Section path -> keys, from the Markdown tables of the configuration reference. */
+    static Map<String, Set<String>> referenceKeys(String markdown) {
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        Pattern heading = Pattern.compile("^#{2,6} `([^`]+)`$");
+        Pattern row = Pattern.compile("^\\| `([a-zA-Z0-9]+)` \\|");
+        String section = null;
+        for (String line : markdown.split("\n")) {
+            Matcher h = heading.matcher(line);
+            if (h.matches()) {
+                section = h.group(1);
+                out.put(section, new TreeSet<>());
+                continue;
+            }
+            Matcher k = row.matcher(line);
+            if (section != null && k.find()) {
+                out.get(section).add(k.group(1));
+            }
+        }
+        out.values().removeIf(Set::isEmpty);
+        return out;
+    }
+
+    static Set<String> keys(JsonNode properties) {
+        assertThat(properties.isObject()).as("schema properties %s", properties).isTrue();
+        Set<String> out = new TreeSet<>();
+        properties.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+
+    static Set<String> keysWithout(JsonNode properties, String... left) {
+        Set<String> out = keys(properties);
+        out.removeAll(Set.of(left));
+        return out;
+    }
+
+    static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> out = new TreeSet<>(a);
+        out.addAll(b);
+        return out;
+    }
+}
