@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crossbar.core.json.Json;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -40,6 +41,8 @@ public final class JsonRpcClient implements AutoCloseable {
     private final String chain;
     private final List<Endpoint> endpoints;
     private final Vertx vertx;
+    /** Where calls made from threads outside Vert.x are issued (see {@link #send}). */
+    private final Context home;
     private final Duration timeout;
     private final Duration cooldown;
     private final AtomicLong ids = new AtomicLong();
@@ -85,6 +88,7 @@ public final class JsonRpcClient implements AutoCloseable {
             }
         }
         this.vertx = vertx;
+        this.home = vertx.getOrCreateContext();
         this.timeout = timeout;
         this.cooldown = cooldown;
         this.endpoints = endpoints.stream().map(u -> new Endpoint(u, httpClient(vertx, u, timeout))).toList();
@@ -169,14 +173,12 @@ public final class JsonRpcClient implements AutoCloseable {
     }
 
     /**
-     * Connections are reused for HTTPS endpoints (a TLS handshake per call would cost more than the call) and not
-     * for plain HTTP ones, which are local or in-cluster where a connection costs next to nothing: anvil was seen
-     * to leave a request on a reused connection unanswered (about one in a hundred {@code eth_sendRawTransaction}s
-     * under automine), and a fresh connection per call avoids that whole class of stall.
+     * Connections are kept alive and reused, up to 8 per endpoint. (Stalls once blamed on reused connections to
+     * anvil came from requests issued outside Vert.x threads; see {@link #send}.)
      */
     private static HttpClientAgent httpClient(Vertx vertx, URI uri, Duration timeout) {
         boolean tls = "https".equals(uri.getScheme());
-        return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(tls).setSsl(tls)
+        return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setSsl(tls)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())),
                 new PoolOptions().setHttp1MaxSize(8));
     }
@@ -204,9 +206,18 @@ public final class JsonRpcClient implements AutoCloseable {
         return body.get("result");
     }
 
+    /**
+     * Issues the exchange on a Vert.x thread: from the caller's context when it has one, otherwise on this client's
+     * own. Requests issued straight from other threads (the relayer's and the monitor's workers) were seen to lose
+     * their answer now and then, about one in a thousand, each costing a whole timeout.
+     */
     private Future<JsonNode> send(String payload, String label) {
         Promise<JsonNode> promise = Promise.promise();
-        attempt(payload, label, 0, new ArrayList<>(), promise);
+        if (Vertx.currentContext() != null) {
+            attempt(payload, label, 0, new ArrayList<>(), promise);
+        } else {
+            home.runOnContext(v -> attempt(payload, label, 0, new ArrayList<>(), promise));
+        }
         return promise.future();
     }
 
