@@ -61,6 +61,17 @@ public final class ChainClient {
         }
     }
 
+    /**
+     * Any JSON-RPC call, answered synchronously with this client's waits and retries: its {@code result}, JSON null
+     * when the node returned null.
+     *
+     * @throws RpcException.Remote the node's error answer
+     * @throws RpcException.Transport when no endpoint answered, after the retries
+     */
+    public JsonNode request(String method, List<?> params) {
+        return rpc(method, params);
+    }
+
     public long blockNumber() {
         return hexLong(rpc("eth_blockNumber", List.of()));
     }

@@ -53,8 +53,9 @@ public final class MonitoredChains implements AutoCloseable {
             JsonRpcClient rpc = new JsonRpcClient(vertx, c.name(), c.rpc(), ENDPOINT_TIMEOUT, ENDPOINT_COOLDOWN);
             owned.add(rpc);
             configs.put(c.chainId(), c);
-            clients.put(c.chainId(), new ChainClient(c.chainId(), c.name(), rpc));
-            primaries.put(c.chainId(), new RpcEndpoint(c.name(), rpc, vertx.getOrCreateContext()));
+            ChainClient client = new ChainClient(c.chainId(), c.name(), rpc);
+            clients.put(c.chainId(), client);
+            primaries.put(c.chainId(), new RpcEndpoint(c.name(), client));
             List<URI> urls = new ArrayList<>(c.rpc());
             urls.addAll(extraRpc.getOrDefault(c.chainId(), List.of()));
             List<Endpoint> endpoints = new ArrayList<>();
@@ -62,7 +63,8 @@ public final class MonitoredChains implements AutoCloseable {
                 JsonRpcClient one = new JsonRpcClient(vertx, c.name() + "#" + i, List.of(urls.get(i)), ENDPOINT_TIMEOUT,
                         ENDPOINT_COOLDOWN);
                 owned.add(one);
-                endpoints.add(new RpcEndpoint(c.name() + "#" + i, one, vertx.getOrCreateContext()));
+                String label = c.name() + "#" + i;
+                endpoints.add(new RpcEndpoint(label, new ChainClient(c.chainId(), label, one)));
             }
             witnesses.put(c.chainId(), new Witnesses(c.name(), endpoints));
         }

@@ -6,40 +6,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crossbar.core.chain.ChainClient;
 import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.core.rpc.RpcException;
-import io.vertx.core.Context;
-import io.vertx.core.Future;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.web3j.protocol.core.methods.response.EthGetProof;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.Transaction;
 import org.web3j.utils.Numeric;
 
-/** An {@link Endpoint} over a {@link JsonRpcClient} (one URL, or a failover list for the chain's primary view). */
+/**
+ * An {@link Endpoint} over a {@link ChainClient} (one URL, or a failover list for the chain's primary view): its
+ * calls, their waits and their retries are the client's.
+ */
 public final class RpcEndpoint implements Endpoint {
-    private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final long HEDGE_AFTER_MS = 2000;
-
     private final String label;
-    private final JsonRpcClient rpc;
-    private final Context context;
+    private final ChainClient chain;
 
-    /**
-     * @param context the Vert.x context the client's requests are issued on (requests issued from other threads were
-     *     seen to lose their answer now and then: the exchange hangs until its timeout)
-     */
-    public RpcEndpoint(String label, JsonRpcClient rpc, Context context) {
+    public RpcEndpoint(String label, ChainClient chain) {
         this.label = label;
-        this.rpc = rpc;
-        this.context = context;
+        this.chain = chain;
     }
 
     @Override
@@ -80,8 +67,7 @@ public final class RpcEndpoint implements Endpoint {
 
     @Override
     public EthGetProof.Proof proof(String account, List<String> slots, long block) {
-        return JsonRpcClient.convert("eth_getProof", EthGetProof.Proof.class).apply(call("eth_getProof",
-                List.of(account, slots, ChainClient.hex(block))));
+        return chain.proof(account, slots, block);
     }
 
     @Override
@@ -130,72 +116,7 @@ public final class RpcEndpoint implements Endpoint {
         return Numeric.toBigInt(n.asText()).longValueExact();
     }
 
-    /**
-     * One call, hedged: when the endpoint has not answered within {@value #HEDGE_AFTER_MS} ms, the same call is sent
-     * again and the first answer wins (every call here reads, so asking twice changes nothing). A request lost on the
-     * way (seen with fresh connections per request under load) then costs that delay rather than a whole timeout.
-     */
     private JsonNode call(String method, List<?> params) {
-        CompletableFuture<JsonNode> first = send(method, params);
-        try {
-            return first.get(HEDGE_AFTER_MS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException slow) {
-            CompletableFuture<JsonNode> second = send(method, params);
-            return await(firstSuccess(first, second), method);
-        } catch (ExecutionException e) {
-            throw unwrap(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RpcException.Transport(label + ": interrupted", e);
-        }
-    }
-
-    private CompletableFuture<JsonNode> send(String method, List<?> params) {
-        CompletableFuture<JsonNode> out = new CompletableFuture<>();
-        context.runOnContext(v -> rpc.call(method, params).onComplete(ar -> {
-            if (ar.succeeded()) {
-                out.complete(ar.result());
-            } else {
-                out.completeExceptionally(ar.cause());
-            }
-        }));
-        return out;
-    }
-
-    /** Completes with the first of the two to succeed; fails with the second failure when both fail. */
-    private static <T> Future<T> firstSuccess(CompletableFuture<T> a, CompletableFuture<T> b) {
-        io.vertx.core.Promise<T> p = io.vertx.core.Promise.promise();
-        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
-        for (CompletableFuture<T> f : List.of(a, b)) {
-            f.whenComplete((v, e) -> {
-                if (e == null) {
-                    p.tryComplete(v);
-                } else if (failed.incrementAndGet() == 2) {
-                    p.tryFail(e instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : e);
-                }
-            });
-        }
-        return p.future();
-    }
-
-    private RuntimeException unwrap(ExecutionException e) {
-        if (e.getCause() instanceof RuntimeException re) {
-            return re;
-        }
-        return new RpcException.Transport(label + ": " + e.getCause(), e.getCause());
-    }
-
-    private <T> T await(Future<T> f, String what) {
-        try {
-            return f.toCompletionStage().toCompletableFuture().get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw unwrap(e);
-        } catch (TimeoutException e) {
-            throw new RpcException.Transport(label + ": no answer to " + what + " within " + WAIT.toSeconds() + "s",
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RpcException.Transport(label + ": interrupted", e);
-        }
+        return chain.request(method, params);
     }
 }
