@@ -23,7 +23,8 @@ final class DevStatus {
     private final String api;
     private final PrintStream out;
     private final long windowSeconds;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
 
     DevStatus(String api, PrintStream out, Duration window) {
         this.api = api;

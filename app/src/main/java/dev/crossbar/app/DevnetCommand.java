@@ -157,7 +157,7 @@ public final class DevnetCommand {
                 .timeout(Duration.ofSeconds(30))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<String> resp;
-        try (HttpClient client = HttpClient.newHttpClient()) {
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             resp = client.send(req, HttpResponse.BodyHandlers.ofString());
         } catch (java.net.ConnectException e) {
             throw new IOException("no devnet answers at " + manifest.operatorAdminUrl() + " (from " + dataDir

@@ -61,7 +61,8 @@ class LiveMetricsIT {
     @TempDir
     Path dir;
 
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void everyMetricTheAlertRulesAndTheDashboardUseIsExportedByTheRunningServices() throws Exception {

@@ -94,14 +94,14 @@ class SignerTest {
      */
     @Test
     void aSendWhoseAnswerWasLostIsNotMistakenForAUsedNonce() throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI node = URI.create(devnet.l1().rpcUrl());
         AtomicBoolean dropNextSendAnswer = new AtomicBoolean(true);
         HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         proxy.createContext("/", ex -> {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             try {
-                HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(node)
+                HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(node).timeout(Duration.ofSeconds(10))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
                 if (body.contains("eth_sendRawTransaction") && dropNextSendAnswer.getAndSet(false)) {

@@ -32,7 +32,8 @@ final class ApiClient {
             throw new IllegalArgumentException("'" + url + "' is not an http(s) URL (e.g. http://127.0.0.1:8080)");
         }
         this.base = u;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).build();
     }
 
     URI base() {

@@ -44,6 +44,7 @@ import picocli.CommandLine;
  */
 class ServiceCommandIT {
     static final String TOKEN = "it-admin-token";
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /**
      * Each output stream is drained on a thread of its own: on two cores the common pool has one thread, and a
      * stream nobody reads fills its pipe and blocks the service's logging.
@@ -133,8 +134,9 @@ class ServiceCommandIT {
                             "crossbar_monitor_findings_open{severity=\"critical\"} 0.0",
                             "crossbar_monitor_challenge_window_seconds_left{chain=\"l2a\"}");
                 });
-                HttpResponse<String> refused = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create(url + "/api/breakers/l2a/trip")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(url + "/api/breakers/l2a/trip")).timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(refused.statusCode()).isEqualTo(401);
 
@@ -160,7 +162,7 @@ class ServiceCommandIT {
 
     private static HttpResponse<String> get(String url) throws Exception {
         try {
-            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                     .build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return new Unanswered(url);
