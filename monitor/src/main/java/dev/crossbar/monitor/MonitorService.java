@@ -135,8 +135,20 @@ public final class MonitorService implements Service {
         return Future.succeededFuture();
     }
 
+    /**
+     * Stops the event feed and the patrol, waiting for their threads (a round may be inside an RPC call) on a thread
+     * of its own: the caller may be an event loop, and one blocked here would hold up the very answers the patrol
+     * waits for.
+     */
     @Override
-    public synchronized Future<Void> stop() {
+    public Future<Void> stop() {
+        return Future.future(done -> Thread.ofPlatform().name("monitor-stop").start(() -> {
+            stopNow();
+            done.complete();
+        }));
+    }
+
+    private synchronized void stopNow() {
         if (feed != null) {
             feed.stop();
             join(feedThread, Duration.ofSeconds(15));
@@ -154,7 +166,6 @@ public final class MonitorService implements Service {
             deadLetterProducer.close(Duration.ofSeconds(5));
         }
         log.info("monitor stopped");
-        return Future.succeededFuture();
     }
 
     private static void join(Thread t, Duration max) {

@@ -183,9 +183,9 @@ final class Watchtower implements AutoCloseable {
         return monitor;
     }
 
-    void stopMonitor() {
+    void stopMonitor() throws Exception {
         if (monitor != null) {
-            monitor.stop();
+            monitor.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             monitor = null;
         }
         if (monitored != null) {
