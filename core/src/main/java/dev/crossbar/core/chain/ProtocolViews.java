@@ -111,13 +111,19 @@ public final class ProtocolViews {
         return out;
     }
 
-    private static boolean bool(String out) {
+    /** A view call's {@code bool} answer. */
+    public static boolean bool(String out) {
         return (Boolean) decode(out, new TypeReference<Bool>() {}).getFirst().getValue();
     }
 
+    /**
+     * A view call's answer decoded as {@code types}.
+     *
+     * @throws IllegalStateException when the answer is empty (no contract at that address)
+     */
     @SafeVarargs
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static List<Type> decode(String data, TypeReference<? extends Type>... types) {
+    public static List<Type> decode(String data, TypeReference<? extends Type>... types) {
         if (data == null || Numeric.cleanHexPrefix(data).isEmpty()) {
             throw new IllegalStateException("empty answer from a view call (no contract at that address?)");
         }

@@ -1,12 +1,13 @@
 package dev.crossbar.monitor.chain;
 
+import static dev.crossbar.core.chain.ProtocolViews.bool;
+import static dev.crossbar.core.chain.ProtocolViews.decode;
+
 import dev.crossbar.contracts.bindings.DepositExecutor;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
 import dev.crossbar.core.chain.ProtocolViews;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
-import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
 import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.Bool;
@@ -124,8 +125,8 @@ public final class ContractReads {
 
     /** {@code L2ToL2Messenger.sentMessages(nonce)}: the hash sent under that nonce, zero when none. */
     public static String sentCrossRollup(Endpoint e, String messenger, BigInteger nonce, String tag) {
-        List<Type> v = decode(e.call(messenger, L2ToL2Messenger.load(messenger, null, (TransactionManager) null, null)
-                .sentMessages(nonce).encodeFunctionCall(), tag), new TypeReference<Bytes32>() {});
+        List<Type> v = decode(e.call(messenger, ProtocolViews.l2ToL2(messenger).sentMessages(nonce)
+                .encodeFunctionCall(), tag), new TypeReference<Bytes32>() {});
         return Numeric.toHexString((byte[]) v.getFirst().getValue());
     }
 
@@ -135,20 +136,7 @@ public final class ContractReads {
         return uint(decode(data, new TypeReference<Uint256>() {}).getFirst());
     }
 
-    private static boolean bool(String data) {
-        return (Boolean) decode(data, new TypeReference<Bool>() {}).getFirst().getValue();
-    }
-
     private static BigInteger uint(Type<?> t) {
         return (BigInteger) t.getValue();
-    }
-
-    @SafeVarargs
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static List<Type> decode(String data, TypeReference<? extends Type>... types) {
-        if (data == null || Numeric.cleanHexPrefix(data).isEmpty()) {
-            throw new IllegalStateException("empty answer from a view call (no contract at that address?)");
-        }
-        return FunctionReturnDecoder.decode(data, (List) List.of(types));
     }
 }
