@@ -171,15 +171,37 @@ abstract sealed class JdbcMessageStore implements MessageStore permits SqliteMes
 
     @Override
     public Optional<MessageRecord> transitionIf(String id, MessageState expected, MessageState to, String cause) {
+        return moveIf(id, expected, to, cause, true);
+    }
+
+    @Override
+    public Optional<MessageRecord> reopen(String id, MessageState expected, MessageState to, String cause) {
+        return moveIf(id, expected, to, cause, false);
+    }
+
+    /** A compare-and-set move; {@code checked}: by the lifecycle table (a reopen is a correction, not a step). */
+    private Optional<MessageRecord> moveIf(String id, MessageState expected, MessageState to, String cause,
+            boolean checked) {
         Objects.requireNonNull(expected, "expected state");
         Objects.requireNonNull(to, "target state");
         Objects.requireNonNull(cause, "cause");
-        return db.write("moving message " + id + " from " + expected + " to " + to, tx -> {
-            MessageRecord m = Messages.lockExisting(tx, id);
-            if (m.state() != expected) {
-                return Optional.empty();
-            }
-            return Optional.of(Messages.moveChecked(tx, m, to, cause));
+        return db.write((checked ? "moving" : "reopening") + " message " + id + " from " + expected + " to " + to,
+                tx -> {
+                    MessageRecord m = Messages.lockExisting(tx, id);
+                    if (m.state() != expected) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(checked ? Messages.moveChecked(tx, m, to, cause)
+                            : Messages.move(tx, m, to, cause, null));
+                });
+    }
+
+    @Override
+    public void note(String id, String cause) {
+        Objects.requireNonNull(cause, "cause");
+        db.write("noting on message " + id, tx -> {
+            Messages.note(tx, Messages.lockExisting(tx, id), cause);
+            return null;
         });
     }
 
@@ -277,6 +299,14 @@ abstract sealed class JdbcMessageStore implements MessageStore permits SqliteMes
         return db.read("transactions of message " + messageId, tx -> tx.list(
                 "SELECT * FROM transactions WHERE message_id = ? ORDER BY id", Rows::transaction,
                 Messages.normalize(messageId)));
+    }
+
+    @Override
+    public List<TxRecord> transactionsFromNonce(long chainId, String signer, BigInteger fromNonce) {
+        long from = Numbers.exact(fromNonce, "nonce");
+        return db.read("transactions of " + signer + " on chain " + chainId + " from nonce " + from, tx -> tx.list(
+                "SELECT * FROM transactions WHERE chain_id = ? AND signer = ? AND nonce >= ? ORDER BY nonce, id",
+                Rows::transaction, chainId, Messages.normalize(signer), from));
     }
 
     @Override

@@ -96,6 +96,20 @@ public interface MessageStore extends AutoCloseable {
      */
     Optional<MessageRecord> transitionIf(String id, MessageState expected, MessageState to, String cause);
 
+    /**
+     * Corrects a message whose recorded effect the chain no longer carries (the block with the transaction that
+     * delivered it was reorged away): moves it from {@code expected} back to {@code to} without consulting the
+     * lifecycle table, as a reorg's rollback does (RELAYED is final for the lifecycle, not for a chain that lost
+     * the block). Compare-and-set like {@link #transitionIf}; empty when the message is not in {@code expected}.
+     */
+    Optional<MessageRecord> reopen(String id, MessageState expected, MessageState to, String cause);
+
+    /**
+     * Adds a line to a message's history without moving it (its from and to are the message's state): why a step
+     * went differently than the plain path, e.g. the outputs a proof passed over.
+     */
+    void note(String id, String cause);
+
     /** Records a failed attempt: the count, when to try next, and why. Does not change the state. */
     void recordAttempt(String id, int attempts, Instant nextAttemptAt, String error);
 
@@ -131,6 +145,13 @@ public interface MessageStore extends AutoCloseable {
 
     /** Transactions sent for a message, oldest first. */
     List<TxRecord> transactionsOf(String messageId);
+
+    /**
+     * Every transaction of {@code signer} on {@code chainId} with a nonce of at least {@code fromNonce}, whatever
+     * its status, by nonce: what a transaction manager explains against the chain's nonce after a restart or a
+     * reorg.
+     */
+    List<TxRecord> transactionsFromNonce(long chainId, String signer, BigInteger fromNonce);
 
     /** The highest nonce recorded for {@code signer} on {@code chainId}, if any. */
     Optional<BigInteger> highestNonce(long chainId, String signer);

@@ -103,6 +103,11 @@ final class Messages {
         return moved;
     }
 
+    /** A line in the message's history that does not move it (from and to are its state). */
+    static void note(Tx tx, MessageRecord m, String cause) throws SQLException {
+        record(tx, m, m.state(), cause, null);
+    }
+
     static MessageRecord mergeDetails(Tx tx, MessageRecord m, Map<String, String> details) throws SQLException {
         Map<String, String> merged = new HashMap<>(m.details());
         merged.putAll(details);

@@ -423,6 +423,34 @@ abstract class MessageStoreContract {
     }
 
     @Test
+    void reopenBringsADeliveredMessageBackWhenTheChainLostItsEffect() {
+        recordDeposit();
+        store.transitionIf(DEP1, MessageState.SENT, MessageState.RELAYED, "executed");
+
+        assertThat(store.reopen(DEP1, MessageState.READY, MessageState.SENT, "x")).isEmpty();
+        assertThat(store.reopen(DEP1, MessageState.RELAYED, MessageState.SENT, "its block was reorged away"))
+                .get().extracting(MessageRecord::state).isEqualTo(MessageState.SENT);
+        assertThat(store.history(DEP1)).last().satisfies(t -> {
+            assertThat(t.from()).isEqualTo(MessageState.RELAYED);
+            assertThat(t.to()).isEqualTo(MessageState.SENT);
+            assertThat(t.cause()).isEqualTo("its block was reorged away");
+        });
+    }
+
+    @Test
+    void aNoteGoesIntoTheHistoryWithoutMovingTheMessage() {
+        recordDeposit();
+        store.note(DEP1, "proof sent against output 3; passed over output 4: state unavailable");
+
+        assertThat(store.message(DEP1)).get().extracting(MessageRecord::state).isEqualTo(MessageState.SENT);
+        assertThat(store.history(DEP1)).last().satisfies(t -> {
+            assertThat(t.from()).isEqualTo(MessageState.SENT);
+            assertThat(t.to()).isEqualTo(MessageState.SENT);
+            assertThat(t.cause()).contains("passed over output 4");
+        });
+    }
+
+    @Test
     void dueHonoursNextAttemptAt() {
         BlockRef b = l2a.mine();
         store.commitBatch(l2a.batch(b, crossRollup(l2a.at(b, 1, 0), L2B, 0, XR1),
@@ -847,6 +875,11 @@ abstract class MessageStoreContract {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(sent.id(), TxRecord.Status.REVERTED, "out of gas"),
                         org.assertj.core.groups.Tuple.tuple(next.id(), TxRecord.Status.SIGNED, null));
         assertThat(restarted.highestNonce(L2A, signer)).contains(BigInteger.valueOf(8));
+        assertThat(restarted.transactionsFromNonce(L2A, signer, BigInteger.valueOf(7)))
+                .as("every status, by nonce").extracting(TxRecord::id).containsExactly(sent.id(), next.id());
+        assertThat(restarted.transactionsFromNonce(L2A, signer, BigInteger.valueOf(8))).extracting(TxRecord::id)
+                .containsExactly(next.id());
+        assertThat(restarted.transactionsFromNonce(L2B, signer, BigInteger.ZERO)).isEmpty();
         assertThatThrownBy(() -> restarted.updateTransaction(999_999, TxRecord.Status.CONFIRMED, null))
                 .isInstanceOf(NoSuchElementException.class).hasMessageContaining("999999");
     }

@@ -11,7 +11,9 @@ import dev.crossbar.core.protocol.Hashes;
 import dev.crossbar.core.protocol.InvalidProofException;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.core.protocol.WithdrawalProof;
+import dev.crossbar.core.rpc.RpcException;
 import dev.crossbar.store.MessageRecord;
+import dev.crossbar.store.TxRecord;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +25,8 @@ import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.DynamicBytes;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionDecoder;
 import org.web3j.protocol.core.methods.response.EthGetProof;
 import org.web3j.utils.Numeric;
 
@@ -45,7 +49,8 @@ final class Deliveries {
     /** What came of looking at a message. */
     sealed interface Step {
         /** A transaction went out; the message may have moved (e.g. READY to RELAYING). */
-        record Sent(Signer.Intent intent, MessageState movedTo, Map<String, String> details) implements Step {}
+        record Sent(Signer.Intent intent, MessageState movedTo, Map<String, String> details, String note)
+                implements Step {}
 
         /** Its state changed on what the chain says; look again at once. */
         record Moved(MessageState to, String cause) implements Step {}
@@ -62,7 +67,16 @@ final class Deliveries {
 
     // ---- withdrawals -------------------------------------------------------------------------------------
 
-    /** A COMMITTED withdrawal: prove it against the first output covering its block. */
+    /** How many outputs one round tries, newest first, before it waits for the next round. */
+    private static final int PROOF_CANDIDATES = 8;
+
+    /**
+     * A COMMITTED withdrawal: prove it against the newest output covering its block whose root matches the L2's
+     * state and whose state the L2 node still serves. Newest first, because a node that prunes old state (or came
+     * back without it) serves the recent blocks, and the newest output costs nothing in time: the window runs from
+     * the later of the proof and the output. An output that cannot be used is passed over with its reason, which goes
+     * with the proof into the message's history.
+     */
     Step proveWithdrawal(MessageRecord m, Signer signer) {
         Settlement s = network.settlementOf(m.sourceChainId());
         ChainClient l1 = network.client(m.destinationChainId());
@@ -80,7 +94,8 @@ final class Deliveries {
                 // its output is gone: prove again below
             }
         }
-        ProtocolViews.Output output;
+        BigInteger first;
+        BigInteger newest;
         if (escape.active()) {
             // Escape mode: only outputs finalized before it began can be proven against; the last of them covers the
             // withdrawal or nothing ever will.
@@ -88,21 +103,71 @@ final class Deliveries {
                 return cannotExit(m, "the Portal is in escape mode and no output was finalized before it began: this"
                         + " withdrawal cannot exit");
             }
-            output = ProtocolViews.output(l1, s.outputOracle(), escape.outputIndex());
-            if (output.l2BlockNumber() < m.source().blockNumber()) {
-                return cannotExit(m, "the Portal is in escape mode and its last valid output " + output.index()
-                        + " (L2 block " + output.l2BlockNumber() + ") does not cover this withdrawal's L2 block "
+            ProtocolViews.Output last = ProtocolViews.output(l1, s.outputOracle(), escape.outputIndex());
+            if (last.l2BlockNumber() < m.source().blockNumber()) {
+                return cannotExit(m, "the Portal is in escape mode and its last valid output " + last.index()
+                        + " (L2 block " + last.l2BlockNumber() + ") does not cover this withdrawal's L2 block "
                         + m.source().blockNumber() + ": it cannot exit");
             }
+            first = escape.outputIndex();
+            newest = escape.outputIndex();
         } else {
             try {
-                output = ProtocolViews.output(l1, s.outputOracle(), ProtocolViews.outputIndexAfter(l1,
-                        s.outputOracle(), m.source().blockNumber()));
+                first = ProtocolViews.outputIndexAfter(l1, s.outputOracle(), m.source().blockNumber());
+                newest = ProtocolViews.latestOutputIndex(l1, s.outputOracle());
             } catch (ChainClient.Reverted none) {
                 return new Step.Wait(Duration.ofSeconds(5), "no output covers L2 block " + m.source().blockNumber()
                         + " yet");
             }
         }
+        List<String> passedOver = new java.util.ArrayList<>();
+        for (BigInteger i = newest; i.compareTo(first) >= 0 && passedOver.size() < PROOF_CANDIDATES;
+                i = i.subtract(BigInteger.ONE)) {
+            ProtocolViews.Output output;
+            try {
+                output = ProtocolViews.output(l1, s.outputOracle(), i);
+            } catch (ChainClient.Reverted deleted) {
+                passedOver.add("output " + i + ": deleted");
+                continue;
+            }
+            ProofAttempt attempt = proofAgainst(m, output, hash);
+            if (attempt.unusable() != null) {
+                passedOver.add("output " + i + ": " + attempt.unusable());
+                continue;
+            }
+            WithdrawalProof proof = attempt.proof();
+            String data = ProtocolViews.portal(s.portal()).proveWithdrawalTransaction(withdrawalTx(m), output.index(),
+                    new dev.crossbar.contracts.bindings.Portal.OutputRootProof(new byte[32], proof.stateRoot(),
+                            proof.messagePasserStorageRoot(), proof.blockHash()), proof.storageProof())
+                    .encodeFunctionCall();
+            Step step = simulateAndSend(l1, signer, new Signer.Intent("PROVE", m.id(), s.portal(), data,
+                    BigInteger.ZERO, null), null, Map.of("provingOutputIndex", output.index().toString()));
+            if (step instanceof Step.Sent sent && !passedOver.isEmpty()) {
+                return new Step.Sent(sent.intent(), sent.movedTo(), sent.details(), "proving against output "
+                        + output.index() + ", passed over " + String.join("; ", passedOver));
+            }
+            return step;
+        }
+        String why = "no usable output among " + passedOver.size() + " tried: " + String.join("; ", passedOver);
+        return passedOver.stream().allMatch(r -> r.contains("does not match"))
+                ? new Step.Wait(Duration.ofSeconds(30), why + "; waiting for the challenger to delete them and for a"
+                        + " valid replacement")
+                : new Step.Retry(why);
+    }
+
+    /** A withdrawal's proof against one output, or why there is none. */
+    private record ProofAttempt(WithdrawalProof proof, String unusable) {
+        static ProofAttempt no(String why) {
+            return new ProofAttempt(null, why);
+        }
+    }
+
+    /**
+     * The withdrawal's proof against {@code output}, or why it cannot be proven there: the L2 node does not serve the
+     * state at its block, the proof does not verify, or the output's root is not the L2's state there (never prove
+     * against a root we have not verified).
+     */
+    private ProofAttempt proofAgainst(MessageRecord m, ProtocolViews.Output output, byte[] hash) {
         ChainClient l2 = network.client(m.sourceChainId());
         WithdrawalProof proof;
         try {
@@ -111,19 +176,17 @@ final class Deliveries {
                     List.of(Numeric.toHexString(Hashes.sentMessageSlot(hash))), output.l2BlockNumber());
             proof = WithdrawalProof.from(hash, header.hash(), header.stateRoot(), p);
         } catch (InvalidProofException e) {
-            return new Step.Retry("cannot build the proof at L2 block " + output.l2BlockNumber() + ": " + e.getMessage());
+            return ProofAttempt.no("cannot build the proof at L2 block " + output.l2BlockNumber() + ": "
+                    + e.getMessage());
+        } catch (RpcException.Remote | RpcException.Malformed e) {
+            return ProofAttempt.no("the L2 node does not serve the state at block " + output.l2BlockNumber() + ": "
+                    + e.getMessage());
         }
         if (!java.util.Arrays.equals(proof.outputRoot(), output.root())) {
-            return new Step.Wait(Duration.ofSeconds(30), "output " + output.index() + " (root "
-                    + Numeric.toHexString(output.root()) + ") does not match the L2's state at block "
-                    + output.l2BlockNumber() + " (root " + Numeric.toHexString(proof.outputRoot())
-                    + "); waiting for the challenger to delete it and for a valid replacement");
+            return ProofAttempt.no("root " + Numeric.toHexString(output.root()) + " does not match the L2's state at"
+                    + " block " + output.l2BlockNumber() + " (root " + Numeric.toHexString(proof.outputRoot()) + ")");
         }
-        String data = ProtocolViews.portal(s.portal()).proveWithdrawalTransaction(withdrawalTx(m), output.index(),
-                new dev.crossbar.contracts.bindings.Portal.OutputRootProof(new byte[32], proof.stateRoot(),
-                        proof.messagePasserStorageRoot(), proof.blockHash()), proof.storageProof()).encodeFunctionCall();
-        return simulateAndSend(l1, signer, new Signer.Intent("PROVE", m.id(), s.portal(), data, BigInteger.ZERO, null),
-                null, Map.of("provingOutputIndex", output.index().toString()));
+        return new ProofAttempt(proof, null);
     }
 
     /**
@@ -193,6 +256,10 @@ final class Deliveries {
         if (ProtocolViews.successfulCrossRollup(dest, messenger, Numeric.hexStringToByteArray(m.id()))) {
             return new Step.Moved(MessageState.RELAYED, "already relayed on chain");
         }
+        String gone = sourceGone(m);
+        if (gone != null) {
+            return new Step.Wait(Duration.ofSeconds(5), gone + "; waiting for its watcher to orphan it or see it again");
+        }
         return simulateAndSend(dest, signer, new Signer.Intent("RELAY", m.id(), messenger, relayCall(m, messenger),
                 BigInteger.ZERO, null), null, Map.of());
     }
@@ -206,6 +273,72 @@ final class Deliveries {
         byte[] payload = new L2ToL2Payload(BigInteger.valueOf(m.destinationChainId()), m.target(), m.nonce(),
                 m.sender(), Numeric.hexStringToByteArray(m.data())).encode();
         return ProtocolViews.l2ToL2(destinationMessenger).relayMessage(id, payload, BigInteger.ZERO).encodeFunctionCall();
+    }
+
+    /**
+     * Why a cross-rollup message's source log may no longer exist, or null when its source block is still on its
+     * chain. The watcher orphans a message whose block was reorged away, but a relayer can look before the watcher
+     * has (after a crash, a node that came back shorter): a relay of a log that is gone is a forged message.
+     */
+    String sourceGone(MessageRecord m) {
+        if (m.kind() != MessageKind.CROSS_ROLLUP || m.source() == null) {
+            return null;
+        }
+        ChainClient source = network.client(m.sourceChainId());
+        String hash;
+        try {
+            hash = source.header(ChainClient.hex(m.source().blockNumber())).hash();
+        } catch (RpcException.Malformed noBlock) {
+            return "its source block " + m.source().blockNumber() + " is not on " + network.name(m.sourceChainId())
+                    + " (the chain is shorter)";
+        }
+        return hash.equalsIgnoreCase(m.source().blockHash()) ? null : "its source block " + m.source().blockNumber()
+                + " on " + network.name(m.sourceChainId()) + " is now " + hash + ", not " + m.source().blockHash();
+    }
+
+    /**
+     * Whether the effect a transaction of {@code purpose} was sent for is on the destination already: the question
+     * asked before every send.
+     */
+    boolean effectOnChain(MessageRecord m, String purpose) {
+        ChainClient dest = network.client(m.destinationChainId());
+        byte[] id = Numeric.hexStringToByteArray(m.id());
+        return switch (purpose) {
+            case "PROVE" -> {
+                Settlement s = network.settlementOf(m.sourceChainId());
+                ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(dest, s.portal(), id);
+                if (!proven.exists()) {
+                    yield false;
+                }
+                try {
+                    yield java.util.Arrays.equals(ProtocolViews.output(dest, s.outputOracle(), proven.outputIndex())
+                            .root(), proven.outputRoot());
+                } catch (ChainClient.Reverted deleted) {
+                    yield false;
+                }
+            }
+            case "FINALIZE" -> ProtocolViews.finalizedWithdrawal(dest, network.settlementOf(m.sourceChainId()).portal(),
+                    id);
+            case "RELAY" -> ProtocolViews.successfulCrossRollup(dest,
+                    network.l2Contracts(m.destinationChainId()).l2ToL2Messenger(), id);
+            case "REPLAY" -> m.messengerHash() != null && ProtocolViews.successfulMessage(dest,
+                    m.kind() == MessageKind.WITHDRAWAL ? network.settlementOf(m.sourceChainId()).l1Messenger()
+                            : network.l2Contracts(m.destinationChainId()).l2Messenger(),
+                    Numeric.hexStringToByteArray(m.messengerHash()));
+            default -> false;
+        };
+    }
+
+    /** Simulates a recorded transaction as its signer would send it now: null when it goes through, else why not. */
+    static String simulate(ChainClient chain, TxRecord tx) {
+        RawTransaction raw = TransactionDecoder.decode(tx.rawTx());
+        try {
+            chain.call(tx.signer(), raw.getTo(), raw.getData(), raw.getValue());
+            return null;
+        } catch (ChainClient.Reverted r) {
+            String reason = RevertReasons.of(r);
+            return reason == null || reason.isEmpty() ? "(no reason)" : reason;
+        }
     }
 
     // ---- replays ------------------------------------------------------------------------------------------
@@ -273,7 +406,7 @@ final class Deliveries {
             case "FINALIZE", "RELAY" -> MessageState.RELAYING;
             default -> null;
         };
-        return new Step.Sent(priced, movedTo, details);
+        return new Step.Sent(priced, movedTo, details, null);
     }
 
     /**

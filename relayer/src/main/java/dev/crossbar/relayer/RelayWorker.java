@@ -85,12 +85,12 @@ final class RelayWorker {
     /** Takes the key over: reconciles the signer's nonce with the chain and the store. */
     void takeOver() {
         metrics.registerKey(network.name(destination), signer.address());
-        signer.reconcile();
+        signer.reconcile(this::recheck);
     }
 
     /** One round: settle mined transactions, then act on every due message of this key. */
     void runOnce() {
-        for (Signer.Outcome o : signer.poll()) {
+        for (Signer.Outcome o : signer.poll(this::recheck)) {
             settle(o);
         }
         if (ticks++ % 30 == 0) {
@@ -198,6 +198,124 @@ final class RelayWorker {
         };
     }
 
+    // ---- every send is a first send -----------------------------------------------------------------------
+
+    /**
+     * Whether a recorded transaction may go out again (re-broadcast, replacement, re-send after a reorg), checked as
+     * a first send is: its message must still need it (never for an ORPHANED or delivered message), the destination
+     * must not have the effect already, a cross-rollup message's source block must still be on its chain, and a
+     * simulation must go through. A message the store holds as delivered by a transaction the chain lost is brought
+     * back to where that transaction found it.
+     */
+    Signer.Verdict recheck(TxRecord tx) {
+        if (tx.messageId() == null || "CANCEL".equals(tx.purpose())) {
+            return Signer.Verdict.CANCEL;
+        }
+        if ("RELAY_BATCH".equals(tx.purpose())) {
+            return recheckBatch(tx);
+        }
+        MessageRecord m = store.message(tx.messageId()).orElse(null);
+        String refusal = m == null ? "unknown message" : refusal(m, tx);
+        if (refusal != null) {
+            log.warn("transaction not sent again tx={} purpose={} messageId={} reason=\"{}\"", tx.txHash(),
+                    tx.purpose(), tx.messageId(), refusal);
+            return Signer.Verdict.CANCEL;
+        }
+        return Signer.Verdict.SEND;
+    }
+
+    /** Why {@code tx} must not go out again for {@code m}, or null when it may. */
+    private String refusal(MessageRecord m, TxRecord tx) {
+        if (m.state() == MessageState.ORPHANED || m.state() == MessageState.DEAD_LETTERED
+                || m.state() == MessageState.EXITED) {
+            return "message is " + m.state();
+        }
+        if (deliveries.effectOnChain(m, tx.purpose())) {
+            if (tx.purpose().equals("PROVE")) {
+                move(m, MessageState.PROVEN, "proven on chain (found before sending again)");
+            } else {
+                move(m, MessageState.RELAYED, "delivered on chain (found before sending again)");
+            }
+            return "its effect is on chain already";
+        }
+        String gone = deliveries.sourceGone(m);
+        if (gone != null) {
+            return gone;
+        }
+        String revert = Deliveries.simulate(signer.chain(), tx);
+        if (revert != null) {
+            return "simulation reverts: " + revert;
+        }
+        reopenIfLost(m, tx.purpose(), tx.txHash());
+        return null;
+    }
+
+    /**
+     * A message the store holds as further along than the chain (the transaction that moved it is gone with its
+     * block) goes back to the state that transaction was sent from, so that it is settled again when it is mined.
+     */
+    private void reopenIfLost(MessageRecord m, String purpose, String txHash) {
+        String cause = "transaction " + txHash + " is no longer on chain; sending it again";
+        switch (purpose) {
+            case "PROVE" -> {
+                if (m.state() == MessageState.PROVEN || m.state() == MessageState.IN_WINDOW
+                        || m.state() == MessageState.READY) {
+                    store.transitionIf(m.id(), m.state(), MessageState.COMMITTED, cause);
+                }
+            }
+            case "FINALIZE", "RELAY", "REPLAY" -> {
+                if (m.state() == MessageState.RELAYED) {
+                    store.reopen(m.id(), MessageState.RELAYED, purpose.equals("REPLAY") ? MessageState.FAILED
+                            : MessageState.RELAYING, cause);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    /**
+     * A batch goes out again only as a whole: if any member is refused, the batch is cancelled and the members that
+     * still need relaying go back to READY, to be sent again on their own merits.
+     */
+    private Signer.Verdict recheckBatch(TxRecord tx) {
+        List<MessageRecord> members = batchMembers(tx.txHash());
+        List<String> refused = new ArrayList<>();
+        for (MessageRecord m : members) {
+            String why = m.state() == MessageState.RELAYED ? null : refusalOfMember(m);
+            if (why != null) {
+                refused.add(m.id() + ": " + why);
+            }
+        }
+        if (refused.isEmpty()) {
+            String revert = Deliveries.simulate(signer.chain(), tx);
+            if (revert == null) {
+                members.forEach(m -> reopenIfLost(m, "RELAY", tx.txHash()));
+                return Signer.Verdict.SEND;
+            }
+            refused.add("simulation reverts: " + revert);
+        }
+        log.warn("batch not sent again tx={} members={} refused=\"{}\"", tx.txHash(), members.size(),
+                String.join("; ", refused));
+        return Signer.Verdict.CANCEL;
+    }
+
+    private String refusalOfMember(MessageRecord m) {
+        if (m.state() == MessageState.ORPHANED || m.state() == MessageState.DEAD_LETTERED) {
+            return "message is " + m.state();
+        }
+        if (deliveries.effectOnChain(m, "RELAY")) {
+            move(m, MessageState.RELAYED, "delivered on chain (found before sending its batch again)");
+            return "its effect is on chain already";
+        }
+        return deliveries.sourceGone(m);
+    }
+
+    private List<MessageRecord> batchMembers(String batchHash) {
+        return store.messages(new dev.crossbar.store.MessageQuery(Set.of(MessageState.RELAYING, MessageState.RELAYED,
+                MessageState.ORPHANED, MessageState.READY), Set.of(MessageKind.CROSS_ROLLUP), null, null, destination,
+                null, 1000)).stream().filter(m -> batchHash.equalsIgnoreCase(m.details().get("batchTx"))).toList();
+    }
+
     /** RELAYING with no transaction in flight (a crash, a dropped transaction): done on chain, or do it again. */
     private Deliveries.Step recoverRelaying(MessageRecord m) {
         boolean done = m.kind() == MessageKind.WITHDRAWAL
@@ -218,6 +336,9 @@ final class RelayWorker {
                 TxRecord tx = signer.submit(s.intent());
                 if (s.movedTo() != null) {
                     store.transitionIf(m.id(), m.state(), s.movedTo(), s.intent().purpose() + " sent in " + tx.txHash());
+                }
+                if (s.note() != null) {
+                    store.note(m.id(), s.note() + " (" + s.intent().purpose() + " sent in " + tx.txHash() + ")");
                 }
                 log.info("relay step messageId={} kind={} action={} tx={} nonce={}", m.id(), m.kind(),
                         s.intent().purpose(), tx.txHash(), tx.nonce());
@@ -304,6 +425,9 @@ final class RelayWorker {
         }
         TransactionReceipt r = o.receipt();
         if (r == null || "CANCEL".equals(tx.purpose())) {
+            if (m.state() == MessageState.ORPHANED || m.state().isFinal() || m.state() == MessageState.DEAD_LETTERED) {
+                return; // nothing more to do for it: the cancel only filled the nonce
+            }
             if (m.state() == MessageState.RELAYING) {
                 store.transitionIf(m.id(), MessageState.RELAYING, MessageState.READY, "transaction " + tx.txHash()
                         + " was " + (r == null ? "dropped" : "cancelled"));
@@ -329,6 +453,7 @@ final class RelayWorker {
                 String index = m.details().get("provingOutputIndex");
                 if (index != null) {
                     d.put("provenOutputIndex", index);
+                    cause += " against output " + index;
                 }
                 store.putDetails(m.id(), d);
                 move(m, MessageState.PROVEN, cause);
@@ -375,6 +500,11 @@ final class RelayWorker {
         for (MessageRecord m : ready) {
             if (ProtocolViews.successfulCrossRollup(dest, messenger, Numeric.hexStringToByteArray(m.id()))) {
                 move(m, MessageState.RELAYED, "already relayed on chain");
+                continue;
+            }
+            String gone = deliveries.sourceGone(m);
+            if (gone != null) {
+                apply(m, new Deliveries.Step.Wait(Duration.ofSeconds(5), gone));
             } else {
                 pending.add(m);
             }

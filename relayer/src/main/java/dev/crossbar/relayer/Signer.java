@@ -28,12 +28,21 @@ import org.web3j.utils.Numeric;
  * The transaction manager of one signing key on one chain: it alone picks that key's nonces.
  *
  * <p>Every transaction is recorded in the store (with its signed bytes) before it is broadcast, so that after a
- * crash it is re-broadcast as is rather than sent again. Nonces are reconciled with the chain when the key is
- * taken over and whenever a node says a nonce is used; a send refused with "nonce too low" is re-sent with a
+ * crash it is re-broadcast as is rather than sent again. The chain's nonce is the truth: when the key is taken
+ * over, and whenever the chain's mined nonce falls below a transaction the store holds as mined (a reorg deeper
+ * than the confirmations, a node that came back shorter), every recorded transaction at or above the chain's
+ * nonce is explained against the chain ({@link #reconcile(Recheck)}): one the node still has is kept, one it lost
+ * is re-examined and either sent again at its own nonce or replaced by a cancel, and any nonce left free below
+ * one in use is filled, so that no gap can stall the key. A send refused with "nonce too low" is re-sent with a
  * fresh nonce, never dropped. A transaction not mined within {@link FeePolicy#stuckAfter()} is replaced at a
  * higher price, at most {@link FeePolicy#maxBumps()} times, and then cancelled (a zero-value transfer to itself
  * with the same nonce) so that the key's queue moves again. A mined transaction counts once it has
  * {@code confirmations} blocks.
+ *
+ * <p>Every send is a first send: before a recorded transaction goes out again (re-broadcast after a crash, a
+ * replacement at a higher price, a re-send after a reorg) its owner's {@link Recheck} says whether it is still
+ * wanted (its message still needs it, the effect is not on chain, a simulation goes through); if not, its nonce
+ * is filled with a cancel instead.
  *
  * <p>Not thread-safe: one worker thread owns a signer.
  */
@@ -69,6 +78,26 @@ public final class Signer {
         }
     }
 
+    /** What the owner of a key says of a recorded transaction before it goes out again. */
+    public enum Verdict {
+        /** Still wanted, and a simulation says it goes through: send it (again, or replaced at a higher price). */
+        SEND,
+        /** Not wanted any more (its message was orphaned or delivered, or it would revert): fill its nonce. */
+        CANCEL
+    }
+
+    /**
+     * The check a transaction passes before it is sent again, as a first send passes it: the message's state, the
+     * destination's answer to "did the effect already happen", a simulation.
+     */
+    @FunctionalInterface
+    public interface Recheck {
+        /** For transactions that act for no message (tests, operator actions): always wanted. */
+        Recheck ALWAYS = tx -> "CANCEL".equals(tx.purpose()) ? Verdict.CANCEL : Verdict.SEND;
+
+        Verdict recheck(TxRecord tx);
+    }
+
     /** The fee cap cannot pay for a transaction now: wait and try again. */
     public static final class FeesTooHigh extends RuntimeException {
         FeesTooHigh(String message) {
@@ -88,17 +117,87 @@ public final class Signer {
         return nextNonce;
     }
 
-    /**
-     * Brings the key's nonce in line with the chain and the store, after a restart or a rebalance: recorded
-     * transactions whose nonce the chain already used are settled (mined, or dropped), the others re-broadcast.
-     */
+    /** {@link #reconcile(Recheck)} for a key whose transactions act for no message. */
     public void reconcile() {
+        reconcile(Recheck.ALWAYS);
+    }
+
+    /**
+     * Brings the key's nonce in line with the chain, after a restart, a rebalance or a reorg. The chain's mined
+     * nonce is the truth; every recorded transaction at or above it is explained against the chain:
+     * <ul>
+     *   <li>one the node has (in its pool, or mined since) holds its nonce; if the store had it as mined, it is open
+     *       again and is settled when it is mined again;</li>
+     *   <li>one the node does not have was lost (reorged away, dropped, or never broadcast before a crash): it is
+     *       re-examined ({@code recheck}) and, if still wanted, sent again with its own nonce and bytes; otherwise a
+     *       cancel fills its nonce;</li>
+     *   <li>a nonce still free below the highest one in use is filled with a cancel.</li>
+     * </ul>
+     * The next nonce is then one past the highest in use, so the key's queue has no gap.
+     */
+    public void reconcile(Recheck recheck) {
         BigInteger mined = chain.nonce(key.getAddress(), "latest");
-        BigInteger highest = store.highestNonce(chain.chainId(), key.getAddress()).orElse(BigInteger.ONE.negate());
-        nextNonce = mined.max(highest.add(BigInteger.ONE));
-        int open = store.openTransactions(chain.chainId(), key.getAddress()).size();
-        log.info("signer reconciled chain={} signer={} minedNonce={} nextNonce={} openTransactions={}", chain.name(),
-                key.getAddress(), mined, nextNonce, open);
+        Map<BigInteger, List<TxRecord>> ahead = new TreeMap<>();
+        for (TxRecord t : store.transactionsFromNonce(chain.chainId(), key.getAddress(), mined)) {
+            if (t.status() != TxRecord.Status.REPLACED && t.status() != TxRecord.Status.DROPPED) {
+                ahead.computeIfAbsent(t.nonce(), n -> new ArrayList<>()).add(t);
+            }
+        }
+        java.util.TreeSet<BigInteger> held = new java.util.TreeSet<>();
+        int kept = 0, resent = 0, cancelled = 0;
+        for (Map.Entry<BigInteger, List<TxRecord>> e : ahead.entrySet()) {
+            List<TxRecord> group = e.getValue();
+            List<TxRecord> known = group.stream().filter(t -> chain.knowsTransaction(t.txHash())).toList();
+            if (!known.isEmpty()) {
+                for (TxRecord t : known) {
+                    if (!t.isOpen()) {
+                        store.updateTransaction(t.id(), TxRecord.Status.BROADCAST, null);
+                        log.warn("transaction no longer mined, back in the pool chain={} signer={} nonce={} tx={}"
+                                + " was={}", chain.name(), key.getAddress(), t.nonce(), t.txHash(), t.status());
+                    }
+                }
+                held.add(e.getKey());
+                kept++;
+                continue;
+            }
+            // None of this nonce's transactions is on chain or in the pool. The one that counted was the mined one,
+            // else the newest (a replacement).
+            TxRecord lost = group.stream().filter(t -> !t.isOpen()).findFirst().orElse(group.getLast());
+            String why = lost.isOpen() ? "not known to the node" : "was " + lost.status()
+                    + ", no longer on chain (its block was reorged away)";
+            for (TxRecord t : group) {
+                store.updateTransaction(t.id(), TxRecord.Status.DROPPED, "lost at nonce " + t.nonce() + " (chain's"
+                        + " mined nonce " + mined + "): " + why);
+            }
+            if ("CANCEL".equals(lost.purpose())) {
+                continue; // a cancel is only needed to fill a gap, and gaps are filled below
+            }
+            Verdict v = recheck.recheck(lost);
+            log.warn("lost transaction re-examined chain={} signer={} nonce={} tx={} purpose={} messageId={} was={}"
+                    + " verdict={}", chain.name(), key.getAddress(), lost.nonce(), lost.txHash(), lost.purpose(),
+                    lost.messageId(), lost.status(), v);
+            if (v == Verdict.SEND) {
+                // The same bytes at the same nonce: the lowest free one, since every nonce below is mined or held.
+                store.updateTransaction(lost.id(), TxRecord.Status.SIGNED, null);
+                broadcast(withStatus(lost, TxRecord.Status.SIGNED));
+                resent++;
+            } else {
+                fillNonce(lost.nonce(), lost, "lost transaction " + lost.txHash() + " is no longer wanted");
+                cancelled++;
+            }
+            held.add(e.getKey());
+        }
+        if (!held.isEmpty()) {
+            for (BigInteger n = mined; n.compareTo(held.last()) < 0; n = n.add(BigInteger.ONE)) {
+                if (!held.contains(n)) {
+                    fillNonce(n, null, "nonce " + n + " is free below " + held.last() + ", which is in use");
+                    cancelled++;
+                }
+            }
+        }
+        nextNonce = held.isEmpty() ? mined : held.last().add(BigInteger.ONE).max(mined);
+        log.info("signer reconciled chain={} signer={} minedNonce={} nextNonce={} kept={} resent={} cancelled={}",
+                chain.name(), key.getAddress(), mined, nextNonce, kept, resent, cancelled);
         metrics.nonce(chain.name(), key.getAddress(), nextNonce);
     }
 
@@ -186,13 +285,29 @@ public final class Signer {
                 + " wei within the cap of " + fees.maxFeeCap() + " wei on " + chain.name()));
     }
 
+    /** {@link #poll(Recheck)} for a key whose transactions act for no message. */
+    public List<Outcome> poll() {
+        return poll(Recheck.ALWAYS);
+    }
+
     /**
      * Looks at every open transaction of this key: settles the mined ones (returned once confirmed), re-broadcasts
      * recorded ones the node does not have, replaces stuck ones at a higher price, and cancels those that ran out
-     * of bumps.
+     * of bumps; a transaction goes out again only if {@code recheck} still wants it, otherwise its nonce is filled
+     * with a cancel. When the chain's nonce fell below a transaction recorded as mined (a reorg took it away), the
+     * key is reconciled first.
      */
-    public List<Outcome> poll() {
+    public List<Outcome> poll(Recheck recheck) {
         List<Outcome> outcomes = new ArrayList<>();
+        BigInteger minedNonce = chain.nonce(key.getAddress(), "latest");
+        boolean lostMined = store.transactionsFromNonce(chain.chainId(), key.getAddress(), minedNonce).stream()
+                .anyMatch(t -> t.status() == TxRecord.Status.CONFIRMED || t.status() == TxRecord.Status.REVERTED);
+        if (lostMined) {
+            log.warn("chain's nonce fell below a mined transaction, re-examining chain={} signer={} minedNonce={}",
+                    chain.name(), key.getAddress(), minedNonce);
+            reconcile(recheck);
+            minedNonce = chain.nonce(key.getAddress(), "latest");
+        }
         Map<BigInteger, List<TxRecord>> byNonce = new TreeMap<>();
         for (TxRecord t : store.openTransactions(chain.chainId(), key.getAddress())) {
             byNonce.computeIfAbsent(t.nonce(), n -> new ArrayList<>()).add(t);
@@ -201,7 +316,6 @@ public final class Signer {
             return outcomes;
         }
         long head = chain.blockNumber();
-        BigInteger minedNonce = chain.nonce(key.getAddress(), "latest");
         for (List<TxRecord> group : byNonce.values()) {
             Optional<Outcome> mined = findMined(group, head);
             if (mined.isPresent()) {
@@ -222,14 +336,16 @@ public final class Signer {
             }
             if (active.status() == TxRecord.Status.SIGNED) {
                 // Recorded but not known to be broadcast (a crash, or a node that did not answer in time): the
-                // node may have it already; otherwise send the very same bytes again.
+                // node may have it already; otherwise it goes out again, as a first send would, or is cancelled.
                 if (chain.knowsTransaction(active.txHash())) {
                     store.updateTransaction(active.id(), TxRecord.Status.BROADCAST, null);
-                } else {
+                } else if ("CANCEL".equals(active.purpose()) || recheck.recheck(active) == Verdict.SEND) {
                     broadcast(active);
+                } else {
+                    replace(group, active, Verdict.CANCEL);
                 }
             } else if (isStuck(active)) {
-                replace(group, active);
+                replace(group, active, "CANCEL".equals(active.purpose()) ? Verdict.CANCEL : recheck.recheck(active));
             }
         }
         return outcomes;
@@ -270,7 +386,12 @@ public final class Signer {
         return Duration.between(active.updatedAt(), Instant.now()).compareTo(fees.stuckAfter().multipliedBy(2)) > 0;
     }
 
-    private void replace(List<TxRecord> group, TxRecord active) {
+    /**
+     * Replaces a stuck (or unsendable) transaction: at a higher price if it is still wanted and has bumps left,
+     * otherwise by a cancel with the same nonce. An unwanted transaction is never bumped: a relay whose message was
+     * orphaned must not land.
+     */
+    private void replace(List<TxRecord> group, TxRecord active, Verdict verdict) {
         boolean cancelling = "CANCEL".equals(active.purpose());
         int bumps = group.size() - 1;
         FeePolicy.Fees previous = new FeePolicy.Fees(active.maxFeePerGas(), active.maxPriorityFeePerGas());
@@ -281,7 +402,7 @@ public final class Signer {
             return;
         }
         TxRecord replacement;
-        if (!cancelling && bumps < fees.maxBumps()) {
+        if (!cancelling && verdict == Verdict.SEND && bumps < fees.maxBumps()) {
             RawTransaction raw = TransactionDecoder.decode(active.rawTx());
             replacement = sign(active.purpose(), active.messageId(), active.nonce(), raw.getTo(), raw.getData(),
                     raw.getValue(), active.gasLimit(), next.get(), active.txHash());
@@ -291,12 +412,30 @@ public final class Signer {
         } else {
             replacement = sign("CANCEL", active.messageId(), active.nonce(), key.getAddress(), "0x", BigInteger.ZERO,
                     CANCEL_GAS, next.get(), active.txHash());
-            log.warn("stuck transaction cancelled chain={} signer={} nonce={} old={} cancel={} messageId={}",
+            log.warn("stuck transaction cancelled chain={} signer={} nonce={} old={} cancel={} messageId={} why={}",
                     chain.name(), key.getAddress(), active.nonce(), active.txHash(), replacement.txHash(),
-                    active.messageId());
+                    active.messageId(), verdict == Verdict.CANCEL ? "no_longer_wanted" : "out_of_bumps");
         }
         metrics.replaced(chain.name(), key.getAddress(), active.purpose());
         broadcast(replacement);
+    }
+
+    /**
+     * Fills {@code nonce} with a zero-value transfer to itself, priced above {@code replacing} (a transaction some
+     * node may still hold at that nonce) when there is one.
+     */
+    private void fillNonce(BigInteger nonce, TxRecord replacing, String why) {
+        BigInteger base = chain.nextBaseFee();
+        Optional<FeePolicy.Fees> f = replacing == null ? fees.initial(base)
+                : fees.bump(new FeePolicy.Fees(replacing.maxFeePerGas(), replacing.maxPriorityFeePerGas()), base)
+                        .or(() -> fees.initial(base));
+        FeePolicy.Fees priced = f.orElseThrow(() -> new FeesTooHigh("cannot fill nonce " + nonce + " within the cap of "
+                + fees.maxFeeCap() + " wei on " + chain.name()));
+        TxRecord cancel = sign("CANCEL", replacing == null ? null : replacing.messageId(), nonce, key.getAddress(), "0x",
+                BigInteger.ZERO, CANCEL_GAS, priced, replacing == null ? null : replacing.txHash());
+        log.warn("nonce filled chain={} signer={} nonce={} cancel={} why=\"{}\"", chain.name(), key.getAddress(), nonce,
+                cancel.txHash(), why);
+        broadcast(cancel);
     }
 
     private TxRecord sign(String purpose, String messageId, BigInteger nonce, String to, String data, BigInteger value,

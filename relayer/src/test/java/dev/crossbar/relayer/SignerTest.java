@@ -143,4 +143,94 @@ class SignerTest {
             proxy.stop(0);
         }
     }
+
+    /**
+     * Issue #10, defect 1: transactions the store had as CONFIRMED vanish when the chain comes back shorter (a reorg
+     * deeper than the confirmations). A restarted signer must not take "the store's highest nonce + 1" as its next
+     * nonce: that leaves a gap every later transaction queues behind, unminable. The lost ones are sent again at
+     * their own nonces and the next send follows them.
+     */
+    @Test
+    void aReorgThatTakesConfirmedTransactionsLeavesNoNonceGap() throws Exception {
+        var l1 = devnet.l1();
+        try (MessageStore store = SqliteMessageStore.open(dir.resolve("c.db"), new ChainTopology(Map.of()))) {
+            Signer before = signer(store, FeePolicy.defaults());
+            before.reconcile();
+            List<TxRecord> sent = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                sent.add(before.submit(transfer()));
+            }
+            List<Signer.Outcome> done = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                l1.anvil().mine(1); // the confirmation
+                done.addAll(before.poll());
+                return done.size() == 3;
+            });
+            long firstBlock = done.getFirst().receipt().getBlockNumber().longValueExact();
+            for (Signer.Outcome o : done) {
+                firstBlock = Math.min(firstBlock, o.receipt().getBlockNumber().longValueExact());
+            }
+            // Every block from the first of them on is replaced by an empty one: the three transactions are gone.
+            l1.anvil().reorg(l1.blockNumber().longValueExact() - firstBlock + 1);
+            BigInteger mined = chainNonce();
+            assertThat(mined).as("the reorg took them").isEqualTo(sent.getFirst().nonce());
+
+            Signer restarted = signer(store, FeePolicy.defaults());
+            restarted.reconcile();
+            assertThat(restarted.nextNonce()).as("next nonce right after the re-sent ones, no gap")
+                    .isEqualTo(sent.getLast().nonce().add(BigInteger.ONE));
+            TxRecord after = restarted.submit(transfer());
+            await().atMost(Duration.ofSeconds(30)).until(() -> chainNonce().equals(after.nonce().add(BigInteger.ONE)));
+            for (TxRecord t : sent) {
+                assertThat(l1.web3j().ethGetTransactionReceipt(t.txHash()).send().getTransactionReceipt())
+                        .as("lost transaction %s sent again as it was", t.nonce()).isPresent();
+            }
+        }
+    }
+
+    /** A stuck transaction its owner no longer wants is cancelled at its nonce, never bumped and mined. */
+    @Test
+    void aStuckTransactionNoLongerWantedIsCancelledNotBumped() throws Exception {
+        var l1 = devnet.l1();
+        try (MessageStore store = SqliteMessageStore.open(dir.resolve("d.db"), new ChainTopology(Map.of()))) {
+            FeePolicy quick = new FeePolicy(FeePolicy.defaults().priorityFee(), FeePolicy.defaults().maxFeeCap(), 15, 3,
+                    Duration.ofMillis(500));
+            Signer s = signer(store, quick);
+            s.reconcile();
+            l1.anvil().setAutomine(false);
+            TxRecord stuck;
+            try {
+                stuck = s.submit(transfer());
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    s.poll(tx -> Signer.Verdict.CANCEL);
+                    return store.openTransactions(l1.chainId(), DevKeys.RELAYER_2.address()).stream()
+                            .anyMatch(t -> t.purpose().equals("CANCEL"));
+                });
+            } finally {
+                l1.anvil().setAutomine(true);
+            }
+            l1.anvil().mine(2);
+            List<Signer.Outcome> done = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                done.addAll(s.poll(tx -> Signer.Verdict.CANCEL));
+                return !done.isEmpty();
+            });
+            assertThat(done).singleElement().satisfies(o -> {
+                assertThat(o.tx().purpose()).isEqualTo("CANCEL");
+                assertThat(o.tx().nonce()).isEqualTo(stuck.nonce());
+                assertThat(o.tx().replacesTxHash()).isEqualTo(stuck.txHash());
+            });
+            assertThat(l1.web3j().ethGetTransactionReceipt(stuck.txHash()).send().getTransactionReceipt())
+                    .as("the unwanted transaction never landed").isEmpty();
+        }
+    }
+
+    private static Signer.Intent transfer() {
+        return new Signer.Intent("TEST", null, DevKeys.USER.address(), "0x", BigInteger.ONE, BigInteger.valueOf(21_000));
+    }
+
+    private static BigInteger chainNonce() throws Exception {
+        return devnet.l1().web3j().ethGetTransactionCount(DevKeys.RELAYER_2.address(),
+                org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send().getTransactionCount();
+    }
 }

@@ -85,6 +85,12 @@ public final class ProtocolViews {
         return (BigInteger) decode(out, new TypeReference<Uint256>() {}).getFirst().getValue();
     }
 
+    /** The index of the newest output; {@link ChainClient.Reverted} when none was proposed yet. */
+    public static BigInteger latestOutputIndex(ChainClient l1, String oracle) {
+        String out = l1.call(null, oracle, oracle(oracle).latestOutputIndex().encodeFunctionCall(), null);
+        return (BigInteger) decode(out, new TypeReference<Uint256>() {}).getFirst().getValue();
+    }
+
     /** Output {@code index}; {@link ChainClient.Reverted} when there is none (never proposed, or deleted). */
     public static Output output(ChainClient l1, String oracle, BigInteger index) {
         String out = l1.call(null, oracle, oracle(oracle).getL2Output(index).encodeFunctionCall(), null);

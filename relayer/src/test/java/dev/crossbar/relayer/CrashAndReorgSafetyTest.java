@@ -1,0 +1,266 @@
+package dev.crossbar.relayer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.ProtocolViews;
+import dev.crossbar.core.json.Json;
+import dev.crossbar.core.model.MessageKind;
+import dev.crossbar.core.model.MessageState;
+import dev.crossbar.core.rpc.JsonRpcClient;
+import dev.crossbar.devnet.DemoTraffic;
+import dev.crossbar.devnet.DevChain;
+import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.store.MessageQuery;
+import dev.crossbar.store.MessageRecord;
+import dev.crossbar.store.Transition;
+import dev.crossbar.store.TxRecord;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongPredicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
+
+/**
+ * Regressions of the defects a crash-and-resume run of dev mode found (issue #10): a reorg deeper than the
+ * confirmations after a confirmed relay, a stuck relay whose message is then orphaned, and an output whose state the
+ * L2 node no longer serves. Real devnet, watchers, store and broker; what counts is read from the chains.
+ */
+class CrashAndReorgSafetyTest {
+    static Pipeline p;
+
+    @BeforeAll
+    static void start() throws Exception {
+        p = new Pipeline(1);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        p.close();
+    }
+
+    @AfterEach
+    void stopRelayers() throws Exception {
+        for (RelayerService r : p.relayers) {
+            r.stop().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        p.relayers.clear();
+        p.devnet.l2(1).anvil().setAutomine(true);
+    }
+
+    @Test
+    void aReorgDeeperThanTheConfirmationsAfterAConfirmedRelayLeavesNoGapAndDeliversOnce() throws Exception {
+        DevChain l2b = p.devnet.l2(1);
+        DemoTraffic user = new DemoTraffic(p.devnet, DevKeys.USER.credentials());
+        p.startRelayer(Pipeline.fastSettings(1), DevKeys.RELAYER);
+        String first = sent(user.crossRollup(0, 1, "before the reorg"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> confirmed(first, "RELAY") != null);
+        TxRecord relay = confirmed(first, "RELAY");
+        long relayBlock = l2b.web3j().ethGetTransactionReceipt(relay.txHash()).send().getTransactionReceipt()
+                .orElseThrow().getBlockNumber().longValueExact();
+
+        // The relay's block and every block after it are replaced by empty ones: deeper than the confirmation the
+        // relayer waited for, so the store holds the relay as CONFIRMED and the message as RELAYED.
+        l2b.anvil().reorg(l2b.blockNumber().longValueExact() - relayBlock + 1);
+        assertThat(relayed(l2b, first)).as("the reorg took the relay away").isFalse();
+        String second = sent(user.crossRollup(0, 1, "after the reorg"));
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(relayed(l2b, first)).isTrue();
+            assertThat(relayed(l2b, second)).as("no nonce gap holds the next relay back").isTrue();
+            assertThat(state(first)).isEqualTo(MessageState.RELAYED);
+            assertThat(state(second)).isEqualTo(MessageState.RELAYED);
+        });
+        Map<String, Integer> onChain = OnChainEffects.crossRollupRelays(l2b);
+        assertThat(onChain.get(first.toLowerCase())).as("relayed once").isEqualTo(1);
+        assertThat(onChain.get(second.toLowerCase())).as("relayed once").isEqualTo(1);
+        assertNoNonceGap(l2b);
+        assertThat(p.store.transactionsOf(first)).filteredOn(t -> t.purpose().equals("RELAY"))
+                .as("the lost relay went out again as it was, at its own nonce").singleElement()
+                .satisfies(t -> assertThat(t.txHash()).isEqualTo(relay.txHash()));
+    }
+
+    @Test
+    void aStuckRelayWhoseMessageIsThenOrphanedIsCancelledAndNeverRelayed() throws Exception {
+        DevChain l2a = p.devnet.l2(0);
+        DevChain l2b = p.devnet.l2(1);
+        DemoTraffic user = new DemoTraffic(p.devnet, DevKeys.USER.credentials());
+        p.startRelayer(Pipeline.fastSettings(1), DevKeys.RELAYER);
+        l2b.anvil().setAutomine(false); // the relay will sit in l2b's pool
+        TransactionReceipt source = user.crossRollup(0, 1, "orphaned while its relay is stuck");
+        String id = sent(source);
+        await().atMost(Duration.ofSeconds(30)).until(() -> p.store.transactionsOf(id).stream()
+                .anyMatch(t -> t.purpose().equals("RELAY") && t.isOpen()));
+
+        // The source block leaves l2a's chain: the message no longer exists, and its relay must never land.
+        l2a.anvil().reorg(l2a.blockNumber().longValueExact() - source.getBlockNumber().longValueExact() + 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(id) == MessageState.ORPHANED);
+        await("the stuck relay is cancelled, not bumped").atMost(Duration.ofSeconds(30)).until(() ->
+                p.store.transactionsOf(id).stream().anyMatch(t -> t.purpose().equals("CANCEL")));
+
+        l2b.anvil().setAutomine(true);
+        l2b.anvil().mine(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> p.store.transactionsOf(id).stream()
+                .anyMatch(t -> t.purpose().equals("CANCEL") && t.status() == TxRecord.Status.CONFIRMED));
+        assertThat(relayed(l2b, id)).as("an orphaned message is never relayed").isFalse();
+        assertThat(OnChainEffects.crossRollupRelays(l2b)).doesNotContainKey(id.toLowerCase());
+        assertThat(state(id)).isEqualTo(MessageState.ORPHANED);
+
+        String next = sent(user.crossRollup(0, 1, "after the cancel"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> relayed(l2b, next));
+        assertNoNonceGap(l2b);
+    }
+
+    @Test
+    void aWithdrawalIsProvenAgainstANewerOutputWhenTheNodeNoLongerServesTheFirstOnesState() throws Exception {
+        DevChain l2a = p.devnet.l2(0);
+        DemoTraffic user = new DemoTraffic(p.devnet, DevKeys.USER.credentials());
+        String id = sent(user.withdrawal(0, "its first output's state is pruned", BigInteger.ZERO));
+        p.proposeL2a(); // covers the withdrawal; its state will be gone from the node
+        long prunedUpTo = l2a.blockNumber().longValueExact();
+        p.proposeL2a(); // a valid one the node serves
+        p.proposeL2a(); // a valid one whose state this node does not serve (it is behind, say)
+        long unserved = l2a.blockNumber().longValueExact();
+        p.operator.proposer("l2a").proposeWrongOutputNext();
+        p.proposeL2a(); // the newest, with a root that is not the L2's state
+        String oracle = p.devnet.manifest().l2s().getFirst().settlement().outputOracle();
+        BigInteger newest = ProtocolViews.latestOutputIndex(p.clients.get(p.devnet.l1().chainId()), oracle);
+
+        // The relayer reaches l2a through a node that has pruned the state of every block up to the first output,
+        // answering eth_getProof there as anvil with --prune-history does.
+        try (StatePruningProxy pruned = new StatePruningProxy(URI.create(l2a.rpcUrl()),
+                b -> b <= prunedUpTo || b == unserved)) {
+            Map<Long, ChainClient> clients = new HashMap<>(p.clients);
+            JsonRpcClient rpc = new JsonRpcClient(p.vertx, "l2a", List.of(pruned.uri()));
+            p.rpcs.add(rpc);
+            clients.put(l2a.chainId(), new ChainClient(l2a.chainId(), "l2a", rpc));
+            RelayerService relayer = new RelayerService(p.store, new Network(p.chains, clients),
+                    p.signers(DevKeys.RELAYER), Pipeline.fastSettings(1), p.kafka, p.topics, new RelayerMetrics(p.meters));
+            relayer.start();
+            p.relayers.add(relayer);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> state(id) == MessageState.IN_WINDOW);
+            assertThat(pruned.refused()).as("the unserved state was asked for and refused").isPositive();
+        }
+        MessageRecord m = p.store.message(id).orElseThrow();
+        BigInteger provenAgainst = new BigInteger(m.details().get("provenOutputIndex"));
+        assertThat(provenAgainst).as("the newest valid output whose state the node serves").isEqualTo(
+                newest.subtract(BigInteger.TWO));
+        assertThat(p.store.history(id)).extracting(Transition::cause).anySatisfy(c -> assertThat(c)
+                .contains("proving against output " + provenAgainst)
+                .contains("output " + newest + ": root")
+                .contains("output " + newest.subtract(BigInteger.ONE) + ": the L2 node does not serve the state"));
+        assertThat(p.store.transactionsOf(id)).filteredOn(t -> t.purpose().equals("PROVE"))
+                .as("one proof, no reverted attempt").singleElement()
+                .satisfies(t -> assertThat(t.status()).isEqualTo(TxRecord.Status.CONFIRMED));
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** The id of the one message a source transaction sent, once its watcher has it. */
+    private static String sent(TransactionReceipt source) {
+        return await().atMost(Duration.ofSeconds(30)).until(() -> p.store.messages(new MessageQuery(null,
+                        Set.of(MessageKind.CROSS_ROLLUP, MessageKind.WITHDRAWAL), null, null, null, null, 1000)).stream()
+                .filter(m -> m.source().txHash().equalsIgnoreCase(source.getTransactionHash()))
+                .map(MessageRecord::id).findFirst().orElse(null), java.util.Objects::nonNull);
+    }
+
+    private static MessageState state(String id) {
+        return p.store.message(id).orElseThrow().state();
+    }
+
+    private static TxRecord confirmed(String id, String purpose) {
+        return p.store.transactionsOf(id).stream().filter(t -> t.purpose().equals(purpose)
+                && t.status() == TxRecord.Status.CONFIRMED).findFirst().orElse(null);
+    }
+
+    private static boolean relayed(DevChain l2, String id) {
+        return ProtocolViews.successfulCrossRollup(p.clients.get(l2.chainId()),
+                p.network().l2Contracts(l2.chainId()).l2ToL2Messenger(), Numeric.hexStringToByteArray(id));
+    }
+
+    /** Every nonce the relayer's key recorded on {@code chain} is used there, and none above: nothing is stuck. */
+    private static void assertNoNonceGap(DevChain chain) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            BigInteger mined = chain.web3j().ethGetTransactionCount(DevKeys.RELAYER.address(),
+                    DefaultBlockParameterName.LATEST).send().getTransactionCount();
+            BigInteger highest = p.store.highestNonce(chain.chainId(), DevKeys.RELAYER.address()).orElseThrow();
+            assertThat(mined).as("mined nonce vs highest recorded + 1").isEqualTo(highest.add(BigInteger.ONE));
+            assertThat(p.store.openTransactions(chain.chainId(), DevKeys.RELAYER.address())).isEmpty();
+        });
+    }
+
+    /**
+     * A JSON-RPC proxy in front of a node that answers {@code eth_getProof} for the blocks {@code pruned} selects
+     * with the error anvil gives for state it no longer keeps ({@code --prune-history}), and forwards the rest.
+     */
+    static final class StatePruningProxy implements AutoCloseable {
+        private final HttpServer server;
+        private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+
+        StatePruningProxy(URI node, LongPredicate pruned) throws Exception {
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", ex -> {
+                byte[] body = ex.getRequestBody().readAllBytes();
+                byte[] answer;
+                JsonNode request = Json.MAPPER.readTree(body);
+                if (request.path("method").asText().equals("eth_getProof")
+                        && pruned.test(Numeric.toBigInt(request.path("params").path(2).asText()).longValueExact())) {
+                    refused.incrementAndGet();
+                    answer = ("{\"jsonrpc\":\"2.0\",\"id\":" + request.path("id") + ",\"error\":{\"code\":-32602,"
+                            + "\"message\":\"BlockOutOfRangeError: block height is 1000 but requested was "
+                            + Numeric.toBigInt(request.path("params").path(2).asText()) + "\"}}")
+                            .getBytes(StandardCharsets.UTF_8);
+                } else {
+                    try {
+                        answer = http.send(HttpRequest.newBuilder(node).timeout(Duration.ofSeconds(10))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                                HttpResponse.BodyHandlers.ofByteArray()).body();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        ex.close();
+                        return;
+                    }
+                }
+                ex.getResponseHeaders().add("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, answer.length);
+                ex.getResponseBody().write(answer);
+                ex.close();
+            });
+            server.start();
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        }
+
+        int refused() {
+            return refused.get();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+}
