@@ -43,12 +43,15 @@ public enum FindingKind {
             + " follow the incident process."),
     ACTION_FAILED(Severity.CRITICAL, false, "The monitor could not carry out an action (pause, escape mode or a"
             + " reclaim). Check the key's balance and the revert reason in the evidence and do it by hand."),
-    MONITOR_LAGGING(Severity.WARNING, false, "The monitor is behind the chain's head, so its checks are late. Check"
-            + " the watchers, Kafka and the monitor's endpoints; windows keep running meanwhile."),
+    MONITOR_LAGGING(Severity.WARNING, false, "The monitor is behind the chain's head, so its checks are late (or"
+            + " it checked a valid output only after its act-by time, e.g. after a restart). Check the watchers, Kafka"
+            + " and the monitor's endpoints; windows keep running meanwhile."),
     ENDPOINTS_DISAGREE(Severity.WARNING, false, "The chain's endpoints give different answers for the same block,"
             + " so the check cannot conclude. Find the endpoint that is wrong and take it out of the configuration."),
     CHECK_INCONCLUSIVE(Severity.WARNING, false, "A check could not conclude for too long (endpoints behind or"
-            + " failing). Look at the evidence and check by hand."),
+            + " failing), or cannot at all: \"state unavailable\" means no endpoint has the state of the output's"
+            + " L2 block any more (pruned, or a node restarted without its history); add an archive endpoint"
+            + " (monitor.extraRpc). Look at the evidence and check by hand before the deadline it names."),
     UNVERIFIABLE_RELAY(Severity.WARNING, false, "A cross-rollup message was relayed from a source chain the monitor"
             + " does not watch, so it cannot be checked. Add the chain to the configuration or check it by hand.");
 

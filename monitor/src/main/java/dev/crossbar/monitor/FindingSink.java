@@ -10,4 +10,11 @@ public interface FindingSink {
      * proposing again, the monitor caught up), except the one with {@code keepKey} (may be null).
      */
     void clear(FindingKind kind, long chainId, String keepKey, String reason);
+
+    /**
+     * Resolves the open findings of {@code kind} on {@code chainId} whose dedupe key {@code which} accepts: a
+     * condition that is over for some of what it was about (one output checked at last) but not for all. A sink that
+     * keeps no open findings has nothing to resolve.
+     */
+    default void clearIf(FindingKind kind, long chainId, java.util.function.Predicate<String> which, String reason) {}
 }

@@ -119,9 +119,10 @@ public final class MonitorService implements Service {
         Patrol[] patrolRef = new Patrol[1];
         feed = new EventFeed(kafka.bytesConsumer(settings.group()), topics.events().name(), chains, settings, windows,
                 reporter, metrics, new DeadLetters(deadLetterProducer, topics), () -> patrolRef[0].wake(), clock);
-        patrol = new Patrol(new Patrol.Parts(settings, chains, store, feed, reporter,
-                new OutputChecks(chains, store, windows, reporter, settings.endpointLagTolerance(), clock),
-                new OutputWindows(chains, store, windows, reporter, settings.challengeMargin()),
+        OutputChecks outputs = new OutputChecks(chains, store, windows, reporter, settings.endpointLagTolerance(),
+                settings.challengeMargin(), clock);
+        patrol = new Patrol(new Patrol.Parts(settings, chains, store, feed, reporter, outputs,
+                new OutputWindows(chains, store, windows, outputs, reporter, settings.challengeMargin()),
                 new Challenger(chains, store, windows, actors, reporter),
                 new ProposerLiveness(chains, windows, reporter), responder,
                 new DepositReclaimer(chains, store, actors, responder, reporter, settings.reopenForExits()), actors,

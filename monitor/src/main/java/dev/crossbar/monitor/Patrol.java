@@ -107,10 +107,12 @@ final class Patrol {
         for (ChainConfig c : p.chains().l2s()) {
             long l2 = c.chainId();
             if (p.settings().checks(l2).runs(Check.OUTPUTS)) {
-                // Deadlines first: an output found unchecked this close to the end of its window is an alert of its
-                // own even if this very round then checks and challenges it.
-                step("windows of " + c.name(), () -> p.metrics().windowLeft(c.name(), p.windows().check(l2)));
+                // Check, then judge deadlines, then challenge: after a start the outstanding outputs are checked
+                // before any deadline is judged (an output valid all along is not a missed deadline); a bad output
+                // found past its act-by time is still an alert of its own (undeleted) even though this very round
+                // then challenges it.
                 step("outputs of " + c.name(), () -> p.outputs().verify(l2));
+                step("windows of " + c.name(), () -> p.metrics().windowLeft(c.name(), p.windows().check(l2)));
                 step("challenges on " + c.name(), () -> p.challenger().challenge(l2));
             }
         }

@@ -176,7 +176,19 @@ final class Watchtower implements AutoCloseable {
     }
 
     MonitorService startMonitor(MonitorSettings settings, Map<Long, List<URI>> extraRpc) {
-        monitored = MonitoredChains.connect(vertx, List.copyOf(chains.values()), extraRpc);
+        return startMonitor(settings, Map.of(), extraRpc);
+    }
+
+    /**
+     * @param rpc the monitor's own configured endpoints of some chains, instead of the devnet's (a proxy in front of
+     *     a node, say); the rest of the test's parts keep the devnet's
+     */
+    MonitorService startMonitor(MonitorSettings settings, Map<Long, List<URI>> rpc, Map<Long, List<URI>> extraRpc) {
+        List<ChainConfig> configs = chains.values().stream().map(c -> !rpc.containsKey(c.chainId()) ? c
+                : new ChainConfig(c.name(), c.chainId(), c.role(), rpc.get(c.chainId()), List.of(), c.confirmations(),
+                        c.startBlock(), c.pollInterval(), c.maxBlockRange(), c.settlements(), c.l2Contracts(),
+                        c.settlesOn())).toList();
+        monitored = MonitoredChains.connect(vertx, configs, extraRpc);
         monitor = new MonitorService(settings, monitored, store, kafka, topics, vertx, meters, keys(),
                 Clock.systemUTC());
         monitor.start();

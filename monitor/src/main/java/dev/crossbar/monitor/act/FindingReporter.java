@@ -93,9 +93,15 @@ public final class FindingReporter implements FindingSink {
     }
 
     @Override
-    public synchronized void clear(FindingKind kind, long chainId, String keepKey, String reason) {
+    public void clear(FindingKind kind, long chainId, String keepKey, String reason) {
+        clearIf(kind, chainId, key -> !key.equals(keepKey), reason);
+    }
+
+    @Override
+    public synchronized void clearIf(FindingKind kind, long chainId, java.util.function.Predicate<String> which,
+            String reason) {
         for (Finding f : List.copyOf(open.values())) {
-            if (f.kind().equals(kind.name()) && f.chainId() == chainId && !f.dedupeKey().equals(keepKey)) {
+            if (f.kind().equals(kind.name()) && f.chainId() == chainId && which.test(f.dedupeKey())) {
                 store.resolveFinding(f.id(), reason);
                 open.remove(f.dedupeKey());
                 alerts.send(alert(f, kind).resolvedAt(clock.instant()));
