@@ -7,6 +7,7 @@ import dev.crossbar.app.run.Logging;
 import dev.crossbar.app.run.Role;
 import dev.crossbar.app.run.Roles;
 import dev.crossbar.app.run.ServiceRuntime;
+import dev.crossbar.devnet.AnvilNode;
 import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.kafka.embedded.EmbeddedKafka;
 import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
@@ -26,6 +27,11 @@ import picocli.CommandLine.Option;
  * same roles production runs, configured from the devnet's manifest), sends demo traffic in every flow and prints a
  * live status until Ctrl-C. A second start on the same folder resumes: the chains, the broker and the store keep
  * their data.
+ *
+ * <p>Crash safety: the anvil nodes run detached (they outlive a SIGKILL of this JVM, see
+ * {@link DevnetConfig#detached()}) and the next start reattaches to them, so no mined block is lost; the broker
+ * restarts on its data. The relayer is a static member of its group ({@link #DEV_INSTANCE}), so a restarted dev mode
+ * gets its partitions back at once. While it runs, a child that exits stops dev mode ({@link DevSupervision}).
  */
 @Command(name = "dev",
         mixinStandardHelpOptions = true,
@@ -33,6 +39,13 @@ import picocli.CommandLine.Option;
                 + "watchers, the relayer and the monitor; demo traffic in every flow and a live status. Ctrl-C stops "
                 + "everything; a second start resumes where it stopped (--fresh starts over).")
 public final class DevCommand implements Callable<Integer> {
+    /**
+     * Dev mode's instance name, in place of {@code HOSTNAME}: the relayer joins its group as the static member
+     * {@code relayer-crossbar-dev}, so that a restarted dev mode takes its partitions back at once instead of waiting
+     * out the dead member's session.
+     */
+    static final String DEV_INSTANCE = "crossbar-dev";
+
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:CROSSBAR_DEV_DIR:-.crossbar/dev}",
             description = "Folder for the devnet, the broker and the store (default: ${DEFAULT-VALUE}).")
     Path dataDir;
@@ -80,21 +93,33 @@ public final class DevCommand implements Callable<Integer> {
         Duration limit = runFor == null ? null : Durations.parse("--run-for", runFor);
         HostPort address = hostPort(http);
         if (fresh) {
+            for (AnvilNode.Descriptor d : dev.crossbar.devnet.Devnet.stopLeftovers(dataDir.resolve("devnet"))) {
+                out.println("stopped devnet node " + d.name() + " (pid " + d.pid() + ") left running by an earlier run");
+            }
             DevData.wipe(dataDir);
         }
         Files.createDirectories(dataDir);
-        DevnetConfig devnetConfig = DevnetConfig.forDemo(dataDir.resolve("devnet")).withBasePort(0).persistent(true);
+        DevnetConfig devnetConfig = DevnetConfig.forDemo(dataDir.resolve("devnet")).withBasePort(0).persistent(true)
+                .detached(true);
 
+        String failure = null;
+        // On Ctrl-C this command stops services, broker and nodes in that order; the children's reaper waits for it.
+        dev.crossbar.core.process.ChildProcesses.ownerStopsChildrenWithin(Duration.ofSeconds(25));
         out.println("[1/5] devnet: L1 " + devnetConfig.l1ChainId() + ", L2s " + devnetConfig.l2ChainIds()
                 + " (anvil), challenge window " + devnetConfig.finalizationPeriod().toSeconds() + "s");
         try (DevnetSession session = DevnetSession.start(devnetConfig, Duration.ofSeconds(6), out)) {
             java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
             Shutdown.onSignal(stop::countDown);
+            DevSupervision supervision = new DevSupervision(stop::countDown);
+            for (AnvilNode node : session.devnet().nodes()) {
+                supervision.watch("devnet node " + node.name(), node.pid(), node.logFile(), node.onExit());
+            }
             DevnetSession.describe(session.manifest(), out);
 
             out.println("[2/5] Kafka: a single-node KRaft broker in " + dataDir.resolve("kafka"));
             try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dataDir.resolve("kafka")))) {
                 out.println("      listening at " + kafka.bootstrapServers());
+                supervision.watch("the Kafka broker", kafka.pid(), kafka.logFile(), kafka.onExit());
                 Config config = Config.fromDevnet(session.manifest(), dataDir)
                         .withKafkaBootstrap(kafka.bootstrapServers())
                         .withHttp(new HttpSettings(address, null));
@@ -103,7 +128,7 @@ public final class DevCommand implements Callable<Integer> {
                 roles.addAll(Roles.available());
                 out.println("[3/5] store: " + dataDir.resolve("store.db") + " (embedded)");
                 out.println("[4/5] services: " + roles.stream().map(Role::command).toList());
-                try (ServiceRuntime runtime = ServiceRuntime.start(config, roles, System::getenv)) {
+                try (ServiceRuntime runtime = ServiceRuntime.start(config, roles, DevCommand::devEnv)) {
                     String api = runtime.http().url();
                     out.println("      HTTP " + api + "  (/api/status, /api/messages, /metrics, /health/ready)");
                     out.println("[5/5] demo traffic" + (noDemo ? ": off (--no-demo)" : " every " + demoEvery.toSeconds()
@@ -126,14 +151,28 @@ public final class DevCommand implements Callable<Integer> {
                             }
                         }
                     } finally {
+                        supervision.stopping();
                         if (demo != null) {
                             demo.close();
                         }
                     }
                 }
             }
+            if (supervision.failure() != null) {
+                failure = supervision.failure();
+            }
+        }
+        if (failure != null) {
+            System.err.println("crossbar: " + failure);
+            out.println("stopped: a child process exited (see above); data kept in " + dataDir);
+            return ExitCodes.CHILD_EXITED;
         }
         out.println("stopped; no process left running (data kept in " + dataDir + ")");
         return ExitCodes.OK;
+    }
+
+    /** The process environment, with dev mode's instance name as {@code HOSTNAME} (see {@link #DEV_INSTANCE}). */
+    static String devEnv(String name) {
+        return "HOSTNAME".equals(name) ? DEV_INSTANCE : System.getenv(name);
     }
 }

@@ -79,11 +79,22 @@ public final class DevnetCommand {
         }
     }
 
-    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a devnet started by 'devnet start' or 'dev'.")
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a devnet started by 'devnet start' or "
+            + "'dev'; after a crash of 'dev', stop the nodes it left running (they keep their chains in their state files).")
     static final class Stop extends DataDirOption implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
-            System.out.println(post(dataDir, "/shutdown").path("done").asText());
+            try {
+                System.out.println(post(dataDir, "/shutdown").path("done").asText());
+            } catch (IOException e) {
+                // No launcher answers: a crashed 'crossbar dev' may have left its detached nodes running.
+                var stopped = dev.crossbar.devnet.Devnet.stopLeftovers(dataDir);
+                if (stopped.isEmpty()) {
+                    throw e;
+                }
+                stopped.forEach(d -> System.out.println("stopped devnet node " + d.name() + " (pid " + d.pid()
+                        + ") left running by a crashed run; its chain is kept in " + d.name() + ".state.json"));
+            }
             return ExitCodes.OK;
         }
     }

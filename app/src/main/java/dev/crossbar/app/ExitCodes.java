@@ -10,6 +10,11 @@ public final class ExitCodes {
     public static final int USAGE = 2;
     /** The thing asked for does not exist (no such message, no running devnet). */
     public static final int NOT_FOUND = 3;
+    /**
+     * Dev mode stopped because one of its child processes (an anvil node, the Kafka broker) exited under it; the
+     * message names the child and its log.
+     */
+    public static final int CHILD_EXITED = 4;
     /** Stopped by Ctrl-C (SIGINT), after a clean stop; SIGTERM gives 143. */
     public static final int INTERRUPTED = 130;
 

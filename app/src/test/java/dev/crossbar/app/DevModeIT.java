@@ -75,6 +75,8 @@ class DevModeIT {
         } finally {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
+            // The whole output, for a failure's diagnosis (assertion messages shorten long lists).
+            Files.write(Path.of("target", "DevModeIT-run" + (firstRun ? 1 : 2) + ".log"), lines);
         }
     }
 

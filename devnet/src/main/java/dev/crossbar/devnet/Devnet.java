@@ -28,6 +28,7 @@ public final class Devnet implements AutoCloseable {
     private final DevChain l1;
     private final List<DevChain> l2s;
     private volatile DevnetManifest manifest;
+    private DevnetLock lock;
 
     private Devnet(DevnetConfig config, List<AnvilNode> nodes, DevChain l1, List<DevChain> l2s,
             DevnetManifest manifest) {
@@ -44,9 +45,51 @@ public final class Devnet implements AutoCloseable {
      */
     public static Devnet start(DevnetConfig config) throws IOException {
         Files.createDirectories(config.dataDir());
+        DevnetLock lock = config.detached() ? DevnetLock.acquire(config.dataDir()) : null;
+        try {
+            Devnet devnet = startLocked(config);
+            devnet.lock = lock;
+            return devnet;
+        } catch (IOException | RuntimeException e) {
+            if (lock != null) {
+                lock.close();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Stops the detached nodes a crashed launcher left running in {@code dataDir} (they save their state files
+     * first) and deletes their descriptors; refused while a launcher runs on that folder.
+     *
+     * @return the nodes that were stopped
+     */
+    public static List<AnvilNode.Descriptor> stopLeftovers(Path dataDir) throws IOException {
+        if (!Files.isDirectory(dataDir)) {
+            return List.of();
+        }
+        try (DevnetLock ignored = DevnetLock.acquire(dataDir)) {
+            return AnvilNode.stopLeftovers(dataDir);
+        }
+    }
+
+    private static Devnet startLocked(DevnetConfig config) throws IOException {
         List<AnvilNode> nodes = new ArrayList<>();
         List<DevChain> chains = new ArrayList<>();
-        DevnetManifest previous = config.persistent() ? resumable(config) : null;
+        // Detached nodes of an earlier run that crashed: reattach to them when the chains are to be continued,
+        // stop them otherwise.
+        Map<String, AnvilNode> running = new LinkedHashMap<>();
+        if (config.detached() && config.persistent()) {
+            for (String name : nodeNames(config)) {
+                AnvilNode.reattach(name, chainId(config, name), config.dataDir()).ifPresent(n -> running.put(name, n));
+            }
+        }
+        DevnetManifest previous = config.persistent() ? resumable(config, running.keySet()) : null;
+        if (previous == null) {
+            running.values().forEach(AnvilNode::close);
+            running.clear();
+            AnvilNode.stopLeftovers(config.dataDir());
+        }
         if (config.persistent() && previous == null) {
             for (String name : nodeNames(config)) {
                 Files.deleteIfExists(stateFile(config, name));
@@ -56,18 +99,25 @@ public final class Devnet implements AutoCloseable {
             // Deploy on automining nodes (a block per transaction: fast), then switch to the configured block
             // time. Sub-second block times cannot be set on a running node, so those start with it.
             int port = config.basePort();
-            nodes.add(AnvilNode.start("l1", config.l1ChainId(), port, startBlockTime(config.l1BlockTime()),
-                    config.dataDir(), config.persistent() ? stateFile(config, "l1") : null));
-            for (int i = 0; i < config.l2ChainIds().size(); i++) {
-                int p = port == 0 ? 0 : port + 1 + i;
-                String name = DevnetConfig.l2Name(i);
-                nodes.add(AnvilNode.start(name, config.l2ChainIds().get(i), p, startBlockTime(config.l2BlockTime()),
-                        config.dataDir(), config.persistent() ? stateFile(config, name) : null));
+            List<String> names = nodeNames(config);
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                AnvilNode alive = running.remove(name);
+                if (alive != null) {
+                    nodes.add(alive);
+                    continue;
+                }
+                int p = port == 0 ? 0 : port + i;
+                Duration blockTime = startBlockTime(i == 0 ? config.l1BlockTime() : config.l2BlockTime());
+                Path state = config.persistent() ? stateFile(config, name) : null;
+                nodes.add(config.detached()
+                        ? AnvilNode.startDetached(name, chainId(config, name), p, blockTime, config.dataDir(), state)
+                        : AnvilNode.start(name, chainId(config, name), p, blockTime, config.dataDir(), state));
             }
             for (AnvilNode n : nodes) {
                 chains.add(new DevChain(n.name(), n.chainId(), n.rpcUrl().toString(), n.wsUrl().toString()));
             }
-            DevnetManifest manifest = previous == null ? deploy(config, chains) : reattach(previous, chains);
+            DevnetManifest manifest = previous == null ? deploy(config, chains) : reattach(previous, chains, nodes);
             setIntervalMining(chains.getFirst(), config.l1BlockTime());
             for (DevChain l2 : chains.subList(1, chains.size())) {
                 setIntervalMining(l2, config.l2BlockTime());
@@ -95,17 +145,26 @@ public final class Devnet implements AutoCloseable {
         return names;
     }
 
+    private static long chainId(DevnetConfig config, String name) {
+        int i = nodeNames(config).indexOf(name);
+        return i == 0 ? config.l1ChainId() : config.l2ChainIds().get(i - 1);
+    }
+
     private static Path stateFile(DevnetConfig config, String name) {
         return config.dataDir().resolve(name + ".state.json");
     }
 
-    /** The manifest of an earlier run whose chains can be continued, or null. */
-    private static DevnetManifest resumable(DevnetConfig config) {
+    /**
+     * The manifest of an earlier run whose chains can be continued (each from its running node or its state file),
+     * or null.
+     */
+    private static DevnetManifest resumable(DevnetConfig config, java.util.Set<String> running) {
         try {
             DevnetManifest m = DevnetManifest.read(config.dataDir());
             boolean sameChains = m.l1().chainId() == config.l1ChainId()
                     && m.l2s().stream().map(DevnetManifest.Chain::chainId).toList().equals(config.l2ChainIds());
-            boolean statesThere = nodeNames(config).stream().allMatch(n -> Files.exists(stateFile(config, n)));
+            boolean statesThere = nodeNames(config).stream()
+                    .allMatch(n -> running.contains(n) || Files.exists(stateFile(config, n)));
             return sameChains && statesThere ? m : null;
         } catch (IOException e) {
             return null;
@@ -113,13 +172,21 @@ public final class Devnet implements AutoCloseable {
     }
 
     /** The earlier run's manifest with the restarted nodes' endpoints. */
-    private static DevnetManifest reattach(DevnetManifest m, List<DevChain> chains) {
+    private static DevnetManifest reattach(DevnetManifest m, List<DevChain> chains, List<AnvilNode> nodes) {
         java.util.function.Function<DevnetManifest.Chain, DevnetManifest.Chain> moved = c -> {
             DevChain now = chains.stream().filter(d -> d.chainId() == c.chainId()).findFirst().orElseThrow();
             return new DevnetManifest.Chain(c.name(), c.chainId(), now.rpcUrl(), now.wsUrl(), c.contracts(),
                     c.settlement());
         };
-        log.info("devnet resumed from its state files: l1 at block {}", safeBlock(chains.getFirst()));
+        List<String> reattached = nodes.stream().filter(AnvilNode::reattached).map(AnvilNode::name).toList();
+        List<String> reloaded = nodes.stream().filter(n -> !n.reattached()).map(AnvilNode::name).toList();
+        if (reloaded.isEmpty()) {
+            log.info("devnet resumed: reattached to its running nodes {}: l1 at block {}", reattached,
+                    safeBlock(chains.getFirst()));
+        } else {
+            log.info("devnet resumed from its state files {}{}: l1 at block {}", reloaded,
+                    reattached.isEmpty() ? "" : " and its running nodes " + reattached, safeBlock(chains.getFirst()));
+        }
         return new DevnetManifest(m.version(), m.createdAt(), moved.apply(m.l1()), m.l2s().stream().map(moved).toList(),
                 m.keys(), null);
     }
@@ -222,6 +289,9 @@ public final class Devnet implements AutoCloseable {
         l1.close();
         l2s.forEach(DevChain::close);
         nodes.forEach(AnvilNode::close);
+        if (lock != null) {
+            lock.close();
+        }
         log.info("devnet stopped dataDir={}", config.dataDir());
     }
 }

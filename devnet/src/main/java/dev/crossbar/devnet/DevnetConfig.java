@@ -20,6 +20,9 @@ import java.util.Objects;
  * @param basePort first port of the nodes (L1, then each L2); 0 lets the OS pick free ports
  * @param persistent keep the chains in state files in {@code dataDir}: a devnet started again on the same folder
  *     continues where it stopped (same blocks, same contracts) instead of starting over
+ * @param detached run the nodes so that they outlive a crash (SIGKILL) of this JVM, each with a descriptor in
+ *     {@code dataDir}; a later start on the same folder reattaches to the nodes still running (when persistent) or
+ *     stops them (when not). Dev mode only: tests keep the default (nodes die with the JVM), so they never leak one
  */
 public record DevnetConfig(
         Path dataDir,
@@ -31,7 +34,8 @@ public record DevnetConfig(
         long submissionInterval,
         Duration livenessTimeout,
         int basePort,
-        boolean persistent) {
+        boolean persistent,
+        boolean detached) {
 
     public DevnetConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -57,38 +61,44 @@ public record DevnetConfig(
     /** For tests: automine chains on free ports, a one-hour window moved with {@code evm_increaseTime}. */
     public static DevnetConfig forTests(Path dataDir) {
         return new DevnetConfig(dataDir, Duration.ZERO, Duration.ZERO, 900, List.of(901L, 902L),
-                Duration.ofHours(1), 1, Duration.ofHours(2), 0, false);
+                Duration.ofHours(1), 1, Duration.ofHours(2), 0, false, false);
     }
 
     /** For demos and dev mode: one-second blocks and a two-minute challenge window. */
     public static DevnetConfig forDemo(Path dataDir) {
         return new DevnetConfig(dataDir, Duration.ofSeconds(1), Duration.ofSeconds(1), 900, List.of(901L, 902L),
-                Duration.ofMinutes(2), 4, Duration.ofMinutes(10), 0, false);
+                Duration.ofMinutes(2), 4, Duration.ofMinutes(10), 0, false, false);
     }
 
     public DevnetConfig withDataDir(Path dir) {
         return new DevnetConfig(dir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
-                submissionInterval, livenessTimeout, basePort, persistent);
+                submissionInterval, livenessTimeout, basePort, persistent, detached);
     }
 
     public DevnetConfig withBlockTimes(Duration l1, Duration l2) {
         return new DevnetConfig(dataDir, l1, l2, l1ChainId, l2ChainIds, finalizationPeriod, submissionInterval,
-                livenessTimeout, basePort, persistent);
+                livenessTimeout, basePort, persistent, detached);
     }
 
     public DevnetConfig withFinalizationPeriod(Duration period) {
         return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, period, submissionInterval,
-                livenessTimeout, basePort, persistent);
+                livenessTimeout, basePort, persistent, detached);
     }
 
     public DevnetConfig withBasePort(int port) {
         return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
-                submissionInterval, livenessTimeout, port, persistent);
+                submissionInterval, livenessTimeout, port, persistent, detached);
     }
 
     public DevnetConfig persistent(boolean keep) {
         return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
-                submissionInterval, livenessTimeout, basePort, keep);
+                submissionInterval, livenessTimeout, basePort, keep, detached);
+    }
+
+    /** See {@code detached} above: nodes that outlive a crash of this JVM and are reattached by the next start. */
+    public DevnetConfig detached(boolean detach) {
+        return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
+                submissionInterval, livenessTimeout, basePort, persistent, detach);
     }
 
     /** Name of the i-th L2: l2a, l2b, ... */

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #start} returns only once the broker answers a client, and otherwise fails with the reason and
  *       the log's path;</li>
  *   <li>the broker never outlives its owner: {@link #close()} stops it (SIGTERM, then SIGKILL), and
- *       {@link ChildProcesses} stops it when this JVM exits or is killed.</li>
+ *       {@link ChildProcesses} stops it when this JVM exits or is killed. It is not detached the way dev mode's
+ *       anvil nodes are: its data survives a SIGKILL (what it wrote is in the OS's page cache, and Kafka recovers
+ *       its log at the next start), so a crashed owner costs only the broker's start, before anything consumes.</li>
  * </ul>
  *
  * <p>The child JVM isolates the application from the broker's heap, GC pauses and crashes.
@@ -123,6 +125,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public boolean isRunning() {
         return process.isAlive();
+    }
+
+    /** Completes when the broker's process ends, for whatever reason (for supervision). */
+    public java.util.concurrent.CompletableFuture<Process> onExit() {
+        return process.onExit();
     }
 
     public Path dataDir() {
