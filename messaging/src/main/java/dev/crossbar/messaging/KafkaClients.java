@@ -121,13 +121,25 @@ public final class KafkaClients {
      * the old one is gone; {@code sessionTimeout} bounds how long a member that died for good holds them.
      */
     public Consumer<String, String> staticMemberConsumer(String groupId, String instanceId, java.time.Duration sessionTimeout) {
-        Map<String, Object> p = consumerProperties(groupId, StringDeserializer.class);
+        return new KafkaConsumer<>(logged("consumer", staticMember(consumerProperties(groupId, StringDeserializer.class),
+                instanceId, sessionTimeout)));
+    }
+
+    /** {@link #bytesConsumer(String)} with static group membership, as {@link #staticMemberConsumer}. */
+    public Consumer<String, byte[]> staticMemberBytesConsumer(String groupId, String instanceId,
+            java.time.Duration sessionTimeout) {
+        return new KafkaConsumer<>(logged("consumer", staticMember(consumerProperties(groupId,
+                ByteArrayDeserializer.class), instanceId, sessionTimeout)));
+    }
+
+    private static Map<String, Object> staticMember(Map<String, Object> p, String instanceId,
+            java.time.Duration sessionTimeout) {
         if (instanceId != null && !instanceId.isBlank()) {
             p.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
         }
         p.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, Long.toString(sessionTimeout.toMillis()));
         p.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Long.toString(Math.max(500, sessionTimeout.toMillis() / 4)));
-        return new KafkaConsumer<>(logged("consumer", p));
+        return p;
     }
 
     public Admin admin() {

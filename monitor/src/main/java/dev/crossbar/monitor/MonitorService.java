@@ -19,7 +19,7 @@ import dev.crossbar.monitor.check.OutputWindows;
 import dev.crossbar.monitor.check.ProposerLiveness;
 import dev.crossbar.monitor.check.Windows;
 import dev.crossbar.monitor.feed.EventFeed;
-import dev.crossbar.relayer.RelayerMetrics;
+import dev.crossbar.txmanager.TxMetrics;
 import dev.crossbar.store.MessageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -46,6 +46,10 @@ import org.web3j.crypto.Credentials;
 public final class MonitorService implements Service {
     private static final Logger log = LoggerFactory.getLogger(MonitorService.class);
 
+    /** How long a member that died for good holds its partitions (a restarted one takes them back at once). */
+    private static final java.time.Duration SESSION_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    private final String instanceId;
     private final MonitorSettings settings;
     private final MonitoredChains chains;
     private final MessageStore store;
@@ -68,6 +72,17 @@ public final class MonitorService implements Service {
      */
     public MonitorService(MonitorSettings settings, MonitoredChains chains, MessageStore store, KafkaClients kafka,
             TopicsConfig topics, Vertx vertx, MeterRegistry meters, Map<Actors.Role, Credentials> keys, Clock clock) {
+        this(settings, chains, store, kafka, topics, vertx, meters, keys, clock, null);
+    }
+
+    /**
+     * @param instanceId the static group member id of this monitor (stable across its restarts, e.g. from the pod's
+     *     hostname), so that a restarted monitor has its partitions back at once; null for a dynamic member
+     */
+    public MonitorService(MonitorSettings settings, MonitoredChains chains, MessageStore store, KafkaClients kafka,
+            TopicsConfig topics, Vertx vertx, MeterRegistry meters, Map<Actors.Role, Credentials> keys, Clock clock,
+            String instanceId) {
+        this.instanceId = instanceId;
         this.settings = settings;
         this.chains = chains;
         this.store = store;
@@ -109,7 +124,7 @@ public final class MonitorService implements Service {
         alerts = new AlertDispatcher(sinks, settings.alerts(), metrics);
         List<ChainClient> l1s = chains.all().stream().filter(c -> c.role() == ChainRole.L1)
                 .map(c -> chains.client(c.chainId())).toList();
-        Actors actors = new Actors(keys, l1s, store, settings.fees(), metrics, new RelayerMetrics(meters));
+        Actors actors = new Actors(keys, l1s, store, settings.fees(), metrics, new TxMetrics(meters, "monitor"));
         Responder responder = new Responder(chains, store, actors, settings);
         reporter = new FindingReporter(store, chains, metrics, alerts, responder, clock);
         responder.reportTo(reporter);
@@ -117,7 +132,8 @@ public final class MonitorService implements Service {
         SelfLag selfLag = new SelfLag(reporter, metrics, settings.maxLagBlocks(), settings.lagGrace(), clock);
         deadLetterProducer = kafka.bytesProducer();
         Patrol[] patrolRef = new Patrol[1];
-        feed = new EventFeed(kafka.bytesConsumer(settings.group()), topics.events().name(), chains, settings, windows,
+        feed = new EventFeed(kafka.staticMemberBytesConsumer(settings.group(), instanceId,
+                SESSION_TIMEOUT), topics.events().name(), chains, settings, windows,
                 reporter, metrics, new DeadLetters(deadLetterProducer, topics), () -> patrolRef[0].wake(), clock);
         OutputChecks outputs = new OutputChecks(chains, store, windows, reporter, settings.endpointLagTolerance(),
                 settings.challengeMargin(), clock);

@@ -1,7 +1,7 @@
 package dev.crossbar.monitor;
 
 import dev.crossbar.core.policy.Backoff;
-import dev.crossbar.relayer.FeePolicy;
+import dev.crossbar.txmanager.FeePolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;

@@ -14,7 +14,7 @@ import dev.crossbar.monitor.act.Responder;
 import dev.crossbar.monitor.alert.AlertDispatcher;
 import dev.crossbar.monitor.alert.WebhookSink;
 import dev.crossbar.monitor.chain.MonitoredChains;
-import dev.crossbar.relayer.RelayerMetrics;
+import dev.crossbar.txmanager.TxMetrics;
 import dev.crossbar.store.ChainTopology;
 import dev.crossbar.store.Finding;
 import dev.crossbar.store.MessageStore;
@@ -65,7 +65,7 @@ class FindingReporterTest {
 
     private FindingReporter reporter(MonitorSettings s) {
         Actors noKeys = new Actors(Map.of(), List.of(), store, s.fees(), new MonitorMetrics(meters),
-                new RelayerMetrics(meters));
+                new TxMetrics(meters, "monitor"));
         return new FindingReporter(store, chains, new MonitorMetrics(meters), alerts,
                 new Responder(chains, store, noKeys, s), Clock.systemUTC());
     }

@@ -27,7 +27,7 @@ import dev.crossbar.messaging.TopicAdmin;
 import dev.crossbar.messaging.TopicsConfig;
 import dev.crossbar.monitor.act.Actors;
 import dev.crossbar.monitor.chain.MonitoredChains;
-import dev.crossbar.relayer.FeePolicy;
+import dev.crossbar.txmanager.FeePolicy;
 import dev.crossbar.relayer.Network;
 import dev.crossbar.relayer.RelayerMetrics;
 import dev.crossbar.relayer.RelayerService;

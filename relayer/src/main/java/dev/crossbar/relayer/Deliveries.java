@@ -1,5 +1,7 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.txmanager.TxManager;
+
 import dev.crossbar.core.chain.ChainClient;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.chain.RevertReasons;
@@ -13,7 +15,6 @@ import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.core.protocol.WithdrawalProof;
 import dev.crossbar.core.rpc.RpcException;
 import dev.crossbar.store.MessageRecord;
-import dev.crossbar.store.TxRecord;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +26,6 @@ import org.web3j.abi.datatypes.Address;
 import org.web3j.abi.datatypes.DynamicBytes;
 import org.web3j.abi.datatypes.Type;
 import org.web3j.abi.datatypes.generated.Uint256;
-import org.web3j.crypto.RawTransaction;
-import org.web3j.crypto.TransactionDecoder;
 import org.web3j.protocol.core.methods.response.EthGetProof;
 import org.web3j.utils.Numeric;
 
@@ -49,7 +48,7 @@ final class Deliveries {
     /** What came of looking at a message. */
     sealed interface Step {
         /** A transaction went out; the message may have moved (e.g. READY to RELAYING). */
-        record Sent(Signer.Intent intent, MessageState movedTo, Map<String, String> details, String note)
+        record Sent(TxManager.Intent intent, MessageState movedTo, Map<String, String> details, String note)
                 implements Step {}
 
         /** Its state changed on what the chain says; look again at once. */
@@ -77,7 +76,7 @@ final class Deliveries {
      * the later of the proof and the output. An output that cannot be used is passed over with its reason, which goes
      * with the proof into the message's history.
      */
-    Step proveWithdrawal(MessageRecord m, Signer signer) {
+    Step proveWithdrawal(MessageRecord m, TxManager signer) {
         Settlement s = network.settlementOf(m.sourceChainId());
         ChainClient l1 = network.client(m.destinationChainId());
         byte[] hash = Numeric.hexStringToByteArray(m.id());
@@ -140,7 +139,7 @@ final class Deliveries {
                     new dev.crossbar.contracts.bindings.Portal.OutputRootProof(new byte[32], proof.stateRoot(),
                             proof.messagePasserStorageRoot(), proof.blockHash()), proof.storageProof())
                     .encodeFunctionCall();
-            Step step = simulateAndSend(l1, signer, new Signer.Intent("PROVE", m.id(), s.portal(), data,
+            Step step = simulateAndSend(l1, signer, new TxManager.Intent("PROVE", m.id(), s.portal(), data,
                     BigInteger.ZERO, null), null, Map.of("provingOutputIndex", output.index().toString()));
             if (step instanceof Step.Sent sent && !passedOver.isEmpty()) {
                 return new Step.Sent(sent.intent(), sent.movedTo(), sent.details(), "proving against output "
@@ -234,7 +233,7 @@ final class Deliveries {
     }
 
     /** A READY withdrawal: finalize it. */
-    Step finalizeWithdrawal(MessageRecord m, Signer signer) {
+    Step finalizeWithdrawal(MessageRecord m, TxManager signer) {
         Settlement s = network.settlementOf(m.sourceChainId());
         ChainClient l1 = network.client(m.destinationChainId());
         if (ProtocolViews.finalizedWithdrawal(l1, s.portal(), Numeric.hexStringToByteArray(m.id()))) {
@@ -243,14 +242,14 @@ final class Deliveries {
         String data = ProtocolViews.portal(s.portal()).finalizeWithdrawalTransaction(withdrawalTx(m)).encodeFunctionCall();
         // The Portal gives the call at least the withdrawal's gas limit: make room for it.
         BigInteger floor = m.gasLimit().add(BigInteger.valueOf(150_000));
-        return simulateAndSend(l1, signer, new Signer.Intent("FINALIZE", m.id(), s.portal(), data, BigInteger.ZERO,
+        return simulateAndSend(l1, signer, new TxManager.Intent("FINALIZE", m.id(), s.portal(), data, BigInteger.ZERO,
                 null), floor, Map.of());
     }
 
     // ---- L2 to L2 ---------------------------------------------------------------------------------------
 
     /** A READY cross-rollup message: relay it with the identifier of its source log. */
-    Step relayCrossRollup(MessageRecord m, Signer signer) {
+    Step relayCrossRollup(MessageRecord m, TxManager signer) {
         ChainClient dest = network.client(m.destinationChainId());
         String messenger = network.l2Contracts(m.destinationChainId()).l2ToL2Messenger();
         if (ProtocolViews.successfulCrossRollup(dest, messenger, Numeric.hexStringToByteArray(m.id()))) {
@@ -260,7 +259,7 @@ final class Deliveries {
         if (gone != null) {
             return new Step.Wait(Duration.ofSeconds(5), gone + "; waiting for its watcher to orphan it or see it again");
         }
-        return simulateAndSend(dest, signer, new Signer.Intent("RELAY", m.id(), messenger, relayCall(m, messenger),
+        return simulateAndSend(dest, signer, new TxManager.Intent("RELAY", m.id(), messenger, relayCall(m, messenger),
                 BigInteger.ZERO, null), null, Map.of());
     }
 
@@ -329,22 +328,10 @@ final class Deliveries {
         };
     }
 
-    /** Simulates a recorded transaction as its signer would send it now: null when it goes through, else why not. */
-    static String simulate(ChainClient chain, TxRecord tx) {
-        RawTransaction raw = TransactionDecoder.decode(tx.rawTx());
-        try {
-            chain.call(tx.signer(), raw.getTo(), raw.getData(), raw.getValue());
-            return null;
-        } catch (ChainClient.Reverted r) {
-            String reason = RevertReasons.of(r);
-            return reason == null || reason.isEmpty() ? "(no reason)" : reason;
-        }
-    }
-
     // ---- replays ------------------------------------------------------------------------------------------
 
     /** A FAILED deposit or withdrawal sent through a messenger: replay it on the destination's messenger. */
-    Step replay(MessageRecord m, Signer signer, int replayAttempt, int gasRaisePercent) {
+    Step replay(MessageRecord m, TxManager signer, int replayAttempt, int gasRaisePercent) {
         if (m.messengerHash() == null) {
             return new Step.Dead("its call failed on the destination and it was not sent through a messenger, so it"
                     + " cannot be replayed");
@@ -362,7 +349,7 @@ final class Deliveries {
         BigInteger raise = c.minGasLimit().multiply(BigInteger.valueOf((long) gasRaisePercent * replayAttempt))
                 .divide(BigInteger.valueOf(100));
         BigInteger floor = c.minGasLimit().add(raise).add(BigInteger.valueOf(200_000));
-        return simulateAndSend(dest, signer, new Signer.Intent("REPLAY", m.id(), messenger, data, BigInteger.ZERO,
+        return simulateAndSend(dest, signer, new TxManager.Intent("REPLAY", m.id(), messenger, data, BigInteger.ZERO,
                 null), floor, Map.of());
     }
 
@@ -388,7 +375,7 @@ final class Deliveries {
     // ---- shared -----------------------------------------------------------------------------------------
 
     /** The intent with its gas, once a simulation says it goes through; else the classified refusal. */
-    private Step simulateAndSend(ChainClient chain, Signer signer, Signer.Intent intent, BigInteger gasFloor,
+    private Step simulateAndSend(ChainClient chain, TxManager signer, TxManager.Intent intent, BigInteger gasFloor,
             Map<String, String> details) {
         BigInteger estimate;
         try {
@@ -400,7 +387,7 @@ final class Deliveries {
         if (gasFloor != null) {
             gas = gas.max(gasFloor);
         }
-        Signer.Intent priced = new Signer.Intent(intent.purpose(), intent.messageId(), intent.to(), intent.data(),
+        TxManager.Intent priced = new TxManager.Intent(intent.purpose(), intent.messageId(), intent.to(), intent.data(),
                 intent.value(), gas);
         MessageState movedTo = switch (intent.purpose()) {
             case "FINALIZE", "RELAY" -> MessageState.RELAYING;

@@ -1,5 +1,7 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.txmanager.TxManager;
+
 import dev.crossbar.core.chain.ChainClient;
 import dev.crossbar.core.chain.ProtocolViews;
 
@@ -53,7 +55,7 @@ final class RelayWorker {
     private final long destination;
     private final int slot;
     private final String routingKey;
-    private final Signer signer;
+    private final TxManager signer;
     private final MessageStore store;
     private final Deliveries deliveries;
     private final RelayerSettings settings;
@@ -61,7 +63,7 @@ final class RelayWorker {
     private final Network network;
     private int ticks;
 
-    RelayWorker(long destination, int slot, Signer signer, MessageStore store, Network network,
+    RelayWorker(long destination, int slot, TxManager signer, MessageStore store, Network network,
             RelayerSettings settings, RelayerMetrics metrics) {
         this.destination = destination;
         this.slot = slot;
@@ -78,25 +80,23 @@ final class RelayWorker {
         return routingKey;
     }
 
-    Signer signer() {
+    TxManager signer() {
         return signer;
     }
 
     /** Takes the key over: reconciles the signer's nonce with the chain and the store. */
     void takeOver() {
-        metrics.registerKey(network.name(destination), signer.address());
+        metrics.registerKey(network.name(destination));
+        signer.registerMetrics(RelayerMetrics.PURPOSES);
         signer.reconcile(this::recheck);
     }
 
     /** One round: settle mined transactions, then act on every due message of this key. */
     void runOnce() {
-        for (Signer.Outcome o : signer.poll(this::recheck)) {
+        for (TxManager.Outcome o : signer.poll(this::recheck)) {
             settle(o);
         }
-        if (ticks++ % 30 == 0) {
-            metrics.balance(network.name(destination), signer.address(), signer.chain().balance(signer.address()));
-        }
-        metrics.pending(network.name(destination), signer.address(), signer.openCount());
+        signer.reportGauges(ticks++ % 30 == 0);
         Set<Long> tripped = store.breakers().stream().filter(BreakerState::tripped).map(BreakerState::chainId)
                 .collect(Collectors.toSet());
         Set<String> inFlight = inFlight();
@@ -115,7 +115,7 @@ final class RelayWorker {
                     continue;
                 }
                 apply(m, decide(m));
-            } catch (Signer.FeesTooHigh e) {
+            } catch (TxManager.FeesTooHigh e) {
                 apply(m, new Deliveries.Step.Wait(Duration.ofSeconds(15), e.getMessage()));
             } catch (RuntimeException e) {
                 log.warn("relay step failed messageId={} state={} error={}", m.id(), m.state(), e.toString());
@@ -207,9 +207,9 @@ final class RelayWorker {
      * simulation must go through. A message the store holds as delivered by a transaction the chain lost is brought
      * back to where that transaction found it.
      */
-    Signer.Verdict recheck(TxRecord tx) {
+    TxManager.Verdict recheck(TxRecord tx) {
         if (tx.messageId() == null || "CANCEL".equals(tx.purpose())) {
-            return Signer.Verdict.CANCEL;
+            return TxManager.Verdict.CANCEL;
         }
         if ("RELAY_BATCH".equals(tx.purpose())) {
             return recheckBatch(tx);
@@ -219,9 +219,9 @@ final class RelayWorker {
         if (refusal != null) {
             log.warn("transaction not sent again tx={} purpose={} messageId={} reason=\"{}\"", tx.txHash(),
                     tx.purpose(), tx.messageId(), refusal);
-            return Signer.Verdict.CANCEL;
+            return TxManager.Verdict.CANCEL;
         }
-        return Signer.Verdict.SEND;
+        return TxManager.Verdict.SEND;
     }
 
     /** Why {@code tx} must not go out again for {@code m}, or null when it may. */
@@ -242,7 +242,7 @@ final class RelayWorker {
         if (gone != null) {
             return gone;
         }
-        String revert = Deliveries.simulate(signer.chain(), tx);
+        String revert = signer.simulate(tx);
         if (revert != null) {
             return "simulation reverts: " + revert;
         }
@@ -277,7 +277,7 @@ final class RelayWorker {
      * A batch goes out again only as a whole: if any member is refused, the batch is cancelled and the members that
      * still need relaying go back to READY, to be sent again on their own merits.
      */
-    private Signer.Verdict recheckBatch(TxRecord tx) {
+    private TxManager.Verdict recheckBatch(TxRecord tx) {
         List<MessageRecord> members = batchMembers(tx.txHash());
         List<String> refused = new ArrayList<>();
         for (MessageRecord m : members) {
@@ -287,16 +287,16 @@ final class RelayWorker {
             }
         }
         if (refused.isEmpty()) {
-            String revert = Deliveries.simulate(signer.chain(), tx);
+            String revert = signer.simulate(tx);
             if (revert == null) {
                 members.forEach(m -> reopenIfLost(m, "RELAY", tx.txHash()));
-                return Signer.Verdict.SEND;
+                return TxManager.Verdict.SEND;
             }
             refused.add("simulation reverts: " + revert);
         }
         log.warn("batch not sent again tx={} members={} refused=\"{}\"", tx.txHash(), members.size(),
                 String.join("; ", refused));
-        return Signer.Verdict.CANCEL;
+        return TxManager.Verdict.CANCEL;
     }
 
     private String refusalOfMember(MessageRecord m) {
@@ -410,7 +410,7 @@ final class RelayWorker {
 
     // ---- settling mined transactions ------------------------------------------------------------------------
 
-    private void settle(Signer.Outcome o) {
+    private void settle(TxManager.Outcome o) {
         TxRecord tx = o.tx();
         if (tx.messageId() == null) {
             return;
@@ -513,7 +513,7 @@ final class RelayWorker {
             List<MessageRecord> chunk = pending.subList(i, Math.min(pending.size(), i + settings.batching().maxMessages()));
             try {
                 sendBatch(dest, messenger, multicall, new ArrayList<>(chunk));
-            } catch (Signer.FeesTooHigh e) {
+            } catch (TxManager.FeesTooHigh e) {
                 chunk.forEach(m -> apply(m, new Deliveries.Step.Wait(Duration.ofSeconds(15), e.getMessage())));
             } catch (RuntimeException e) {
                 log.warn("batch relay failed size={} error={}", chunk.size(), e.toString());
@@ -559,7 +559,7 @@ final class RelayWorker {
             sendBatch(dest, messenger, multicall, new ArrayList<>(members.subList(half, members.size())));
             return;
         }
-        TxRecord tx = signer.submit(new Signer.Intent("RELAY_BATCH", members.getFirst().id(), multicall, data,
+        TxRecord tx = signer.submit(new TxManager.Intent("RELAY_BATCH", members.getFirst().id(), multicall, data,
                 BigInteger.ZERO, gas));
         for (MessageRecord m : members) {
             store.putDetails(m.id(), Map.of("batchTx", tx.txHash()));
@@ -570,7 +570,7 @@ final class RelayWorker {
         log.info("relay batch sent size={} tx={} nonce={}", members.size(), tx.txHash(), tx.nonce());
     }
 
-    private void settleBatch(Signer.Outcome o) {
+    private void settleBatch(TxManager.Outcome o) {
         String hash = o.tx().txHash();
         Set<String> relayed = new HashSet<>();
         if (o.receipt() != null && o.succeeded()) {

@@ -5,22 +5,26 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The relayer's meters. Tags are bounded: chain, signer (an address from configuration), purpose, kind, result;
- * never a message id.
+ * The relayer's meters: deliveries, their latency and outcome, batches, consumer lag (its keys' transactions are
+ * counted by the transaction manager, {@code crossbar_txmanager_*{component="relayer"}}). Tags are bounded: chain,
+ * kind, result; never a message id.
  */
 public final class RelayerMetrics {
     private final MeterRegistry registry;
-    private final Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
+
+    private final dev.crossbar.txmanager.TxMetrics transactions;
 
     public RelayerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.transactions = new dev.crossbar.txmanager.TxMetrics(registry, "relayer");
+    }
+
+    /** The meters of the relayer's keys' transactions. */
+    dev.crossbar.txmanager.TxMetrics transactions() {
+        return transactions;
     }
 
     /** The purposes of the relayer's transactions, the bounded values of the {@code purpose} tag. */
@@ -28,53 +32,16 @@ public final class RelayerMetrics {
             "REPLAY", "CANCEL");
 
     /**
-     * Registers a signing key's meters at zero when its worker starts, so that a scrape shows them (and alert rules
-     * can use them) before the first transaction.
+     * Registers the delivery meters of a destination at zero when a worker starts, so that a scrape shows them (and
+     * alert rules can use them) before the first delivery. The key's transaction meters are the transaction manager's.
      */
-    void registerKey(String chain, String signer) {
-        for (String purpose : PURPOSES) {
-            counter("crossbar.relayer.transactions.sent", "transactions broadcast", chain, signer, purpose);
-            counter("crossbar.relayer.transactions.replaced", "stuck transactions replaced or cancelled", chain, signer,
-                    purpose);
-            counter("crossbar.relayer.transactions.failed", "transactions mined and reverted", chain, signer, purpose);
-        }
-        gauge("crossbar.relayer.signer.nonce", "next nonce of a signing key", chain, signer);
-        gauge("crossbar.relayer.signer.pending", "transactions of a key in flight", chain, signer);
-        gauge("crossbar.relayer.signer.balance.gwei", "balance of a signing key, in gwei", chain, signer);
+    void registerKey(String chain) {
         for (String kind : java.util.List.of("WITHDRAWAL", "CROSS_ROLLUP", "DEPOSIT")) {
             latency(kind, chain);
             for (String result : java.util.List.of("relayed", "dead_lettered")) {
                 outcomeCounter(kind, result);
             }
         }
-    }
-
-    void sent(String chain, String signer, String purpose) {
-        counter("crossbar.relayer.transactions.sent", "transactions broadcast", chain, signer, purpose).increment();
-    }
-
-    void replaced(String chain, String signer, String purpose) {
-        counter("crossbar.relayer.transactions.replaced", "stuck transactions replaced or cancelled", chain, signer,
-                purpose).increment();
-    }
-
-    void failed(String chain, String signer, String purpose) {
-        counter("crossbar.relayer.transactions.failed", "transactions mined and reverted", chain, signer, purpose)
-                .increment();
-    }
-
-    void nonce(String chain, String signer, BigInteger next) {
-        gauge("crossbar.relayer.signer.nonce", "next nonce of a signing key", chain, signer).set(next.longValue());
-    }
-
-    void pending(String chain, String signer, int open) {
-        gauge("crossbar.relayer.signer.pending", "transactions of a key in flight", chain, signer).set(open);
-    }
-
-    void balance(String chain, String signer, BigInteger wei) {
-        // Gauges hold longs: keep gwei, which fits for any realistic balance.
-        gauge("crossbar.relayer.signer.balance.gwei", "balance of a signing key, in gwei", chain, signer)
-                .set(wei.divide(BigInteger.valueOf(1_000_000_000L)).longValue());
     }
 
     /** Time from the message's source block to its delivery being confirmed. */
@@ -99,21 +66,6 @@ public final class RelayerMetrics {
     void batch(int size) {
         DistributionSummary.builder("crossbar.relayer.batch.size").description("relays per batched transaction")
                 .register(registry).record(size);
-    }
-
-    private Counter counter(String name, String description, String chain, String signer, String purpose) {
-        return Counter.builder(name).description(description).tag("chain", chain).tag("signer", signer.toLowerCase())
-                .tag("purpose", purpose).register(registry);
-    }
-
-    private AtomicLong gauge(String name, String description, String chain, String signer) {
-        String id = name + "|" + chain + "|" + signer.toLowerCase();
-        return gauges.computeIfAbsent(id, k -> {
-            AtomicLong v = new AtomicLong();
-            Gauge.builder(name, v, AtomicLong::get).description(description).tag("chain", chain)
-                    .tag("signer", signer.toLowerCase()).register(registry);
-            return v;
-        });
     }
 
     /**

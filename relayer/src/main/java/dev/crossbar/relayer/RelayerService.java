@@ -1,5 +1,7 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.txmanager.TxManager;
+
 import dev.crossbar.core.lifecycle.Service;
 import dev.crossbar.core.model.RoutingKey;
 import dev.crossbar.messaging.KafkaClients;
@@ -45,6 +47,8 @@ public final class RelayerService implements Service {
     private final KafkaClients kafka;
     private final TopicsConfig topics;
     private final RelayerMetrics metrics;
+    /** Partitions of the messages topic, as read at the last assignment (the consumer thread's only). */
+    private int partitionCount = 1;
     private final Map<String, Runner> runners = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread consumerThread;
@@ -108,7 +112,8 @@ public final class RelayerService implements Service {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    acquire(consumer.assignment(), consumer.partitionsFor(topic).size());
+                    partitionCount = consumer.partitionsFor(topic).size();
+                    acquire(consumer.assignment(), partitionCount);
                 }
             });
             while (running) {
@@ -141,8 +146,8 @@ public final class RelayerService implements Service {
                 int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
                 if (owned.contains(partition) && !runners.containsKey(key)) {
                     Credentials credentials = signers.get(dest).get(slot);
-                    Signer signer = new Signer(network.client(dest), credentials, settings.fees(), store,
-                            settings.confirmations(), metrics);
+                    TxManager signer = new TxManager(network.client(dest), credentials, settings.fees(), store,
+                            settings.confirmations(), metrics.transactions());
                     Runner r = new Runner(new RelayWorker(dest, slot, signer, store, network, settings, metrics));
                     runners.put(key, r);
                     r.start();
@@ -156,7 +161,8 @@ public final class RelayerService implements Service {
         if (partitions.isEmpty()) {
             return;
         }
-        int total = consumer.partitionsFor(topics.messages().name()).size();
+        // The count read at assignment: asking the broker here would block a close while the broker is down.
+        int total = partitionCount;
         Set<Integer> gone = new HashSet<>();
         partitions.forEach(tp -> gone.add(tp.partition()));
         for (var e : List.copyOf(runners.entrySet())) {

@@ -1,5 +1,7 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.txmanager.FeePolicy;
+
 import dev.crossbar.core.policy.Backoff;
 import java.time.Duration;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.txmanager.FeePolicy;
+
 import dev.crossbar.core.chain.ChainClient;
 
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package dev.crossbar.relayer;
+package dev.crossbar.txmanager;
 
 import java.math.BigInteger;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.crossbar.relayer;
+package dev.crossbar.txmanager;
 
 import dev.crossbar.core.chain.ChainClient;
 
@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -46,8 +45,8 @@ import org.web3j.utils.Numeric;
  *
  * <p>Not thread-safe: one worker thread owns a signer.
  */
-public final class Signer {
-    private static final Logger log = LoggerFactory.getLogger(Signer.class);
+public final class TxManager {
+    private static final Logger log = LoggerFactory.getLogger(TxManager.class);
     private static final BigInteger CANCEL_GAS = BigInteger.valueOf(21_000);
 
     private final ChainClient chain;
@@ -55,11 +54,11 @@ public final class Signer {
     private final FeePolicy fees;
     private final MessageStore store;
     private final int confirmations;
-    private final RelayerMetrics metrics;
+    private final TxMetrics metrics;
     private BigInteger nextNonce;
 
-    public Signer(ChainClient chain, Credentials key, FeePolicy fees, MessageStore store, int confirmations,
-            RelayerMetrics metrics) {
+    public TxManager(ChainClient chain, Credentials key, FeePolicy fees, MessageStore store, int confirmations,
+            TxMetrics metrics) {
         this.chain = chain;
         this.key = key;
         this.fees = fees;
@@ -212,6 +211,34 @@ public final class Signer {
     }
 
     /**
+     * Simulates a recorded transaction as this key would send it now ({@code eth_call} at the latest block): null when
+     * it goes through, else the node's revert reason ("(no reason)" when it gives none).
+     */
+    public String simulate(TxRecord tx) {
+        RawTransaction raw = TransactionDecoder.decode(tx.rawTx());
+        try {
+            chain.call(key.getAddress(), raw.getTo(), raw.getData(), raw.getValue());
+            return null;
+        } catch (ChainClient.Reverted r) {
+            String reason = dev.crossbar.core.chain.RevertReasons.of(r);
+            return reason == null || reason.isEmpty() ? "(no reason)" : reason;
+        }
+    }
+
+    /** Registers this key's meters at zero for the purposes its owner sends. */
+    public void registerMetrics(List<String> purposes) {
+        metrics.registerKey(chain.name(), key.getAddress(), purposes);
+    }
+
+    /** Updates the key's gauges: transactions in flight, and its balance when {@code withBalance}. */
+    public void reportGauges(boolean withBalance) {
+        metrics.pending(chain.name(), key.getAddress(), openCount());
+        if (withBalance) {
+            metrics.balance(chain.name(), key.getAddress(), chain.balance(key.getAddress()));
+        }
+    }
+
+    /**
      * Signs, records and broadcasts {@code intent} with the next nonce.
      *
      * @throws FeesTooHigh when the fee cap cannot pay the current base fee
@@ -276,7 +303,7 @@ public final class Signer {
             throw new FeesTooHigh("the node refuses even the cap of " + fees.maxFeeCap() + " wei on " + chain.name()
                     + ": " + reason);
         }
-        if (String.valueOf(reason).toLowerCase(Locale.ROOT).contains("base fee")) {
+        if (SendRefusal.belowBaseFee(reason)) {
             return new FeePolicy.Fees(previous.maxFeePerGas().shiftLeft(1).min(fees.maxFeeCap()),
                     previous.maxPriorityFeePerGas());
         }
@@ -464,22 +491,20 @@ public final class Signer {
                     key.getAddress(), tx.nonce(), tx.purpose(), tx.messageId(), tx.txHash());
             return Broadcast.ACCEPTED;
         } catch (RpcException.Remote e) {
-            String m = e.remoteMessage().toLowerCase(Locale.ROOT);
             lastRefusal = e.remoteMessage();
-            if (m.contains("already known") || m.contains("known transaction") || m.contains("already imported")) {
-                store.updateTransaction(tx.id(), TxRecord.Status.BROADCAST, null);
-                return Broadcast.ACCEPTED;
-            }
-            if (m.contains("nonce too low") || m.contains("nonce has already been used") || m.contains("old nonce")) {
-                return Broadcast.NONCE_USED;
-            }
-            if (m.contains("underpriced") || m.contains("fee cap") || m.contains("less than block base fee")
-                    || m.contains("max fee per gas less than")) {
-                return Broadcast.UNDERPRICED;
-            }
-            log.warn("transaction refused chain={} signer={} nonce={} tx={} reason={}", chain.name(), key.getAddress(),
-                    tx.nonce(), tx.txHash(), e.remoteMessage());
-            return Broadcast.REFUSED;
+            return switch (SendRefusal.of(e.remoteMessage())) {
+                case ALREADY_KNOWN -> {
+                    store.updateTransaction(tx.id(), TxRecord.Status.BROADCAST, null);
+                    yield Broadcast.ACCEPTED;
+                }
+                case NONCE_USED -> Broadcast.NONCE_USED;
+                case UNDERPRICED -> Broadcast.UNDERPRICED;
+                case OTHER -> {
+                    log.warn("transaction refused chain={} signer={} nonce={} tx={} reason={}", chain.name(),
+                            key.getAddress(), tx.nonce(), tx.txHash(), e.remoteMessage());
+                    yield Broadcast.REFUSED;
+                }
+            };
         } catch (RpcException.Transport e) {
             // Recorded as SIGNED: the next poll broadcasts it again.
             log.warn("transaction not broadcast yet chain={} tx={} reason={}", chain.name(), tx.txHash(), e.getMessage());

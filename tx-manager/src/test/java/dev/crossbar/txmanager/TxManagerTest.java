@@ -1,4 +1,4 @@
-package dev.crossbar.relayer;
+package dev.crossbar.txmanager;
 
 import dev.crossbar.core.chain.ChainClient;
 
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The transaction manager of one key against a real node. */
-class SignerTest {
+class TxManagerTest {
     static Devnet devnet;
     static Vertx vertx;
     static Path dir;
@@ -54,36 +54,36 @@ class SignerTest {
         devnet.close();
     }
 
-    private Signer signer(MessageStore store, FeePolicy fees) {
+    private TxManager signer(MessageStore store, FeePolicy fees) {
         return signer(store, fees, URI.create(devnet.l1().rpcUrl()));
     }
 
-    private Signer signer(MessageStore store, FeePolicy fees, URI endpoint) {
+    private TxManager signer(MessageStore store, FeePolicy fees, URI endpoint) {
         var l1 = devnet.l1();
         JsonRpcClient rpc = new JsonRpcClient(vertx, "l1", List.of(endpoint));
-        return new Signer(new ChainClient(l1.chainId(), "l1", rpc), DevKeys.RELAYER_2.credentials(), fees, store, 1,
-                new RelayerMetrics(new SimpleMeterRegistry()));
+        return new TxManager(new ChainClient(l1.chainId(), "l1", rpc), DevKeys.RELAYER_2.credentials(), fees, store, 1,
+                new TxMetrics(new SimpleMeterRegistry(), "test"));
     }
 
     @Test
     void consecutiveSendsUseConsecutiveNoncesAndConfirm() throws Exception {
         try (MessageStore store = SqliteMessageStore.open(dir.resolve("a.db"), new ChainTopology(Map.of()))) {
-            Signer s = signer(store, FeePolicy.defaults());
+            TxManager s = signer(store, FeePolicy.defaults());
             s.reconcile();
             BigInteger first = s.nextNonce();
             List<TxRecord> sent = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
-                sent.add(s.submit(new Signer.Intent("TEST", null, DevKeys.USER.address(), "0x", BigInteger.ONE,
+                sent.add(s.submit(new TxManager.Intent("TEST", null, DevKeys.USER.address(), "0x", BigInteger.ONE,
                         BigInteger.valueOf(21_000))));
             }
             assertThat(sent).extracting(TxRecord::nonce).containsExactly(first, first.add(BigInteger.ONE),
                     first.add(BigInteger.TWO), first.add(BigInteger.valueOf(3)), first.add(BigInteger.valueOf(4)));
-            List<Signer.Outcome> done = new ArrayList<>();
+            List<TxManager.Outcome> done = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 done.addAll(s.poll());
                 return done.size() == 5;
             });
-            assertThat(done).allMatch(Signer.Outcome::succeeded);
+            assertThat(done).allMatch(TxManager.Outcome::succeeded);
         }
     }
 
@@ -118,18 +118,18 @@ class SignerTest {
         });
         proxy.start();
         try (MessageStore store = SqliteMessageStore.open(dir.resolve("b.db"), new ChainTopology(Map.of()))) {
-            Signer s = signer(store, FeePolicy.defaults(), URI.create("http://127.0.0.1:"
+            TxManager s = signer(store, FeePolicy.defaults(), URI.create("http://127.0.0.1:"
                     + proxy.getAddress().getPort()));
             s.reconcile();
             BigInteger first = s.nextNonce();
-            TxRecord tx = s.submit(new Signer.Intent("TEST", null, DevKeys.USER.address(), "0x", BigInteger.ONE,
+            TxRecord tx = s.submit(new TxManager.Intent("TEST", null, DevKeys.USER.address(), "0x", BigInteger.ONE,
                     BigInteger.valueOf(21_000)));
             assertThat(dropNextSendAnswer).as("the answer to the send was dropped").isFalse();
             assertThat(tx.nonce()).isEqualTo(first);
             assertThat(s.nextNonce()).isEqualTo(first.add(BigInteger.ONE));
             assertThat(store.openTransactions(devnet.l1().chainId(), DevKeys.RELAYER_2.address())).singleElement()
                     .satisfies(t -> assertThat(t.status()).isEqualTo(TxRecord.Status.BROADCAST));
-            List<Signer.Outcome> done = new ArrayList<>();
+            List<TxManager.Outcome> done = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 done.addAll(s.poll());
                 return !done.isEmpty();
@@ -154,20 +154,20 @@ class SignerTest {
     void aReorgThatTakesConfirmedTransactionsLeavesNoNonceGap() throws Exception {
         var l1 = devnet.l1();
         try (MessageStore store = SqliteMessageStore.open(dir.resolve("c.db"), new ChainTopology(Map.of()))) {
-            Signer before = signer(store, FeePolicy.defaults());
+            TxManager before = signer(store, FeePolicy.defaults());
             before.reconcile();
             List<TxRecord> sent = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 sent.add(before.submit(transfer()));
             }
-            List<Signer.Outcome> done = new ArrayList<>();
+            List<TxManager.Outcome> done = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 l1.anvil().mine(1); // the confirmation
                 done.addAll(before.poll());
                 return done.size() == 3;
             });
             long firstBlock = done.getFirst().receipt().getBlockNumber().longValueExact();
-            for (Signer.Outcome o : done) {
+            for (TxManager.Outcome o : done) {
                 firstBlock = Math.min(firstBlock, o.receipt().getBlockNumber().longValueExact());
             }
             // Every block from the first of them on is replaced by an empty one: the three transactions are gone.
@@ -175,7 +175,7 @@ class SignerTest {
             BigInteger mined = chainNonce();
             assertThat(mined).as("the reorg took them").isEqualTo(sent.getFirst().nonce());
 
-            Signer restarted = signer(store, FeePolicy.defaults());
+            TxManager restarted = signer(store, FeePolicy.defaults());
             restarted.reconcile();
             assertThat(restarted.nextNonce()).as("next nonce right after the re-sent ones, no gap")
                     .isEqualTo(sent.getLast().nonce().add(BigInteger.ONE));
@@ -195,14 +195,14 @@ class SignerTest {
         try (MessageStore store = SqliteMessageStore.open(dir.resolve("d.db"), new ChainTopology(Map.of()))) {
             FeePolicy quick = new FeePolicy(FeePolicy.defaults().priorityFee(), FeePolicy.defaults().maxFeeCap(), 15, 3,
                     Duration.ofMillis(500));
-            Signer s = signer(store, quick);
+            TxManager s = signer(store, quick);
             s.reconcile();
             l1.anvil().setAutomine(false);
             TxRecord stuck;
             try {
                 stuck = s.submit(transfer());
                 await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                    s.poll(tx -> Signer.Verdict.CANCEL);
+                    s.poll(tx -> TxManager.Verdict.CANCEL);
                     return store.openTransactions(l1.chainId(), DevKeys.RELAYER_2.address()).stream()
                             .anyMatch(t -> t.purpose().equals("CANCEL"));
                 });
@@ -210,9 +210,9 @@ class SignerTest {
                 l1.anvil().setAutomine(true);
             }
             l1.anvil().mine(2);
-            List<Signer.Outcome> done = new ArrayList<>();
+            List<TxManager.Outcome> done = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                done.addAll(s.poll(tx -> Signer.Verdict.CANCEL));
+                done.addAll(s.poll(tx -> TxManager.Verdict.CANCEL));
                 return !done.isEmpty();
             });
             assertThat(done).singleElement().satisfies(o -> {
@@ -225,8 +225,8 @@ class SignerTest {
         }
     }
 
-    private static Signer.Intent transfer() {
-        return new Signer.Intent("TEST", null, DevKeys.USER.address(), "0x", BigInteger.ONE, BigInteger.valueOf(21_000));
+    private static TxManager.Intent transfer() {
+        return new TxManager.Intent("TEST", null, DevKeys.USER.address(), "0x", BigInteger.ONE, BigInteger.valueOf(21_000));
     }
 
     private static BigInteger chainNonce() throws Exception {

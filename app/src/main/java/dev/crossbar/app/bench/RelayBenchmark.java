@@ -20,7 +20,7 @@ import dev.crossbar.messaging.KafkaClients;
 import dev.crossbar.messaging.OutboxPublisher;
 import dev.crossbar.messaging.TopicAdmin;
 import dev.crossbar.messaging.TopicsConfig;
-import dev.crossbar.relayer.FeePolicy;
+import dev.crossbar.txmanager.FeePolicy;
 import dev.crossbar.relayer.Network;
 import dev.crossbar.relayer.RelayCalls;
 import dev.crossbar.relayer.RelayerMetrics;

@@ -5,7 +5,7 @@ import dev.crossbar.app.config.MonitorSettings;
 import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.monitor.ChainChecks;
 import dev.crossbar.monitor.Check;
-import dev.crossbar.relayer.FeePolicy;
+import dev.crossbar.txmanager.FeePolicy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.EnumSet;

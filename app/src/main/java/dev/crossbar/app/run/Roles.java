@@ -59,19 +59,27 @@ public final class Roles {
         for (var s : r.signers()) {
             signers.put(s.chainId(), s.keys().stream().map(k -> k.credentials(parts.env())).toList());
         }
-        String instance = parts.env().apply("HOSTNAME");
         var settings = new dev.crossbar.relayer.RelayerSettings(r.group(), r.signerSlots(), r.confirmations(),
-                new dev.crossbar.relayer.FeePolicy(r.fees().priorityFee(), r.fees().maxFeeCap(), r.fees().bumpPercent(),
+                new dev.crossbar.txmanager.FeePolicy(r.fees().priorityFee(), r.fees().maxFeeCap(), r.fees().bumpPercent(),
                         r.fees().maxBumps(), r.fees().stuckAfter()),
                 new dev.crossbar.core.policy.Backoff(r.retry().base(), r.retry().max(), r.retry().jitter()),
                 r.retry().maxAttempts(), r.replay().maxAttempts(), r.replay().gasRaisePercent(),
                 new dev.crossbar.relayer.RelayerSettings.Batching(r.batching().enabled(),
                         Math.max(2, r.batching().maxMessages()), r.batching().gasCap(), r.batching().multicall()),
-                r.tick(), instance == null || instance.isBlank() ? null : "relayer-" + instance,
+                r.tick(), instanceId(parts, "relayer"),
                 java.time.Duration.ofSeconds(30));
         return List.of(new dev.crossbar.relayer.RelayerService(parts.store(),
                 new dev.crossbar.relayer.Network(chains, clients), signers, settings, parts.kafka(),
                 parts.config().kafka().topics(), new dev.crossbar.relayer.RelayerMetrics(parts.meters())));
+    }
+
+    /**
+     * A role's static group member id from the host's name (a pod's name, stable across its restarts; dev mode sets
+     * its own), so that a restarted instance has its partitions back at once; null (a dynamic member) without one.
+     */
+    private static String instanceId(SharedParts parts, String role) {
+        String host = parts.env().apply("HOSTNAME");
+        return host == null || host.isBlank() ? null : role + "-" + host;
     }
 
     /**
@@ -95,7 +103,8 @@ public final class Roles {
         }
         var chains = dev.crossbar.monitor.chain.MonitoredChains.connect(parts.vertx(), c.chains(), m.extraRpc());
         var monitor = new dev.crossbar.monitor.MonitorService(MonitorSettingsMapping.of(c), chains, parts.store(),
-                parts.kafka(), c.kafka().topics(), parts.vertx(), parts.meters(), keys, java.time.Clock.systemUTC());
+                parts.kafka(), c.kafka().topics(), parts.vertx(), parts.meters(), keys, java.time.Clock.systemUTC(),
+                instanceId(parts, "monitor"));
         return List.of(Services.of(monitor.name(), monitor::start, () -> monitor.stop().onComplete(x -> chains.close())));
     }
 

@@ -3,7 +3,7 @@ package dev.crossbar.monitor.act;
 import dev.crossbar.core.chain.ChainClient;
 import dev.crossbar.core.chain.RevertReasons;
 import dev.crossbar.monitor.MonitorMetrics;
-import dev.crossbar.relayer.Signer;
+import dev.crossbar.txmanager.TxManager;
 import dev.crossbar.store.TxRecord;
 import java.math.BigInteger;
 import java.util.Locale;
@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the monitor's transactions with one key on one chain, through the relayer's {@link Signer} (recorded in the
+ * Sends the monitor's transactions with one key on one chain, through the shared {@link TxManager} (recorded in the
  * store before broadcast, nonces owned, EIP-1559 with a cap, stuck ones replaced), so that a restart resumes a
  * challenge in flight instead of sending a second one. Rule: every action is simulated first ({@code
  * eth_estimateGas}); a simulation that reverts is not sent and its reason is returned. An action is identified by a
@@ -24,11 +24,11 @@ public final class ActionSender {
     private static final BigInteger GAS_MARGIN = BigInteger.valueOf(50_000);
 
     private final String role;
-    private final Signer signer;
+    private final TxManager signer;
     private final ChainClient chain;
     private final MonitorMetrics metrics;
 
-    public ActionSender(String role, Signer signer, MonitorMetrics metrics) {
+    public ActionSender(String role, TxManager signer, MonitorMetrics metrics) {
         this.role = role;
         this.signer = signer;
         this.chain = signer.chain();
@@ -77,7 +77,7 @@ public final class ActionSender {
             return new Result.Refused(reason);
         }
         BigInteger gas = estimate.multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN).add(GAS_MARGIN);
-        TxRecord tx = signer.submit(new Signer.Intent(purpose, id, to, data, BigInteger.ZERO, gas));
+        TxRecord tx = signer.submit(new TxManager.Intent(purpose, id, to, data, BigInteger.ZERO, gas));
         metrics.action(purpose, "sent");
         log.warn("action sent purpose={} action={} chain={} signer={} nonce={} tx={}", purpose, id, chain.name(),
                 signer.address(), tx.nonce(), tx.txHash());
@@ -86,7 +86,10 @@ public final class ActionSender {
 
     /** Settles mined transactions (re-broadcasts, replaces stuck ones); logs each outcome. */
     public void settle() {
-        for (Signer.Outcome o : signer.poll()) {
+        // A recorded action goes out again only if it still goes through: an output deleted meanwhile, a portal
+        // already paused, and the like make it revert, and its nonce is then filled instead.
+        for (TxManager.Outcome o : signer.poll(tx -> "CANCEL".equals(tx.purpose()) || signer.simulate(tx) != null
+                ? TxManager.Verdict.CANCEL : TxManager.Verdict.SEND)) {
             boolean ok = o.receipt() != null && o.succeeded();
             metrics.action(o.tx().purpose(), ok ? "confirmed" : "failed");
             log.info("action settled purpose={} action={} tx={} status={}", o.tx().purpose(), o.tx().messageId(),

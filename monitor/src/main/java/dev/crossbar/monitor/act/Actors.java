@@ -2,9 +2,9 @@ package dev.crossbar.monitor.act;
 
 import dev.crossbar.core.chain.ChainClient;
 import dev.crossbar.monitor.MonitorMetrics;
-import dev.crossbar.relayer.FeePolicy;
-import dev.crossbar.relayer.RelayerMetrics;
-import dev.crossbar.relayer.Signer;
+import dev.crossbar.txmanager.FeePolicy;
+import dev.crossbar.txmanager.TxManager;
+import dev.crossbar.txmanager.TxMetrics;
 import dev.crossbar.store.MessageStore;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,17 +29,17 @@ public final class Actors {
     private final Map<String, ActionSender> byAddressAndChain = new LinkedHashMap<>();
 
     /**
-     * @param keys the key of each role that has one (keys go nowhere but into the signers)
+     * @param keys the key of each role that has one (keys go nowhere but into the transaction managers)
      * @param l1s the L1 clients the monitor acts on
      */
     public Actors(Map<Role, Credentials> keys, Collection<ChainClient> l1s, MessageStore store, FeePolicy fees,
-            MonitorMetrics metrics, RelayerMetrics signerMetrics) {
+            MonitorMetrics metrics, TxMetrics transactions) {
         for (ChainClient l1 : l1s) {
             for (Map.Entry<Role, Credentials> k : keys.entrySet()) {
                 String byAddress = k.getValue().getAddress().toLowerCase(Locale.ROOT) + "@" + l1.chainId();
                 ActionSender sender = byAddressAndChain.computeIfAbsent(byAddress, a -> new ActionSender(
-                        k.getKey().name().toLowerCase(Locale.ROOT), new Signer(l1, k.getValue(), fees, store, 1,
-                                signerMetrics), metrics));
+                        k.getKey().name().toLowerCase(Locale.ROOT), new TxManager(l1, k.getValue(), fees, store,
+                                1, transactions), metrics));
                 byRoleAndChain.put(k.getKey() + "@" + l1.chainId(), sender);
             }
         }
