@@ -1,5 +1,7 @@
 package dev.crossbar.messaging;
 
+import dev.crossbar.core.policy.Backoff;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *       {@link PermanentRecordException}) goes to the dead-letter topic with the reason, and the records after
  *       it are processed: it never stops the consumer (DESIGN.md rule 5);</li>
  *   <li>a transient failure (any other exception, or the dead-letter topic not answering) is retried on the
- *       same record after a capped backoff ({@link RetryBackoff}); the records after it in its partition wait,
+ *       same record after a capped backoff ({@link Backoff}); the records after it in its partition wait,
  *       nothing is skipped, and polling goes on, so the member stays in its group.</li>
  * </ul>
  * The loop owns the consumer: it subscribes it, and closes it when {@link #run()} ends. Call {@link #stop()}
@@ -43,7 +45,7 @@ public final class PoisonSafeConsumerLoop<T> implements Runnable {
     private final RecordReader<T> reader;
     private final RecordHandler<T> handler;
     private final DeadLetters deadLetters;
-    private final RetryBackoff backoff;
+    private final Backoff backoff;
     private final Duration pollTimeout;
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final Map<TopicPartition, Failure> failures = new HashMap<>();
@@ -59,7 +61,7 @@ public final class PoisonSafeConsumerLoop<T> implements Runnable {
     private record Failure(long offset, int count) {}
 
     public PoisonSafeConsumerLoop(Consumer<String, byte[]> consumer, List<String> topics, RecordReader<T> reader,
-            RecordHandler<T> handler, DeadLetters deadLetters, RetryBackoff backoff, Duration pollTimeout) {
+            RecordHandler<T> handler, DeadLetters deadLetters, Backoff backoff, Duration pollTimeout) {
         if (topics.isEmpty()) {
             throw new IllegalArgumentException("topics must name at least one topic");
         }

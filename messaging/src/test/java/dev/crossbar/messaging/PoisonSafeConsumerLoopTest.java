@@ -1,5 +1,7 @@
 package dev.crossbar.messaging;
 
+import dev.crossbar.core.policy.Backoff;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -26,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class PoisonSafeConsumerLoopTest {
-    private static final RetryBackoff FAST = new RetryBackoff(Duration.ofMillis(50), Duration.ofMillis(200), 2.0, 0.0);
+    private static final Backoff FAST = new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), 0.0);
 
     private final KafkaClients clients = new KafkaClients(KafkaClientConfig.of(KafkaFixture.bootstrapServers(), "loop-test"));
     private final ExecutorService threads = Executors.newCachedThreadPool();

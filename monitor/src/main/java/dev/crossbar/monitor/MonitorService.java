@@ -20,6 +20,8 @@ import dev.crossbar.monitor.check.ProposerLiveness;
 import dev.crossbar.monitor.check.Windows;
 import dev.crossbar.monitor.feed.EventFeed;
 import dev.crossbar.txmanager.TxMetrics;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
+import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.store.MessageStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -48,6 +50,8 @@ public final class MonitorService implements Service {
 
     /** How long a member that died for good holds its partitions (a restarted one takes them back at once). */
     private static final java.time.Duration SESSION_TIMEOUT = java.time.Duration.ofSeconds(30);
+    /** How the event feed is started again after a failure (a broker gone, a fenced member). */
+    private static final Backoff RESTART = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
 
     private final String instanceId;
     private final MonitorSettings settings;
@@ -63,7 +67,7 @@ public final class MonitorService implements Service {
     private AlertDispatcher alerts;
     private Producer<String, byte[]> deadLetterProducer;
     private volatile EventFeed feed;
-    private Thread feedThread;
+    private SupervisedLoop feedLoop;
     private volatile Patrol patrol;
     private FindingReporter reporter;
 
@@ -132,7 +136,7 @@ public final class MonitorService implements Service {
         SelfLag selfLag = new SelfLag(reporter, metrics, settings.maxLagBlocks(), settings.lagGrace(), clock);
         deadLetterProducer = kafka.bytesProducer();
         Patrol[] patrolRef = new Patrol[1];
-        feed = new EventFeed(kafka.staticMemberBytesConsumer(settings.group(), instanceId,
+        feed = new EventFeed(() -> kafka.staticMemberBytesConsumer(settings.group(), instanceId,
                 SESSION_TIMEOUT), topics.events().name(), chains, settings, windows,
                 reporter, metrics, new DeadLetters(deadLetterProducer, topics), () -> patrolRef[0].wake(), clock);
         OutputChecks outputs = new OutputChecks(chains, store, windows, reporter, settings.endpointLagTolerance(),
@@ -145,7 +149,7 @@ public final class MonitorService implements Service {
                 selfLag, metrics, clock));
         patrolRef[0] = patrol;
         patrol.start();
-        feedThread = Thread.ofPlatform().name("monitor-events").start(feed);
+        feedLoop = new SupervisedLoop("monitor-events", RESTART, meters, feed::run).start();
         log.info("monitor started group={} chains={} webhooks={} roles={} tickMs={}", settings.group(),
                 chains.all().stream().map(c -> c.name()).toList(), sinks.stream().map(WebhookSink::describe).toList(),
                 keys.keySet(), settings.tick().toMillis());
@@ -166,9 +170,9 @@ public final class MonitorService implements Service {
     }
 
     private synchronized void stopNow() {
-        if (feed != null) {
+        if (feedLoop != null) {
             feed.stop();
-            join(feedThread, Duration.ofSeconds(15));
+            feedLoop.stop(Duration.ofSeconds(15));
         }
         if (patrol != null) {
             patrol.stop();
@@ -185,14 +189,4 @@ public final class MonitorService implements Service {
         log.info("monitor stopped");
     }
 
-    private static void join(Thread t, Duration max) {
-        if (t == null) {
-            return;
-        }
-        try {
-            t.join(max.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -1,5 +1,8 @@
 package dev.crossbar.monitor;
 
+import dev.crossbar.core.lifecycle.SupervisedLoop;
+import dev.crossbar.core.policy.Backoff;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -74,10 +77,11 @@ class PoisonRecordTest {
             valid.headers().add(RecordHeaders.SCHEMA, RecordHeaders.EVENT_SCHEMA.getBytes(StandardCharsets.UTF_8));
             producer.send(valid).get();
 
-            EventFeed feed = new EventFeed(kafka.bytesConsumer(group), topics.events().name(), chains, settings,
+            EventFeed feed = new EventFeed(() -> kafka.bytesConsumer(group), topics.events().name(), chains, settings,
                     new Windows(chains), none, new MonitorMetrics(new SimpleMeterRegistry()),
                     new DeadLetters(producer, topics), woken::incrementAndGet, Clock.systemUTC());
-            Thread t = Thread.ofPlatform().start(feed);
+            SupervisedLoop loop = new SupervisedLoop("test-feed", new Backoff(Duration.ofSeconds(1),
+                    Duration.ofSeconds(5), 0), new SimpleMeterRegistry(), feed::run).start();
             await().atMost(Duration.ofSeconds(30)).until(() -> woken.get() == 1
                     && feed.newestBlock(900).orElse(-1L) == 12);
             List<ConsumerRecord<String, byte[]>> dead = readAll(kafka, topics.deadLetter().name());
@@ -92,7 +96,7 @@ class PoisonRecordTest {
                 });
             }
             feed.stop();
-            t.join(10_000);
+            loop.stop(Duration.ofSeconds(10));
         }
     }
 

@@ -22,6 +22,10 @@ public final class RelayerMetrics {
         this.transactions = new dev.crossbar.txmanager.TxMetrics(registry, "relayer");
     }
 
+    MeterRegistry registry() {
+        return registry;
+    }
+
     /** The meters of the relayer's keys' transactions. */
     dev.crossbar.txmanager.TxMetrics transactions() {
         return transactions;
@@ -71,12 +75,16 @@ public final class RelayerMetrics {
     /**
      * The Kafka consumer lag of this relayer's group member, {@code crossbar_kafka_consumer_lag{component="relayer",
      * topic}}: records between its position and the end of the partitions it owns, summed, from the consumer's own
-     * per-partition {@code records-lag} metrics (0 while it owns none).
+     * per-partition {@code records-lag} metrics (0 while it owns none). The consumer is asked for at each scrape: a failed one is replaced by a new member.
      */
-    void consumerLag(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, String topic) {
-        Gauge.builder("crossbar.kafka.consumer.lag", consumer, c -> recordsLag(c, topic))
+    void consumerLag(java.util.function.Supplier<org.apache.kafka.clients.consumer.Consumer<?, ?>> consumer,
+            String topic) {
+        Gauge.builder("crossbar.kafka.consumer.lag", () -> {
+                    var c = consumer.get();
+                    return c == null ? 0 : recordsLag(c, topic);
+                })
                 .description("records the consumer is behind the end of its partitions").tag("component", "relayer")
-                .tag("topic", topic).register(registry);
+                .tag("topic", topic).strongReference(true).register(registry);
     }
 
     static double recordsLag(org.apache.kafka.clients.consumer.Consumer<?, ?> consumer, String topic) {

@@ -1,5 +1,8 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.lifecycle.SupervisedLoop;
+import dev.crossbar.core.policy.Backoff;
+
 import dev.crossbar.txmanager.TxManager;
 
 import dev.crossbar.core.lifecycle.Service;
@@ -51,7 +54,7 @@ public final class RelayerService implements Service {
     private int partitionCount = 1;
     private final Map<String, Runner> runners = new ConcurrentHashMap<>();
     private volatile boolean running;
-    private Thread consumerThread;
+    private SupervisedLoop loop;
     private volatile Consumer<String, String> consumer;
 
     public RelayerService(MessageStore store, Network network, Map<Long, List<Credentials>> signers,
@@ -87,17 +90,24 @@ public final class RelayerService implements Service {
         runners.values().forEach(Runner::wake);
     }
 
+    /** How the consumer loop is started again after a failure (a broker gone, a fenced member). */
+    private static final Backoff RESTART = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
+
     @Override
     public Future<Void> start() {
         running = true;
-        consumer = kafka.staticMemberConsumer(settings.group(), settings.instanceId(), settings.sessionTimeout());
-        metrics.consumerLag(consumer, topics.messages().name());
-        consumerThread = Thread.ofPlatform().name("relayer-consumer").start(this::consume);
+        metrics.consumerLag(() -> consumer, topics.messages().name());
+        loop = new SupervisedLoop("relayer-consumer", RESTART, metrics.registry(), l -> consume()).start();
         return Future.succeededFuture();
     }
 
+    /**
+     * One life of the consumer: a new member of the group, which holds the keys of the partitions it is assigned
+     * until it is stopped or fails; a failure releases every key (another member, or the next life, takes them).
+     */
     private void consume() {
         String topic = topics.messages().name();
+        consumer = kafka.staticMemberConsumer(settings.group(), settings.instanceId(), settings.sessionTimeout());
         try {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
@@ -124,9 +134,9 @@ public final class RelayerService implements Service {
                 }
             }
         } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            log.error("relayer consumer failed: {}", e.toString(), e);
+            if (running) {
+                throw e;
+            }
         } finally {
             releaseAll();
             try {
@@ -188,16 +198,12 @@ public final class RelayerService implements Service {
         if (c != null) {
             c.wakeup();
         }
-        Thread t = consumerThread;
-        if (t == null) {
+        SupervisedLoop l = loop;
+        if (l == null) {
             return Future.succeededFuture();
         }
         return Future.future(done -> Thread.ofVirtual().name("relayer-stop").start(() -> {
-            try {
-                t.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            l.stop(Duration.ofSeconds(30));
             done.complete();
         }));
     }

@@ -1,5 +1,6 @@
 package dev.crossbar.app.http;
 
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.store.MessageStore;
 import io.vertx.core.Future;
@@ -60,6 +61,28 @@ public final class Checks {
                                 .map(nodes -> "cluster " + id + ", " + nodes.size() + " broker(s)"))
                         .recover(e -> Future.failedFuture("not reachable: " + Readiness.reason(unwrap(e))));
                 return last;
+            }
+        };
+    }
+
+    /**
+     * Every supervised loop of the process runs (a Kafka consumer, the monitor's event feed): fails while one is down
+     * waiting to restart, naming it and its last failure.
+     */
+    public static ReadinessCheck loops() {
+        return new ReadinessCheck() {
+            @Override
+            public String name() {
+                return "loops";
+            }
+
+            @Override
+            public Future<String> check() {
+                List<SupervisedLoop> loops = SupervisedLoop.running();
+                List<String> down = loops.stream().filter(l -> l.down().isPresent())
+                        .map(l -> l.name() + " is down (" + l.down().get() + "), restarting").sorted().toList();
+                return down.isEmpty() ? Future.succeededFuture(loops.size() + " running")
+                        : Future.failedFuture(String.join("; ", down));
             }
         };
     }

@@ -105,6 +105,7 @@ public final class ServiceRuntime implements AutoCloseable {
         }
         readiness.add(Checks.kafka(vertx, admin, Duration.ofSeconds(3), Duration.ofSeconds(3)));
         readiness.add(Checks.store(vertx, store));
+        readiness.add(Checks.loops());
 
         Producer<String, String> producer = kafka.stringProducer();
         resources.add(() -> producer.close(Duration.ofSeconds(5)));

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.app.testing.ApiFixture;
 import dev.crossbar.app.testing.TcpProxy;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
+import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.AnvilNode;
 import dev.crossbar.kafka.embedded.EmbeddedKafka;
@@ -64,6 +66,32 @@ class ReadinessTest {
             rpc.close();
         } finally {
             kafka.close();
+        }
+    }
+
+    @Test
+    void readinessSaysWhichLoopIsDownWhileItRestartsAndIsReadyOnceItRunsAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean brokerBack = new java.util.concurrent.atomic.AtomicBoolean();
+        try (ApiFixture api = new ApiFixture(dir, false, ChainStatusSource.none())) {
+            api.readiness.add(Checks.loops());
+            SupervisedLoop loop = new SupervisedLoop("test-consumer", new Backoff(Duration.ofMillis(200),
+                    Duration.ofMillis(500), 0), new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), l -> {
+                        if (!brokerBack.get()) {
+                            throw new IllegalStateException("broker not reachable");
+                        }
+                        while (!l.stopping()) {
+                            Thread.sleep(20);
+                        }
+                    }).start();
+            try {
+                JsonNode down = awaitReady(api, false);
+                assertThat(down.path("error").asText()).contains("loops (test-consumer is down")
+                        .contains("broker not reachable");
+                brokerBack.set(true);
+                awaitReady(api, true);
+            } finally {
+                loop.stop(Duration.ofSeconds(5));
+            }
         }
     }
 

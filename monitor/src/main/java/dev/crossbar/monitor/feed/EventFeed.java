@@ -1,6 +1,7 @@
 package dev.crossbar.monitor.feed;
 
 import dev.crossbar.core.event.EventEnvelope;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.json.Json;
 import dev.crossbar.messaging.DeadLetters;
 import dev.crossbar.messaging.RecordHeaders;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,12 +44,13 @@ import org.slf4j.LoggerFactory;
  *       published: what the self-lag check needs.</li>
  * </ul>
  */
-public final class EventFeed implements Runnable {
+public final class EventFeed {
     private static final Logger log = LoggerFactory.getLogger(EventFeed.class);
     private static final Duration POLL = Duration.ofMillis(250);
     private static final Duration CAUGHT_UP_EVERY = Duration.ofSeconds(2);
 
-    private final Consumer<String, byte[]> consumer;
+    private final Supplier<Consumer<String, byte[]>> consumers;
+    private volatile Consumer<String, byte[]> consumer;
     private final String topic;
     private final EventRouter router;
     private final CheckRunner runner;
@@ -56,18 +59,17 @@ public final class EventFeed implements Runnable {
     private final OffsetLedger ledger = new OffsetLedger();
     private final Map<Long, Long> newestBlock = new ConcurrentHashMap<>();
     private volatile boolean caughtUp;
-    private volatile boolean running = true;
     private long lastCaughtUpCheck;
 
     /**
-     * @param consumer a consumer of the monitor's group (the feed owns and closes it)
+     * @param consumers makes a consumer of the monitor's group, one per life of the feed (it owns and closes each)
      * @param findings where the checks' findings go
      * @param wakePatrol called for events that change what the patrol looks at
      */
-    public EventFeed(Consumer<String, byte[]> consumer, String topic, MonitoredChains chains, MonitorSettings settings,
+    public EventFeed(Supplier<Consumer<String, byte[]>> consumers, String topic, MonitoredChains chains, MonitorSettings settings,
             Windows windows, FindingSink findings, MonitorMetrics metrics, DeadLetters deadLetters,
             Runnable wakePatrol, Clock clock) {
-        this.consumer = consumer;
+        this.consumers = consumers;
         this.topic = topic;
         this.router = new EventRouter(chains, settings, windows);
         this.runner = new CheckRunner(findings, metrics, settings.endpointLagTolerance(), settings.checkGiveUpAfter(),
@@ -91,8 +93,13 @@ public final class EventFeed implements Runnable {
         return Optional.ofNullable(newestBlock.get(chainId));
     }
 
-    @Override
-    public void run() {
+    /**
+     * One life of the feed, under its {@link SupervisedLoop}: a new member of the group until the loop stops or a
+     * failure ends it (the loop then starts another); what the old member had taken but not committed is read again.
+     */
+    public void run(SupervisedLoop loop) {
+        Consumer<String, byte[]> consumer = consumers.get();
+        this.consumer = consumer;
         try {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
                 @Override
@@ -112,7 +119,7 @@ public final class EventFeed implements Runnable {
                 }
             });
             log.info("monitor event feed started topic={}", topic);
-            while (running) {
+            while (!loop.stopping()) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
                 for (TopicPartition tp : records.partitions()) {
                     for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
@@ -126,16 +133,18 @@ public final class EventFeed implements Runnable {
                 refreshCaughtUp(records.isEmpty());
             }
         } catch (WakeupException e) {
-            // stopping
-        } catch (RuntimeException e) {
-            log.error("monitor event feed failed error=\"{}\"", e.toString(), e);
+            if (!loop.stopping()) {
+                throw e;
+            }
         } finally {
             try {
                 commit();
+                ledger.forget(consumer.assignment());
                 consumer.close(Duration.ofSeconds(5));
             } catch (RuntimeException ignored) {
                 // closing anyway
             }
+            caughtUp = false;
             log.info("monitor event feed stopped topic={}", topic);
         }
     }
@@ -230,10 +239,15 @@ public final class EventFeed implements Runnable {
         }
     }
 
-    /** Asks it to stop; {@link #run()} returns within about a poll. Checks in progress are abandoned. */
+    /**
+     * Wakes the consumer so that a stopping loop's {@link #run} returns within about a poll; checks in progress are
+     * abandoned.
+     */
     public void stop() {
-        running = false;
-        consumer.wakeup();
+        Consumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
         runner.close();
     }
 }
