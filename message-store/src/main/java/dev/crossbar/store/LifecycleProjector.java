@@ -1,5 +1,7 @@
 package dev.crossbar.store;
 
+import dev.crossbar.core.model.MessageDetails;
+
 import dev.crossbar.core.event.EventRef;
 import dev.crossbar.core.event.ProtocolEvent;
 import dev.crossbar.core.event.ProtocolEvent.CrossDomainMessageFailed;
@@ -37,10 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LifecycleProjector {
     private static final Logger log = LoggerFactory.getLogger(LifecycleProjector.class);
-    /** Detail a relayer sets when it proves a withdrawal: the index of the output it proved against. */
-    static final String PROVEN_OUTPUT_INDEX = "provenOutputIndex";
-    /** Detail set from WithdrawalProven: the L1 block time (seconds) of the proof. */
-    static final String PROVEN_AT = "provenAt";
 
     private final ChainTopology topology;
 
@@ -177,7 +175,7 @@ final class LifecycleProjector {
         }
         if (m.state() == MessageState.IN_WINDOW) {
             // Proven again (after its output was deleted): the window runs from the newest proof.
-            Messages.mergeDetails(s.tx, m, Map.of(PROVEN_AT, Long.toString(s.ref.blockTimestamp())));
+            Messages.mergeDetails(s.tx, m, Map.of(MessageDetails.PROVEN_AT, Long.toString(s.ref.blockTimestamp())));
         }
     }
 
@@ -316,7 +314,7 @@ final class LifecycleProjector {
         if (m.state() == to) {
             return m;
         }
-        if (!m.state().canMoveTo(to)) {
+        if (!m.state().canMoveTo(m.kind(), to)) {
             log.warn("lifecycle does not allow the move an event implies, skipped: id={} from={} to={} cause=\"{}\"",
                     m.id(), m.state(), to, cause);
             return m;

@@ -14,7 +14,7 @@ import java.util.Optional;
  * <p>Two backends implement it with the same semantics: an embedded one (SQLite, durable commits, no
  * server) and PostgreSQL (several replicas). Every write is idempotent where the same fact can arrive
  * twice (an event recorded twice changes nothing), and every lifecycle move is checked against
- * {@link MessageState#canMoveTo}; a forbidden move throws
+ * {@link MessageState#canMoveTo(dev.crossbar.core.model.MessageKind, MessageState)}; a forbidden move throws
  * {@link dev.crossbar.core.model.IllegalTransitionException} and changes nothing.
  *
  * <p>Implementations are thread-safe.

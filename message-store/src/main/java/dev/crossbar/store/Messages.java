@@ -84,8 +84,8 @@ final class Messages {
         if (m.state() == to) {
             return m;
         }
-        if (!m.state().canMoveTo(to)) {
-            throw new IllegalTransitionException(m.id(), m.state(), to);
+        if (!m.state().canMoveTo(m.kind(), to)) {
+            throw new IllegalTransitionException(m.id(), m.kind(), m.state(), to);
         }
         return move(tx, m, to, cause, null);
     }

@@ -1,5 +1,7 @@
 package dev.crossbar.store;
 
+import dev.crossbar.core.model.MessageDetails;
+
 import dev.crossbar.core.event.ProtocolEvent.OutputsDeleted;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
@@ -47,13 +49,13 @@ final class OutputDeletions {
                         + m.source().blockNumber() + " any more");
             } else if (m.state() != MessageState.COMMITTED && provenAgainst(m, gone)) {
                 projector.advance(s, m, MessageState.COMMITTED, what + ": it was proven against output "
-                        + m.details().get(LifecycleProjector.PROVEN_OUTPUT_INDEX) + ", to be proven again");
+                        + m.details().get(MessageDetails.PROVEN_OUTPUT_INDEX) + ", to be proven again");
             }
         }
     }
 
     private static boolean provenAgainst(MessageRecord m, Set<Long> deleted) {
-        String index = m.details().get(LifecycleProjector.PROVEN_OUTPUT_INDEX);
+        String index = m.details().get(MessageDetails.PROVEN_OUTPUT_INDEX);
         if (index == null) {
             return false;
         }

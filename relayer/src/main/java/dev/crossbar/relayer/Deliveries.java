@@ -1,5 +1,8 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.model.TxPurpose;
+import dev.crossbar.core.model.MessageDetails;
+
 import dev.crossbar.txmanager.TxManager;
 
 import dev.crossbar.core.chain.ChainClient;
@@ -139,8 +142,9 @@ final class Deliveries {
                     new dev.crossbar.contracts.bindings.Portal.OutputRootProof(new byte[32], proof.stateRoot(),
                             proof.messagePasserStorageRoot(), proof.blockHash()), proof.storageProof())
                     .encodeFunctionCall();
-            Step step = simulateAndSend(l1, signer, new TxManager.Intent("PROVE", m.id(), s.portal(), data,
-                    BigInteger.ZERO, null), null, Map.of("provingOutputIndex", output.index().toString()));
+            Step step = simulateAndSend(l1, signer, new TxManager.Intent(TxPurpose.PROVE, m.id(), s.portal(), data,
+                    BigInteger.ZERO, null), null, Map.of(MessageDetails.PROVING_OUTPUT_INDEX,
+                            output.index().toString()));
             if (step instanceof Step.Sent sent && !passedOver.isEmpty()) {
                 return new Step.Sent(sent.intent(), sent.movedTo(), sent.details(), "proving against output "
                         + output.index() + ", passed over " + String.join("; ", passedOver));
@@ -194,7 +198,7 @@ final class Deliveries {
      * reason for a day, so that it is not looked at again every round.
      */
     private static Step cannotExit(MessageRecord m, String reason) {
-        return m.state().canMoveTo(MessageState.DEAD_LETTERED) ? new Step.Dead(reason)
+        return m.state().canMoveTo(m.kind(), MessageState.DEAD_LETTERED) ? new Step.Dead(reason)
                 : new Step.Wait(Duration.ofDays(1), reason + " (dead letter)");
     }
 
@@ -242,8 +246,8 @@ final class Deliveries {
         String data = ProtocolViews.portal(s.portal()).finalizeWithdrawalTransaction(withdrawalTx(m)).encodeFunctionCall();
         // The Portal gives the call at least the withdrawal's gas limit: make room for it.
         BigInteger floor = m.gasLimit().add(BigInteger.valueOf(150_000));
-        return simulateAndSend(l1, signer, new TxManager.Intent("FINALIZE", m.id(), s.portal(), data, BigInteger.ZERO,
-                null), floor, Map.of());
+        return simulateAndSend(l1, signer, new TxManager.Intent(TxPurpose.FINALIZE, m.id(), s.portal(), data,
+                BigInteger.ZERO, null), floor, Map.of());
     }
 
     // ---- L2 to L2 ---------------------------------------------------------------------------------------
@@ -257,10 +261,11 @@ final class Deliveries {
         }
         String gone = sourceGone(m);
         if (gone != null) {
-            return new Step.Wait(Duration.ofSeconds(5), gone + "; waiting for its watcher to orphan it or see it again");
+            return new Step.Wait(Duration.ofSeconds(5), gone
+                    + "; waiting for its watcher to orphan it or see it again");
         }
-        return simulateAndSend(dest, signer, new TxManager.Intent("RELAY", m.id(), messenger, relayCall(m, messenger),
-                BigInteger.ZERO, null), null, Map.of());
+        return simulateAndSend(dest, signer, new TxManager.Intent(TxPurpose.RELAY, m.id(), messenger,
+                relayCall(m, messenger), BigInteger.ZERO, null), null, Map.of());
     }
 
     /** The {@code relayMessage(Identifier, bytes)} call data for a cross-rollup message. */
@@ -303,7 +308,7 @@ final class Deliveries {
         ChainClient dest = network.client(m.destinationChainId());
         byte[] id = Numeric.hexStringToByteArray(m.id());
         return switch (purpose) {
-            case "PROVE" -> {
+            case TxPurpose.PROVE -> {
                 Settlement s = network.settlementOf(m.sourceChainId());
                 ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(dest, s.portal(), id);
                 if (!proven.exists()) {
@@ -316,11 +321,11 @@ final class Deliveries {
                     yield false;
                 }
             }
-            case "FINALIZE" -> ProtocolViews.finalizedWithdrawal(dest, network.settlementOf(m.sourceChainId()).portal(),
-                    id);
-            case "RELAY" -> ProtocolViews.successfulCrossRollup(dest,
+            case TxPurpose.FINALIZE -> ProtocolViews.finalizedWithdrawal(dest,
+                    network.settlementOf(m.sourceChainId()).portal(), id);
+            case TxPurpose.RELAY -> ProtocolViews.successfulCrossRollup(dest,
                     network.l2Contracts(m.destinationChainId()).l2ToL2Messenger(), id);
-            case "REPLAY" -> m.messengerHash() != null && ProtocolViews.successfulMessage(dest,
+            case TxPurpose.REPLAY -> m.messengerHash() != null && ProtocolViews.successfulMessage(dest,
                     m.kind() == MessageKind.WITHDRAWAL ? network.settlementOf(m.sourceChainId()).l1Messenger()
                             : network.l2Contracts(m.destinationChainId()).l2Messenger(),
                     Numeric.hexStringToByteArray(m.messengerHash()));
@@ -349,8 +354,8 @@ final class Deliveries {
         BigInteger raise = c.minGasLimit().multiply(BigInteger.valueOf((long) gasRaisePercent * replayAttempt))
                 .divide(BigInteger.valueOf(100));
         BigInteger floor = c.minGasLimit().add(raise).add(BigInteger.valueOf(200_000));
-        return simulateAndSend(dest, signer, new TxManager.Intent("REPLAY", m.id(), messenger, data, BigInteger.ZERO,
-                null), floor, Map.of());
+        return simulateAndSend(dest, signer, new TxManager.Intent(TxPurpose.REPLAY, m.id(), messenger, data,
+                BigInteger.ZERO, null), floor, Map.of());
     }
 
     /** The messenger's {@code relayMessage(nonce, sender, target, value, minGasLimit, message)} call. */
@@ -390,7 +395,7 @@ final class Deliveries {
         TxManager.Intent priced = new TxManager.Intent(intent.purpose(), intent.messageId(), intent.to(), intent.data(),
                 intent.value(), gas);
         MessageState movedTo = switch (intent.purpose()) {
-            case "FINALIZE", "RELAY" -> MessageState.RELAYING;
+            case TxPurpose.FINALIZE, TxPurpose.RELAY -> MessageState.RELAYING;
             default -> null;
         };
         return new Step.Sent(priced, movedTo, details, null);
@@ -419,7 +424,7 @@ final class Deliveries {
         if (r.contains("paused") || r.equals("RelayerNotAllowed") || r.contains("escape mode")) {
             return new Step.Retry("simulation: " + r + " (waiting for it to change)");
         }
-        if (purpose.equals("RELAY") && !r.isEmpty() && !r.startsWith("custom error") && !r.contains("L2ToL2")) {
+        if (purpose.equals(TxPurpose.RELAY) && !r.isEmpty() && !r.startsWith("custom error") && !r.contains("L2ToL2")) {
             // The target's own revert, bubbled up by the messenger: it fails the same way every time.
             return new Step.Dead("the target reverts: " + r);
         }

@@ -1,5 +1,8 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.model.TxPurpose;
+import dev.crossbar.core.model.MessageDetails;
+
 import dev.crossbar.txmanager.TxManager;
 
 import dev.crossbar.core.chain.ChainClient;
@@ -144,7 +147,7 @@ final class RelayWorker {
         if (!openHashes.isEmpty()) {
             for (MessageRecord m : store.messages(new dev.crossbar.store.MessageQuery(Set.of(MessageState.RELAYING),
                     Set.of(MessageKind.CROSS_ROLLUP), null, null, destination, null, 1000))) {
-                String batch = m.details().get("batchTx");
+                String batch = m.details().get(MessageDetails.BATCH_TX);
                 if (batch != null && openHashes.contains(batch.toLowerCase())) {
                     ids.add(m.id());
                 }
@@ -208,10 +211,10 @@ final class RelayWorker {
      * back to where that transaction found it.
      */
     TxManager.Verdict recheck(TxRecord tx) {
-        if (tx.messageId() == null || "CANCEL".equals(tx.purpose())) {
+        if (tx.messageId() == null || TxPurpose.CANCEL.equals(tx.purpose())) {
             return TxManager.Verdict.CANCEL;
         }
-        if ("RELAY_BATCH".equals(tx.purpose())) {
+        if (TxPurpose.RELAY_BATCH.equals(tx.purpose())) {
             return recheckBatch(tx);
         }
         MessageRecord m = store.message(tx.messageId()).orElse(null);
@@ -231,7 +234,7 @@ final class RelayWorker {
             return "message is " + m.state();
         }
         if (deliveries.effectOnChain(m, tx.purpose())) {
-            if (tx.purpose().equals("PROVE")) {
+            if (tx.purpose().equals(TxPurpose.PROVE)) {
                 move(m, MessageState.PROVEN, "proven on chain (found before sending again)");
             } else {
                 move(m, MessageState.RELAYED, "delivered on chain (found before sending again)");
@@ -257,15 +260,15 @@ final class RelayWorker {
     private void reopenIfLost(MessageRecord m, String purpose, String txHash) {
         String cause = "transaction " + txHash + " is no longer on chain; sending it again";
         switch (purpose) {
-            case "PROVE" -> {
+            case TxPurpose.PROVE -> {
                 if (m.state() == MessageState.PROVEN || m.state() == MessageState.IN_WINDOW
                         || m.state() == MessageState.READY) {
                     store.transitionIf(m.id(), m.state(), MessageState.COMMITTED, cause);
                 }
             }
-            case "FINALIZE", "RELAY", "REPLAY" -> {
+            case TxPurpose.FINALIZE, TxPurpose.RELAY, TxPurpose.REPLAY -> {
                 if (m.state() == MessageState.RELAYED) {
-                    store.reopen(m.id(), MessageState.RELAYED, purpose.equals("REPLAY") ? MessageState.FAILED
+                    store.reopen(m.id(), MessageState.RELAYED, purpose.equals(TxPurpose.REPLAY) ? MessageState.FAILED
                             : MessageState.RELAYING, cause);
                 }
             }
@@ -289,7 +292,7 @@ final class RelayWorker {
         if (refused.isEmpty()) {
             String revert = signer.simulate(tx);
             if (revert == null) {
-                members.forEach(m -> reopenIfLost(m, "RELAY", tx.txHash()));
+                members.forEach(m -> reopenIfLost(m, TxPurpose.RELAY, tx.txHash()));
                 return TxManager.Verdict.SEND;
             }
             refused.add("simulation reverts: " + revert);
@@ -303,7 +306,7 @@ final class RelayWorker {
         if (m.state() == MessageState.ORPHANED || m.state() == MessageState.DEAD_LETTERED) {
             return "message is " + m.state();
         }
-        if (deliveries.effectOnChain(m, "RELAY")) {
+        if (deliveries.effectOnChain(m, TxPurpose.RELAY)) {
             move(m, MessageState.RELAYED, "delivered on chain (found before sending its batch again)");
             return "its effect is on chain already";
         }
@@ -313,7 +316,8 @@ final class RelayWorker {
     private List<MessageRecord> batchMembers(String batchHash) {
         return store.messages(new dev.crossbar.store.MessageQuery(Set.of(MessageState.RELAYING, MessageState.RELAYED,
                 MessageState.ORPHANED, MessageState.READY), Set.of(MessageKind.CROSS_ROLLUP), null, null, destination,
-                null, 1000)).stream().filter(m -> batchHash.equalsIgnoreCase(m.details().get("batchTx"))).toList();
+                null, 1000)).stream().filter(m -> batchHash.equalsIgnoreCase(m.details().get(MessageDetails.BATCH_TX)))
+                .toList();
     }
 
     /** RELAYING with no transaction in flight (a crash, a dropped transaction): done on chain, or do it again. */
@@ -358,12 +362,12 @@ final class RelayWorker {
             return;
         }
         if (to == MessageState.PROVEN) {
-            if (!from.canMoveTo(MessageState.PROVEN)) {
+            if (!from.canMoveTo(m.kind(), MessageState.PROVEN)) {
                 return; // already past it (the watcher saw the proof first)
             }
             store.transitionIf(m.id(), from, MessageState.PROVEN, cause);
             store.transitionIf(m.id(), MessageState.PROVEN, MessageState.IN_WINDOW, "waiting out the challenge window");
-        } else if (from.canMoveTo(to)) {
+        } else if (from.canMoveTo(m.kind(), to)) {
             store.transitionIf(m.id(), from, to, cause);
         } else {
             log.warn("cannot move messageId={} from={} to={} cause={}", m.id(), from, to, cause);
@@ -390,7 +394,7 @@ final class RelayWorker {
 
     private void deadLetter(MessageRecord m, String reason) {
         MessageRecord current = store.message(m.id()).orElse(m);
-        if (current.state().canMoveTo(MessageState.DEAD_LETTERED)) {
+        if (current.state().canMoveTo(current.kind(), MessageState.DEAD_LETTERED)) {
             store.transitionIf(m.id(), current.state(), MessageState.DEAD_LETTERED, reason);
         }
         store.recordAttempt(m.id(), current.attempts() + 1, null, reason);
@@ -415,7 +419,7 @@ final class RelayWorker {
         if (tx.messageId() == null) {
             return;
         }
-        if ("RELAY_BATCH".equals(tx.purpose())) {
+        if (TxPurpose.RELAY_BATCH.equals(tx.purpose())) {
             settleBatch(o);
             return;
         }
@@ -424,7 +428,7 @@ final class RelayWorker {
             return;
         }
         TransactionReceipt r = o.receipt();
-        if (r == null || "CANCEL".equals(tx.purpose())) {
+        if (r == null || TxPurpose.CANCEL.equals(tx.purpose())) {
             if (m.state() == MessageState.ORPHANED || m.state().isFinal() || m.state() == MessageState.DEAD_LETTERED) {
                 return; // nothing more to do for it: the cancel only filled the nonce
             }
@@ -445,20 +449,20 @@ final class RelayWorker {
         }
         String cause = tx.purpose() + " confirmed in " + tx.txHash();
         switch (tx.purpose()) {
-            case "PROVE" -> {
+            case TxPurpose.PROVE -> {
                 long at = network.client(destination).header(ChainClient.hex(r.getBlockNumber().longValueExact()))
                         .timestamp();
                 Map<String, String> d = new LinkedHashMap<>();
-                d.put("provenAt", Long.toString(at));
-                String index = m.details().get("provingOutputIndex");
+                d.put(MessageDetails.PROVEN_AT, Long.toString(at));
+                String index = m.details().get(MessageDetails.PROVING_OUTPUT_INDEX);
                 if (index != null) {
-                    d.put("provenOutputIndex", index);
+                    d.put(MessageDetails.PROVEN_OUTPUT_INDEX, index);
                     cause += " against output " + index;
                 }
                 store.putDetails(m.id(), d);
                 move(m, MessageState.PROVEN, cause);
             }
-            case "FINALIZE", "REPLAY" -> {
+            case TxPurpose.FINALIZE, TxPurpose.REPLAY -> {
                 boolean failed = hasTopic(r, FAILED_TOPIC) && !hasTopic(r, RELAYED_TOPIC);
                 if (failed) {
                     move(m, MessageState.FAILED, cause + ", but the message's call failed on the destination");
@@ -468,7 +472,7 @@ final class RelayWorker {
                     delivered(m);
                 }
             }
-            case "RELAY" -> {
+            case TxPurpose.RELAY -> {
                 move(m, MessageState.RELAYED, cause);
                 delivered(m);
             }
@@ -559,10 +563,10 @@ final class RelayWorker {
             sendBatch(dest, messenger, multicall, new ArrayList<>(members.subList(half, members.size())));
             return;
         }
-        TxRecord tx = signer.submit(new TxManager.Intent("RELAY_BATCH", members.getFirst().id(), multicall, data,
+        TxRecord tx = signer.submit(new TxManager.Intent(TxPurpose.RELAY_BATCH, members.getFirst().id(), multicall, data,
                 BigInteger.ZERO, gas));
         for (MessageRecord m : members) {
-            store.putDetails(m.id(), Map.of("batchTx", tx.txHash()));
+            store.putDetails(m.id(), Map.of(MessageDetails.BATCH_TX, tx.txHash()));
             store.transitionIf(m.id(), MessageState.READY, MessageState.RELAYING, "RELAY_BATCH sent in " + tx.txHash()
                     + " with " + members.size() + " relays");
         }
@@ -582,7 +586,7 @@ final class RelayWorker {
         }
         for (MessageRecord m : store.messages(new dev.crossbar.store.MessageQuery(Set.of(MessageState.RELAYING),
                 Set.of(MessageKind.CROSS_ROLLUP), null, null, destination, null, 1000))) {
-            if (!hash.equalsIgnoreCase(m.details().get("batchTx"))) {
+            if (!hash.equalsIgnoreCase(m.details().get(MessageDetails.BATCH_TX))) {
                 continue;
             }
             if (relayed.contains(m.id().toLowerCase())) {

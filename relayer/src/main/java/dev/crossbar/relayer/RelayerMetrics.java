@@ -1,5 +1,7 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.model.TxPurpose;
+
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -32,8 +34,7 @@ public final class RelayerMetrics {
     }
 
     /** The purposes of the relayer's transactions, the bounded values of the {@code purpose} tag. */
-    static final java.util.List<String> PURPOSES = java.util.List.of("PROVE", "FINALIZE", "RELAY", "RELAY_BATCH",
-            "REPLAY", "CANCEL");
+    static final java.util.List<String> PURPOSES = TxPurpose.RELAYER;
 
     /**
      * Registers the delivery meters of a destination at zero when a worker starts, so that a scrape shows them (and
@@ -75,7 +76,8 @@ public final class RelayerMetrics {
     /**
      * The Kafka consumer lag of this relayer's group member, {@code crossbar_kafka_consumer_lag{component="relayer",
      * topic}}: records between its position and the end of the partitions it owns, summed, from the consumer's own
-     * per-partition {@code records-lag} metrics (0 while it owns none). The consumer is asked for at each scrape: a failed one is replaced by a new member.
+     * per-partition {@code records-lag} metrics (0 while it owns none). The consumer is asked for at each scrape: a
+     * failed one is replaced by a new member.
      */
     void consumerLag(java.util.function.Supplier<org.apache.kafka.clients.consumer.Consumer<?, ?>> consumer,
             String topic) {

@@ -1,5 +1,7 @@
 package dev.crossbar.txmanager;
 
+import dev.crossbar.core.model.TxPurpose;
+
 import dev.crossbar.core.chain.ChainClient;
 
 import dev.crossbar.core.rpc.RpcException;
@@ -92,7 +94,7 @@ public final class TxManager {
     @FunctionalInterface
     public interface Recheck {
         /** For transactions that act for no message (tests, operator actions): always wanted. */
-        Recheck ALWAYS = tx -> "CANCEL".equals(tx.purpose()) ? Verdict.CANCEL : Verdict.SEND;
+        Recheck ALWAYS = tx -> TxPurpose.CANCEL.equals(tx.purpose()) ? Verdict.CANCEL : Verdict.SEND;
 
         Verdict recheck(TxRecord tx);
     }
@@ -168,7 +170,7 @@ public final class TxManager {
                 store.updateTransaction(t.id(), TxRecord.Status.DROPPED, "lost at nonce " + t.nonce() + " (chain's"
                         + " mined nonce " + mined + "): " + why);
             }
-            if ("CANCEL".equals(lost.purpose())) {
+            if (TxPurpose.CANCEL.equals(lost.purpose())) {
                 continue; // a cancel is only needed to fill a gap, and gaps are filled below
             }
             Verdict v = recheck.recheck(lost);
@@ -366,13 +368,14 @@ public final class TxManager {
                 // node may have it already; otherwise it goes out again, as a first send would, or is cancelled.
                 if (chain.knowsTransaction(active.txHash())) {
                     store.updateTransaction(active.id(), TxRecord.Status.BROADCAST, null);
-                } else if ("CANCEL".equals(active.purpose()) || recheck.recheck(active) == Verdict.SEND) {
+                } else if (TxPurpose.CANCEL.equals(active.purpose()) || recheck.recheck(active) == Verdict.SEND) {
                     broadcast(active);
                 } else {
                     replace(group, active, Verdict.CANCEL);
                 }
             } else if (isStuck(active)) {
-                replace(group, active, "CANCEL".equals(active.purpose()) ? Verdict.CANCEL : recheck.recheck(active));
+                replace(group, active, TxPurpose.CANCEL.equals(active.purpose()) ? Verdict.CANCEL
+                        : recheck.recheck(active));
             }
         }
         return outcomes;
@@ -419,7 +422,7 @@ public final class TxManager {
      * orphaned must not land.
      */
     private void replace(List<TxRecord> group, TxRecord active, Verdict verdict) {
-        boolean cancelling = "CANCEL".equals(active.purpose());
+        boolean cancelling = TxPurpose.CANCEL.equals(active.purpose());
         int bumps = group.size() - 1;
         FeePolicy.Fees previous = new FeePolicy.Fees(active.maxFeePerGas(), active.maxPriorityFeePerGas());
         Optional<FeePolicy.Fees> next = fees.bump(previous, chain.nextBaseFee());
@@ -437,8 +440,8 @@ public final class TxManager {
                     chain.name(), key.getAddress(), active.nonce(), active.txHash(), replacement.txHash(),
                     next.get().maxFeePerGas(), bumps + 1);
         } else {
-            replacement = sign("CANCEL", active.messageId(), active.nonce(), key.getAddress(), "0x", BigInteger.ZERO,
-                    CANCEL_GAS, next.get(), active.txHash());
+            replacement = sign(TxPurpose.CANCEL, active.messageId(), active.nonce(), key.getAddress(), "0x",
+                    BigInteger.ZERO, CANCEL_GAS, next.get(), active.txHash());
             log.warn("stuck transaction cancelled chain={} signer={} nonce={} old={} cancel={} messageId={} why={}",
                     chain.name(), key.getAddress(), active.nonce(), active.txHash(), replacement.txHash(),
                     active.messageId(), verdict == Verdict.CANCEL ? "no_longer_wanted" : "out_of_bumps");
@@ -458,8 +461,9 @@ public final class TxManager {
                         .or(() -> fees.initial(base));
         FeePolicy.Fees priced = f.orElseThrow(() -> new FeesTooHigh("cannot fill nonce " + nonce + " within the cap of "
                 + fees.maxFeeCap() + " wei on " + chain.name()));
-        TxRecord cancel = sign("CANCEL", replacing == null ? null : replacing.messageId(), nonce, key.getAddress(), "0x",
-                BigInteger.ZERO, CANCEL_GAS, priced, replacing == null ? null : replacing.txHash());
+        TxRecord cancel = sign(TxPurpose.CANCEL, replacing == null ? null : replacing.messageId(), nonce,
+                key.getAddress(), "0x", BigInteger.ZERO, CANCEL_GAS, priced,
+                replacing == null ? null : replacing.txHash());
         log.warn("nonce filled chain={} signer={} nonce={} cancel={} why=\"{}\"", chain.name(), key.getAddress(), nonce,
                 cancel.txHash(), why);
         broadcast(cancel);

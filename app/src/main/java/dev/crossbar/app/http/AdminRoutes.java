@@ -64,7 +64,8 @@ final class AdminRoutes {
             MessageRecord m = store.message(id).orElseThrow(() -> ApiException.notFound("no message " + id));
             if (!RETRYABLE.contains(m.state())) {
                 throw ApiException.conflict("message " + id + " is " + m.state() + ": only FAILED or DEAD_LETTERED"
-                        + " messages can be retried (" + m.state() + " may move to " + m.state().allowedMoves() + ")");
+                        + " messages can be retried (" + m.state() + " may move to "
+                        + m.state().allowedMoves(m.kind()) + ")");
             }
             MessageRecord moved = store.transitionIf(id, m.state(), MessageState.READY, RETRY_CAUSE)
                     .orElseThrow(() -> ApiException.conflict("message " + id + " left " + m.state()

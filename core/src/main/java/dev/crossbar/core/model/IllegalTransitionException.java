@@ -6,9 +6,9 @@ public final class IllegalTransitionException extends IllegalStateException {
     private final MessageState from;
     private final MessageState to;
 
-    public IllegalTransitionException(String messageId, MessageState from, MessageState to) {
-        super("message " + messageId + " cannot move from " + from + " to " + to + " (allowed from " + from + ": "
-                + from.allowedMoves() + ")");
+    public IllegalTransitionException(String messageId, MessageKind kind, MessageState from, MessageState to) {
+        super("message " + messageId + " (" + kind + ") cannot move from " + from + " to " + to + " (allowed from "
+                + from + ": " + from.allowedMoves(kind) + ")");
         this.messageId = messageId;
         this.from = from;
         this.to = to;

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Where a message is in its life. The allowed moves are an explicit table ({@link #canMoveTo}); the
- * store refuses any other move with an error naming both states.
+ * Where a message is in its life. The allowed moves are an explicit table per kind of message
+ * ({@link #canMoveTo(MessageKind, MessageState)}: the moves below between states of that kind, see
+ * {@link MessageKind#states()}); the store refuses any other move with an error naming both states.
  *
  * <pre>
  * withdrawals:  SENT -> COMMITTED -> PROVEN -> IN_WINDOW -> READY -> RELAYING -> RELAYED
@@ -79,14 +80,23 @@ public enum MessageState {
         return s;
     }
 
-    /** Whether the lifecycle allows a move from this state to {@code target}. */
-    public boolean canMoveTo(MessageState target) {
-        return MOVES.get(this).contains(target);
+    /**
+     * Whether the lifecycle allows a message of {@code kind} to move from this state to {@code target}: the move is in
+     * the table and both states are states of that kind (a deposit cannot become PROVEN).
+     */
+    public boolean canMoveTo(MessageKind kind, MessageState target) {
+        return kind.states().contains(this) && kind.states().contains(target) && MOVES.get(this).contains(target);
     }
 
-    /** The states reachable from this one in one move. */
-    public Set<MessageState> allowedMoves() {
-        return MOVES.get(this);
+    /** The states a message of {@code kind} in this state can reach in one move. */
+    public Set<MessageState> allowedMoves(MessageKind kind) {
+        EnumSet<MessageState> out = EnumSet.noneOf(MessageState.class);
+        for (MessageState t : MOVES.get(this)) {
+            if (canMoveTo(kind, t)) {
+                out.add(t);
+            }
+        }
+        return Collections.unmodifiableSet(out);
     }
 
     /** Whether nothing more happens to a message in this state. */

@@ -1,5 +1,7 @@
 package dev.crossbar.monitor.act;
 
+import dev.crossbar.core.model.TxPurpose;
+
 import dev.crossbar.core.chain.ChainClient;
 import dev.crossbar.core.chain.RevertReasons;
 import dev.crossbar.monitor.MonitorMetrics;
@@ -88,8 +90,8 @@ public final class ActionSender {
     public void settle() {
         // A recorded action goes out again only if it still goes through: an output deleted meanwhile, a portal
         // already paused, and the like make it revert, and its nonce is then filled instead.
-        for (TxManager.Outcome o : signer.poll(tx -> "CANCEL".equals(tx.purpose()) || signer.simulate(tx) != null
-                ? TxManager.Verdict.CANCEL : TxManager.Verdict.SEND)) {
+        for (TxManager.Outcome o : signer.poll(tx -> TxPurpose.CANCEL.equals(tx.purpose())
+                || signer.simulate(tx) != null ? TxManager.Verdict.CANCEL : TxManager.Verdict.SEND)) {
             boolean ok = o.receipt() != null && o.succeeded();
             metrics.action(o.tx().purpose(), ok ? "confirmed" : "failed");
             log.info("action settled purpose={} action={} tx={} status={}", o.tx().purpose(), o.tx().messageId(),

@@ -1,5 +1,7 @@
 package dev.crossbar.monitor.act;
 
+import dev.crossbar.core.model.TxPurpose;
+
 import static dev.crossbar.monitor.Observation.evidence;
 
 import dev.crossbar.core.chain.ProtocolViews;
@@ -74,7 +76,7 @@ public final class Challenger {
             return false; // too late: OutputWindows reports CHALLENGE_FAILED
         }
         String data = ProtocolViews.oracle(s.outputOracle()).deleteL2Outputs(o.outputIndex()).encodeFunctionCall();
-        return switch (challenger.send("CHALLENGE", actionId, s.outputOracle(), data)) {
+        return switch (challenger.send(TxPurpose.CHALLENGE, actionId, s.outputOracle(), data)) {
             case ActionSender.Result.Sent sent -> true;
             case ActionSender.Result.InFlight inFlight -> false;
             case ActionSender.Result.Refused r -> {

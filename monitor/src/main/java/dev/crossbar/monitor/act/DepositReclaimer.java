@@ -1,5 +1,7 @@
 package dev.crossbar.monitor.act;
 
+import dev.crossbar.core.model.TxPurpose;
+
 import static dev.crossbar.monitor.Observation.evidence;
 
 import dev.crossbar.contracts.bindings.Portal;
@@ -111,7 +113,8 @@ public final class DepositReclaimer {
     private boolean reclaim(long l2, Settlement s, Proof proof, ContractReads.Deposit d, ActionSender reclaimer) {
         String data = ProtocolViews.portal(s.portal()).reclaimDeposit(d.nonce(), proof.outputRootProof(),
                 proof.accountProof(), proof.storageProof()).encodeFunctionCall();
-        ActionSender.Result r = reclaimer.send("RECLAIM", "reclaim:" + l2 + ":" + d.nonce(), s.portal(), data);
+        ActionSender.Result r = reclaimer.send(TxPurpose.RECLAIM, "reclaim:" + l2 + ":" + d.nonce(), s.portal(),
+                data);
         if (r instanceof ActionSender.Result.Sent sent) {
             log.warn("deposit reclaim sent chain={} depositNonce={} recipient={} amount={} tx={}", chains.name(l2),
                     d.nonce(), d.sender(), d.mint(), sent.tx().txHash());
@@ -120,7 +123,7 @@ public final class DepositReclaimer {
         if (r instanceof ActionSender.Result.Refused refused && !refused.reason().contains("already reclaimed")) {
             findings.report(new Observation(FindingKind.ACTION_FAILED, l2, "ACTION_FAILED:RECLAIM:" + l2 + ":"
                     + d.nonce(), "the reclaim of deposit " + d.nonce() + " of " + chains.name(l2) + " is refused: "
-                    + refused.reason(), evidence("chain", chains.name(l2), "action", "RECLAIM", "depositNonce",
+                    + refused.reason(), evidence("chain", chains.name(l2), "action", TxPurpose.RECLAIM, "depositNonce",
                             d.nonce(), "recipient", d.sender(), "amount", d.mint(), "reason", refused.reason())));
         }
         return false;

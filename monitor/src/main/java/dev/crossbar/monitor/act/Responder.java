@@ -1,5 +1,7 @@
 package dev.crossbar.monitor.act;
 
+import dev.crossbar.core.model.TxPurpose;
+
 import static dev.crossbar.monitor.Observation.evidence;
 
 import dev.crossbar.core.chain.ProtocolViews;
@@ -103,14 +105,14 @@ public final class Responder {
         }
         var portal = ProtocolViews.portal(s.portal());
         if (escape) {
-            return handle(guardian.get().send("ESCAPE", "escape:" + l2, s.portal(),
-                    portal.activateEscapeMode().encodeFunctionCall()), l2, "ESCAPE");
+            return handle(guardian.get().send(TxPurpose.ESCAPE, "escape:" + l2, s.portal(),
+                    portal.activateEscapeMode().encodeFunctionCall()), l2, TxPurpose.ESCAPE);
         }
         if (ContractReads.paused(l1, s.portal())) {
             return true;
         }
-        return handle(guardian.get().send("PAUSE", "pause:" + l2, s.portal(), portal.pause().encodeFunctionCall()), l2,
-                "PAUSE");
+        return handle(guardian.get().send(TxPurpose.PAUSE, "pause:" + l2, s.portal(),
+                portal.pause().encodeFunctionCall()), l2, TxPurpose.PAUSE);
     }
 
     private boolean handle(ActionSender.Result r, long l2, String purpose) {

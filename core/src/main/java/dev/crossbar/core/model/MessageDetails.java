@@ -1,0 +1,18 @@
+package dev.crossbar.core.model;
+
+/**
+ * The keys of a message's kind-specific details (the store's {@code details} map), written by one part and read by
+ * others: the one list of them.
+ */
+public final class MessageDetails {
+    private MessageDetails() {}
+
+    /** Withdrawal: the L1 block time (seconds) of its proof, from WithdrawalProven or the relayer's receipt. */
+    public static final String PROVEN_AT = "provenAt";
+    /** Withdrawal: the index of the output its proof on chain was made against. */
+    public static final String PROVEN_OUTPUT_INDEX = "provenOutputIndex";
+    /** Withdrawal: the index of the output the relayer's proof in flight is made against. */
+    public static final String PROVING_OUTPUT_INDEX = "provingOutputIndex";
+    /** Cross-rollup message: the hash of the batch transaction that carries its relay. */
+    public static final String BATCH_TX = "batchTx";
+}

@@ -1,0 +1,36 @@
+package dev.crossbar.core.model;
+
+import java.util.List;
+
+/**
+ * Why a transaction is sent: the one list of the values of {@code TxRecord.purpose} in the store and of the
+ * {@code purpose} metric label. Relayer: PROVE, FINALIZE, RELAY, RELAY_BATCH, REPLAY; monitor: CHALLENGE, PAUSE,
+ * ESCAPE, RECLAIM; the transaction manager itself: CANCEL (a no-op to self that fills a nonce).
+ */
+public final class TxPurpose {
+    private TxPurpose() {}
+
+    /** Prove a withdrawal on the L1 portal. */
+    public static final String PROVE = "PROVE";
+    /** Finalize a proven withdrawal on the L1 portal. */
+    public static final String FINALIZE = "FINALIZE";
+    /** Relay one L2-to-L2 message on its destination. */
+    public static final String RELAY = "RELAY";
+    /** Relay several L2-to-L2 messages in one Multicall3 transaction. */
+    public static final String RELAY_BATCH = "RELAY_BATCH";
+    /** Replay a message that failed on its destination's messenger. */
+    public static final String REPLAY = "REPLAY";
+    /** A zero-value transfer to itself that takes a nonce: replaces an unwanted transaction or fills a gap. */
+    public static final String CANCEL = "CANCEL";
+    /** Delete a bad output root inside its challenge window. */
+    public static final String CHALLENGE = "CHALLENGE";
+    /** Pause a portal with the guardian key. */
+    public static final String PAUSE = "PAUSE";
+    /** Put a portal into escape mode with the guardian key. */
+    public static final String ESCAPE = "ESCAPE";
+    /** Reclaim an unexecuted deposit to its sender in escape mode. */
+    public static final String RECLAIM = "RECLAIM";
+
+    /** The relayer's purposes (the bounded values of its metrics' {@code purpose} label). */
+    public static final List<String> RELAYER = List.of(PROVE, FINALIZE, RELAY, RELAY_BATCH, REPLAY, CANCEL);
+}
