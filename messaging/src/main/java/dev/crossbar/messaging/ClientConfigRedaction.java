@@ -5,7 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Makes a Kafka client configuration safe to log (DESIGN.md rule 6: secrets never appear in logs). Rule: the
+ * Makes a Kafka client configuration safe to log (docs/architecture.md rule 6: secrets never appear in logs). Rule: the
  * value of every key whose name contains {@code password}, {@code secret}, {@code jaas}, {@code token} or
  * {@code key} is replaced by {@value #REDACTED}, except the serializer and deserializer class names
  * ({@code key.serializer}, {@code key.deserializer}), which hold no secret.

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets a record that cannot be processed aside on the dead-letter topic (DESIGN.md rule 5: bad input is set
+ * Sets a record that cannot be processed aside on the dead-letter topic (docs/architecture.md rule 5: bad input is set
  * aside with its reason and never lost). Rule: {@link #send} returns only once the broker has the dead letter,
  * so the caller may then commit the original's offset; it throws otherwise, and the original must not be
  * committed.

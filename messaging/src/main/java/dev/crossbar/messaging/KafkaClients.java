@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  *   <li>producers are idempotent with {@code acks=all} and at most 5 requests in flight, and retry until
  *       their delivery timeout: an acknowledged record is never lost, duplicated by a retry, or reordered
  *       within its key;</li>
- *   <li>consumers never auto-commit (the caller commits after the effect is durable, DESIGN.md rule 1), read
+ *   <li>consumers never auto-commit (the caller commits after the effect is durable, docs/architecture.md rule 1), read
  *       only committed records, and start from the earliest record when their group has no offset;</li>
  *   <li>overrides cannot weaken those settings: such an override is refused with the setting and the rule;</li>
  *   <li>each client's configuration is logged with secrets redacted ({@link ClientConfigRedaction}).</li>
@@ -85,7 +85,7 @@ public final class KafkaClients {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, valueDeserializer);
         p.putAll(config.overrides());
         requireValue(p, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, Set.of("false"),
-                "offsets are committed only after the effect is durable (DESIGN.md rule 1)");
+                "offsets are committed only after the effect is durable (docs/architecture.md rule 1)");
         requireValue(p, ConsumerConfig.ISOLATION_LEVEL_CONFIG, Set.of("read_committed"),
                 "records of aborted transactions are never read");
         return p;

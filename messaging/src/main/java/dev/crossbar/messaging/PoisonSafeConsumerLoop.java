@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * Rules:
  * <ul>
  *   <li>an offset is committed only after its record's handler returned, or after the record is safely on the
- *       dead-letter topic: nothing is acknowledged before its effect is durable (DESIGN.md rule 1);</li>
+ *       dead-letter topic: nothing is acknowledged before its effect is durable (docs/architecture.md rule 1);</li>
  *   <li>a poison record (unreadable per {@link RecordReader}, or its handler throws
  *       {@link PermanentRecordException}) goes to the dead-letter topic with the reason, and the records after
- *       it are processed: it never stops the consumer (DESIGN.md rule 5);</li>
+ *       it are processed: it never stops the consumer (docs/architecture.md rule 5);</li>
  *   <li>a transient failure (any other exception, or the dead-letter topic not answering) is retried on the
  *       same record after a capped backoff ({@link Backoff}); the records after it in its partition wait,
  *       nothing is skipped, and polling goes on, so the member stays in its group.</li>

@@ -2,7 +2,7 @@ package dev.crossbar.messaging;
 
 /**
  * Applies one valid record's effect. Rule: return only once the effect is durable (e.g. committed in the
- * store), because the consumer loop commits the record's offset as soon as this returns (DESIGN.md rule 1).
+ * store), because the consumer loop commits the record's offset as soon as this returns (docs/architecture.md rule 1).
  * Effects must be idempotent: a record can be delivered again after a crash or a rebalance.
  */
 @FunctionalInterface

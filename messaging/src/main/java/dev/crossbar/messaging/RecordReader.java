@@ -13,7 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * Checks a consumed record against the conventions and decodes it. Rule: only a record whose
  * {@value RecordHeaders#SCHEMA} is one this consumer knows, that names its {@value RecordHeaders#TYPE}, and
  * whose value is UTF-8 JSON of the schema's class is {@link ReadResult.Valid}; anything else is
- * {@link ReadResult.Rejected} with a reason a person can act on (DESIGN.md rule 5). It never throws for bad
+ * {@link ReadResult.Rejected} with a reason a person can act on (docs/architecture.md rule 5). It never throws for bad
  * input.
  *
  * @param <T> what the known schemas decode to (a common supertype when there are several)

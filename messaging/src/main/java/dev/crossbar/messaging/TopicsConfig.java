@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The topics every service shares (DESIGN.md section 3, "Kafka"): protocol events from the watchers, messages
+ * The topics every service shares (docs/architecture.md, "Data flow"): protocol events from the watchers, messages
  * due for relaying, circuit-breaker control records, and the dead-letter topic for records that cannot be
  * processed. Names, partitions and retention are configuration; {@link #withPrefix} builds the defaults
  * ({@code <prefix>.events}, {@code .messages}, {@code .control}, {@code .deadletter}).

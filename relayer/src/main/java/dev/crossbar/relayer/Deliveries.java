@@ -35,7 +35,7 @@ import org.web3j.utils.Numeric;
 /**
  * What to do next for one message, decided against the chains: every send is preceded by asking the
  * destination whether the effect already happened ({@code provenWithdrawals}, {@code finalizedWithdrawals},
- * {@code successfulMessages}) and by a simulation whose revert is classified (DESIGN.md section 6).
+ * {@code successfulMessages}) and by a simulation whose revert is classified (docs/architecture.md, rule 3).
  */
 final class Deliveries {
     /** Extra gas on top of an estimate: estimates of calls with a minimum-gas check run close to the edge. */

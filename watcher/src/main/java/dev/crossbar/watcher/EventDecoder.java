@@ -30,7 +30,7 @@ import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
 /**
- * Turns one chain's logs into typed protocol events (DESIGN.md section 2). The only place that decodes the
+ * Turns one chain's logs into typed protocol events (docs/architecture.md). The only place that decodes the
  * protocol's logs.
  *
  * <p>Every log from a watched contract becomes an event, is knowingly ignored (events that carry nothing

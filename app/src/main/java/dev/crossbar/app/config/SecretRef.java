@@ -16,7 +16,7 @@ import org.web3j.crypto.Credentials;
 import org.web3j.crypto.WalletUtils;
 
 /**
- * Where a secret (a private key, a password, a token) is kept; never the secret itself (DESIGN.md rule 6).
+ * Where a secret (a private key, a password, a token) is kept; never the secret itself (docs/architecture.md rule 6).
  * Three kinds, as written in the configuration:
  * <ul>
  *   <li>{@code {file: /path}}: a file holding it, e.g. a mounted Kubernetes Secret (surrounding whitespace

@@ -76,7 +76,7 @@ interface ValueType<T> {
         };
     }
 
-    /** Refuses a scalar shaped like a private key, without echoing it (DESIGN.md rule 6). */
+    /** Refuses a scalar shaped like a private key, without echoing it (docs/architecture.md rule 6). */
     static void refuseKeyMaterial(ConfigNode.Scalar s, String path) {
         if (PRIVATE_KEY_SHAPE.matcher(s.text().trim()).matches()) {
             throw new InvalidValue(path, "looks like a private key; keys are never written in the configuration:"

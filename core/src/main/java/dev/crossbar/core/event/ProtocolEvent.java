@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.math.BigInteger;
 
 /**
- * A protocol event decoded from a log (DESIGN.md section 2). Every variant carries where it was seen.
+ * A protocol event decoded from a log (docs/architecture.md). Every variant carries where it was seen.
  * Byte strings are 0x-prefixed lower-case hex, addresses 0x-prefixed lower-case.
  *
  * <p>As JSON (store, Kafka) each event names its type in a {@code "type"} property; see {@link EventEnvelope}.

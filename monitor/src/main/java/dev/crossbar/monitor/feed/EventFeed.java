@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  *       check concluded and what it found is in the store ({@link OffsetLedger}); a check that waits (for a deadline,
  *       for a lagging endpoint) does not hold up the records after it;</li>
  *   <li>a record that is not a {@code crossbar.event/v1} event goes to the dead-letter topic with the reason, and the
- *       records after it are processed (DESIGN.md rule 5); when the dead-letter topic does not take it, it is read
+ *       records after it are processed (docs/architecture.md rule 5); when the dead-letter topic does not take it, it is read
  *       again;</li>
  *   <li>it knows, per chain, the newest block whose events it has taken and whether it has read everything
  *       published: what the self-lag check needs.</li>

@@ -9,7 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which consumed records are finished with, per partition, so that offsets are committed only past records whose
- * checks concluded (DESIGN.md rule 1), while later records of the same partition need not wait for a check that
+ * checks concluded (docs/architecture.md rule 1), while later records of the same partition need not wait for a check that
  * waits for a deadline. Rule: the commit point of a partition is its lowest unfinished offset, or one past the
  * highest received offset when none is unfinished; a restart redelivers from there (checks are idempotent).
  * Thread-safe: checks finish on other threads than the consumer's.
