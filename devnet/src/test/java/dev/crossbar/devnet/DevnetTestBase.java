@@ -1,5 +1,7 @@
 package dev.crossbar.devnet;
 
+import dev.crossbar.testkit.TempDirs;
+
 import dev.crossbar.contracts.bindings.DemoTarget;
 import dev.crossbar.contracts.bindings.L2Messenger;
 import dev.crossbar.contracts.bindings.L2ToL1MessagePasser;
@@ -12,7 +14,6 @@ import dev.crossbar.core.protocol.WithdrawalProof;
 import dev.crossbar.devnet.operator.DevnetOperator;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +38,7 @@ abstract class DevnetTestBase {
 
     @BeforeAll
     static void startDevnet() throws IOException {
-        dataDir = Files.createTempDirectory("crossbar-devnet-test");
+        dataDir = TempDirs.create("devnet-test");
         devnet = Devnet.start(DevnetConfig.forTests(dataDir));
         operator = DevnetOperator.manual(devnet);
     }
@@ -50,6 +51,7 @@ abstract class DevnetTestBase {
         if (devnet != null) {
             devnet.close();
         }
+        TempDirs.delete(dataDir);
     }
 
     static DevChain l1() {

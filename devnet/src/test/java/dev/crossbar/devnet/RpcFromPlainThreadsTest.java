@@ -1,5 +1,7 @@
 package dev.crossbar.devnet;
 
+import dev.crossbar.testkit.TempDirs;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,7 +10,6 @@ import dev.crossbar.core.rpc.JsonRpcClient;
 import io.vertx.core.Vertx;
 import java.math.BigInteger;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +31,7 @@ class RpcFromPlainThreadsTest {
 
     @Test
     void everyCallFromAPlainThreadGetsItsAnswer() throws Exception {
-        Path dir = Files.createTempDirectory("crossbar-rpc-threads");
+        Path dir = TempDirs.create("rpc-threads");
         Vertx vertx = Vertx.vertx();
         try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir))) {
             DevChain l1 = devnet.l1();
@@ -57,6 +58,7 @@ class RpcFromPlainThreadsTest {
             rpc.close();
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            TempDirs.delete(dir);
         }
     }
 

@@ -23,7 +23,6 @@ import dev.crossbar.store.StoreConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -45,10 +44,12 @@ class FindingReporterTest {
     private AlertDispatcher alerts;
     private MonitoredChains chains;
     private FindingReporter reporter;
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path dir;
 
     @BeforeEach
     void start() throws Exception {
-        store = MessageStores.open(StoreConfig.sqlite(Files.createTempDirectory("reporter").resolve("store.db")),
+        store = MessageStores.open(StoreConfig.sqlite(dir.resolve("store.db")),
                 new ChainTopology(Map.of(902L, 900L), 1));
         receiver = new WebhookReceiver(vertx);
         MonitorSettings s = Watchtower.settings("g", receiver.alertmanagerUrl(), receiver.jsonUrl());

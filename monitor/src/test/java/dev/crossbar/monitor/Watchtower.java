@@ -1,5 +1,7 @@
 package dev.crossbar.monitor;
 
+import dev.crossbar.testkit.TempDirs;
+
 import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.contracts.bindings.OutputOracle;
@@ -100,7 +102,7 @@ final class Watchtower implements AutoCloseable {
 
     /** @param storeConfig the store; null for an embedded one in the test's folder */
     Watchtower(StoreConfig storeConfig) throws Exception {
-        dir = Files.createTempDirectory("crossbar-monitor-test");
+        dir = TempDirs.create("monitor-test");
         devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
         operator = DevnetOperator.manual(devnet);
         topics = TopicsConfig.withPrefix(KafkaFixture.uniqueTopic("monitor"));
@@ -334,5 +336,6 @@ final class Watchtower implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         operator.close();
         devnet.close();
+        TempDirs.delete(dir);
     }
 }

@@ -1,5 +1,7 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.testkit.TempDirs;
+
 import dev.crossbar.txmanager.FeePolicy;
 
 import dev.crossbar.core.chain.ChainClient;
@@ -27,7 +29,6 @@ import dev.crossbar.store.StoreConfig;
 import dev.crossbar.watcher.ChainWatcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,7 +71,7 @@ final class Pipeline implements AutoCloseable {
     /** @param storeConfig the store to use; null for an embedded one in the pipeline's folder */
     Pipeline(int signerSlots, StoreConfig storeConfig) throws Exception {
         this.signerSlots = signerSlots;
-        dir = Files.createTempDirectory("crossbar-relayer-test");
+        dir = TempDirs.create("relayer-test");
         devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
         operator = DevnetOperator.manual(devnet);
         topics = TopicsConfig.withPrefix(KafkaFixture.uniqueTopic("relayer"));
@@ -186,5 +187,6 @@ final class Pipeline implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         operator.close();
         devnet.close();
+        TempDirs.delete(dir);
     }
 }

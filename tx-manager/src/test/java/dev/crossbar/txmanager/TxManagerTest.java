@@ -1,5 +1,7 @@
 package dev.crossbar.txmanager;
 
+import dev.crossbar.testkit.TempDirs;
+
 import dev.crossbar.core.chain.ChainClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,7 +25,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class TxManagerTest {
 
     @BeforeAll
     static void start() throws Exception {
-        dir = Files.createTempDirectory("crossbar-signer-test");
+        dir = TempDirs.create("txmanager-test");
         devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
         vertx = Vertx.vertx();
     }
@@ -52,6 +53,7 @@ class TxManagerTest {
     static void stop() throws Exception {
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         devnet.close();
+        TempDirs.delete(dir);
     }
 
     private TxManager signer(MessageStore store, FeePolicy fees) {

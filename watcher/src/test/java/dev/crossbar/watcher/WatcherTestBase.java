@@ -1,5 +1,7 @@
 package dev.crossbar.watcher;
 
+import dev.crossbar.testkit.TempDirs;
+
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +45,7 @@ abstract class WatcherTestBase {
 
     @BeforeAll
     static void startDevnet() throws Exception {
-        classDir = Files.createTempDirectory("crossbar-watcher-test");
+        classDir = TempDirs.create("watcher-test");
         devnet = Devnet.start(DevnetConfig.forTests(classDir.resolve("devnet")));
     }
 
@@ -52,6 +54,7 @@ abstract class WatcherTestBase {
         if (devnet != null) {
             devnet.close();
         }
+        TempDirs.delete(classDir);
     }
 
     @BeforeEach
