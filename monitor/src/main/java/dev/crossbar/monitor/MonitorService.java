@@ -1,6 +1,6 @@
 package dev.crossbar.monitor;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.lifecycle.Service;
 import dev.crossbar.messaging.DeadLetters;
@@ -126,7 +126,7 @@ public final class MonitorService implements Service {
         sinks = settings.alerts().webhooks().stream().map(w -> new WebhookSink(vertx, w,
                 settings.alerts().generatorUrl())).toList();
         alerts = new AlertDispatcher(sinks, settings.alerts(), metrics);
-        List<ChainClient> l1s = chains.all().stream().filter(c -> c.role() == ChainRole.L1)
+        List<EthApi> l1s = chains.all().stream().filter(c -> c.role() == ChainRole.L1)
                 .map(c -> chains.client(c.chainId())).toList();
         Actors actors = new Actors(keys, l1s, store, settings.fees(), metrics, new TxMetrics(meters, "monitor"));
         Responder responder = new Responder(chains, store, actors, settings);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.contracts.bindings.Portal;
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.chain.RevertReasons;
 import dev.crossbar.core.model.MessageKind;
@@ -104,7 +104,7 @@ class EscapeModeTest {
                     new Portal.OutputRootProof(new byte[32], new byte[32], new byte[32], new byte[32]), List.of(),
                     List.of()).encodeFunctionCall();
             assertThatThrownBy(() -> w.clients.get(Watchtower.L1).estimateGas(DevKeys.USER.address(),
-                    w.settlement(0).portal(), again, BigInteger.ZERO)).isInstanceOfSatisfying(ChainClient.Reverted.class,
+                    w.settlement(0).portal(), again, BigInteger.ZERO)).isInstanceOfSatisfying(EthApi.Reverted.class,
                             r -> assertThat(RevertReasons.of(r)).isNotBlank());
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     w.messages(MessageKind.DEPOSIT, MessageState.EXITED).size() == 3);

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.contracts.bindings.Portal;
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.protocol.Hashes;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.store.Finding;
@@ -43,7 +43,7 @@ class ForgedWithdrawalTest {
 
             w.l2(0).anvil().mine(1);
             long l2Block = w.l2(0).blockNumber().longValueExact();
-            ChainClient.Header header = w.clients.get(Watchtower.L2A).header(ChainClient.hex(l2Block));
+            EthApi.Header header = w.clients.get(Watchtower.L2A).header(EthApi.hex(l2Block));
             byte[] stateRoot = Numeric.hexStringToByteArray(header.stateRoot());
             byte[] blockHash = Numeric.hexStringToByteArray(header.hash());
             BigInteger index = w.nextOutputIndex(0);

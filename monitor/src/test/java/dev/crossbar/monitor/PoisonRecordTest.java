@@ -6,7 +6,7 @@ import dev.crossbar.core.policy.Backoff;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.event.EventEnvelope;
 import dev.crossbar.core.event.EventRef;
 import dev.crossbar.core.event.ProtocolEvent;
@@ -54,7 +54,7 @@ class PoisonRecordTest {
         AtomicInteger woken = new AtomicInteger();
         MonitorSettings settings = Watchtower.settings(group, java.net.URI.create("http://127.0.0.1:9/a"),
                 java.net.URI.create("http://127.0.0.1:9/b"));
-        MonitoredChains chains = MonitoredChains.of(List.of(), Map.<Long, ChainClient>of(), Map.of(), Map.of());
+        MonitoredChains chains = MonitoredChains.of(List.of(), Map.<Long, EthApi>of(), Map.of(), Map.of());
         FindingSink none = new FindingSink() {
             @Override
             public void report(Observation o) {

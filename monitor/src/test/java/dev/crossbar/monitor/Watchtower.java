@@ -6,7 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.contracts.bindings.OutputOracle;
 import dev.crossbar.contracts.bindings.Portal;
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.RpcEthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.model.MessageKind;
@@ -82,7 +83,7 @@ final class Watchtower implements AutoCloseable {
     final KafkaClients kafka;
     final Map<Long, ChainConfig> chains = new LinkedHashMap<>();
     final Map<Long, JsonRpcClient> rpc = new LinkedHashMap<>();
-    final Map<Long, ChainClient> clients = new LinkedHashMap<>();
+    final Map<Long, EthApi> clients = new LinkedHashMap<>();
     final List<JsonRpcClient> rpcs = new ArrayList<>();
     final List<ChainWatcher> watchers = new ArrayList<>();
     final StoreConfig storeConfig;
@@ -114,7 +115,7 @@ final class Watchtower implements AutoCloseable {
                     Duration.ofSeconds(1));
             rpcs.add(client);
             rpc.put(c.chainId(), client);
-            clients.put(c.chainId(), new ChainClient(c.chainId(), c.name(), client));
+            clients.put(c.chainId(), new RpcEthApi(c.chainId(), c.name(), client));
         }
         this.storeConfig = storeConfig == null ? StoreConfig.sqlite(dir.resolve("store.db")) : storeConfig;
         store = MessageStores.open(this.storeConfig, new ChainTopology(Map.of(L2A, L1, L2B, L1), 1));

@@ -5,7 +5,7 @@ import dev.crossbar.core.model.MessageDetails;
 
 import dev.crossbar.txmanager.TxManager;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.chain.RevertReasons;
 
@@ -81,7 +81,7 @@ final class Deliveries {
      */
     Step proveWithdrawal(MessageRecord m, TxManager signer) {
         Settlement s = network.settlementOf(m.sourceChainId());
-        ChainClient l1 = network.client(m.destinationChainId());
+        EthApi l1 = network.client(m.destinationChainId());
         byte[] hash = Numeric.hexStringToByteArray(m.id());
         ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(l1, s.portal(), hash);
         Escape escape = Escape.of(l1, s.portal());
@@ -92,7 +92,7 @@ final class Deliveries {
                     return new Step.Moved(MessageState.PROVEN, "already proven on chain against output "
                             + proven.outputIndex() + " at " + proven.timestamp());
                 }
-            } catch (ChainClient.Reverted deleted) {
+            } catch (EthApi.Reverted deleted) {
                 // its output is gone: prove again below
             }
         }
@@ -117,7 +117,7 @@ final class Deliveries {
             try {
                 first = ProtocolViews.outputIndexAfter(l1, s.outputOracle(), m.source().blockNumber());
                 newest = ProtocolViews.latestOutputIndex(l1, s.outputOracle());
-            } catch (ChainClient.Reverted none) {
+            } catch (EthApi.Reverted none) {
                 return new Step.Wait(Duration.ofSeconds(5), "no output covers L2 block " + m.source().blockNumber()
                         + " yet");
             }
@@ -128,7 +128,7 @@ final class Deliveries {
             ProtocolViews.Output output;
             try {
                 output = ProtocolViews.output(l1, s.outputOracle(), i);
-            } catch (ChainClient.Reverted deleted) {
+            } catch (EthApi.Reverted deleted) {
                 passedOver.add("output " + i + ": deleted");
                 continue;
             }
@@ -171,10 +171,10 @@ final class Deliveries {
      * against a root we have not verified).
      */
     private ProofAttempt proofAgainst(MessageRecord m, ProtocolViews.Output output, byte[] hash) {
-        ChainClient l2 = network.client(m.sourceChainId());
+        EthApi l2 = network.client(m.sourceChainId());
         WithdrawalProof proof;
         try {
-            var header = l2.header(ChainClient.hex(output.l2BlockNumber()));
+            var header = l2.header(EthApi.hex(output.l2BlockNumber()));
             EthGetProof.Proof p = l2.proof(network.l2Contracts(m.sourceChainId()).messagePasser(),
                     List.of(Numeric.toHexString(Hashes.sentMessageSlot(hash))), output.l2BlockNumber());
             proof = WithdrawalProof.from(hash, header.hash(), header.stateRoot(), p);
@@ -205,7 +205,7 @@ final class Deliveries {
     /** A PROVEN or IN_WINDOW withdrawal: READY once its window and its output's window have passed. */
     Step checkWindow(MessageRecord m) {
         Settlement s = network.settlementOf(m.sourceChainId());
-        ChainClient l1 = network.client(m.destinationChainId());
+        EthApi l1 = network.client(m.destinationChainId());
         ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(l1, s.portal(), Numeric.hexStringToByteArray(m.id()));
         if (!proven.exists()) {
             return new Step.Moved(MessageState.COMMITTED, "not proven on chain");
@@ -213,7 +213,7 @@ final class Deliveries {
         ProtocolViews.Output output;
         try {
             output = ProtocolViews.output(l1, s.outputOracle(), proven.outputIndex());
-        } catch (ChainClient.Reverted deleted) {
+        } catch (EthApi.Reverted deleted) {
             return new Step.Moved(MessageState.COMMITTED, "output " + proven.outputIndex()
                     + " it was proven against was deleted; proving again");
         }
@@ -239,7 +239,7 @@ final class Deliveries {
     /** A READY withdrawal: finalize it. */
     Step finalizeWithdrawal(MessageRecord m, TxManager signer) {
         Settlement s = network.settlementOf(m.sourceChainId());
-        ChainClient l1 = network.client(m.destinationChainId());
+        EthApi l1 = network.client(m.destinationChainId());
         if (ProtocolViews.finalizedWithdrawal(l1, s.portal(), Numeric.hexStringToByteArray(m.id()))) {
             return new Step.Moved(MessageState.RELAYED, "already finalized on chain");
         }
@@ -254,7 +254,7 @@ final class Deliveries {
 
     /** A READY cross-rollup message: relay it with the identifier of its source log. */
     Step relayCrossRollup(MessageRecord m, TxManager signer) {
-        ChainClient dest = network.client(m.destinationChainId());
+        EthApi dest = network.client(m.destinationChainId());
         String messenger = network.l2Contracts(m.destinationChainId()).l2ToL2Messenger();
         if (ProtocolViews.successfulCrossRollup(dest, messenger, Numeric.hexStringToByteArray(m.id()))) {
             return new Step.Moved(MessageState.RELAYED, "already relayed on chain");
@@ -288,10 +288,10 @@ final class Deliveries {
         if (m.kind() != MessageKind.CROSS_ROLLUP || m.source() == null) {
             return null;
         }
-        ChainClient source = network.client(m.sourceChainId());
+        EthApi source = network.client(m.sourceChainId());
         String hash;
         try {
-            hash = source.header(ChainClient.hex(m.source().blockNumber())).hash();
+            hash = source.header(EthApi.hex(m.source().blockNumber())).hash();
         } catch (RpcException.Malformed noBlock) {
             return "its source block " + m.source().blockNumber() + " is not on " + network.name(m.sourceChainId())
                     + " (the chain is shorter)";
@@ -305,7 +305,7 @@ final class Deliveries {
      * asked before every send.
      */
     boolean effectOnChain(MessageRecord m, String purpose) {
-        ChainClient dest = network.client(m.destinationChainId());
+        EthApi dest = network.client(m.destinationChainId());
         byte[] id = Numeric.hexStringToByteArray(m.id());
         return switch (purpose) {
             case TxPurpose.PROVE -> {
@@ -317,7 +317,7 @@ final class Deliveries {
                 try {
                     yield java.util.Arrays.equals(ProtocolViews.output(dest, s.outputOracle(), proven.outputIndex())
                             .root(), proven.outputRoot());
-                } catch (ChainClient.Reverted deleted) {
+                } catch (EthApi.Reverted deleted) {
                     yield false;
                 }
             }
@@ -341,7 +341,7 @@ final class Deliveries {
             return new Step.Dead("its call failed on the destination and it was not sent through a messenger, so it"
                     + " cannot be replayed");
         }
-        ChainClient dest = network.client(m.destinationChainId());
+        EthApi dest = network.client(m.destinationChainId());
         String messenger = m.kind() == MessageKind.WITHDRAWAL
                 ? network.settlementOf(m.sourceChainId()).l1Messenger()
                 : network.l2Contracts(m.destinationChainId()).l2Messenger();
@@ -380,12 +380,12 @@ final class Deliveries {
     // ---- shared -----------------------------------------------------------------------------------------
 
     /** The intent with its gas, once a simulation says it goes through; else the classified refusal. */
-    private Step simulateAndSend(ChainClient chain, TxManager signer, TxManager.Intent intent, BigInteger gasFloor,
+    private Step simulateAndSend(EthApi chain, TxManager signer, TxManager.Intent intent, BigInteger gasFloor,
             Map<String, String> details) {
         BigInteger estimate;
         try {
             estimate = chain.estimateGas(signer.address(), intent.to(), intent.data(), intent.value());
-        } catch (ChainClient.Reverted r) {
+        } catch (EthApi.Reverted r) {
             return classify(intent.purpose(), RevertReasons.of(r));
         }
         BigInteger gas = estimate.multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN).add(GAS_MARGIN);
@@ -436,7 +436,7 @@ final class Deliveries {
      * finalized before it began, when {@code hasOutput}) can be proven against and finalized with.
      */
     record Escape(boolean active, boolean hasOutput, BigInteger outputIndex) {
-        static Escape of(ChainClient l1, String portal) {
+        static Escape of(EthApi l1, String portal) {
             var p = ProtocolViews.portal(portal);
             if (!bool(l1.call(null, portal, p.escapeMode().encodeFunctionCall(), null))) {
                 return new Escape(false, false, BigInteger.ZERO);

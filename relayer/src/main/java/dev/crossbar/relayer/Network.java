@@ -1,6 +1,6 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 /** The chains the relayer delivers to and from: their clients and their contracts. */
-public record Network(Map<Long, ChainConfig> chains, Map<Long, ChainClient> clients) {
+public record Network(Map<Long, ChainConfig> chains, Map<Long, EthApi> clients) {
 
     public Network {
         chains = Map.copyOf(chains);
@@ -24,8 +24,8 @@ public record Network(Map<Long, ChainConfig> chains, Map<Long, ChainClient> clie
         return c;
     }
 
-    public ChainClient client(long chainId) {
-        ChainClient c = clients.get(chainId);
+    public EthApi client(long chainId) {
+        EthApi c = clients.get(chainId);
         if (c == null) {
             throw new NoSuchElementException("no RPC client for chain " + chainId);
         }

@@ -5,7 +5,7 @@ import dev.crossbar.core.model.MessageDetails;
 
 import dev.crossbar.txmanager.TxManager;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 
 import dev.crossbar.contracts.bindings.L1Messenger;
@@ -450,7 +450,7 @@ final class RelayWorker {
         String cause = tx.purpose() + " confirmed in " + tx.txHash();
         switch (tx.purpose()) {
             case TxPurpose.PROVE -> {
-                long at = network.client(destination).header(ChainClient.hex(r.getBlockNumber().longValueExact()))
+                long at = network.client(destination).header(EthApi.hex(r.getBlockNumber().longValueExact()))
                         .timestamp();
                 Map<String, String> d = new LinkedHashMap<>();
                 d.put(MessageDetails.PROVEN_AT, Long.toString(at));
@@ -497,7 +497,7 @@ final class RelayWorker {
     // ---- batching ---------------------------------------------------------------------------------------------
 
     private void relayInBatches(List<MessageRecord> ready) {
-        ChainClient dest = network.client(destination);
+        EthApi dest = network.client(destination);
         String messenger = network.l2Contracts(destination).l2ToL2Messenger();
         String multicall = settings.batching().multicall().get(destination);
         List<MessageRecord> pending = new ArrayList<>();
@@ -526,7 +526,7 @@ final class RelayWorker {
         }
     }
 
-    private void sendBatch(ChainClient dest, String messenger, String multicall, List<MessageRecord> members) {
+    private void sendBatch(EthApi dest, String messenger, String multicall, List<MessageRecord> members) {
         if (members.size() == 1) {
             apply(members.getFirst(), deliveries.relayCrossRollup(members.getFirst(), signer));
             return;

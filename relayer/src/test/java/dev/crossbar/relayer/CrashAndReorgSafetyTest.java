@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.RpcEthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.json.Json;
 import dev.crossbar.core.model.MessageKind;
@@ -148,10 +149,10 @@ class CrashAndReorgSafetyTest {
         // answering eth_getProof there as anvil with --prune-history does.
         try (StatePruningProxy pruned = new StatePruningProxy(URI.create(l2a.rpcUrl()),
                 b -> b <= prunedUpTo || b == unserved)) {
-            Map<Long, ChainClient> clients = new HashMap<>(p.clients);
+            Map<Long, EthApi> clients = new HashMap<>(p.clients);
             JsonRpcClient rpc = new JsonRpcClient(p.vertx, "l2a", List.of(pruned.uri()));
             p.rpcs.add(rpc);
-            clients.put(l2a.chainId(), new ChainClient(l2a.chainId(), "l2a", rpc));
+            clients.put(l2a.chainId(), new RpcEthApi(l2a.chainId(), "l2a", rpc));
             RelayerService relayer = new RelayerService(p.store, new Network(p.chains, clients),
                     p.signers(DevKeys.RELAYER), Pipeline.fastSettings(1), p.kafka, p.topics, new RelayerMetrics(p.meters));
             relayer.start();

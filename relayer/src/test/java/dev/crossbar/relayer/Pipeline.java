@@ -4,7 +4,8 @@ import dev.crossbar.testkit.TempDirs;
 
 import dev.crossbar.txmanager.FeePolicy;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.RpcEthApi;
 
 import static org.awaitility.Awaitility.await;
 
@@ -52,7 +53,7 @@ final class Pipeline implements AutoCloseable {
     final TopicsConfig topics;
     final KafkaClients kafka;
     final Map<Long, ChainConfig> chains = new HashMap<>();
-    final Map<Long, ChainClient> clients = new HashMap<>();
+    final Map<Long, EthApi> clients = new HashMap<>();
     final List<JsonRpcClient> rpcs = new ArrayList<>();
     final List<ChainWatcher> watchers = new ArrayList<>();
     final List<RelayerService> relayers = new ArrayList<>();
@@ -81,7 +82,7 @@ final class Pipeline implements AutoCloseable {
             chains.put(c.chainId(), c);
             JsonRpcClient rpc = new JsonRpcClient(vertx, c.name(), c.rpc());
             rpcs.add(rpc);
-            clients.put(c.chainId(), new ChainClient(c.chainId(), c.name(), rpc));
+            clients.put(c.chainId(), new RpcEthApi(c.chainId(), c.name(), rpc));
         }
         storeFile = dir.resolve("store.db");
         this.storeConfig = storeConfig == null ? StoreConfig.sqlite(storeFile) : storeConfig;

@@ -1,6 +1,6 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,7 +29,7 @@ class ProtocolViewsTest {
     @Test
     void outputsAreReadAsTheOracleHoldsThemAndAMissingOneReverts() throws Exception {
         var s = p.devnet.manifest().l2s().getFirst().settlement();
-        ChainClient l1 = p.clients.get(900L);
+        EthApi l1 = p.clients.get(900L);
         p.proposeL2a();
         var onChain = p.operator.proposer("l2a").oracle().getL2Output(BigInteger.ZERO).send();
         ProtocolViews.Output o = ProtocolViews.output(l1, s.outputOracle(), BigInteger.ZERO);
@@ -38,7 +38,7 @@ class ProtocolViewsTest {
         assertThat(o.timestamp()).isEqualTo(onChain.timestamp.longValueExact());
         assertThat(ProtocolViews.outputIndexAfter(l1, s.outputOracle(), 1)).isZero();
         assertThatThrownBy(() -> ProtocolViews.output(l1, s.outputOracle(), BigInteger.ONE))
-                .isInstanceOf(ChainClient.Reverted.class);
+                .isInstanceOf(EthApi.Reverted.class);
         assertThat(ProtocolViews.finalizationPeriod(l1, s.outputOracle()))
                 .isEqualTo(p.devnet.config().finalizationPeriod().toSeconds());
         assertThat(ProtocolViews.provenWithdrawal(l1, s.portal(), new byte[32]).exists()).isFalse();

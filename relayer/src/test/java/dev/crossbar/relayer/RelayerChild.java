@@ -1,6 +1,7 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.RpcEthApi;
 
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
@@ -34,10 +35,10 @@ public final class RelayerChild {
                 new ChainTopology(Map.of(901L, 900L, 902L, 900L), 1));
         Vertx vertx = Vertx.vertx();
         Map<Long, ChainConfig> chains = new HashMap<>();
-        Map<Long, ChainClient> clients = new HashMap<>();
+        Map<Long, EthApi> clients = new HashMap<>();
         for (ChainConfig c : DevnetChains.of(manifest, Confirmations.blocks(0), Duration.ofMillis(200))) {
             chains.put(c.chainId(), c);
-            clients.put(c.chainId(), new ChainClient(c.chainId(), c.name(), new JsonRpcClient(vertx, c.name(), c.rpc())));
+            clients.put(c.chainId(), new RpcEthApi(c.chainId(), c.name(), new JsonRpcClient(vertx, c.name(), c.rpc())));
         }
         RelayerSettings fast = Pipeline.fastSettings(1);
         RelayerSettings settings = new RelayerSettings(a[6], 1, 1, fast.fees(), fast.retry(), fast.maxAttempts(),

@@ -2,7 +2,7 @@ package dev.crossbar.txmanager;
 
 import dev.crossbar.core.model.TxPurpose;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 
 import dev.crossbar.core.rpc.RpcException;
 import dev.crossbar.store.MessageStore;
@@ -51,7 +51,7 @@ public final class TxManager {
     private static final Logger log = LoggerFactory.getLogger(TxManager.class);
     private static final BigInteger CANCEL_GAS = BigInteger.valueOf(21_000);
 
-    private final ChainClient chain;
+    private final EthApi chain;
     private final Credentials key;
     private final FeePolicy fees;
     private final MessageStore store;
@@ -59,7 +59,7 @@ public final class TxManager {
     private final TxMetrics metrics;
     private BigInteger nextNonce;
 
-    public TxManager(ChainClient chain, Credentials key, FeePolicy fees, MessageStore store, int confirmations,
+    public TxManager(EthApi chain, Credentials key, FeePolicy fees, MessageStore store, int confirmations,
             TxMetrics metrics) {
         this.chain = chain;
         this.key = key;
@@ -110,7 +110,7 @@ public final class TxManager {
         return key.getAddress();
     }
 
-    public ChainClient chain() {
+    public EthApi chain() {
         return chain;
     }
 
@@ -221,7 +221,7 @@ public final class TxManager {
         try {
             chain.call(key.getAddress(), raw.getTo(), raw.getData(), raw.getValue());
             return null;
-        } catch (ChainClient.Reverted r) {
+        } catch (EthApi.Reverted r) {
             String reason = dev.crossbar.core.chain.RevertReasons.of(r);
             return reason == null || reason.isEmpty() ? "(no reason)" : reason;
         }

@@ -2,7 +2,8 @@ package dev.crossbar.txmanager;
 
 import dev.crossbar.testkit.TempDirs;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.RpcEthApi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,7 +64,7 @@ class TxManagerTest {
     private TxManager signer(MessageStore store, FeePolicy fees, URI endpoint) {
         var l1 = devnet.l1();
         JsonRpcClient rpc = new JsonRpcClient(vertx, "l1", List.of(endpoint));
-        return new TxManager(new ChainClient(l1.chainId(), "l1", rpc), DevKeys.RELAYER_2.credentials(), fees, store, 1,
+        return new TxManager(new RpcEthApi(l1.chainId(), "l1", rpc), DevKeys.RELAYER_2.credentials(), fees, store, 1,
                 new TxMetrics(new SimpleMeterRegistry(), "test"));
     }
 

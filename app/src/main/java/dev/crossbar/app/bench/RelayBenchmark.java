@@ -1,6 +1,7 @@
 package dev.crossbar.app.bench;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.RpcEthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.model.MessageKind;
@@ -95,10 +96,10 @@ public final class RelayBenchmark implements Callable<Integer> {
         try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
                 EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dir.resolve("kafka")))) {
             Map<Long, ChainConfig> chains = new HashMap<>();
-            Map<Long, ChainClient> clients = new HashMap<>();
+            Map<Long, EthApi> clients = new HashMap<>();
             for (ChainConfig c : DevnetChains.of(devnet.manifest(), Confirmations.blocks(0), Duration.ofMillis(100))) {
                 chains.put(c.chainId(), c);
-                clients.put(c.chainId(), new ChainClient(c.chainId(), c.name(), new JsonRpcClient(vertx, c.name(), c.rpc())));
+                clients.put(c.chainId(), new RpcEthApi(c.chainId(), c.name(), new JsonRpcClient(vertx, c.name(), c.rpc())));
             }
             Network network = new Network(chains, clients);
             List<Run> runs = new ArrayList<>();
@@ -214,7 +215,7 @@ public final class RelayBenchmark implements Callable<Integer> {
             pending = store.messages(new MessageQuery(Set.of(MessageState.READY), Set.of(MessageKind.CROSS_ROLLUP),
                     null, null, 902L, null, 1000)).stream().filter(m -> sentAt.containsKey(m.id())).toList();
         }
-        ChainClient l2b = network.client(902);
+        EthApi l2b = network.client(902);
         String messenger = network.l2Contracts(902).l2ToL2Messenger();
         var key = DevKeys.RELAYER_2.credentials();
         BigInteger nonce = l2b.nonce(key.getAddress(), "latest");

@@ -48,11 +48,11 @@ public final class Roles {
     static List<Service> relayer(SharedParts parts) {
         var c = parts.config();
         var r = c.relayer();
-        Map<Long, dev.crossbar.core.chain.ChainClient> clients = new java.util.HashMap<>();
+        Map<Long, dev.crossbar.core.chain.EthApi> clients = new java.util.HashMap<>();
         Map<Long, ChainConfig> chains = new java.util.HashMap<>();
         for (ChainConfig chain : c.chains()) {
             chains.put(chain.chainId(), chain);
-            clients.put(chain.chainId(), new dev.crossbar.core.chain.ChainClient(chain.chainId(), chain.name(),
+            clients.put(chain.chainId(), new dev.crossbar.core.chain.RpcEthApi(chain.chainId(), chain.name(),
                     parts.rpc(chain.chainId())));
         }
         Map<Long, List<org.web3j.crypto.Credentials>> signers = new java.util.HashMap<>();

@@ -57,7 +57,7 @@ public final class ProtocolViews {
         }
     }
 
-    public static Proven provenWithdrawal(ChainClient l1, String portal, byte[] hash) {
+    public static Proven provenWithdrawal(EthApi l1, String portal, byte[] hash) {
         String out = l1.call(null, portal, portal(portal).provenWithdrawals(hash).encodeFunctionCall(), null);
         List<Type> v = decode(out, new TypeReference<Bytes32>() {}, new TypeReference<Uint128>() {},
                 new TypeReference<Uint128>() {});
@@ -65,34 +65,34 @@ public final class ProtocolViews {
                 (BigInteger) v.get(2).getValue());
     }
 
-    public static boolean finalizedWithdrawal(ChainClient l1, String portal, byte[] hash) {
+    public static boolean finalizedWithdrawal(EthApi l1, String portal, byte[] hash) {
         return bool(l1.call(null, portal, portal(portal).finalizedWithdrawals(hash).encodeFunctionCall(), null));
     }
 
-    public static boolean successfulMessage(ChainClient chain, String messenger, byte[] hash) {
+    public static boolean successfulMessage(EthApi chain, String messenger, byte[] hash) {
         return bool(chain.call(null, messenger, messenger(messenger).successfulMessages(hash).encodeFunctionCall(),
                 null));
     }
 
-    public static boolean successfulCrossRollup(ChainClient chain, String messenger, byte[] hash) {
+    public static boolean successfulCrossRollup(EthApi chain, String messenger, byte[] hash) {
         return bool(chain.call(null, messenger, l2ToL2(messenger).successfulMessages(hash).encodeFunctionCall(), null));
     }
 
-    /** The index of the first output covering {@code l2Block}; {@link ChainClient.Reverted} when none does yet. */
-    public static BigInteger outputIndexAfter(ChainClient l1, String oracle, long l2Block) {
+    /** The index of the first output covering {@code l2Block}; {@link EthApi.Reverted} when none does yet. */
+    public static BigInteger outputIndexAfter(EthApi l1, String oracle, long l2Block) {
         String out = l1.call(null, oracle, oracle(oracle).getL2OutputIndexAfter(BigInteger.valueOf(l2Block))
                 .encodeFunctionCall(), null);
         return (BigInteger) decode(out, new TypeReference<Uint256>() {}).getFirst().getValue();
     }
 
-    /** The index of the newest output; {@link ChainClient.Reverted} when none was proposed yet. */
-    public static BigInteger latestOutputIndex(ChainClient l1, String oracle) {
+    /** The index of the newest output; {@link EthApi.Reverted} when none was proposed yet. */
+    public static BigInteger latestOutputIndex(EthApi l1, String oracle) {
         String out = l1.call(null, oracle, oracle(oracle).latestOutputIndex().encodeFunctionCall(), null);
         return (BigInteger) decode(out, new TypeReference<Uint256>() {}).getFirst().getValue();
     }
 
-    /** Output {@code index}; {@link ChainClient.Reverted} when there is none (never proposed, or deleted). */
-    public static Output output(ChainClient l1, String oracle, BigInteger index) {
+    /** Output {@code index}; {@link EthApi.Reverted} when there is none (never proposed, or deleted). */
+    public static Output output(EthApi l1, String oracle, BigInteger index) {
         String out = l1.call(null, oracle, oracle(oracle).getL2Output(index).encodeFunctionCall(), null);
         List<Type> v = decode(out, new TypeReference<Bytes32>() {}, new TypeReference<Uint128>() {},
                 new TypeReference<Uint128>() {});
@@ -100,7 +100,7 @@ public final class ProtocolViews {
                 ((BigInteger) v.get(2).getValue()).longValueExact());
     }
 
-    public static long finalizationPeriod(ChainClient l1, String oracle) {
+    public static long finalizationPeriod(EthApi l1, String oracle) {
         String out = l1.call(null, oracle, oracle(oracle).FINALIZATION_PERIOD_SECONDS().encodeFunctionCall(), null);
         return ((BigInteger) decode(out, new TypeReference<Uint256>() {}).getFirst().getValue()).longValueExact();
     }

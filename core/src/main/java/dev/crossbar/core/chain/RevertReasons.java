@@ -19,7 +19,7 @@ public final class RevertReasons {
 
     /** The reason: the {@code Error(string)} text, a custom error's name, or the node's message. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public static String of(ChainClient.Reverted r) {
+    public static String of(EthApi.Reverted r) {
         String data = r.data() == null ? "" : r.data().replace("\"", "");
         if (data.startsWith(ERROR_STRING) && data.length() > 10) {
             try {

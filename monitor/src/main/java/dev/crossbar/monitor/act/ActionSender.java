@@ -2,7 +2,7 @@ package dev.crossbar.monitor.act;
 
 import dev.crossbar.core.model.TxPurpose;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.RevertReasons;
 import dev.crossbar.monitor.MonitorMetrics;
 import dev.crossbar.txmanager.TxManager;
@@ -27,7 +27,7 @@ public final class ActionSender {
 
     private final String role;
     private final TxManager signer;
-    private final ChainClient chain;
+    private final EthApi chain;
     private final MonitorMetrics metrics;
 
     public ActionSender(String role, TxManager signer, MonitorMetrics metrics) {
@@ -71,7 +71,7 @@ public final class ActionSender {
         BigInteger estimate;
         try {
             estimate = chain.estimateGas(signer.address(), to, data, BigInteger.ZERO);
-        } catch (ChainClient.Reverted r) {
+        } catch (EthApi.Reverted r) {
             String reason = RevertReasons.of(r);
             metrics.action(purpose, "refused");
             log.info("action refused by simulation purpose={} action={} signer={} reason=\"{}\"", purpose, id,

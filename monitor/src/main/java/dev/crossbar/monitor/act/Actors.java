@@ -1,6 +1,6 @@
 package dev.crossbar.monitor.act;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.monitor.MonitorMetrics;
 import dev.crossbar.txmanager.FeePolicy;
 import dev.crossbar.txmanager.TxManager;
@@ -32,9 +32,9 @@ public final class Actors {
      * @param keys the key of each role that has one (keys go nowhere but into the transaction managers)
      * @param l1s the L1 clients the monitor acts on
      */
-    public Actors(Map<Role, Credentials> keys, Collection<ChainClient> l1s, MessageStore store, FeePolicy fees,
+    public Actors(Map<Role, Credentials> keys, Collection<EthApi> l1s, MessageStore store, FeePolicy fees,
             MonitorMetrics metrics, TxMetrics transactions) {
-        for (ChainClient l1 : l1s) {
+        for (EthApi l1 : l1s) {
             for (Map.Entry<Role, Credentials> k : keys.entrySet()) {
                 String byAddress = k.getValue().getAddress().toLowerCase(Locale.ROOT) + "@" + l1.chainId();
                 ActionSender sender = byAddressAndChain.computeIfAbsent(byAddress, a -> new ActionSender(

@@ -5,7 +5,7 @@ import dev.crossbar.core.model.TxPurpose;
 import static dev.crossbar.monitor.Observation.evidence;
 
 import dev.crossbar.contracts.bindings.Portal;
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.config.Settlement;
 import dev.crossbar.core.protocol.ExecutorCountProof;
@@ -140,7 +140,7 @@ public final class DepositReclaimer {
                         + escape.outputIndex() + " of " + chains.name(l2) + " does not exist"));
         Endpoint l2Endpoint = chains.primary(l2);
         long block = output.l2BlockNumber();
-        ChainClient.Header header = l2Endpoint.header(block).orElseThrow(() -> new IllegalStateException(
+        EthApi.Header header = l2Endpoint.header(block).orElseThrow(() -> new IllegalStateException(
                 chains.name(l2) + " has no block " + block + " (of escape output " + escape.outputIndex() + ") yet"));
         String executor = chains.chain(l2).l2Contracts().depositExecutor();
         ExecutorCountProof p = ExecutorCountProof.from(header.hash(), header.stateRoot(),

@@ -1,6 +1,6 @@
 package dev.crossbar.monitor.chain;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
@@ -19,10 +19,10 @@ public interface Endpoint {
     long head();
 
     /** The latest block's header. */
-    ChainClient.Header latest();
+    EthApi.Header latest();
 
     /** The header of block {@code number}; empty when the endpoint does not have it (yet). */
-    Optional<ChainClient.Header> header(long number);
+    Optional<EthApi.Header> header(long number);
 
     /** The storage root of {@code account} at {@code block} ({@code eth_getProof}). */
     String storageRoot(String account, long block);

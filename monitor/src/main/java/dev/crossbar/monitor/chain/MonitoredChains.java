@@ -1,6 +1,7 @@
 package dev.crossbar.monitor.chain;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.RpcEthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.config.Settlement;
@@ -23,12 +24,12 @@ public final class MonitoredChains implements AutoCloseable {
     private static final java.time.Duration ENDPOINT_TIMEOUT = java.time.Duration.ofSeconds(3);
     private static final java.time.Duration ENDPOINT_COOLDOWN = java.time.Duration.ofSeconds(2);
     private final Map<Long, ChainConfig> configs;
-    private final Map<Long, ChainClient> clients;
+    private final Map<Long, EthApi> clients;
     private final Map<Long, Endpoint> primaries;
     private final Map<Long, Witnesses> witnesses;
     private final List<JsonRpcClient> owned;
 
-    private MonitoredChains(Map<Long, ChainConfig> configs, Map<Long, ChainClient> clients,
+    private MonitoredChains(Map<Long, ChainConfig> configs, Map<Long, EthApi> clients,
             Map<Long, Endpoint> primaries, Map<Long, Witnesses> witnesses, List<JsonRpcClient> owned) {
         this.configs = configs;
         this.clients = clients;
@@ -45,7 +46,7 @@ public final class MonitoredChains implements AutoCloseable {
      */
     public static MonitoredChains connect(Vertx vertx, List<ChainConfig> chains, Map<Long, List<URI>> extraRpc) {
         Map<Long, ChainConfig> configs = new LinkedHashMap<>();
-        Map<Long, ChainClient> clients = new LinkedHashMap<>();
+        Map<Long, EthApi> clients = new LinkedHashMap<>();
         Map<Long, Endpoint> primaries = new LinkedHashMap<>();
         Map<Long, Witnesses> witnesses = new LinkedHashMap<>();
         List<JsonRpcClient> owned = new ArrayList<>();
@@ -53,7 +54,7 @@ public final class MonitoredChains implements AutoCloseable {
             JsonRpcClient rpc = new JsonRpcClient(vertx, c.name(), c.rpc(), ENDPOINT_TIMEOUT, ENDPOINT_COOLDOWN);
             owned.add(rpc);
             configs.put(c.chainId(), c);
-            ChainClient client = new ChainClient(c.chainId(), c.name(), rpc);
+            EthApi client = new RpcEthApi(c.chainId(), c.name(), rpc);
             clients.put(c.chainId(), client);
             primaries.put(c.chainId(), new RpcEndpoint(c.name(), client));
             List<URI> urls = new ArrayList<>(c.rpc());
@@ -64,7 +65,7 @@ public final class MonitoredChains implements AutoCloseable {
                         ENDPOINT_COOLDOWN);
                 owned.add(one);
                 String label = c.name() + "#" + i;
-                endpoints.add(new RpcEndpoint(label, new ChainClient(c.chainId(), label, one)));
+                endpoints.add(new RpcEndpoint(label, new RpcEthApi(c.chainId(), label, one)));
             }
             witnesses.put(c.chainId(), new Witnesses(c.name(), endpoints));
         }
@@ -72,7 +73,7 @@ public final class MonitoredChains implements AutoCloseable {
     }
 
     /** For tests of the code above this class: given endpoints, no clients of its own. */
-    public static MonitoredChains of(List<ChainConfig> chains, Map<Long, ChainClient> clients,
+    public static MonitoredChains of(List<ChainConfig> chains, Map<Long, EthApi> clients,
             Map<Long, Endpoint> primaries, Map<Long, Witnesses> witnesses) {
         Map<Long, ChainConfig> configs = new LinkedHashMap<>();
         chains.forEach(c -> configs.put(c.chainId(), c));
@@ -105,7 +106,7 @@ public final class MonitoredChains implements AutoCloseable {
         return c == null ? Long.toString(chainId) : c.name();
     }
 
-    public ChainClient client(long chainId) {
+    public EthApi client(long chainId) {
         chain(chainId);
         return clients.get(chainId);
     }

@@ -3,7 +3,7 @@ package dev.crossbar.monitor.chain;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.core.rpc.RpcException;
 import java.math.BigInteger;
@@ -17,14 +17,14 @@ import org.web3j.protocol.core.methods.response.Transaction;
 import org.web3j.utils.Numeric;
 
 /**
- * An {@link Endpoint} over a {@link ChainClient} (one URL, or a failover list for the chain's primary view): its
+ * An {@link Endpoint} over a {@link EthApi} (one URL, or a failover list for the chain's primary view): its
  * calls, their waits and their retries are the client's.
  */
 public final class RpcEndpoint implements Endpoint {
     private final String label;
-    private final ChainClient chain;
+    private final EthApi chain;
 
-    public RpcEndpoint(String label, ChainClient chain) {
+    public RpcEndpoint(String label, EthApi chain) {
         this.label = label;
         this.chain = chain;
     }
@@ -40,22 +40,22 @@ public final class RpcEndpoint implements Endpoint {
     }
 
     @Override
-    public ChainClient.Header latest() {
+    public EthApi.Header latest() {
         return block("latest").orElseThrow(() -> new RpcException.Malformed(label + ": no latest block"));
     }
 
     @Override
-    public Optional<ChainClient.Header> header(long number) {
-        return block(ChainClient.hex(number));
+    public Optional<EthApi.Header> header(long number) {
+        return block(EthApi.hex(number));
     }
 
-    private Optional<ChainClient.Header> block(String tag) {
+    private Optional<EthApi.Header> block(String tag) {
         JsonNode b = call("eth_getBlockByNumber", List.of(tag, false));
         if (b.isNull()) {
             return Optional.empty();
         }
         JsonNode fee = b.path("baseFeePerGas");
-        return Optional.of(new ChainClient.Header(quantity(b.path("number")), b.path("hash").asText().toLowerCase(
+        return Optional.of(new EthApi.Header(quantity(b.path("number")), b.path("hash").asText().toLowerCase(
                 Locale.ROOT), b.path("stateRoot").asText().toLowerCase(Locale.ROOT), quantity(b.path("timestamp")),
                 fee.isTextual() ? Numeric.toBigInt(fee.asText()) : BigInteger.ZERO));
     }
@@ -72,7 +72,7 @@ public final class RpcEndpoint implements Endpoint {
 
     @Override
     public BigInteger storageAt(String account, String slot, long block) {
-        return Numeric.toBigInt(call("eth_getStorageAt", List.of(account, slot, ChainClient.hex(block))).asText());
+        return Numeric.toBigInt(call("eth_getStorageAt", List.of(account, slot, EthApi.hex(block))).asText());
     }
 
     @Override
@@ -94,8 +94,8 @@ public final class RpcEndpoint implements Endpoint {
     @Override
     public List<Log> logs(String address, String topic0, long from, long to) {
         ObjectNode filter = JsonNodeFactory.instance.objectNode();
-        filter.put("fromBlock", ChainClient.hex(from));
-        filter.put("toBlock", ChainClient.hex(to));
+        filter.put("fromBlock", EthApi.hex(from));
+        filter.put("toBlock", EthApi.hex(to));
         filter.put("address", address);
         filter.putArray("topics").add(topic0);
         return Arrays.asList(JsonRpcClient.convert("eth_getLogs", Log[].class).apply(call("eth_getLogs",

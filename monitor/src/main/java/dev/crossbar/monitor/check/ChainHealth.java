@@ -2,7 +2,7 @@ package dev.crossbar.monitor.check;
 
 import static dev.crossbar.monitor.Observation.evidence;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.monitor.ChainChecks;
 import dev.crossbar.monitor.Check;
 import dev.crossbar.monitor.FindingKind;
@@ -118,7 +118,7 @@ public final class ChainHealth {
         int keep = Math.max(64, 2 * safeDepth + 8);
         if (!seen.isEmpty()) {
             long tip = seen.lastKey();
-            Optional<ChainClient.Header> atTip = endpoint.header(tip);
+            Optional<EthApi.Header> atTip = endpoint.header(tip);
             if (atTip.isPresent() && !atTip.get().hash().equalsIgnoreCase(seen.get(tip))) {
                 reorged(tip, safeDepth);
             } else if (atTip.isEmpty() && now >= tip) {
@@ -128,7 +128,7 @@ public final class ChainHealth {
         long from = seen.isEmpty() ? Math.max(0, now - 2L * safeDepth - 1) : Math.max(seen.lastKey() + 1,
                 now - keep + 1);
         for (long n = from; n <= now; n++) {
-            Optional<ChainClient.Header> h = endpoint.header(n);
+            Optional<EthApi.Header> h = endpoint.header(n);
             if (h.isEmpty()) {
                 break;
             }
@@ -150,7 +150,7 @@ public final class ChainHealth {
         String oldTip = seen.get(tip);
         long fork = -1;
         for (Map.Entry<Long, String> e : seen.descendingMap().entrySet()) {
-            Optional<ChainClient.Header> h = endpoint.header(e.getKey());
+            Optional<EthApi.Header> h = endpoint.header(e.getKey());
             if (h.isPresent() && h.get().hash().equalsIgnoreCase(e.getValue())) {
                 fork = e.getKey();
                 break;

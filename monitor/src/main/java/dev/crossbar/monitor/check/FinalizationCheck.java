@@ -2,7 +2,7 @@ package dev.crossbar.monitor.check;
 
 import static dev.crossbar.monitor.Observation.evidence;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.Settlement;
 import dev.crossbar.core.event.ProtocolEvent.WithdrawalFinalized;
 import dev.crossbar.monitor.Check;
@@ -53,7 +53,7 @@ public final class FinalizationCheck implements EventCheck {
         long l2 = event.l2ChainId();
         Settlement s = chains.settlementOf(l2);
         Endpoint l1 = chains.primary(chains.l1Of(l2));
-        String tag = ChainClient.hex(event.ref().blockNumber());
+        String tag = EthApi.hex(event.ref().blockNumber());
         long at = event.ref().blockTimestamp();
         long period = windows.period(l2);
         ContractReads.Proven proven = ContractReads.proven(l1, s.portal(), event.withdrawalHash(), tag);

@@ -2,7 +2,7 @@ package dev.crossbar.monitor.check;
 
 import static dev.crossbar.monitor.Observation.evidence;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.protocol.Hashes;
 import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.FindingSink;
@@ -254,7 +254,7 @@ public final class OutputChecks {
 
     /** The output root of {@code block} as endpoint {@code e} has it; null when it does not have the block. */
     static String root(Endpoint e, String passer, long block) {
-        Optional<ChainClient.Header> h = e.header(block);
+        Optional<EthApi.Header> h = e.header(block);
         if (h.isEmpty()) {
             return null;
         }

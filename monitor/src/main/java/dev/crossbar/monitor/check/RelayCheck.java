@@ -2,7 +2,7 @@ package dev.crossbar.monitor.check;
 
 import static dev.crossbar.monitor.Observation.evidence;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.event.ProtocolEvent.CrossRollupRelayed;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.monitor.Check;
@@ -112,7 +112,7 @@ public final class RelayCheck implements EventCheck {
     }
 
     private static SourceLog sourceLog(Endpoint e, String messenger, long source, long block, long logIndex) {
-        Optional<ChainClient.Header> header = e.header(block);
+        Optional<EthApi.Header> header = e.header(block);
         if (header.isEmpty()) {
             return null;
         }

@@ -2,7 +2,7 @@ package dev.crossbar.monitor.check;
 
 import static dev.crossbar.monitor.Observation.evidence;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.Settlement;
 import dev.crossbar.core.event.ProtocolEvent.WithdrawalProven;
 import dev.crossbar.core.protocol.Hashes;
@@ -58,7 +58,7 @@ public final class WithdrawalProofCheck implements EventCheck {
         long l2 = event.l2ChainId();
         Settlement s = chains.settlementOf(l2);
         Endpoint l1 = chains.primary(chains.l1Of(l2));
-        String tag = ChainClient.hex(event.ref().blockNumber());
+        String tag = EthApi.hex(event.ref().blockNumber());
         ContractReads.Proven proven = ContractReads.proven(l1, s.portal(), event.withdrawalHash(), tag);
         if (!proven.exists()) {
             return new Outcome.Passed("no proof on L1 at block " + event.ref().blockNumber() + " (reorged out)");

@@ -1,6 +1,6 @@
 package dev.crossbar.monitor.chain;
 
-import dev.crossbar.core.chain.ChainClient;
+import dev.crossbar.core.chain.EthApi;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Optional;
@@ -38,17 +38,17 @@ public final class FakeEndpoint implements Endpoint {
     }
 
     @Override
-    public ChainClient.Header latest() {
+    public EthApi.Header latest() {
         return header(head).orElseThrow();
     }
 
     @Override
-    public Optional<ChainClient.Header> header(long number) {
+    public Optional<EthApi.Header> header(long number) {
         if (down) {
             throw new IllegalStateException(label + " is down");
         }
         String hash = "0x" + Long.toHexString(number) + (number >= forkFrom ? "f" + fork : "");
-        return number > head ? Optional.empty() : Optional.of(new ChainClient.Header(number, hash, "0x0", 0,
+        return number > head ? Optional.empty() : Optional.of(new EthApi.Header(number, hash, "0x0", 0,
                 BigInteger.ZERO));
     }
 

@@ -18,47 +18,31 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
 /**
- * The relayer's view of one chain: the calls it needs, answered synchronously. The relayer's workers run on
- * virtual threads, so waiting here blocks no event loop; the transport underneath is the non-blocking
- * {@link JsonRpcClient} with its endpoint failover.
+ * {@link EthApi} over the non-blocking {@link JsonRpcClient} (with its endpoint failover), answered synchronously:
+ * callers run on worker or virtual threads, so waiting here blocks no event loop. A call no endpoint answered is tried
+ * again twice, a moment apart: every call made here is safe to repeat.
  */
-public final class ChainClient {
+public final class RpcEthApi implements EthApi {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     private final long chainId;
     private final String name;
     private final JsonRpcClient rpc;
 
-    public ChainClient(long chainId, String name, JsonRpcClient rpc) {
+    public RpcEthApi(long chainId, String name, JsonRpcClient rpc) {
         this.chainId = chainId;
         this.name = name;
         this.rpc = rpc;
     }
 
+    @Override
     public long chainId() {
         return chainId;
     }
 
+    @Override
     public String name() {
         return name;
-    }
-
-    /** A block header's fields the relayer uses. */
-    public record Header(long number, String hash, String stateRoot, long timestamp, BigInteger baseFeePerGas) {}
-
-    /** A call that reverted: the node's revert data (may be empty) and its message. */
-    public static final class Reverted extends RuntimeException {
-        private final String data;
-
-        Reverted(String message, String data) {
-            super(message);
-            this.data = data;
-        }
-
-        /** The revert data: {@code Error(string)} encoding, a custom error selector, or null. */
-        public String data() {
-            return data;
-        }
     }
 
     /**
@@ -68,29 +52,23 @@ public final class ChainClient {
      * @throws RpcException.Remote the node's error answer
      * @throws RpcException.Transport when no endpoint answered, after the retries
      */
+    @Override
     public JsonNode request(String method, List<?> params) {
         return rpc(method, params);
     }
 
+    @Override
+    public List<JsonNode> batch(List<Call> calls) {
+        List<JsonRpcClient.Call> wire = calls.stream().map(c -> new JsonRpcClient.Call(c.method(), c.params())).toList();
+        return await(rpc.batch(wire), "a batch of " + calls.size() + " calls");
+    }
+
+    @Override
     public long blockNumber() {
         return hexLong(rpc("eth_blockNumber", List.of()));
     }
 
-    /** The latest block's header. */
-    public Header latest() {
-        return header("latest");
-    }
-
-    /**
-     * The base fee the next block will have at most: the latest block's base fee raised by the largest step
-     * EIP-1559 allows (1/8). Computed from the latest block rather than asked of the {@code pending} block, which
-     * some nodes build on demand (and anvil can stall on).
-     */
-    public BigInteger nextBaseFee() {
-        BigInteger base = latest().baseFeePerGas();
-        return base.add(base.shiftRight(3)).add(BigInteger.ONE);
-    }
-
+    @Override
     public Header header(String tagOrHex) {
         JsonNode b = rpc("eth_getBlockByNumber", List.of(tagOrHex, false));
         if (b.isNull()) {
@@ -105,10 +83,12 @@ public final class ChainClient {
                 fee.isTextual() ? Numeric.toBigInt(fee.asText()) : BigInteger.ZERO);
     }
 
+    @Override
     public BigInteger nonce(String address, String tag) {
         return Numeric.toBigInt(rpc("eth_getTransactionCount", List.of(address, tag)).asText());
     }
 
+    @Override
     public BigInteger balance(String address) {
         return Numeric.toBigInt(rpc("eth_getBalance", List.of(address, "latest")).asText());
     }
@@ -118,25 +98,27 @@ public final class ChainClient {
      *
      * @param from who the call is made as (matters for allow-lists and {@code tx.origin})
      */
+    @Override
     public String call(String from, String to, String data, BigInteger value) {
         try {
             return rpc("eth_call", List.of(tx(from, to, data, value, null), "latest")).asText();
         } catch (RpcException.Remote e) {
             if (isRevert(e)) {
-                throw new Reverted(e.remoteMessage(), e.data());
+                throw new EthApi.Reverted(e.remoteMessage(), e.data());
             }
             throw e;
         }
     }
 
     /** {@code eth_estimateGas}; {@link Reverted} when the transaction would revert. */
+    @Override
     public BigInteger estimateGas(String from, String to, String data, BigInteger value) {
         try {
             return Numeric.toBigInt(rpc("eth_estimateGas", List.of(tx(from, to, data, value, null)))
                     .asText());
         } catch (RpcException.Remote e) {
             if (isRevert(e)) {
-                throw new Reverted(e.remoteMessage(), e.data());
+                throw new EthApi.Reverted(e.remoteMessage(), e.data());
             }
             throw e;
         }
@@ -148,10 +130,12 @@ public final class ChainClient {
      * @return the transaction hash the node reports
      * @throws RpcException.Remote with the node's reason when it refuses (nonce too low, underpriced, ...)
      */
+    @Override
     public String sendRaw(String signedHex) {
         return rpc("eth_sendRawTransaction", List.of(signedHex)).asText();
     }
 
+    @Override
     public Optional<TransactionReceipt> receipt(String txHash) {
         JsonNode r = rpc("eth_getTransactionReceipt", List.of(txHash));
         if (r.isNull()) {
@@ -161,13 +145,15 @@ public final class ChainClient {
     }
 
     /** Whether the node knows the transaction (mined or in its pool). */
+    @Override
     public boolean knowsTransaction(String txHash) {
         return !rpc("eth_getTransactionByHash", List.of(txHash)).isNull();
     }
 
+    @Override
     public EthGetProof.Proof proof(String address, List<String> slots, long block) {
         return JsonRpcClient.convert("eth_getProof", EthGetProof.Proof.class)
-                .apply(rpc("eth_getProof", List.of(address, slots, hex(block))));
+                .apply(rpc("eth_getProof", List.of(address, slots, EthApi.hex(block))));
     }
 
     private static ObjectNode tx(String from, String to, String data, BigInteger value, BigInteger gas) {
@@ -196,10 +182,6 @@ public final class ChainClient {
             throw new RpcException.Malformed(name + ": expected a hex quantity, got " + n);
         }
         return Numeric.toBigInt(n.asText()).longValueExact();
-    }
-
-    public static String hex(long n) {
-        return "0x" + Long.toHexString(n);
     }
 
     /**

@@ -1,0 +1,108 @@
+package dev.crossbar.core.chain;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigInteger;
+import java.util.List;
+import java.util.Optional;
+import org.web3j.protocol.core.methods.response.EthGetProof;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/**
+ * One chain, as the relayer, the monitor and the transaction manager reach it: typed reads and the broadcast they
+ * need, answered synchronously (callers run on worker or virtual threads, never on an event loop). The one
+ * implementation over JSON-RPC is {@link RpcEthApi}; unit tests give the code above it a fake.
+ */
+public interface EthApi {
+
+    /** A block header's fields the services use. */
+    record Header(long number, String hash, String stateRoot, long timestamp, BigInteger baseFeePerGas) {}
+
+    /** One call of a {@link #batch}. */
+    record Call(String method, List<?> params) {}
+
+    /** A call that reverted: the node's revert data (may be empty) and its message. */
+    final class Reverted extends RuntimeException {
+        private final String data;
+
+        public Reverted(String message, String data) {
+            super(message);
+            this.data = data;
+        }
+
+        /** The revert data: {@code Error(string)} encoding, a custom error selector, or null. */
+        public String data() {
+            return data;
+        }
+    }
+
+    long chainId();
+
+    /** The chain's configured name, for logs. */
+    String name();
+
+    /**
+     * Any JSON-RPC call: its {@code result}, JSON null when the node returned null.
+     *
+     * @throws dev.crossbar.core.rpc.RpcException.Remote the node's error answer
+     * @throws dev.crossbar.core.rpc.RpcException.Transport when no endpoint answered
+     */
+    JsonNode request(String method, List<?> params);
+
+    /** Several calls in one JSON-RPC batch request; results in the order of {@code calls}. */
+    List<JsonNode> batch(List<Call> calls);
+
+    long blockNumber();
+
+    /** A header by tag ({@code latest}, {@code safe}, {@code finalized}, {@code pending}) or hex number. */
+    Header header(String tagOrHex);
+
+    /** The latest block's header. */
+    default Header latest() {
+        return header("latest");
+    }
+
+    /**
+     * The base fee the next block will have at most: the latest block's base fee raised by the largest step EIP-1559
+     * allows (1/8). Computed from the latest block rather than asked of the {@code pending} block, which some nodes
+     * build on demand (and anvil can stall on).
+     */
+    default BigInteger nextBaseFee() {
+        BigInteger base = latest().baseFeePerGas();
+        return base.add(base.shiftRight(3)).add(BigInteger.ONE);
+    }
+
+    BigInteger nonce(String address, String tag);
+
+    BigInteger balance(String address);
+
+    /**
+     * {@code eth_call} at the latest block: the returned data, or {@link Reverted} when the call reverts.
+     *
+     * @param from who the call is made as (matters for allow-lists and {@code tx.origin})
+     */
+    String call(String from, String to, String data, BigInteger value);
+
+    /** {@code eth_estimateGas}; {@link Reverted} when the transaction would revert. */
+    BigInteger estimateGas(String from, String to, String data, BigInteger value);
+
+    /**
+     * Broadcasts a signed transaction.
+     *
+     * @return the transaction hash the node reports
+     * @throws dev.crossbar.core.rpc.RpcException.Remote with the node's reason when it refuses
+     */
+    String sendRaw(String signedHex);
+
+    Optional<TransactionReceipt> receipt(String txHash);
+
+    /** Whether the node knows the transaction (mined or in its pool). */
+    boolean knowsTransaction(String txHash);
+
+    /** {@code eth_getProof} of {@code address}'s {@code slots} at {@code block}. */
+    EthGetProof.Proof proof(String address, List<String> slots, long block);
+
+    /** A block number as a JSON-RPC quantity. */
+    static String hex(long n) {
+        return "0x" + Long.toHexString(n);
+    }
+}
