@@ -1,11 +1,12 @@
 package dev.crossbar.app;
 
+import static dev.crossbar.app.DevModeProcess.BROADCAST;
+import static dev.crossbar.app.DevModeProcess.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.contracts.bindings.L2ToL2Messenger;
 import dev.crossbar.contracts.bindings.Portal;
-import dev.crossbar.core.json.Json;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.protocol.Predeploys;
@@ -16,16 +17,8 @@ import dev.crossbar.store.MessageQuery;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.SqliteMessageStore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,9 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,36 +56,14 @@ import org.web3j.abi.EventEncoder;
  */
 @EnabledIfSystemProperty(named = "campaign.kills", matches = "\\d+")
 class DevModeCrashCampaignIT {
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
-    private static final String READY = "running; Ctrl-C stops everything";
-    private static final String BROADCAST = "transaction broadcast";
-
     @TempDir
     Path work;
 
-    private final List<Process> launchers = new ArrayList<>();
-
-    record Line(long nanos, String text) {}
+    private final List<DevModeProcess> runs = new ArrayList<>();
 
     @AfterEach
     void killEverything() throws Exception {
-        for (Process p : launchers) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-        Path devnet = work.resolve("dev/devnet");
-        if (Files.isDirectory(devnet)) {
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(devnet, "*.node.json")) {
-                for (Path f : files) {
-                    ProcessHandle.of(Json.MAPPER.readTree(f.toFile()).path("pid").asLong()).ifPresent(h -> {
-                        h.destroyForcibly();
-                        h.onExit().join();
-                    });
-                }
-            }
-        }
+        DevModeProcess.killAll(runs, work.resolve("dev"));
     }
 
     @Test
@@ -105,31 +74,27 @@ class DevModeCrashCampaignIT {
         Random random = new Random(seed);
         System.out.printf("crash campaign: kills=%d seed=%d folder=%s%n", kills, seed, work);
         List<String> resumes = new ArrayList<>();
-        Process run = launch(true);
-        List<Line> out = read(run, 0);
-        long ready = await(out, 0, l -> l.contains(READY), Duration.ofSeconds(180), run);
+        DevModeProcess run = launch(0, true);
+        long ready = run.await(0, l -> l.contains(READY), Duration.ofSeconds(180));
         for (int k = 1; k <= kills; k++) {
-            await(out, ready, l -> l.contains(BROADCAST), Duration.ofSeconds(120), run);
+            run.await(ready, l -> l.contains(BROADCAST), Duration.ofSeconds(120));
             boolean midSend = random.nextBoolean();
             long delayMs = midSend ? random.nextInt(150) : 2_000 + random.nextInt(15_000);
             if (midSend) {
                 // Right after a send: wait for the next broadcast line, then kill within 150 ms of it.
-                long now = System.nanoTime();
-                await(out, now, l -> l.contains(BROADCAST), Duration.ofSeconds(60), run);
+                run.await(System.nanoTime(), l -> l.contains(BROADCAST), Duration.ofSeconds(60));
             }
             Thread.sleep(delayMs);
-            long sends = out.stream().filter(l -> l.text().contains(BROADCAST)).count();
-            run.destroyForcibly();
-            assertThat(run.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            long sends = run.lines.stream().filter(l -> l.text().contains(BROADCAST)).count();
+            run.kill();
             System.out.printf("kill %d: SIGKILL %s (%d ms after %s), %d sends in that run%n", k,
                     midSend ? "mid-send" : "at random", delayMs, midSend ? "a broadcast" : "the wait", sends);
 
             long restarted = System.nanoTime();
-            run = launch(true);
-            out = read(run, k);
-            ready = await(out, 0, l -> l.contains(READY), Duration.ofSeconds(180), run);
-            long keys = await(out, 0, l -> l.contains("relayer took over key="), Duration.ofSeconds(60), run);
-            long sending = await(out, 0, l -> l.contains(BROADCAST), Duration.ofSeconds(120), run);
+            run = launch(k, true);
+            ready = run.await(0, l -> l.contains(READY), Duration.ofSeconds(180));
+            long keys = run.await(0, l -> l.contains("relayer took over key="), Duration.ofSeconds(60));
+            long sending = run.await(0, l -> l.contains(BROADCAST), Duration.ofSeconds(120));
             String resume = String.format("resume %d: ready %d ms after the restart; relayer took its keys %d ms and"
                     + " sent %d ms after ready", k, (ready - restarted) / 1_000_000, Math.max(0, keys - ready) / 1_000_000,
                     Math.max(0, sending - ready) / 1_000_000);
@@ -137,10 +102,9 @@ class DevModeCrashCampaignIT {
             System.out.println(resume);
         }
         // Settle: stop the traffic, let the window pass and everything due be delivered.
-        stop(run);
-        run = launch(false);
-        out = read(run, kills + 1);
-        await(out, 0, l -> l.contains(READY), Duration.ofSeconds(180), run);
+        run.stop();
+        run = launch(kills + 1, false);
+        run.await(0, l -> l.contains(READY), Duration.ofSeconds(180));
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(8);
         Map<String, Long> open;
         do {
@@ -151,8 +115,19 @@ class DevModeCrashCampaignIT {
         try {
             verify(resumes); // while the chains run: the last run stops them
         } finally {
-            stop(run);
+            run.stop();
         }
+    }
+
+    private DevModeProcess launch(int run, boolean demo) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--status-interval", "10s", "--demo-interval", "3s"));
+        if (!demo) {
+            args.add("--no-demo");
+        }
+        DevModeProcess p = DevModeProcess.start(work.resolve("dev"), Path.of("target", "crash-campaign-run" + run
+                + ".log"), args.toArray(String[]::new));
+        runs.add(p);
+        return p;
     }
 
     /** Messages of the relayer's kinds not yet in a final state, by state (read from a copy of the store). */
@@ -182,7 +157,7 @@ class DevModeCrashCampaignIT {
     }
 
     private void verify(List<String> resumes) throws Exception {
-        JsonNode manifest = Json.MAPPER.readTree(work.resolve("dev/devnet/manifest.json").toFile());
+        JsonNode manifest = DevModeProcess.manifest(work.resolve("dev"));
         Map<Long, String> rpc = new LinkedHashMap<>();
         rpc.put(manifest.path("l1").path("chainId").asLong(), manifest.path("l1").path("rpcUrl").asText());
         Map<Long, String> portals = new HashMap<>();
@@ -269,8 +244,8 @@ class DevModeCrashCampaignIT {
     /** Why {@code key}'s nonces on a chain are not settled (a gap, a transaction in flight), if they are not. */
     private static java.util.Optional<String> nonceProblem(MessageStore store, long chainId, String url, String key)
             throws Exception {
-        long mined = Long.decode(call(url, "eth_getTransactionCount", "[\"" + key + "\",\"latest\"]").asText());
-        long pending = Long.decode(call(url, "eth_getTransactionCount", "[\"" + key + "\",\"pending\"]").asText());
+        long mined = Long.decode(DevModeProcess.rpc(url, "eth_getTransactionCount", "[\"" + key + "\",\"latest\"]").asText());
+        long pending = Long.decode(DevModeProcess.rpc(url, "eth_getTransactionCount", "[\"" + key + "\",\"pending\"]").asText());
         long highest = store.highestNonce(chainId, key).map(java.math.BigInteger::longValueExact).orElse(-1L);
         int open = store.openTransactions(chainId, key).size();
         System.out.printf("chain %d key %s: mined nonce %d, pending %d, highest recorded %d, open %d%n", chainId, key,
@@ -283,77 +258,12 @@ class DevModeCrashCampaignIT {
     /** Log count per indexed topic {@code keyTopic} of {@code address}'s {@code topic0} events, over the whole chain. */
     private static Map<String, Integer> count(String url, String address, String topic0, int keyTopic)
             throws Exception {
-        JsonNode logs = call(url, "eth_getLogs", "[{\"fromBlock\":\"0x0\",\"toBlock\":\"latest\",\"address\":\""
+        JsonNode logs = DevModeProcess.rpc(url, "eth_getLogs", "[{\"fromBlock\":\"0x0\",\"toBlock\":\"latest\",\"address\":\""
                 + address + "\",\"topics\":[\"" + topic0 + "\"]}]");
         Map<String, Integer> out = new HashMap<>();
         for (JsonNode l : logs) {
             out.merge(l.path("topics").path(keyTopic).asText().toLowerCase(), 1, Integer::sum);
         }
         return out;
-    }
-
-    private Process launch(boolean demo) throws IOException {
-        Path jar = Path.of("target", "crossbar.jar").toAbsolutePath();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar.toString(), "dev", "--data-dir", work.resolve("dev").toString(), "--status-interval", "10s",
-                "--http", "127.0.0.1:0", "--demo-interval", "3s"));
-        if (!demo) {
-            cmd.add("--no-demo");
-        }
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("CROSSBAR_HOME", Path.of("..").toAbsolutePath().normalize().toString());
-        Process p = pb.start();
-        launchers.add(p);
-        return p;
-    }
-
-    /** Stops a run as Ctrl-C does (SIGTERM to the launcher) and waits for it. */
-    private static void stop(Process p) throws InterruptedException {
-        p.destroy();
-        assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("dev mode stops on SIGTERM").isTrue();
-    }
-
-    private List<Line> read(Process p, int run) throws IOException {
-        List<Line> lines = new CopyOnWriteArrayList<>();
-        Path log = Path.of("target", "crash-campaign-run" + run + ".log");
-        Thread.ofPlatform().daemon().start(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                    PrintWriter w = new PrintWriter(Files.newBufferedWriter(log), true)) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    lines.add(new Line(System.nanoTime(), line));
-                    w.println(line);
-                }
-            } catch (IOException e) {
-                lines.add(new Line(System.nanoTime(), "<read failed: " + e + ">"));
-            }
-        });
-        return lines;
-    }
-
-    private static long await(List<Line> lines, long after, Predicate<String> match, Duration timeout, Process p)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Line l : lines) {
-                if (l.nanos() >= after && match.test(l.text())) {
-                    return l.nanos();
-                }
-            }
-            if (!p.isAlive()) {
-                throw new AssertionError("dev mode exited early with " + p.exitValue());
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no line matching within " + timeout);
-    }
-
-    private static JsonNode call(String url, String method, String params) throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + method
-                        + "\",\"params\":" + params + "}")).build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode body = Json.MAPPER.readTree(r.body());
-        assertThat(body.has("error")).as("%s %s: %s", url, method, body).isFalse();
-        return body.path("result");
     }
 }

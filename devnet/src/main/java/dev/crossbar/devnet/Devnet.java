@@ -1,5 +1,7 @@
 package dev.crossbar.devnet;
 
+import dev.crossbar.core.process.FolderLock;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,7 @@ public final class Devnet implements AutoCloseable {
     private final DevChain l1;
     private final List<DevChain> l2s;
     private volatile DevnetManifest manifest;
-    private DevnetLock lock;
+    private FolderLock lock;
 
     private Devnet(DevnetConfig config, List<AnvilNode> nodes, DevChain l1, List<DevChain> l2s,
             DevnetManifest manifest) {
@@ -45,7 +47,7 @@ public final class Devnet implements AutoCloseable {
      */
     public static Devnet start(DevnetConfig config) throws IOException {
         Files.createDirectories(config.dataDir());
-        DevnetLock lock = config.detached() ? DevnetLock.acquire(config.dataDir()) : null;
+        FolderLock lock = config.detached() ? lock(config.dataDir()) : null;
         try {
             Devnet devnet = startLocked(config);
             devnet.lock = lock;
@@ -68,9 +70,22 @@ public final class Devnet implements AutoCloseable {
         if (!Files.isDirectory(dataDir)) {
             return List.of();
         }
-        try (DevnetLock ignored = DevnetLock.acquire(dataDir)) {
+        try (FolderLock ignored = lock(dataDir)) {
             return AnvilNode.stopLeftovers(dataDir);
         }
+    }
+
+    /**
+     * One launcher per devnet folder whose nodes are detached ({@code <dataDir>/devnet.lock}), so that a second
+     * launcher on the same folder neither reattaches to nor stops the first one's nodes; the lock goes with the
+     * launcher, crash included, which is when its nodes may be reattached or stopped as leftovers.
+     *
+     * @throws IOException naming the folder when another launcher holds it
+     */
+    private static FolderLock lock(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("devnet.lock");
+        return FolderLock.tryAcquire(file).orElseThrow(() -> new IOException("another devnet launcher is running on "
+                + dataDir.toAbsolutePath() + " (it holds " + file + "): stop it first, or use another data folder"));
     }
 
     private static Devnet startLocked(DevnetConfig config) throws IOException {

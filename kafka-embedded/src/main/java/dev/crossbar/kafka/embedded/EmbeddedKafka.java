@@ -1,5 +1,7 @@
 package dev.crossbar.kafka.embedded;
 
+import dev.crossbar.core.process.FolderLock;
+
 import dev.crossbar.core.process.ChildProcesses;
 import java.io.IOException;
 import java.io.Writer;
@@ -39,11 +41,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final Process process;
     private final BrokerLayout layout;
-    private final DataDirLock lock;
+    private final FolderLock lock;
     private final int port;
     private final String clusterId;
 
-    private EmbeddedKafka(Process process, BrokerLayout layout, DataDirLock lock, int port, String clusterId) {
+    private EmbeddedKafka(Process process, BrokerLayout layout, FolderLock lock, int port, String clusterId) {
         this.process = process;
         this.layout = layout;
         this.lock = lock;
@@ -59,7 +61,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka start(EmbeddedKafkaConfig config) {
         BrokerLayout layout = BrokerLayout.prepare(config.dataDir());
-        DataDirLock lock = DataDirLock.acquire(layout.dataDir());
+        FolderLock lock = lock(layout.dataDir());
         try {
             int port = Ports.resolve(config.port());
             int controllerPort = Ports.resolve(0);
@@ -82,7 +84,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     private static EmbeddedKafka start(
-            EmbeddedKafkaConfig config, BrokerLayout layout, DataDirLock lock, int port, int controllerPort) {
+            EmbeddedKafkaConfig config, BrokerLayout layout, FolderLock lock, int port, int controllerPort) {
         long startedAt = System.nanoTime();
         String clusterId = layout.clusterId().orElseGet(() -> Uuid.randomUuid().toString());
         Process process;
@@ -159,6 +161,22 @@ public final class EmbeddedKafka implements AutoCloseable {
             for (var e : properties.entrySet()) {
                 out.write(e.getKey() + "=" + e.getValue().replace("\\", "\\\\") + "\n");
             }
+        }
+    }
+
+    /**
+     * One embedded broker per data directory ({@code embedded.lock}), so that a second start on the same directory
+     * (from this JVM or another) fails at once with a clear message, before it touches the first broker's files.
+     */
+    private static FolderLock lock(java.nio.file.Path dataDir) {
+        java.nio.file.Path file = dataDir.resolve("embedded.lock");
+        try {
+            return FolderLock.tryAcquire(file).orElseThrow(() -> new EmbeddedKafkaException("embedded Kafka data"
+                    + " directory " + dataDir + " is unusable: another embedded broker is running on it (lock " + file
+                    + " is held)"));
+        } catch (java.io.IOException e) {
+            throw new EmbeddedKafkaException("embedded Kafka data directory " + dataDir + " is unusable: cannot lock "
+                    + file + ": " + e.getMessage(), e);
         }
     }
 }
