@@ -1,0 +1,147 @@
+package dev.crossbar.relayer;
+
+import dev.crossbar.core.model.TxPurpose;
+import dev.crossbar.core.model.MessageDetails;
+
+import dev.crossbar.txmanager.TxManager;
+
+import dev.crossbar.core.chain.EthApi;
+
+import dev.crossbar.contracts.bindings.L1Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.core.model.MessageKind;
+import dev.crossbar.core.model.MessageState;
+import dev.crossbar.store.MessageRecord;
+import dev.crossbar.store.MessageStore;
+import dev.crossbar.store.TxRecord;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+
+/**
+ * Settles the mined transactions of one routing key: what each confirmed, reverted or dropped one means for its
+ * message.
+ */
+final class Settlements {
+    private static final Logger log = LoggerFactory.getLogger(Settlements.class);
+    private static final String RELAYED_TOPIC = EventEncoder.encode(L1Messenger.RELAYEDMESSAGE_EVENT);
+    private static final String FAILED_TOPIC = EventEncoder.encode(L1Messenger.FAILEDRELAYEDMESSAGE_EVENT);
+    private static final String L2L2_RELAYED_TOPIC = EventEncoder.encode(L2ToL2Messenger.RELAYEDMESSAGE_EVENT);
+    private final long destination;
+    private final MessageStore store;
+    private final Network network;
+    private final Steps steps;
+
+    Settlements(long destination, MessageStore store, Network network, Steps steps) {
+        this.destination = destination;
+        this.store = store;
+        this.network = network;
+        this.steps = steps;
+    }
+
+    void settle(TxManager.Outcome o) {
+        TxRecord tx = o.tx();
+        if (tx.messageId() == null) {
+            return;
+        }
+        if (TxPurpose.RELAY_BATCH.equals(tx.purpose())) {
+            settleBatch(o);
+            return;
+        }
+        MessageRecord m = store.message(tx.messageId()).orElse(null);
+        if (m == null) {
+            return;
+        }
+        TransactionReceipt r = o.receipt();
+        if (r == null || TxPurpose.CANCEL.equals(tx.purpose())) {
+            if (m.state() == MessageState.ORPHANED || m.state().isFinal() || m.state() == MessageState.DEAD_LETTERED) {
+                return; // nothing more to do for it: the cancel only filled the nonce
+            }
+            if (m.state() == MessageState.RELAYING) {
+                store.transitionIf(m.id(), MessageState.RELAYING, MessageState.READY, "transaction " + tx.txHash()
+                        + " was " + (r == null ? "dropped" : "cancelled"));
+            }
+            steps.retry(store.message(m.id()).orElse(m), tx.purpose() + " transaction did not go through");
+            return;
+        }
+        if (!o.succeeded()) {
+            if (m.state() == MessageState.RELAYING) {
+                store.transitionIf(m.id(), MessageState.RELAYING, MessageState.READY, tx.purpose()
+                        + " reverted in " + tx.txHash());
+            }
+            steps.retry(store.message(m.id()).orElse(m), tx.purpose() + " transaction " + tx.txHash() + " reverted");
+            return;
+        }
+        String cause = tx.purpose() + " confirmed in " + tx.txHash();
+        switch (tx.purpose()) {
+            case TxPurpose.PROVE -> {
+                long at = network.client(destination).header(EthApi.hex(r.getBlockNumber().longValueExact()))
+                        .timestamp();
+                Map<String, String> d = new LinkedHashMap<>();
+                d.put(MessageDetails.PROVEN_AT, Long.toString(at));
+                String index = m.details().get(MessageDetails.PROVING_OUTPUT_INDEX);
+                if (index != null) {
+                    d.put(MessageDetails.PROVEN_OUTPUT_INDEX, index);
+                    cause += " against output " + index;
+                }
+                store.putDetails(m.id(), d);
+                steps.move(m, MessageState.PROVEN, cause);
+            }
+            case TxPurpose.FINALIZE, TxPurpose.REPLAY -> {
+                boolean failed = hasTopic(r, FAILED_TOPIC) && !hasTopic(r, RELAYED_TOPIC);
+                if (failed) {
+                    steps.move(m, MessageState.FAILED, cause + ", but the message's call failed on the destination");
+                    steps.retry(store.message(m.id()).orElse(m), "its call failed on the destination");
+                } else {
+                    steps.move(m, MessageState.RELAYED, cause);
+                    steps.delivered(m);
+                }
+            }
+            case TxPurpose.RELAY -> {
+                steps.move(m, MessageState.RELAYED, cause);
+                steps.delivered(m);
+            }
+            default -> log.debug("outcome of {} needs nothing", tx.purpose());
+        }
+    }
+
+    private static boolean hasTopic(TransactionReceipt r, String topic0) {
+        for (Log l : r.getLogs()) {
+            if (!l.getTopics().isEmpty() && l.getTopics().getFirst().equalsIgnoreCase(topic0)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void settleBatch(TxManager.Outcome o) {
+        String hash = o.tx().txHash();
+        Set<String> relayed = new HashSet<>();
+        if (o.receipt() != null && o.succeeded()) {
+            for (Log l : o.receipt().getLogs()) {
+                if (l.getTopics().size() == 4 && l.getTopics().getFirst().equalsIgnoreCase(L2L2_RELAYED_TOPIC)) {
+                    relayed.add(l.getTopics().get(3).toLowerCase());
+                }
+            }
+        }
+        for (MessageRecord m : store.messages(new dev.crossbar.store.MessageQuery(Set.of(MessageState.RELAYING),
+                Set.of(MessageKind.CROSS_ROLLUP), null, null, destination, null, 1000))) {
+            if (!hash.equalsIgnoreCase(m.details().get(MessageDetails.BATCH_TX))) {
+                continue;
+            }
+            if (relayed.contains(m.id().toLowerCase())) {
+                steps.move(m, MessageState.RELAYED, "relayed in batch " + hash);
+                steps.delivered(m);
+            } else {
+                store.transitionIf(m.id(), MessageState.RELAYING, MessageState.READY, "not relayed by batch " + hash);
+                steps.retry(store.message(m.id()).orElse(m), "batch " + hash + " did not relay it");
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.crossbar.relayer;
+
+import dev.crossbar.txmanager.TxManager;
+
+import dev.crossbar.core.json.Json;
+import dev.crossbar.core.model.MessageState;
+import dev.crossbar.store.MessageRecord;
+import dev.crossbar.store.MessageStore;
+import dev.crossbar.store.TxRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out what was decided for a message of one routing key: a transaction sent (through the key's transaction
+ * manager) with the move it implies, a move along what the chain says, a wait, a retry under the backoff, or a dead
+ * letter with its reason.
+ */
+final class Steps {
+    private static final Logger log = LoggerFactory.getLogger(Steps.class);
+
+    private final long destination;
+    private final String routingKey;
+    private final TxManager signer;
+    private final MessageStore store;
+    private final RelayerSettings settings;
+    private final RelayerMetrics metrics;
+    private final Network network;
+
+    Steps(long destination, String routingKey, TxManager signer, MessageStore store, Network network,
+            RelayerSettings settings, RelayerMetrics metrics) {
+        this.destination = destination;
+        this.routingKey = routingKey;
+        this.signer = signer;
+        this.store = store;
+        this.network = network;
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    void apply(MessageRecord m, Deliveries.Step step) {
+        switch (step) {
+            case Deliveries.Step.Sent s -> {
+                if (!s.details().isEmpty()) {
+                    store.putDetails(m.id(), s.details());
+                }
+                TxRecord tx = signer.submit(s.intent());
+                if (s.movedTo() != null) {
+                    store.transitionIf(m.id(), m.state(), s.movedTo(), s.intent().purpose() + " sent in " + tx.txHash());
+                }
+                if (s.note() != null) {
+                    store.note(m.id(), s.note() + " (" + s.intent().purpose() + " sent in " + tx.txHash() + ")");
+                }
+                log.info("relay step messageId={} kind={} action={} tx={} nonce={}", m.id(), m.kind(),
+                        s.intent().purpose(), tx.txHash(), tx.nonce());
+            }
+            case Deliveries.Step.Moved mv -> move(m, mv.to(), mv.cause());
+            case Deliveries.Step.Wait w -> store.recordAttempt(m.id(), m.attempts(), Instant.now().plus(w.after()),
+                    w.reason());
+            case Deliveries.Step.Retry r -> retry(m, r.reason());
+            case Deliveries.Step.Dead d -> deadLetter(m, d.reason());
+        }
+    }
+
+    /** Moves a message along what the chain says, through intermediate states where the lifecycle needs them. */
+    void move(MessageRecord m, MessageState to, String cause) {
+        MessageState from = m.state();
+        if (from == to) {
+            return;
+        }
+        if (to == MessageState.PROVEN) {
+            if (!from.canMoveTo(m.kind(), MessageState.PROVEN)) {
+                return; // already past it (the watcher saw the proof first)
+            }
+            store.transitionIf(m.id(), from, MessageState.PROVEN, cause);
+            store.transitionIf(m.id(), MessageState.PROVEN, MessageState.IN_WINDOW, "waiting out the challenge window");
+        } else if (from.canMoveTo(m.kind(), to)) {
+            store.transitionIf(m.id(), from, to, cause);
+        } else {
+            log.warn("cannot move messageId={} from={} to={} cause={}", m.id(), from, to, cause);
+            return;
+        }
+        log.info("relay step messageId={} kind={} from={} to={} cause=\"{}\"", m.id(), m.kind(), from, to, cause);
+        if (to == MessageState.RELAYED) {
+            metrics.outcome(m.kind().name(), "relayed");
+        }
+    }
+
+    void retry(MessageRecord m, String reason) {
+        int attempts = m.attempts() + 1;
+        int max = m.state() == MessageState.FAILED ? settings.replayMaxAttempts() : settings.maxAttempts();
+        if (attempts >= max) {
+            deadLetter(m, "gave up after " + attempts + " attempts; last: " + reason);
+            return;
+        }
+        Duration delay = settings.retry().delay(attempts);
+        store.recordAttempt(m.id(), attempts, Instant.now().plus(delay), reason);
+        log.info("relay retry scheduled messageId={} attempt={} inMs={} reason=\"{}\"", m.id(), attempts,
+                delay.toMillis(), reason);
+    }
+
+    void deadLetter(MessageRecord m, String reason) {
+        MessageRecord current = store.message(m.id()).orElse(m);
+        if (current.state().canMoveTo(current.kind(), MessageState.DEAD_LETTERED)) {
+            store.transitionIf(m.id(), current.state(), MessageState.DEAD_LETTERED, reason);
+        }
+        store.recordAttempt(m.id(), current.attempts() + 1, null, reason);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("schema", "crossbar.deadletter/v1");
+        record.put("id", m.id());
+        record.put("kind", m.kind());
+        record.put("sourceChainId", m.sourceChainId());
+        record.put("destinationChainId", m.destinationChainId());
+        record.put("reason", reason);
+        record.put("attempts", current.attempts() + 1);
+        record.put("at", Instant.now());
+        store.outboxAdd("deadletter", routingKey, Json.write(record));
+        metrics.outcome(m.kind().name(), "dead_lettered");
+        log.warn("message dead-lettered messageId={} kind={} reason=\"{}\"", m.id(), m.kind(), reason);
+    }
+
+    void delivered(MessageRecord m) {
+        metrics.delivered(m.kind().name(), network.name(destination),
+                Duration.ofMillis(System.currentTimeMillis() - m.source().blockTimestamp() * 1000));
+    }
+}
