@@ -1,11 +1,9 @@
 package dev.crossbar.watcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.lifecycle.Service;
 import dev.crossbar.core.rpc.JsonRpcClient;
-import dev.crossbar.core.rpc.RpcException;
 import dev.crossbar.store.BlockRef;
 import dev.crossbar.store.ChainBatch;
 import dev.crossbar.store.ChainCursor;
@@ -17,7 +15,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +23,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.protocol.core.methods.response.Log;
-import org.web3j.utils.Numeric;
 
 /**
  * Follows one chain: one reactive loop on a Vert.x context that, step by step, reads confirmed blocks past the
@@ -41,7 +37,6 @@ import org.web3j.utils.Numeric;
  */
 public final class ChainWatcher implements Service {
     private static final Logger log = LoggerFactory.getLogger(ChainWatcher.class);
-    private static final int HEADER_BATCH = 250;
     private static final int ANCESTRY_WINDOW = 256;
     private static final int COMFORTABLE_LOGS_PER_STEP = 20_000;
     private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
@@ -49,6 +44,8 @@ public final class ChainWatcher implements Service {
     private final Vertx vertx;
     private final ChainConfig chain;
     private final JsonRpcClient rpc;
+    private final ChainReads reads;
+    private final Ancestry ancestry;
     private final MessageStore store;
     private final EventDecoder decoder;
     private final AdaptiveRange range;
@@ -76,6 +73,8 @@ public final class ChainWatcher implements Service {
         this.vertx = vertx;
         this.chain = chain;
         this.rpc = rpc;
+        this.reads = new ChainReads(chain.name(), rpc);
+        this.ancestry = new Ancestry(chain.name(), reads);
         this.store = store;
         this.decoder = new EventDecoder(chain);
         this.range = new AdaptiveRange(chain.maxBlockRange(), 3);
@@ -189,7 +188,7 @@ public final class ChainWatcher implements Service {
             if (cursor == null) {
                 return readRange(chain.startBlock(), target, null);
             }
-            return blockHash(cursor.blockNumber()).compose(hash -> {
+            return reads.blockHash(cursor.blockNumber()).compose(hash -> {
                 if (hash == null || !hash.equalsIgnoreCase(cursor.blockHash())) {
                     return handleReorg().map(true);
                 }
@@ -200,16 +199,12 @@ public final class ChainWatcher implements Service {
 
     private Future<Long> confirmedHeight() {
         if (chain.confirmations().usesTag()) {
-            return rpc.call("eth_getBlockByNumber", List.of(chain.confirmations().tag(), false)).map(b -> {
-                long n = b.isNull() ? -1 : hexLong(b.path("number"));
-                return n;
-            }).compose(n -> rpc.call("eth_blockNumber", List.of()).map(h -> {
-                headGauge.set(hexLong(h));
+            return reads.numberAt(chain.confirmations().tag()).compose(n -> reads.blockNumber().map(head -> {
+                headGauge.set(head);
                 return n;
             }));
         }
-        return rpc.call("eth_blockNumber", List.of()).map(h -> {
-            long head = hexLong(h);
+        return reads.blockNumber().map(head -> {
             headGauge.set(head);
             return head - chain.confirmations().blocks();
         });
@@ -220,8 +215,8 @@ public final class ChainWatcher implements Service {
             return Future.succeededFuture(false);
         }
         long to = Math.min(target, from + range.current() - 1);
-        Future<List<BlockRef>> headers = headers(from, to);
-        Future<JsonNode> logs = logs(from, to);
+        Future<List<BlockRef>> headers = reads.headers(from, to);
+        Future<JsonNode> logs = reads.logs(from, to, decoder.addresses());
         return Future.join(headers, logs).transform(ar -> {
             if (logs.failed()) {
                 if (range.shrinkOn(logs.cause())) {
@@ -236,7 +231,7 @@ public final class ChainWatcher implements Service {
             }
             List<BlockRef> blocks = headers.result();
             JsonNode found = logs.result();
-            Optional<String> inconsistent = checkConsistency(blocks, found, expectedParent);
+            Optional<String> inconsistent = Ancestry.inconsistency(blocks, found, expectedParent);
             if (inconsistent.isPresent()) {
                 // The chain moved under us (a reorg between the calls): start the step over.
                 log.info("chain changed during a step chain={} blocks={}..{} detail={}", chain.name(), from, to,
@@ -251,40 +246,13 @@ public final class ChainWatcher implements Service {
         });
     }
 
-    private Optional<String> checkConsistency(List<BlockRef> blocks, JsonNode logs, String expectedParent) {
-        if (expectedParent != null && !blocks.getFirst().parentHash().equalsIgnoreCase(expectedParent)) {
-            return Optional.of("block " + blocks.getFirst().number() + " does not extend the cursor");
-        }
-        Map<Long, String> hashes = new HashMap<>();
-        for (int i = 0; i < blocks.size(); i++) {
-            BlockRef b = blocks.get(i);
-            if (i > 0 && !b.parentHash().equalsIgnoreCase(blocks.get(i - 1).hash())) {
-                return Optional.of("block " + b.number() + " is not the child of block " + (b.number() - 1));
-            }
-            hashes.put(b.number(), b.hash());
-        }
-        for (JsonNode l : logs) {
-            JsonNode number = l.path("blockNumber");
-            JsonNode hash = l.path("blockHash");
-            if (!number.isTextual() || !hash.isTextual()) {
-                continue; // the decoder sets it aside with its reason
-            }
-            String h = hashes.get(Numeric.toBigInt(number.asText()).longValueExact());
-            if (h != null && !h.equalsIgnoreCase(hash.asText())) {
-                return Optional.of("log in block " + number.asText() + " has hash " + hash.asText()
-                        + ", the header says " + h);
-            }
-        }
-        return Optional.empty();
-    }
-
     /** Decodes and commits on a worker thread: both take time in proportion to the logs, off the event loop. */
     private Future<Void> commit(List<BlockRef> blocks, JsonNode rawLogs) {
         Map<Long, Long> timestamps = new HashMap<>();
         blocks.forEach(b -> timestamps.put(b.number(), b.timestamp()));
         return vertx.executeBlocking(() -> {
             long t0 = System.nanoTime();
-            List<Log> logs = toLogs(rawLogs);
+            List<Log> logs = ChainReads.toLogs(rawLogs);
             EventDecoder.Result decoded = decoder.decode(logs, timestamps);
             long t1 = System.nanoTime();
             for (var s : decoded.setAside()) {
@@ -312,7 +280,7 @@ public final class ChainWatcher implements Service {
     private Future<Void> handleReorg() {
         reorgCounter.increment();
         return vertx.executeBlocking(() -> store.recentBlocks(chain.chainId(), ANCESTRY_WINDOW), true)
-                .compose(recent -> findAncestor(recent, 0))
+                .compose(recent -> ancestry.ancestor(recent))
                 .compose(ancestor -> vertx.executeBlocking(() -> {
                     MessageStore.RollbackResult r = store.rollbackTo(chain.chainId(), ancestor,
                             "reorg on " + chain.name() + ": blocks after " + ancestor.number() + " were replaced");
@@ -327,112 +295,6 @@ public final class ChainWatcher implements Service {
                     afterCommit.run();
                     return null;
                 });
-    }
-
-    private Future<BlockRef> findAncestor(List<BlockRef> recent, int i) {
-        if (i >= recent.size()) {
-            BlockRef oldest = recent.isEmpty() ? null : recent.getLast();
-            String why = "no recorded block within the last " + recent.size() + " is canonical any more: the reorg is "
-                    + "deeper than the ancestry window";
-            log.error("deep reorg chain={} detail={}", chain.name(), why);
-            if (oldest == null) {
-                return Future.failedFuture(new IllegalStateException(why));
-            }
-            // Roll back past everything we can vouch for: re-read from the block before the oldest we know.
-            return header(oldest.number() - 1);
-        }
-        BlockRef b = recent.get(i);
-        return blockHash(b.number()).compose(h -> h != null && h.equalsIgnoreCase(b.hash())
-                ? Future.succeededFuture(b) : findAncestor(recent, i + 1));
-    }
-
-    private Future<String> blockHash(long number) {
-        return rpc.call("eth_getBlockByNumber", List.of(hexOf(number), false))
-                .map(b -> b.isNull() ? null : b.path("hash").asText());
-    }
-
-    private Future<BlockRef> header(long number) {
-        return rpc.call("eth_getBlockByNumber", List.of(hexOf(number), false)).map(b -> {
-            if (b.isNull()) {
-                throw new RpcException.Malformed(chain.name() + ": node has no block " + number);
-            }
-            return blockRef(b);
-        });
-    }
-
-    private Future<List<BlockRef>> headers(long from, long to) {
-        List<Future<List<JsonNode>>> parts = new ArrayList<>();
-        for (long start = from; start <= to; start += HEADER_BATCH) {
-            List<JsonRpcClient.Call> calls = new ArrayList<>();
-            for (long n = start; n <= Math.min(to, start + HEADER_BATCH - 1); n++) {
-                calls.add(new JsonRpcClient.Call("eth_getBlockByNumber", List.of(hexOf(n), false)));
-            }
-            parts.add(rpc.batch(calls));
-        }
-        return Future.all(parts).map(all -> {
-            List<BlockRef> out = new ArrayList<>();
-            for (int i = 0; i < parts.size(); i++) {
-                for (JsonNode b : all.<List<JsonNode>>resultAt(i)) {
-                    if (b.isNull()) {
-                        throw new RpcException.Malformed(chain.name() + ": node has no block in " + from + ".." + to
-                                + " although it reported a later head");
-                    }
-                    out.add(blockRef(b));
-                }
-            }
-            return out;
-        });
-    }
-
-    private Future<JsonNode> logs(long from, long to) {
-        var filter = JsonNodeFactory.instance.objectNode();
-        filter.put("fromBlock", hexOf(from));
-        filter.put("toBlock", hexOf(to));
-        var addresses = filter.putArray("address");
-        decoder.addresses().forEach(addresses::add);
-        return rpc.call("eth_getLogs", List.of(filter)).map(result -> {
-            if (!result.isArray()) {
-                throw new RpcException.Malformed(chain.name() + ": eth_getLogs returned " + result.getNodeType()
-                        + ", not an array");
-            }
-            return result;
-        });
-    }
-
-    /** The node's logs as web3j logs, in (block, log index) order. */
-    private static List<Log> toLogs(JsonNode result) {
-        List<Log> out = new ArrayList<>(result.size());
-        for (JsonNode n : result) {
-            out.add(JsonRpcClient.convert("eth_getLogs", Log.class).apply(n));
-        }
-        out.sort((a, b) -> {
-            int c = compare(a.getBlockNumber(), b.getBlockNumber());
-            return c != 0 ? c : compare(a.getLogIndex(), b.getLogIndex());
-        });
-        return out;
-    }
-
-    private static int compare(java.math.BigInteger a, java.math.BigInteger b) {
-        if (a == null || b == null) {
-            return a == null ? (b == null ? 0 : -1) : 1;
-        }
-        return a.compareTo(b);
-    }
-
-    private BlockRef blockRef(JsonNode b) {
-        return new BlockRef(hexLong(b.path("number")), b.path("hash").asText(), b.path("parentHash").asText(),
-                hexLong(b.path("timestamp")));
-    }
-
-    private long hexLong(JsonNode n) {
-        if (!n.isTextual()) {
-            throw new RpcException.Malformed(chain.name() + ": expected a hex quantity, got " + n);
-        }
-        return Numeric.toBigInt(n.asText()).longValueExact();
-    }
-
-    private static String hexOf(long n) {
-        return "0x" + Long.toHexString(n);
     }
 
     /** Seconds since the last step finished (a stalled loop shows here). */
