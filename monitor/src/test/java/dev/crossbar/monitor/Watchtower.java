@@ -1,15 +1,12 @@
 package dev.crossbar.monitor;
 
-import dev.crossbar.testkit.TempDirs;
 
 import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.contracts.bindings.OutputOracle;
 import dev.crossbar.contracts.bindings.Portal;
 import dev.crossbar.core.chain.EthApi;
-import dev.crossbar.core.chain.RpcEthApi;
 import dev.crossbar.core.config.ChainConfig;
-import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.policy.Backoff;
@@ -18,15 +15,9 @@ import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
-import dev.crossbar.devnet.DevnetChains;
-import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.devnet.DevnetManifest;
 import dev.crossbar.devnet.operator.DevnetOperator;
-import dev.crossbar.kafka.embedded.KafkaFixture;
-import dev.crossbar.messaging.KafkaClientConfig;
 import dev.crossbar.messaging.KafkaClients;
-import dev.crossbar.messaging.OutboxPublisher;
-import dev.crossbar.messaging.TopicAdmin;
 import dev.crossbar.messaging.TopicsConfig;
 import dev.crossbar.monitor.act.Actors;
 import dev.crossbar.monitor.chain.MonitoredChains;
@@ -35,13 +26,12 @@ import dev.crossbar.relayer.Network;
 import dev.crossbar.relayer.RelayerMetrics;
 import dev.crossbar.relayer.RelayerService;
 import dev.crossbar.relayer.RelayerSettings;
-import dev.crossbar.store.ChainTopology;
 import dev.crossbar.store.Finding;
 import dev.crossbar.store.MessageQuery;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
-import dev.crossbar.store.MessageStores;
 import dev.crossbar.store.StoreConfig;
+import dev.crossbar.testkit.stack.RealStack;
 import dev.crossbar.watcher.ChainWatcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -52,14 +42,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.Producer;
 import org.web3j.crypto.Credentials;
 
 /**
@@ -74,25 +62,23 @@ final class Watchtower implements AutoCloseable {
     static final long L2B = 902;
     private static final Path TIMINGS = Path.of("target", "monitor-timings.txt");
 
+    final RealStack stack;
     final Path dir;
     final Devnet devnet;
     final DevnetOperator operator;
-    final Vertx vertx = Vertx.vertx();
-    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final Vertx vertx;
+    final SimpleMeterRegistry meters;
     final TopicsConfig topics;
     final KafkaClients kafka;
-    final Map<Long, ChainConfig> chains = new LinkedHashMap<>();
-    final Map<Long, JsonRpcClient> rpc = new LinkedHashMap<>();
-    final Map<Long, EthApi> clients = new LinkedHashMap<>();
-    final List<JsonRpcClient> rpcs = new ArrayList<>();
-    final List<ChainWatcher> watchers = new ArrayList<>();
-    final StoreConfig storeConfig;
+    final Map<Long, ChainConfig> chains;
+    final Map<Long, JsonRpcClient> rpc;
+    final Map<Long, EthApi> clients;
+    final List<JsonRpcClient> rpcs;
+    final List<ChainWatcher> watchers;
+    final MessageStore store;
     final WebhookReceiver webhooks;
     final Heartbeat heartbeat;
     final DemoTraffic user;
-    MessageStore store;
-    OutboxPublisher publisher;
-    Producer<String, String> producer;
     RelayerService relayer;
     MonitorService monitor;
     MonitoredChains monitored;
@@ -103,32 +89,20 @@ final class Watchtower implements AutoCloseable {
 
     /** @param storeConfig the store; null for an embedded one in the test's folder */
     Watchtower(StoreConfig storeConfig) throws Exception {
-        dir = TempDirs.create("monitor-test");
-        devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
-        operator = DevnetOperator.manual(devnet);
-        topics = TopicsConfig.withPrefix(KafkaFixture.uniqueTopic("monitor"));
-        TopicAdmin.ensureTopics(KafkaFixture.bootstrapServers(), topics);
-        kafka = new KafkaClients(KafkaClientConfig.of(KafkaFixture.bootstrapServers(), "monitor-test"));
-        for (ChainConfig c : DevnetChains.of(devnet.manifest(), Confirmations.blocks(0), Duration.ofMillis(200))) {
-            chains.put(c.chainId(), c);
-            JsonRpcClient client = new JsonRpcClient(vertx, c.name(), c.rpc(), Duration.ofSeconds(5),
-                    Duration.ofSeconds(1));
-            rpcs.add(client);
-            rpc.put(c.chainId(), client);
-            clients.put(c.chainId(), new RpcEthApi(c.chainId(), c.name(), client));
-        }
-        this.storeConfig = storeConfig == null ? StoreConfig.sqlite(dir.resolve("store.db")) : storeConfig;
-        store = MessageStores.open(this.storeConfig, new ChainTopology(Map.of(L2A, L1, L2B, L1), 1));
-        producer = kafka.stringProducer();
-        publisher = new OutboxPublisher(store, producer, topics, Duration.ofMillis(100), meters);
-        publisher.start();
-        for (ChainConfig c : chains.values()) {
-            JsonRpcClient client = new JsonRpcClient(vertx, c.name(), c.rpc());
-            rpcs.add(client);
-            ChainWatcher w = new ChainWatcher(vertx, c, client, store, meters, publisher::wake);
-            w.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            watchers.add(w);
-        }
+        stack = RealStack.start("monitor", 1, storeConfig);
+        dir = stack.dir;
+        devnet = stack.devnet;
+        operator = stack.operator;
+        vertx = stack.vertx;
+        meters = stack.meters;
+        topics = stack.topics;
+        kafka = stack.kafka;
+        chains = stack.chains;
+        rpc = stack.rpc;
+        clients = stack.clients;
+        rpcs = stack.rpcs;
+        watchers = stack.watchers;
+        store = stack.store;
         webhooks = new WebhookReceiver(vertx);
         heartbeat = new Heartbeat(List.of(devnet.l1(), devnet.l2(0), devnet.l2(1)), 1000);
         user = new DemoTraffic(devnet, DevKeys.USER.credentials());
@@ -323,20 +297,10 @@ final class Watchtower implements AutoCloseable {
     public void close() throws Exception {
         stopMonitor();
         if (relayer != null) {
-            relayer.stop();
+            relayer.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         }
         heartbeat.close();
-        for (ChainWatcher w : watchers) {
-            w.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
-        publisher.stop();
-        producer.close();
-        store.close();
         webhooks.close();
-        rpcs.forEach(JsonRpcClient::close);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        operator.close();
-        devnet.close();
-        TempDirs.delete(dir);
+        stack.close();
     }
 }

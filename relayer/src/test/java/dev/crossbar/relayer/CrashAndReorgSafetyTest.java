@@ -60,10 +60,7 @@ class CrashAndReorgSafetyTest {
 
     @AfterEach
     void stopRelayers() throws Exception {
-        for (RelayerService r : p.relayers) {
-            r.stop().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        p.relayers.clear();
+        p.stopRelayers();
         p.devnet.l2(1).anvil().setAutomine(true);
     }
 

@@ -1,33 +1,17 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.testkit.TempDirs;
-
-import dev.crossbar.txmanager.FeePolicy;
-
 import dev.crossbar.core.chain.EthApi;
-import dev.crossbar.core.chain.RpcEthApi;
-
-import static org.awaitility.Awaitility.await;
-
 import dev.crossbar.core.config.ChainConfig;
-import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
-import dev.crossbar.devnet.DevnetChains;
-import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.devnet.operator.DevnetOperator;
-import dev.crossbar.kafka.embedded.KafkaFixture;
-import dev.crossbar.messaging.KafkaClientConfig;
 import dev.crossbar.messaging.KafkaClients;
-import dev.crossbar.messaging.OutboxPublisher;
-import dev.crossbar.messaging.TopicAdmin;
 import dev.crossbar.messaging.TopicsConfig;
-import dev.crossbar.store.ChainTopology;
 import dev.crossbar.store.MessageStore;
-import dev.crossbar.store.MessageStores;
 import dev.crossbar.store.StoreConfig;
-import dev.crossbar.watcher.ChainWatcher;
+import dev.crossbar.testkit.stack.RealStack;
+import dev.crossbar.txmanager.FeePolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -37,33 +21,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.Producer;
 import org.web3j.crypto.Credentials;
 
 /**
- * The whole delivery path on real parts, for the relayer's tests: a devnet (automine, one-hour window), watchers
- * of its three chains, the embedded store, the outbox publisher on the real broker, and relayer instances.
+ * The whole delivery path on real parts, for the relayer's tests: the testkit's {@link RealStack} (a devnet with a
+ * one-hour window, watchers of its three chains, the embedded store, the outbox publisher on the real broker) and
+ * relayer instances on top.
  */
 final class Pipeline implements AutoCloseable {
+    final RealStack stack;
     final Path dir;
     final Devnet devnet;
     final DevnetOperator operator;
-    final Vertx vertx = Vertx.vertx();
-    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final Vertx vertx;
+    final SimpleMeterRegistry meters;
     final TopicsConfig topics;
     final KafkaClients kafka;
-    final Map<Long, ChainConfig> chains = new HashMap<>();
-    final Map<Long, EthApi> clients = new HashMap<>();
-    final List<JsonRpcClient> rpcs = new ArrayList<>();
-    final List<ChainWatcher> watchers = new ArrayList<>();
+    final Map<Long, ChainConfig> chains;
+    final Map<Long, EthApi> clients;
+    final List<JsonRpcClient> rpcs;
+    final MessageStore store;
     final List<RelayerService> relayers = new ArrayList<>();
-    final Path storeFile;
-    MessageStore store;
-    OutboxPublisher publisher;
-    Producer<String, String> producer;
-    final int signerSlots;
-
-    final StoreConfig storeConfig;
 
     Pipeline(int signerSlots) throws Exception {
         this(signerSlots, null);
@@ -71,40 +49,18 @@ final class Pipeline implements AutoCloseable {
 
     /** @param storeConfig the store to use; null for an embedded one in the pipeline's folder */
     Pipeline(int signerSlots, StoreConfig storeConfig) throws Exception {
-        this.signerSlots = signerSlots;
-        dir = TempDirs.create("relayer-test");
-        devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
-        operator = DevnetOperator.manual(devnet);
-        topics = TopicsConfig.withPrefix(KafkaFixture.uniqueTopic("relayer"));
-        TopicAdmin.ensureTopics(KafkaFixture.bootstrapServers(), topics);
-        kafka = new KafkaClients(KafkaClientConfig.of(KafkaFixture.bootstrapServers(), "relayer-test"));
-        for (ChainConfig c : DevnetChains.of(devnet.manifest(), Confirmations.blocks(0), Duration.ofMillis(200))) {
-            chains.put(c.chainId(), c);
-            JsonRpcClient rpc = new JsonRpcClient(vertx, c.name(), c.rpc());
-            rpcs.add(rpc);
-            clients.put(c.chainId(), new RpcEthApi(c.chainId(), c.name(), rpc));
-        }
-        storeFile = dir.resolve("store.db");
-        this.storeConfig = storeConfig == null ? StoreConfig.sqlite(storeFile) : storeConfig;
-        openStore();
-    }
-
-    void openStore() throws Exception {
-        store = MessageStores.open(storeConfig, topology());
-        producer = kafka.stringProducer();
-        publisher = new OutboxPublisher(store, producer, topics, Duration.ofMillis(100), meters);
-        publisher.start();
-        for (ChainConfig c : chains.values()) {
-            JsonRpcClient rpc = new JsonRpcClient(vertx, c.name(), c.rpc());
-            rpcs.add(rpc);
-            ChainWatcher w = new ChainWatcher(vertx, c, rpc, store, meters, publisher::wake);
-            w.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            watchers.add(w);
-        }
-    }
-
-    ChainTopology topology() {
-        return new ChainTopology(Map.of(901L, 900L, 902L, 900L), signerSlots);
+        stack = RealStack.start("relayer", signerSlots, storeConfig);
+        dir = stack.dir;
+        devnet = stack.devnet;
+        operator = stack.operator;
+        vertx = stack.vertx;
+        meters = stack.meters;
+        topics = stack.topics;
+        kafka = stack.kafka;
+        chains = stack.chains;
+        clients = stack.clients;
+        rpcs = stack.rpcs;
+        store = stack.store;
     }
 
     Network network() {
@@ -138,15 +94,7 @@ final class Pipeline implements AutoCloseable {
 
     /** Waits until every watcher has read its chain's head. */
     void awaitWatchers() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (ChainWatcher w : watchers) {
-                long head = clients.get(w.chain().chainId()).blockNumber();
-                if (w.cursorBlock() < head) {
-                    return false;
-                }
-            }
-            return true;
-        });
+        stack.awaitWatchers();
     }
 
     /** Moves the L1 clock past the challenge window and mines a block. */
@@ -161,33 +109,17 @@ final class Pipeline implements AutoCloseable {
         operator.proposer("l2a").propose(devnet.l2(0).blockNumber().longValueExact());
     }
 
-    void stopServices() throws Exception {
+    /** Stops the relayers (each after its round in flight). */
+    void stopRelayers() throws Exception {
         for (RelayerService r : relayers) {
-            r.stop().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            r.stop().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         }
         relayers.clear();
-        for (ChainWatcher w : watchers) {
-            w.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
-        watchers.clear();
-        if (publisher != null) {
-            publisher.stop().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
-        }
-        if (producer != null) {
-            producer.close();
-        }
-        if (store != null) {
-            store.close();
-        }
     }
 
     @Override
     public void close() throws Exception {
-        stopServices();
-        rpcs.forEach(JsonRpcClient::close);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        operator.close();
-        devnet.close();
-        TempDirs.delete(dir);
+        stopRelayers();
+        stack.close();
     }
 }

@@ -1,13 +1,11 @@
 package dev.crossbar.kafka.embedded;
 
+import dev.crossbar.testkit.TempDirs;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,24 +96,11 @@ public final class KafkaFixture {
         Path dir = Path.of(System.getProperty(DIR_PROPERTY, "target/kafka-fixture"))
                 .resolve(Long.toString(ProcessHandle.current().pid()))
                 .toAbsolutePath();
-        deleteRecursively(dir);
+        TempDirs.delete(dir);
         EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dir));
         return new Broker("embedded pid " + kafka.pid() + " in " + dir, kafka.bootstrapServers(), () -> {
             kafka.close();
-            deleteRecursively(dir);
+            TempDirs.delete(dir);
         });
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot empty the Kafka fixture directory " + dir, e);
-        }
     }
 }
