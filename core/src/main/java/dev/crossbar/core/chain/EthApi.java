@@ -56,6 +56,25 @@ public interface EthApi {
     /** A header by tag ({@code latest}, {@code safe}, {@code finalized}, {@code pending}) or hex number. */
     Header header(String tagOrHex);
 
+    /** A header by tag or hex number; empty when the node has no such block (yet). */
+    Optional<Header> findHeader(String tagOrHex);
+
+    /** Storage slot {@code slot} of {@code address} at block {@code block}. */
+    BigInteger storageAt(String address, String slot, long block);
+
+    /**
+     * {@code eth_call} at {@code blockTag} (a tag or hex number), as nobody in particular.
+     *
+     * @throws Reverted when the call reverts
+     */
+    String callAt(String to, String data, String blockTag);
+
+    /** The logs of {@code address} with first topic {@code topic0} in blocks {@code from..to}. */
+    List<org.web3j.protocol.core.methods.response.Log> logs(String address, String topic0, long from, long to);
+
+    /** A transaction by hash; empty when the node does not know it. */
+    Optional<org.web3j.protocol.core.methods.response.Transaction> transaction(String hash);
+
     /** The latest block's header. */
     default Header latest() {
         return header("latest");

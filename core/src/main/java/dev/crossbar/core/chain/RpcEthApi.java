@@ -9,11 +9,14 @@ import io.vertx.core.Future;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.web3j.protocol.core.methods.response.EthGetProof;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.Transaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
@@ -70,17 +73,55 @@ public final class RpcEthApi implements EthApi {
 
     @Override
     public Header header(String tagOrHex) {
+        return findHeader(tagOrHex).or(() -> "pending".equals(tagOrHex) ? Optional.of(latest()) : Optional.empty())
+                .orElseThrow(() -> new RpcException.Malformed(name + ": no block " + tagOrHex));
+    }
+
+    @Override
+    public Optional<Header> findHeader(String tagOrHex) {
         JsonNode b = rpc("eth_getBlockByNumber", List.of(tagOrHex, false));
         if (b.isNull()) {
-            if ("pending".equals(tagOrHex)) {
-                return latest();
-            }
-            throw new RpcException.Malformed(name + ": no block " + tagOrHex);
+            return Optional.empty();
         }
         JsonNode fee = b.path("baseFeePerGas");
-        return new Header(hexLong(b.path("number")), b.path("hash").asText(), b.path("stateRoot").asText(),
-                hexLong(b.path("timestamp")),
-                fee.isTextual() ? Numeric.toBigInt(fee.asText()) : BigInteger.ZERO);
+        return Optional.of(new Header(hexLong(b.path("number")), b.path("hash").asText().toLowerCase(Locale.ROOT),
+                b.path("stateRoot").asText().toLowerCase(Locale.ROOT), hexLong(b.path("timestamp")),
+                fee.isTextual() ? Numeric.toBigInt(fee.asText()) : BigInteger.ZERO));
+    }
+
+    @Override
+    public BigInteger storageAt(String address, String slot, long block) {
+        return Numeric.toBigInt(rpc("eth_getStorageAt", List.of(address, slot, EthApi.hex(block))).asText());
+    }
+
+    @Override
+    public String callAt(String to, String data, String blockTag) {
+        try {
+            return rpc("eth_call", List.of(tx(null, to, data, null, null), blockTag)).asText();
+        } catch (RpcException.Remote e) {
+            if (isRevert(e)) {
+                throw new EthApi.Reverted(e.remoteMessage(), e.data());
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public List<Log> logs(String address, String topic0, long from, long to) {
+        ObjectNode filter = JsonNodeFactory.instance.objectNode();
+        filter.put("fromBlock", EthApi.hex(from));
+        filter.put("toBlock", EthApi.hex(to));
+        filter.put("address", address);
+        filter.putArray("topics").add(topic0);
+        return java.util.Arrays.asList(JsonRpcClient.convert("eth_getLogs", Log[].class)
+                .apply(rpc("eth_getLogs", List.of(filter))));
+    }
+
+    @Override
+    public Optional<Transaction> transaction(String hash) {
+        JsonNode t = rpc("eth_getTransactionByHash", List.of(hash));
+        return t.isNull() ? Optional.empty()
+                : Optional.of(JsonRpcClient.convert("eth_getTransactionByHash", Transaction.class).apply(t));
     }
 
     @Override
