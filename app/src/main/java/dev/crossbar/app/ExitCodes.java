@@ -1,5 +1,6 @@
 package dev.crossbar.app;
 
+
 /** Exit codes scripts can rely on. */
 public final class ExitCodes {
     /** Success. */

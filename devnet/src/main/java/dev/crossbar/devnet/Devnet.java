@@ -1,7 +1,6 @@
 package dev.crossbar.devnet;
 
 import dev.crossbar.core.process.FolderLock;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,7 +1,5 @@
 package dev.crossbar.devnet;
 
-import dev.crossbar.testkit.TempDirs;
-
 import dev.crossbar.contracts.bindings.DemoTarget;
 import dev.crossbar.contracts.bindings.L2Messenger;
 import dev.crossbar.contracts.bindings.L2ToL1MessagePasser;
@@ -12,6 +10,7 @@ import dev.crossbar.core.protocol.Hashes;
 import dev.crossbar.core.protocol.Predeploys;
 import dev.crossbar.core.protocol.WithdrawalProof;
 import dev.crossbar.devnet.operator.DevnetOperator;
+import dev.crossbar.testkit.TempDirs;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;

@@ -1,12 +1,11 @@
 package dev.crossbar.devnet;
 
-import dev.crossbar.testkit.TempDirs;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.core.rpc.JsonRpcClient;
+import dev.crossbar.testkit.TempDirs;
 import io.vertx.core.Vertx;
 import java.math.BigInteger;
 import java.net.URI;

@@ -1,9 +1,6 @@
 package dev.crossbar.store;
 
-import dev.crossbar.core.model.MessageDetails;
-
 import dev.crossbar.core.event.EventRef;
-import dev.crossbar.core.event.ProtocolEvent;
 import dev.crossbar.core.event.ProtocolEvent.CrossDomainMessageFailed;
 import dev.crossbar.core.event.ProtocolEvent.CrossDomainMessageRelayed;
 import dev.crossbar.core.event.ProtocolEvent.CrossDomainMessageSent;
@@ -19,6 +16,8 @@ import dev.crossbar.core.event.ProtocolEvent.PortalPauseChanged;
 import dev.crossbar.core.event.ProtocolEvent.WithdrawalFinalized;
 import dev.crossbar.core.event.ProtocolEvent.WithdrawalInitiated;
 import dev.crossbar.core.event.ProtocolEvent.WithdrawalProven;
+import dev.crossbar.core.event.ProtocolEvent;
+import dev.crossbar.core.model.MessageDetails;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import java.math.BigInteger;

@@ -1,8 +1,7 @@
 package dev.crossbar.store;
 
-import dev.crossbar.core.model.MessageDetails;
-
 import dev.crossbar.core.event.ProtocolEvent.OutputsDeleted;
+import dev.crossbar.core.model.MessageDetails;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import java.sql.SQLException;

@@ -1,5 +1,6 @@
 package dev.crossbar.store;
 
+import static dev.crossbar.store.TestChain.hash;
 import static dev.crossbar.store.TestEvents.crossRollup;
 import static dev.crossbar.store.TestEvents.crossRollupRelayed;
 import static dev.crossbar.store.TestEvents.deposit;
@@ -13,7 +14,6 @@ import static dev.crossbar.store.TestEvents.outputsDeleted;
 import static dev.crossbar.store.TestEvents.proven;
 import static dev.crossbar.store.TestEvents.reclaimed;
 import static dev.crossbar.store.TestEvents.withdrawal;
-import static dev.crossbar.store.TestChain.hash;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,6 @@
 package dev.crossbar.messaging;
 
 import dev.crossbar.core.policy.Backoff;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

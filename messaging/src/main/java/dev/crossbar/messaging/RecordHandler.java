@@ -1,5 +1,6 @@
 package dev.crossbar.messaging;
 
+
 /**
  * Applies one valid record's effect. Rule: return only once the effect is durable (e.g. committed in the
  * store), because the consumer loop commits the record's offset as soon as this returns (docs/architecture.md rule 1).

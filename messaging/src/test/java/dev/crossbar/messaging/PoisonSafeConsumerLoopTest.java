@@ -1,11 +1,10 @@
 package dev.crossbar.messaging;
 
-import dev.crossbar.core.policy.Backoff;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.core.json.Json;
+import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.kafka.embedded.KafkaFixture;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.crossbar.monitor;
 
+
 /** Where checks put what they find, and say when a condition they found is over. */
 public interface FindingSink {
     /** Records an observation as a finding (once per dedupe key while it is open). */

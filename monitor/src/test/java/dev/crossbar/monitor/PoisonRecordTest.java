@@ -1,8 +1,5 @@
 package dev.crossbar.monitor;
 
-import dev.crossbar.core.lifecycle.SupervisedLoop;
-import dev.crossbar.core.policy.Backoff;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +8,8 @@ import dev.crossbar.core.event.EventEnvelope;
 import dev.crossbar.core.event.EventRef;
 import dev.crossbar.core.event.ProtocolEvent;
 import dev.crossbar.core.json.Json;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
+import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.kafka.embedded.KafkaFixture;
 import dev.crossbar.messaging.DeadLetters;
 import dev.crossbar.messaging.KafkaClientConfig;

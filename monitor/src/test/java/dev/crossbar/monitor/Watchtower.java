@@ -1,6 +1,5 @@
 package dev.crossbar.monitor;
 
-
 import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.contracts.bindings.OutputOracle;
@@ -21,7 +20,6 @@ import dev.crossbar.messaging.KafkaClients;
 import dev.crossbar.messaging.TopicsConfig;
 import dev.crossbar.monitor.act.Actors;
 import dev.crossbar.monitor.chain.MonitoredChains;
-import dev.crossbar.txmanager.FeePolicy;
 import dev.crossbar.relayer.Network;
 import dev.crossbar.relayer.RelayerMetrics;
 import dev.crossbar.relayer.RelayerService;
@@ -32,6 +30,7 @@ import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.StoreConfig;
 import dev.crossbar.testkit.stack.RealStack;
+import dev.crossbar.txmanager.FeePolicy;
 import dev.crossbar.watcher.ChainWatcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;

@@ -1,18 +1,15 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.core.model.TxPurpose;
-import dev.crossbar.core.model.MessageDetails;
-
-import dev.crossbar.txmanager.TxManager;
-
+import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
-
-import dev.crossbar.contracts.bindings.Multicall3;
+import dev.crossbar.core.model.MessageDetails;
 import dev.crossbar.core.model.MessageState;
+import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.TxRecord;
+import dev.crossbar.txmanager.TxManager;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,23 +1,20 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.core.model.TxPurpose;
-import dev.crossbar.core.model.MessageDetails;
-
-import dev.crossbar.txmanager.TxManager;
-
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.chain.RevertReasons;
-
 import dev.crossbar.core.config.Settlement;
+import dev.crossbar.core.model.MessageDetails;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
+import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.core.protocol.Hashes;
 import dev.crossbar.core.protocol.InvalidProofException;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.core.protocol.WithdrawalProof;
 import dev.crossbar.core.rpc.RpcException;
 import dev.crossbar.store.MessageRecord;
+import dev.crossbar.txmanager.TxManager;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;

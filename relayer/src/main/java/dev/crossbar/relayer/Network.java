@@ -1,7 +1,6 @@
 package dev.crossbar.relayer;
 
 import dev.crossbar.core.chain.EthApi;
-
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.config.Settlement;

@@ -1,15 +1,13 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.core.model.MessageDetails;
-
-import dev.crossbar.txmanager.TxManager;
-
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
+import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.TxRecord;
+import dev.crossbar.txmanager.TxManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;

@@ -1,11 +1,7 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.core.model.MessageDetails;
-
-import dev.crossbar.txmanager.TxManager;
-
 import dev.crossbar.core.chain.ProtocolViews;
-
+import dev.crossbar.core.model.MessageDetails;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.model.RoutingKey;
@@ -13,6 +9,7 @@ import dev.crossbar.store.BreakerState;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.TxRecord;
+import dev.crossbar.txmanager.TxManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

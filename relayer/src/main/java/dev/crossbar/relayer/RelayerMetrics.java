@@ -1,7 +1,6 @@
 package dev.crossbar.relayer;
 
 import dev.crossbar.core.model.TxPurpose;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

@@ -1,15 +1,13 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.core.lifecycle.SupervisedLoop;
-import dev.crossbar.core.policy.Backoff;
-
-import dev.crossbar.txmanager.TxManager;
-
 import dev.crossbar.core.lifecycle.Service;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.model.RoutingKey;
+import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.messaging.KafkaClients;
 import dev.crossbar.messaging.TopicsConfig;
 import dev.crossbar.store.MessageStore;
+import dev.crossbar.txmanager.TxManager;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,8 +1,7 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.txmanager.FeePolicy;
-
 import dev.crossbar.core.policy.Backoff;
+import dev.crossbar.txmanager.FeePolicy;
 import java.time.Duration;
 import java.util.Map;
 

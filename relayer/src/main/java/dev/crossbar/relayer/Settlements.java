@@ -1,19 +1,16 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.core.model.TxPurpose;
-import dev.crossbar.core.model.MessageDetails;
-
-import dev.crossbar.txmanager.TxManager;
-
-import dev.crossbar.core.chain.EthApi;
-
 import dev.crossbar.contracts.bindings.L1Messenger;
 import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.model.MessageDetails;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
+import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.TxRecord;
+import dev.crossbar.txmanager.TxManager;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,12 +1,11 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.txmanager.TxManager;
-
 import dev.crossbar.core.json.Json;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.TxRecord;
+import dev.crossbar.txmanager.TxManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,11 +1,10 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.core.chain.EthApi;
-import dev.crossbar.core.chain.ProtocolViews;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.devnet.DevKeys;
 import java.math.BigInteger;
 import org.junit.jupiter.api.AfterAll;

@@ -2,7 +2,6 @@ package dev.crossbar.relayer;
 
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.RpcEthApi;
-
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.rpc.JsonRpcClient;

@@ -1,9 +1,7 @@
 package dev.crossbar.txmanager;
 
-import dev.crossbar.core.model.TxPurpose;
-
 import dev.crossbar.core.chain.EthApi;
-
+import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.core.rpc.RpcException;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.TxRecord;

@@ -1,13 +1,11 @@
 package dev.crossbar.txmanager;
 
-import dev.crossbar.testkit.TempDirs;
-
-import dev.crossbar.core.chain.EthApi;
-import dev.crossbar.core.chain.RpcEthApi;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.RpcEthApi;
 import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
@@ -16,7 +14,7 @@ import dev.crossbar.store.ChainTopology;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.SqliteMessageStore;
 import dev.crossbar.store.TxRecord;
-import com.sun.net.httpserver.HttpServer;
+import dev.crossbar.testkit.TempDirs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.math.BigInteger;

@@ -1,7 +1,5 @@
 package dev.crossbar.watcher;
 
-import dev.crossbar.testkit.TempDirs;
-
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +12,7 @@ import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.store.ChainTopology;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.SqliteMessageStore;
+import dev.crossbar.testkit.TempDirs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import java.net.URI;

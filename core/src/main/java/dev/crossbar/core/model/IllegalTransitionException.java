@@ -1,5 +1,6 @@
 package dev.crossbar.core.model;
 
+
 /** A lifecycle move the transition table does not allow. */
 public final class IllegalTransitionException extends IllegalStateException {
     private final String messageId;

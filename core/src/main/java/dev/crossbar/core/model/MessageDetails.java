@@ -1,5 +1,6 @@
 package dev.crossbar.core.model;
 
+
 /**
  * The keys of a message's kind-specific details (the store's {@code details} map), written by one part and read by
  * others: the one list of them.

@@ -1,8 +1,7 @@
 package dev.crossbar.kafka.embedded;
 
-import dev.crossbar.core.process.FolderLock;
-
 import dev.crossbar.core.process.ChildProcesses;
+import dev.crossbar.core.process.FolderLock;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

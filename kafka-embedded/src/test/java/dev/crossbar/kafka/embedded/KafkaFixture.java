@@ -1,7 +1,6 @@
 package dev.crossbar.kafka.embedded;
 
 import dev.crossbar.testkit.TempDirs;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Locale;

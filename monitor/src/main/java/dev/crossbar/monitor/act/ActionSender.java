@@ -1,12 +1,11 @@
 package dev.crossbar.monitor.act;
 
-import dev.crossbar.core.model.TxPurpose;
-
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.RevertReasons;
+import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.monitor.MonitorMetrics;
-import dev.crossbar.txmanager.TxManager;
 import dev.crossbar.store.TxRecord;
+import dev.crossbar.txmanager.TxManager;
 import java.math.BigInteger;
 import java.util.Locale;
 import org.slf4j.Logger;

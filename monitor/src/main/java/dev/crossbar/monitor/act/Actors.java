@@ -2,10 +2,10 @@ package dev.crossbar.monitor.act;
 
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.monitor.MonitorMetrics;
+import dev.crossbar.store.MessageStore;
 import dev.crossbar.txmanager.FeePolicy;
 import dev.crossbar.txmanager.TxManager;
 import dev.crossbar.txmanager.TxMetrics;
-import dev.crossbar.store.MessageStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

@@ -1,13 +1,12 @@
 package dev.crossbar.monitor.act;
 
-import dev.crossbar.core.model.TxPurpose;
-
 import static dev.crossbar.monitor.Observation.evidence;
 
 import dev.crossbar.contracts.bindings.Portal;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.config.Settlement;
+import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.core.protocol.ExecutorCountProof;
 import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.FindingSink;

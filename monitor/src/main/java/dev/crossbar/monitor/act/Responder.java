@@ -1,12 +1,11 @@
 package dev.crossbar.monitor.act;
 
-import dev.crossbar.core.model.TxPurpose;
-
 import static dev.crossbar.monitor.Observation.evidence;
 
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.config.Settlement;
+import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.FindingSink;
 import dev.crossbar.monitor.MonitorSettings;

@@ -1,8 +1,8 @@
 package dev.crossbar.monitor.feed;
 
 import dev.crossbar.core.event.EventEnvelope;
-import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.json.Json;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.messaging.DeadLetters;
 import dev.crossbar.messaging.RecordHeaders;
 import dev.crossbar.monitor.FindingSink;
