@@ -155,11 +155,14 @@ class CrashAndReorgSafetyTest {
             relayer.start();
             p.relayers.add(relayer);
 
-            await().atMost(Duration.ofSeconds(60)).until(() -> state(id) == MessageState.IN_WINDOW);
+            // The watcher may record the proof (IN_WINDOW) before the relayer has seen its transaction confirmed.
+            await().atMost(Duration.ofSeconds(60)).until(() -> state(id) == MessageState.IN_WINDOW
+                    && confirmed(id, "PROVE") != null);
             assertThat(pruned.refused()).as("the unserved state was asked for and refused").isPositive();
         }
-        MessageRecord m = p.store.message(id).orElseThrow();
-        BigInteger provenAgainst = new BigInteger(m.details().get("provenOutputIndex"));
+        String portal = p.devnet.manifest().l2s().getFirst().settlement().portal();
+        BigInteger provenAgainst = ProtocolViews.provenWithdrawal(p.clients.get(p.devnet.l1().chainId()), portal,
+                Numeric.hexStringToByteArray(id)).outputIndex();
         assertThat(provenAgainst).as("the newest valid output whose state the node serves").isEqualTo(
                 newest.subtract(BigInteger.TWO));
         assertThat(p.store.history(id)).extracting(Transition::cause).anySatisfy(c -> assertThat(c)
