@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
-import dev.crossbar.core.chain.RpcEthApi;
 import dev.crossbar.core.json.Json;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
@@ -149,7 +148,7 @@ class CrashAndReorgSafetyTest {
             Map<Long, EthApi> clients = new HashMap<>(p.clients);
             JsonRpcClient rpc = new JsonRpcClient(p.vertx, "l2a", List.of(pruned.uri()));
             p.rpcs.add(rpc);
-            clients.put(l2a.chainId(), new RpcEthApi(l2a.chainId(), "l2a", rpc));
+            clients.put(l2a.chainId(), EthApi.over(l2a.chainId(), "l2a", rpc));
             RelayerService relayer = new RelayerService(p.store, new Network(p.chains, clients),
                     p.signers(DevKeys.RELAYER), Pipeline.fastSettings(1), p.kafka, p.topics, new RelayerMetrics(p.meters));
             relayer.start();

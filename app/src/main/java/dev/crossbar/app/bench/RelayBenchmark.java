@@ -1,7 +1,6 @@
 package dev.crossbar.app.bench;
 
 import dev.crossbar.core.chain.EthApi;
-import dev.crossbar.core.chain.RpcEthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.model.MessageKind;
@@ -99,7 +98,7 @@ public final class RelayBenchmark implements Callable<Integer> {
             Map<Long, EthApi> clients = new HashMap<>();
             for (ChainConfig c : DevnetChains.of(devnet.manifest(), Confirmations.blocks(0), Duration.ofMillis(100))) {
                 chains.put(c.chainId(), c);
-                clients.put(c.chainId(), new RpcEthApi(c.chainId(), c.name(), new JsonRpcClient(vertx, c.name(), c.rpc())));
+                clients.put(c.chainId(), EthApi.over(c.chainId(), c.name(), new JsonRpcClient(vertx, c.name(), c.rpc())));
             }
             Network network = new Network(chains, clients);
             List<Run> runs = new ArrayList<>();

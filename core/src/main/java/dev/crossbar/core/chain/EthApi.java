@@ -9,8 +9,9 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
 /**
  * One chain, as the relayer, the monitor and the transaction manager reach it: typed reads and the broadcast they
- * need, answered synchronously (callers run on worker or virtual threads, never on an event loop). The one
- * implementation over JSON-RPC is {@link RpcEthApi}; unit tests give the code above it a fake.
+ * need, answered synchronously (callers run on worker or virtual threads, never on an event loop). The implementation
+ * over JSON-RPC is {@link RpcEthApi}; retries are a decorator around the interface ({@link RetryingEthApi}), and
+ * {@link #over} composes the two. Unit tests give the code above it a fake.
  */
 public interface EthApi {
 
@@ -119,6 +120,15 @@ public interface EthApi {
 
     /** {@code eth_getProof} of {@code address}'s {@code slots} at {@code block}. */
     EthGetProof.Proof proof(String address, List<String> slots, long block);
+
+    /**
+     * The chain over JSON-RPC as services use it: {@link RpcEthApi} on {@code rpc} (with its endpoint failover),
+     * wrapped in {@link RetryingEthApi} (a call no endpoint answered is tried again, a moment apart).
+     */
+    static EthApi over(long chainId, String name, dev.crossbar.core.rpc.JsonRpcClient rpc) {
+        return new RetryingEthApi(new RpcEthApi(chainId, name, rpc), RetryingEthApi.DEFAULT_BACKOFF,
+                RetryingEthApi.DEFAULT_ATTEMPTS);
+    }
 
     /** A block number as a JSON-RPC quantity. */
     static String hex(long n) {

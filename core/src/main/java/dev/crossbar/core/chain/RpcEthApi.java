@@ -22,8 +22,8 @@ import org.web3j.utils.Numeric;
 
 /**
  * {@link EthApi} over the non-blocking {@link JsonRpcClient} (with its endpoint failover), answered synchronously:
- * callers run on worker or virtual threads, so waiting here blocks no event loop. A call no endpoint answered is tried
- * again twice, a moment apart: every call made here is safe to repeat.
+ * callers run on worker or virtual threads, so waiting here blocks no event loop. One attempt per call: services get
+ * it wrapped in {@link RetryingEthApi} by {@link EthApi#over}.
  */
 public final class RpcEthApi implements EthApi {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -225,27 +225,9 @@ public final class RpcEthApi implements EthApi {
         return Numeric.toBigInt(n.asText()).longValueExact();
     }
 
-    /**
-     * Calls {@code method}, trying again (twice, a moment apart) when no endpoint answered: every call made here is
-     * safe to repeat (reads, and broadcasts of the same signed bytes), and a node that stalls for a moment should
-     * cost a delay, not a failed step.
-     */
+    /** Calls {@code method} once (retries are {@link RetryingEthApi}'s job). */
     private JsonNode rpc(String method, List<?> params) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return await(rpc.call(method, params), method);
-            } catch (RpcException.Transport e) {
-                if (attempt >= 3) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(200L * attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        return await(rpc.call(method, params), method);
     }
 
     private <T> T await(Future<T> f, String what) {

@@ -1,7 +1,6 @@
 package dev.crossbar.monitor.chain;
 
 import dev.crossbar.core.chain.EthApi;
-import dev.crossbar.core.chain.RpcEthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.config.Settlement;
@@ -54,7 +53,7 @@ public final class MonitoredChains implements AutoCloseable {
             JsonRpcClient rpc = new JsonRpcClient(vertx, c.name(), c.rpc(), ENDPOINT_TIMEOUT, ENDPOINT_COOLDOWN);
             owned.add(rpc);
             configs.put(c.chainId(), c);
-            EthApi client = new RpcEthApi(c.chainId(), c.name(), rpc);
+            EthApi client = EthApi.over(c.chainId(), c.name(), rpc);
             clients.put(c.chainId(), client);
             primaries.put(c.chainId(), new RpcEndpoint(c.name(), client));
             List<URI> urls = new ArrayList<>(c.rpc());
@@ -65,7 +64,7 @@ public final class MonitoredChains implements AutoCloseable {
                         ENDPOINT_COOLDOWN);
                 owned.add(one);
                 String label = c.name() + "#" + i;
-                endpoints.add(new RpcEndpoint(label, new RpcEthApi(c.chainId(), label, one)));
+                endpoints.add(new RpcEndpoint(label, EthApi.over(c.chainId(), label, one)));
             }
             witnesses.put(c.chainId(), new Witnesses(c.name(), endpoints));
         }

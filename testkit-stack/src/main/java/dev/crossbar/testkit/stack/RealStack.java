@@ -3,7 +3,6 @@ package dev.crossbar.testkit.stack;
 import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.core.chain.EthApi;
-import dev.crossbar.core.chain.RpcEthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.rpc.JsonRpcClient;
@@ -90,7 +89,7 @@ public final class RealStack implements AutoCloseable {
                     Duration.ofSeconds(1));
             rpcs.add(client);
             rpc.put(c.chainId(), client);
-            clients.put(c.chainId(), new RpcEthApi(c.chainId(), c.name(), client));
+            clients.put(c.chainId(), EthApi.over(c.chainId(), c.name(), client));
         }
         this.storeConfig = storeConfig == null ? StoreConfig.sqlite(dir.resolve("store.db")) : storeConfig;
         openStore();
