@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Environment variables override the file. The rule: {@code CROSSBAR_} followed by the key path in upper
@@ -25,13 +24,11 @@ import java.util.Set;
  * A list entry may be appended (index = current size) but not skip ahead. Variables whose first word names a
  * section (CHAINS, STORE, KAFKA, RELAYER, MONITOR, HTTP, LOG) must name a setting: a mistyped one is an
  * error, not silently ignored. Other {@code CROSSBAR_} variables ({@code CROSSBAR_URL}, {@code CROSSBAR_HOME},
- * ...) are not settings and are left alone, as is {@code CROSSBAR_KAFKA_BOOTSTRAP} (the test fixture's broker).
+ * {@code CROSSBAR_TEST_KAFKA_BOOTSTRAP}, ...) are not settings and are left alone.
  * Overrides apply in order of their names, list indices by number.
  */
 final class EnvOverrides {
     static final String PREFIX = "CROSSBAR_";
-    /** {@code CROSSBAR_} variables that start like a section but are not settings. */
-    static final Set<String> NOT_SETTINGS = Set.of("CROSSBAR_KAFKA_BOOTSTRAP");
 
     private EnvOverrides() {}
 
@@ -56,7 +53,7 @@ final class EnvOverrides {
     /** Applies every override to {@code root}; returns the problems (an unknown or misdirected variable). */
     static List<ConfigProblem> apply(ConfigNode.Obj root, Section schema, Map<String, String> env) {
         List<ConfigProblem> problems = new ArrayList<>();
-        List<String> names = env.keySet().stream().filter(n -> n.startsWith(PREFIX) && !NOT_SETTINGS.contains(n))
+        List<String> names = env.keySet().stream().filter(n -> n.startsWith(PREFIX))
                 .sorted(Comparator.comparing(EnvOverrides::sortKey)).toList();
         for (String var : names) {
             List<String> tokens = Arrays.asList(var.substring(PREFIX.length()).split("_", -1));

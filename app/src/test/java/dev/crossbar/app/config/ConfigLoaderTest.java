@@ -249,7 +249,7 @@ class ConfigLoaderTest {
     @Test
     void anEnvironmentVariableNamingNoSettingIsAnErrorButOthersAreLeftAlone() {
         ConfigException e = problems(MINIMAL, Map.of("CROSSBAR_HTTP_ADRESS", "0.0.0.0:80",
-                "CROSSBAR_CHAINS_5_NAME", "x", "CROSSBAR_URL", "http://elsewhere", "CROSSBAR_KAFKA_BOOTSTRAP", "k:1"));
+                "CROSSBAR_CHAINS_5_NAME", "x", "CROSSBAR_URL", "http://elsewhere", "CROSSBAR_TEST_KAFKA_BOOTSTRAP", "k:1"));
         assertThat(messages(e)).containsExactlyInAnyOrder(
                 "CROSSBAR_HTTP_ADRESS: no setting http.adress (did you mean http.address?); known here: address, "
                         + "adminToken",

@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaFixture {
     public static final String BOOTSTRAP_PROPERTY = "crossbar.kafka.bootstrap";
-    public static final String BOOTSTRAP_ENV = "CROSSBAR_KAFKA_BOOTSTRAP";
+    public static final String BOOTSTRAP_ENV = "CROSSBAR_TEST_KAFKA_BOOTSTRAP";
     public static final String MODE_PROPERTY = "crossbar.kafka.fixture";
     public static final String DIR_PROPERTY = "crossbar.kafka.fixture.dir";
 
