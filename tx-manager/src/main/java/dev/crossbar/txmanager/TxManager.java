@@ -55,7 +55,14 @@ public final class TxManager {
     private final MessageStore store;
     private final int confirmations;
     private final TxMetrics metrics;
+    /**
+     * How often a key with nothing in flight checks the chain's nonce for transactions a reorg took away (a key with
+     * transactions in flight reads the nonce every round anyway).
+     */
+    private static final Duration IDLE_NONCE_CHECK = Duration.ofSeconds(2);
+
     private BigInteger nextNonce;
+    private Instant lastNonceCheck = Instant.EPOCH;
 
     public TxManager(EthApi chain, Credentials key, FeePolicy fees, MessageStore store, int confirmations,
             TxMetrics metrics) {
@@ -326,6 +333,11 @@ public final class TxManager {
      */
     public List<Outcome> poll(Recheck recheck) {
         List<Outcome> outcomes = new ArrayList<>();
+        List<TxRecord> open = store.openTransactions(chain.chainId(), key.getAddress());
+        if (open.isEmpty() && Duration.between(lastNonceCheck, Instant.now()).compareTo(IDLE_NONCE_CHECK) < 0) {
+            return outcomes; // an idle key asks the chain for its nonce now and then, not every round
+        }
+        lastNonceCheck = Instant.now();
         BigInteger minedNonce = chain.nonce(key.getAddress(), "latest");
         boolean lostMined = store.transactionsFromNonce(chain.chainId(), key.getAddress(), minedNonce).stream()
                 .anyMatch(t -> t.status() == TxRecord.Status.CONFIRMED || t.status() == TxRecord.Status.REVERTED);
@@ -334,9 +346,10 @@ public final class TxManager {
                     chain.name(), key.getAddress(), minedNonce);
             reconcile(recheck);
             minedNonce = chain.nonce(key.getAddress(), "latest");
+            open = store.openTransactions(chain.chainId(), key.getAddress());
         }
         Map<BigInteger, List<TxRecord>> byNonce = new TreeMap<>();
-        for (TxRecord t : store.openTransactions(chain.chainId(), key.getAddress())) {
+        for (TxRecord t : open) {
             byNonce.computeIfAbsent(t.nonce(), n -> new ArrayList<>()).add(t);
         }
         if (byNonce.isEmpty()) {
