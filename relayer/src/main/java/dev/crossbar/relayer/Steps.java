@@ -46,9 +46,19 @@ final class Steps {
                 if (!s.details().isEmpty()) {
                     store.putDetails(m.id(), s.details());
                 }
-                TxRecord tx = signer.submit(s.intent());
-                if (s.movedTo() != null) {
-                    store.transitionIf(m.id(), m.state(), s.movedTo(), s.intent().purpose() + " sent in " + tx.txHash());
+                // The move comes first: on an automining chain the transaction can be mined, and its event recorded
+                // by the destination's watcher, before this thread is back from sending it.
+                boolean moved = s.movedTo() != null && store.transitionIf(m.id(), m.state(), s.movedTo(),
+                        s.intent().purpose() + " being sent").isPresent();
+                TxRecord tx;
+                try {
+                    tx = signer.submit(s.intent());
+                } catch (RuntimeException e) {
+                    if (moved) {
+                        store.transitionIf(m.id(), s.movedTo(), m.state(), s.intent().purpose() + " not sent: "
+                                + e.getMessage());
+                    }
+                    throw e;
                 }
                 if (s.note() != null) {
                     store.note(m.id(), s.note() + " (" + s.intent().purpose() + " sent in " + tx.txHash() + ")");
