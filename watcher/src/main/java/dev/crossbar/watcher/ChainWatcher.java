@@ -43,7 +43,6 @@ public final class ChainWatcher implements Service {
 
     private final Vertx vertx;
     private final ChainConfig chain;
-    private final JsonRpcClient rpc;
     private final ChainReads reads;
     private final Ancestry ancestry;
     private final MessageStore store;
@@ -72,7 +71,6 @@ public final class ChainWatcher implements Service {
             Runnable afterCommit) {
         this.vertx = vertx;
         this.chain = chain;
-        this.rpc = rpc;
         this.reads = new ChainReads(chain.name(), rpc);
         this.ancestry = new Ancestry(chain.name(), reads);
         this.store = store;
