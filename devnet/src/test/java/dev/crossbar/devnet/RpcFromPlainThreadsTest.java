@@ -23,7 +23,7 @@ import org.web3j.utils.Numeric;
  * The relayer's and the monitor's workers call the JSON-RPC client from plain threads, one call after another. Every
  * call must get its answer: requests issued straight from such threads used to lose one answer in about a thousand,
  * and each loss cost a whole timeout (the relayer's throughput fell tenfold). Here the client has no second endpoint
- * and no retry above it, so a lost answer fails the call and the test.
+ * and no retry above it (a single-endpoint client on its own), so a lost answer fails the call and the test.
  */
 class RpcFromPlainThreadsTest {
     private static final int SENDS = 2000;
@@ -34,8 +34,7 @@ class RpcFromPlainThreadsTest {
         Vertx vertx = Vertx.vertx();
         try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir))) {
             DevChain l1 = devnet.l1();
-            JsonRpcClient rpc = new JsonRpcClient(vertx, "l1", List.of(URI.create(l1.rpcUrl())), Duration.ofSeconds(5),
-                    Duration.ofSeconds(1));
+            JsonRpcClient rpc = new JsonRpcClient(vertx, "l1", URI.create(l1.rpcUrl()), Duration.ofSeconds(5));
             Credentials key = DevKeys.USER_2.credentials();
             long nonce = Numeric.toBigInt(call(rpc, "eth_getTransactionCount", List.of(key.getAddress(), "pending"))
                     .asText()).longValueExact();

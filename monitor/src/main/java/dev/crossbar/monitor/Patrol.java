@@ -54,7 +54,7 @@ final class Patrol {
     Patrol(Parts parts) {
         this.p = parts;
         for (ChainConfig c : parts.chains().all()) {
-            health.put(c.chainId(), new ChainHealth(c.chainId(), c.name(), parts.chains().primary(c.chainId()),
+            health.put(c.chainId(), new ChainHealth(c.chainId(), c.name(), parts.chains().client(c.chainId()),
                     parts.chains().witnesses(c.chainId()), parts.reporter(), parts.clock()));
         }
     }

@@ -60,7 +60,7 @@ class FindingReporterTest {
                 Duration.ofSeconds(1), 100, List.of(new Settlement(902, "0x01", "0x02", "0x03")), null, null);
         ChainConfig l2 = new ChainConfig("l2b", 902, ChainRole.L2, rpc, List.of(), Confirmations.blocks(0), 0,
                 Duration.ofSeconds(1), 100, List.of(), new ChainConfig.L2Contracts("0x04", "0x05", "0x06", null), 900L);
-        chains = MonitoredChains.of(List.of(l1, l2), Map.<Long, EthApi>of(), Map.of(), Map.of());
+        chains = MonitoredChains.of(List.of(l1, l2), Map.<Long, EthApi>of(), Map.of());
         reporter = reporter(s);
     }
 

@@ -53,7 +53,7 @@ class PoisonRecordTest {
         AtomicInteger woken = new AtomicInteger();
         MonitorSettings settings = Watchtower.settings(group, java.net.URI.create("http://127.0.0.1:9/a"),
                 java.net.URI.create("http://127.0.0.1:9/b"));
-        MonitoredChains chains = MonitoredChains.of(List.of(), Map.<Long, EthApi>of(), Map.of(), Map.of());
+        MonitoredChains chains = MonitoredChains.of(List.of(), Map.<Long, EthApi>of(), Map.of());
         FindingSink none = new FindingSink() {
             @Override
             public void report(Observation o) {

@@ -9,7 +9,6 @@ import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.policy.Backoff;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
@@ -70,9 +69,8 @@ final class Watchtower implements AutoCloseable {
     final TopicsConfig topics;
     final KafkaClients kafka;
     final Map<Long, ChainConfig> chains;
-    final Map<Long, JsonRpcClient> rpc;
     final Map<Long, EthApi> clients;
-    final List<JsonRpcClient> rpcs;
+    final List<EthApi> rpcs;
     final List<ChainWatcher> watchers;
     final MessageStore store;
     final WebhookReceiver webhooks;
@@ -97,7 +95,6 @@ final class Watchtower implements AutoCloseable {
         topics = stack.topics;
         kafka = stack.kafka;
         chains = stack.chains;
-        rpc = stack.rpc;
         clients = stack.clients;
         rpcs = stack.rpcs;
         watchers = stack.watchers;

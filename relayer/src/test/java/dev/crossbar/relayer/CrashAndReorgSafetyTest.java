@@ -10,7 +10,6 @@ import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.json.Json;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
@@ -146,9 +145,10 @@ class CrashAndReorgSafetyTest {
         try (StatePruningProxy pruned = new StatePruningProxy(URI.create(l2a.rpcUrl()),
                 b -> b <= prunedUpTo || b == unserved)) {
             Map<Long, EthApi> clients = new HashMap<>(p.clients);
-            JsonRpcClient rpc = new JsonRpcClient(p.vertx, "l2a", List.of(pruned.uri()));
-            p.rpcs.add(rpc);
-            clients.put(l2a.chainId(), EthApi.over(l2a.chainId(), "l2a", rpc));
+            EthApi viaProxy = EthApi.connect(p.vertx, l2a.chainId(), "l2a", List.of(pruned.uri()),
+                    EthApi.DEFAULT_TIMEOUT, EthApi.DEFAULT_COOLDOWN);
+            p.rpcs.add(viaProxy);
+            clients.put(l2a.chainId(), viaProxy);
             RelayerService relayer = new RelayerService(p.store, new Network(p.chains, clients),
                     p.signers(DevKeys.RELAYER), Pipeline.fastSettings(1), p.kafka, p.topics, new RelayerMetrics(p.meters));
             relayer.start();

@@ -2,7 +2,6 @@ package dev.crossbar.relayer;
 
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.operator.DevnetOperator;
@@ -39,7 +38,7 @@ final class Pipeline implements AutoCloseable {
     final KafkaClients kafka;
     final Map<Long, ChainConfig> chains;
     final Map<Long, EthApi> clients;
-    final List<JsonRpcClient> rpcs;
+    final List<EthApi> rpcs;
     final MessageStore store;
     final List<RelayerService> relayers = new ArrayList<>();
 

@@ -26,9 +26,10 @@ class ProtocolViewsTest {
     }
 
     @Test
-    void outputsAreReadAsTheOracleHoldsThemAndAMissingOneReverts() throws Exception {
+    void outputsAreReadAsTheOracleHoldsThemAtTheBlockAskedAndAMissingOneReverts() throws Exception {
         var s = p.devnet.manifest().l2s().getFirst().settlement();
         EthApi l1 = p.clients.get(900L);
+        long before = l1.blockNumber();
         p.proposeL2a();
         var onChain = p.operator.proposer("l2a").oracle().getL2Output(BigInteger.ZERO).send();
         ProtocolViews.Output o = ProtocolViews.output(l1, s.outputOracle(), BigInteger.ZERO);
@@ -38,6 +39,8 @@ class ProtocolViewsTest {
         assertThat(ProtocolViews.outputIndexAfter(l1, s.outputOracle(), 1)).isZero();
         assertThatThrownBy(() -> ProtocolViews.output(l1, s.outputOracle(), BigInteger.ONE))
                 .isInstanceOf(EthApi.Reverted.class);
+        assertThatThrownBy(() -> ProtocolViews.output(l1, s.outputOracle(), BigInteger.ZERO, EthApi.hex(before)))
+                .as("not proposed yet at that block").isInstanceOf(EthApi.Reverted.class);
         assertThat(ProtocolViews.finalizationPeriod(l1, s.outputOracle()))
                 .isEqualTo(p.devnet.config().finalizationPeriod().toSeconds());
         assertThat(ProtocolViews.provenWithdrawal(l1, s.portal(), new byte[32]).exists()).isFalse();

@@ -3,7 +3,6 @@ package dev.crossbar.relayer;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.DevnetChains;
 import dev.crossbar.devnet.DevnetManifest;
@@ -36,7 +35,7 @@ public final class RelayerChild {
         Map<Long, EthApi> clients = new HashMap<>();
         for (ChainConfig c : DevnetChains.of(manifest, Confirmations.blocks(0), Duration.ofMillis(200))) {
             chains.put(c.chainId(), c);
-            clients.put(c.chainId(), EthApi.over(c.chainId(), c.name(), new JsonRpcClient(vertx, c.name(), c.rpc())));
+            clients.put(c.chainId(), EthApi.connect(vertx, c));
         }
         RelayerSettings fast = Pipeline.fastSettings(1);
         RelayerSettings settings = new RelayerSettings(a[6], 1, 1, fast.fees(), fast.retry(), fast.maxAttempts(),

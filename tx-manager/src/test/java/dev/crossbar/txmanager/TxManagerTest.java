@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.crossbar.core.chain.EthApi;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.DevnetConfig;
@@ -60,8 +59,8 @@ class TxManagerTest {
 
     private TxManager signer(MessageStore store, FeePolicy fees, URI endpoint) {
         var l1 = devnet.l1();
-        JsonRpcClient rpc = new JsonRpcClient(vertx, "l1", List.of(endpoint));
-        return new TxManager(EthApi.over(l1.chainId(), "l1", rpc), DevKeys.RELAYER_2.credentials(), fees, store, 1,
+        return new TxManager(EthApi.connect(vertx, l1.chainId(), "l1", List.of(endpoint), EthApi.DEFAULT_TIMEOUT,
+                EthApi.DEFAULT_COOLDOWN), DevKeys.RELAYER_2.credentials(), fees, store, 1,
                 new TxMetrics(new SimpleMeterRegistry(), "test"));
     }
 

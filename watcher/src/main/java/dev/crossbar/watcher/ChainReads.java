@@ -7,6 +7,7 @@ import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.core.rpc.RpcException;
 import dev.crossbar.store.BlockRef;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import org.web3j.protocol.core.methods.response.Log;
@@ -14,40 +15,48 @@ import org.web3j.utils.Numeric;
 
 /**
  * The reads a watcher makes of its chain, typed and non-blocking (futures on the watcher's context): heights,
- * headers (in JSON-RPC batches), block hashes and logs. An answer that makes no sense is a
+ * headers (in JSON-RPC batches), block hashes and logs. They go through the chain's {@link EthApi} (its failover and
+ * retries) on worker threads, so the watcher's event loop never waits. An answer that makes no sense is a
  * {@link RpcException.Malformed} naming the chain.
  */
 final class ChainReads {
     private static final int HEADER_BATCH = 250;
 
+    private final Vertx vertx;
     private final String chain;
-    private final JsonRpcClient rpc;
+    private final EthApi api;
 
-    ChainReads(String chain, JsonRpcClient rpc) {
+    ChainReads(Vertx vertx, String chain, EthApi api) {
+        this.vertx = vertx;
         this.chain = chain;
-        this.rpc = rpc;
+        this.api = api;
+    }
+
+    /** {@code method} through the chain's API, off the event loop; the future completes on the caller's context. */
+    private Future<JsonNode> call(String method, List<?> params) {
+        return vertx.executeBlocking(() -> api.request(method, params), false);
     }
 
     /** The node's latest block number. */
     Future<Long> blockNumber() {
-        return rpc.call("eth_blockNumber", List.of()).map(this::hexLong);
+        return call("eth_blockNumber", List.of()).map(this::hexLong);
     }
 
     /** The number of the block a tag ({@code safe}, {@code finalized}) names; -1 when the node has none yet. */
     Future<Long> numberAt(String tag) {
-        return rpc.call("eth_getBlockByNumber", List.of(tag, false))
+        return call("eth_getBlockByNumber", List.of(tag, false))
                 .map(b -> b.isNull() ? -1 : hexLong(b.path("number")));
     }
 
     /** The hash of block {@code number}, or null when the node has no such block. */
     Future<String> blockHash(long number) {
-        return rpc.call("eth_getBlockByNumber", List.of(EthApi.hex(number), false))
+        return call("eth_getBlockByNumber", List.of(EthApi.hex(number), false))
                 .map(b -> b.isNull() ? null : b.path("hash").asText());
     }
 
     /** Block {@code number}; fails when the node has no such block. */
     Future<BlockRef> header(long number) {
-        return rpc.call("eth_getBlockByNumber", List.of(EthApi.hex(number), false)).map(b -> {
+        return call("eth_getBlockByNumber", List.of(EthApi.hex(number), false)).map(b -> {
             if (b.isNull()) {
                 throw new RpcException.Malformed(chain + ": node has no block " + number);
             }
@@ -59,11 +68,11 @@ final class ChainReads {
     Future<List<BlockRef>> headers(long from, long to) {
         List<Future<List<JsonNode>>> parts = new ArrayList<>();
         for (long start = from; start <= to; start += HEADER_BATCH) {
-            List<JsonRpcClient.Call> calls = new ArrayList<>();
+            List<EthApi.Call> calls = new ArrayList<>();
             for (long n = start; n <= Math.min(to, start + HEADER_BATCH - 1); n++) {
-                calls.add(new JsonRpcClient.Call("eth_getBlockByNumber", List.of(EthApi.hex(n), false)));
+                calls.add(new EthApi.Call("eth_getBlockByNumber", List.of(EthApi.hex(n), false)));
             }
-            parts.add(rpc.batch(calls));
+            parts.add(vertx.executeBlocking(() -> api.batch(calls), false));
         }
         return Future.all(parts).map(all -> {
             List<BlockRef> out = new ArrayList<>();
@@ -87,7 +96,7 @@ final class ChainReads {
         filter.put("toBlock", EthApi.hex(to));
         var list = filter.putArray("address");
         addresses.forEach(list::add);
-        return rpc.call("eth_getLogs", List.of(filter)).map(result -> {
+        return call("eth_getLogs", List.of(filter)).map(result -> {
             if (!result.isArray()) {
                 throw new RpcException.Malformed(chain + ": eth_getLogs returned " + result.getNodeType()
                         + ", not an array");

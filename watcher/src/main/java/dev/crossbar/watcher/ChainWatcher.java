@@ -1,9 +1,9 @@
 package dev.crossbar.watcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.lifecycle.Service;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.store.BlockRef;
 import dev.crossbar.store.ChainBatch;
 import dev.crossbar.store.ChainCursor;
@@ -64,20 +64,22 @@ public final class ChainWatcher implements Service {
     private volatile long lastStepFinishedNanos = System.nanoTime();
 
     /**
+     * @param api the chain, as {@link EthApi#connect} builds it (its endpoints' failover and retries); its blocking
+     *     calls run on worker threads
      * @param afterCommit called (on the watcher's context) after each committed step, e.g. to wake the outbox
      *     publisher
      */
-    public ChainWatcher(Vertx vertx, ChainConfig chain, JsonRpcClient rpc, MessageStore store, MeterRegistry meters,
+    public ChainWatcher(Vertx vertx, ChainConfig chain, EthApi api, MessageStore store, MeterRegistry meters,
             Runnable afterCommit) {
         this.vertx = vertx;
         this.chain = chain;
-        this.reads = new ChainReads(chain.name(), rpc);
+        this.reads = new ChainReads(vertx, chain.name(), api);
         this.ancestry = new Ancestry(chain.name(), reads);
         this.store = store;
         this.decoder = new EventDecoder(chain);
         this.range = new AdaptiveRange(chain.maxBlockRange(), 3);
         this.afterCommit = afterCommit;
-        this.heads = new HeadTracker(vertx, chain.name(), rpc, chain.ws(), chain.pollInterval(), h -> onHead());
+        this.heads = new HeadTracker(vertx, chain.name(), api, chain.ws(), chain.pollInterval(), h -> onHead());
         String c = chain.name();
         this.eventsCounter = Counter.builder("crossbar.watcher.events").tag("chain", c)
                 .description("protocol events recorded").register(meters);

@@ -1,8 +1,8 @@
 package dev.crossbar.watcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.json.Json;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -29,7 +29,7 @@ final class HeadTracker {
 
     private final Vertx vertx;
     private final String chain;
-    private final JsonRpcClient rpc;
+    private final EthApi api;
     private final List<URI> wsEndpoints;
     private final Duration pollInterval;
     private final LongConsumer onHead;
@@ -42,11 +42,11 @@ final class HeadTracker {
     private volatile boolean running;
     private volatile long head = -1;
 
-    HeadTracker(Vertx vertx, String chain, JsonRpcClient rpc, List<URI> wsEndpoints, Duration pollInterval,
+    HeadTracker(Vertx vertx, String chain, EthApi api, List<URI> wsEndpoints, Duration pollInterval,
             LongConsumer onHead) {
         this.vertx = vertx;
         this.chain = chain;
-        this.rpc = rpc;
+        this.api = api;
         this.wsEndpoints = wsEndpoints;
         this.pollInterval = pollInterval;
         this.onHead = onHead;
@@ -90,9 +90,9 @@ final class HeadTracker {
     }
 
     private void poll() {
-        rpc.call("eth_blockNumber", List.of()).onComplete(ar -> {
+        vertx.executeBlocking(api::blockNumber, false).onComplete(ar -> {
             if (ar.succeeded()) {
-                seen(Numeric.toBigInt(ar.result().asText()).longValueExact());
+                seen(ar.result());
             } else {
                 log.warn("head poll failed chain={} error={}", chain, ar.cause().getMessage());
             }

@@ -1,8 +1,8 @@
 package dev.crossbar.watcher;
 
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.json.Json;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.store.MessageStore;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -18,9 +18,9 @@ public final class WatcherChild {
         ChainConfig chain = Json.read(Files.readString(Path.of(args[1])), ChainConfig.class);
         MessageStore store = WatcherTestBase.openStoreAt(Path.of(args[0]));
         Vertx vertx = Vertx.vertx();
-        JsonRpcClient rpc = new JsonRpcClient(vertx, chain.name(), chain.rpc());
+        EthApi api = EthApi.connect(vertx, chain);
         ChainWatcher[] self = new ChainWatcher[1];
-        self[0] = new ChainWatcher(vertx, chain, rpc, store, new SimpleMeterRegistry(), () -> {
+        self[0] = new ChainWatcher(vertx, chain, api, store, new SimpleMeterRegistry(), () -> {
             System.out.println("committed " + self[0].cursorBlock());
             System.out.flush();
         });

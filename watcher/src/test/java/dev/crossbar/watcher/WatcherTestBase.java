@@ -3,9 +3,9 @@ package dev.crossbar.watcher;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.DevnetChains;
 import dev.crossbar.devnet.DevnetConfig;
@@ -40,7 +40,7 @@ abstract class WatcherTestBase {
     Path storeFile;
     SimpleMeterRegistry meters;
     final List<ChainWatcher> watchers = new ArrayList<>();
-    final List<JsonRpcClient> clients = new ArrayList<>();
+    final List<EthApi> clients = new ArrayList<>();
 
     @BeforeAll
     static void startDevnet() throws Exception {
@@ -69,7 +69,7 @@ abstract class WatcherTestBase {
         for (ChainWatcher w : watchers) {
             w.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
-        clients.forEach(JsonRpcClient::close);
+        clients.forEach(EthApi::close);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         store.close();
     }
@@ -108,9 +108,9 @@ abstract class WatcherTestBase {
     }
 
     ChainWatcher startWatcher(ChainConfig c, Runnable afterCommit) throws Exception {
-        JsonRpcClient rpc = new JsonRpcClient(vertx, c.name(), c.rpc(), Duration.ofSeconds(5), Duration.ofSeconds(30));
-        clients.add(rpc);
-        ChainWatcher w = new ChainWatcher(vertx, c, rpc, store, meters, afterCommit);
+        EthApi api = EthApi.connect(vertx, c, Duration.ofSeconds(5), Duration.ofSeconds(30));
+        clients.add(api);
+        ChainWatcher w = new ChainWatcher(vertx, c, api, store, meters, afterCommit);
         w.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         watchers.add(w);
         return w;

@@ -2,9 +2,9 @@ package dev.crossbar.app.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
@@ -77,8 +77,7 @@ public final class BackfillBenchmark implements Callable<Integer> {
                     chain.confirmations(), 0, chain.pollInterval(), range, chain.settlements(), chain.l2Contracts(),
                     chain.settlesOn());
             Vertx vertx = Vertx.vertx();
-            try (JsonRpcClient rpc = new JsonRpcClient(vertx, "l2a", chain.rpc(), Duration.ofSeconds(60),
-                    Duration.ofSeconds(5))) {
+            try (EthApi rpc = EthApi.connect(vertx, chain, Duration.ofSeconds(60), Duration.ofSeconds(5))) {
                 Raw raw = rawGetLogs(rpc, new EventDecoder(chain), head);
                 Backfill b = backfill(vertx, rpc, chain, head, dir);
                 out.println();
@@ -104,7 +103,7 @@ public final class BackfillBenchmark implements Callable<Integer> {
 
     private record Backfill(long events, double seconds, long peakHeap) {}
 
-    private Raw rawGetLogs(JsonRpcClient rpc, EventDecoder decoder, long head) throws Exception {
+    private Raw rawGetLogs(EthApi rpc, EventDecoder decoder, long head) throws Exception {
         long start = System.nanoTime();
         long logs = 0;
         for (long from = 0; from <= head; from += range) {
@@ -113,14 +112,13 @@ public final class BackfillBenchmark implements Callable<Integer> {
             filter.put("toBlock", "0x" + Long.toHexString(Math.min(head, from + range - 1)));
             var addresses = filter.putArray("address");
             decoder.addresses().forEach(addresses::add);
-            JsonNode result = rpc.call("eth_getLogs", List.of(filter)).toCompletionStage().toCompletableFuture()
-                    .get(120, TimeUnit.SECONDS);
+            JsonNode result = rpc.request("eth_getLogs", List.of(filter));
             logs += result.size();
         }
         return new Raw(logs, seconds(start));
     }
 
-    private Backfill backfill(Vertx vertx, JsonRpcClient rpc, ChainConfig chain, long head, Path dir) throws Exception {
+    private Backfill backfill(Vertx vertx, EthApi rpc, ChainConfig chain, long head, Path dir) throws Exception {
         ChainTopology topology = new ChainTopology(Map.of(chain.chainId(), chain.settlesOn()));
         StoreConfig config = backend.equals("postgres")
                 ? StoreConfig.postgres(jdbcUrl, dbUser, 4, "bench_" + ProcessHandle.current().pid())

@@ -7,7 +7,6 @@ import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.core.protocol.L2ToL2Payload;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
@@ -98,7 +97,7 @@ public final class RelayBenchmark implements Callable<Integer> {
             Map<Long, EthApi> clients = new HashMap<>();
             for (ChainConfig c : DevnetChains.of(devnet.manifest(), Confirmations.blocks(0), Duration.ofMillis(100))) {
                 chains.put(c.chainId(), c);
-                clients.put(c.chainId(), EthApi.over(c.chainId(), c.name(), new JsonRpcClient(vertx, c.name(), c.rpc())));
+                clients.put(c.chainId(), EthApi.connect(vertx, c));
             }
             Network network = new Network(chains, clients);
             List<Run> runs = new ArrayList<>();
@@ -134,8 +133,7 @@ public final class RelayBenchmark implements Callable<Integer> {
             List<ChainWatcher> watchers = new ArrayList<>();
             for (long id : List.of(901L, 902L)) {
                 ChainConfig c = network.chain(id);
-                ChainWatcher w = new ChainWatcher(vertx, c, new JsonRpcClient(vertx, c.name(), c.rpc()), store, meters,
-                        outbox::wake);
+                ChainWatcher w = new ChainWatcher(vertx, c, network.client(id), store, meters, outbox::wake);
                 w.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 watchers.add(w);
             }
@@ -202,8 +200,8 @@ public final class RelayBenchmark implements Callable<Integer> {
         try (MessageStore store = SqliteMessageStore.open(dir.resolve("raw.db"),
                 new ChainTopology(Map.of(901L, 900L, 902L, 900L)))) {
             ChainConfig c = network.chain(901);
-            ChainWatcher w = new ChainWatcher(vertx, c, new JsonRpcClient(vertx, c.name(), c.rpc()), store,
-                    new SimpleMeterRegistry(), () -> {});
+            ChainWatcher w = new ChainWatcher(vertx, c, network.client(901), store, new SimpleMeterRegistry(),
+                    () -> {});
             w.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             sentAt = send(devnet);
             long head = network.client(901).blockNumber();

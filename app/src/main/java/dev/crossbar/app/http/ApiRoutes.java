@@ -1,11 +1,11 @@
 package dev.crossbar.app.http;
 
 import dev.crossbar.app.config.Config;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.store.BreakerState;
 import dev.crossbar.store.Finding;
 import dev.crossbar.store.MessageQuery;
@@ -37,11 +37,11 @@ final class ApiRoutes {
     private final Config config;
     private final MessageStore store;
     private final ChainStatusSource chainStatus;
-    private final Map<Long, JsonRpcClient> probes;
+    private final Map<Long, EthApi> probes;
 
     /** @param probes per chain id, a client for a fresh {@code eth_blockNumber} when no watcher here knows the head */
     ApiRoutes(Vertx vertx, Config config, MessageStore store, ChainStatusSource chainStatus,
-            Map<Long, JsonRpcClient> probes) {
+            Map<Long, EthApi> probes) {
         this.vertx = vertx;
         this.config = config;
         this.store = store;
@@ -100,11 +100,11 @@ final class ApiRoutes {
     }
 
     private Future<Long> freshHead(ChainConfig c) {
-        JsonRpcClient rpc = probes.get(c.chainId());
+        EthApi rpc = probes.get(c.chainId());
         if (rpc == null) {
             return Future.failedFuture("no endpoint client");
         }
-        return rpc.call("eth_blockNumber", List.of()).map(n -> Long.decode(n.asText()));
+        return vertx.executeBlocking(rpc::blockNumber, false);
     }
 
     static Map<String, Object> breakerView(long chainId, BreakerState b) {

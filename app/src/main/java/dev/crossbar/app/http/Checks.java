@@ -1,7 +1,7 @@
 package dev.crossbar.app.http;
 
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.lifecycle.SupervisedLoop;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.store.MessageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -15,10 +15,11 @@ public final class Checks {
     private Checks() {}
 
     /**
-     * The chain is reachable: {@code eth_blockNumber} answers on one of its endpoints ({@code rpc} fails over).
-     * Give it a client of its own with a short timeout, so that readiness does not wait on the watcher's.
+     * The chain is reachable: {@code eth_blockNumber} answers on one of its endpoints ({@code rpc} fails over), asked
+     * on a worker thread. Give it a client of its own with a short timeout, so that readiness does not wait on the
+     * watcher's.
      */
-    public static ReadinessCheck chain(String chainName, JsonRpcClient rpc) {
+    public static ReadinessCheck chain(Vertx vertx, String chainName, EthApi rpc) {
         return new ReadinessCheck() {
             @Override
             public String name() {
@@ -27,8 +28,7 @@ public final class Checks {
 
             @Override
             public Future<String> check() {
-                return rpc.call("eth_blockNumber", List.of())
-                        .map(n -> "block " + Long.decode(n.asText()));
+                return vertx.executeBlocking(rpc::blockNumber, false).map(n -> "block " + n);
             }
         };
     }

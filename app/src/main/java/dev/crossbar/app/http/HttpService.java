@@ -2,8 +2,8 @@ package dev.crossbar.app.http;
 
 import dev.crossbar.app.config.Config;
 import dev.crossbar.app.config.HostPort;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.lifecycle.Service;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.store.MessageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -46,7 +46,7 @@ public final class HttpService implements Service {
      * @param adminToken the resolved admin token (wiped here), or null: admin actions refused
      */
     public HttpService(Vertx vertx, Config config, MessageStore store, Metrics metrics, Readiness readiness,
-            ChainStatusSource chainStatus, Map<Long, JsonRpcClient> probes, char[] adminToken) {
+            ChainStatusSource chainStatus, Map<Long, EthApi> probes, char[] adminToken) {
         this.vertx = vertx;
         this.address = config.http().address();
         this.router = Router.router(vertx);

@@ -52,8 +52,7 @@ public final class Roles {
         Map<Long, ChainConfig> chains = new java.util.HashMap<>();
         for (ChainConfig chain : c.chains()) {
             chains.put(chain.chainId(), chain);
-            clients.put(chain.chainId(), dev.crossbar.core.chain.EthApi.over(chain.chainId(), chain.name(),
-                    parts.rpc(chain.chainId())));
+            clients.put(chain.chainId(), parts.rpc(chain.chainId()));
         }
         Map<Long, List<org.web3j.crypto.Credentials>> signers = new java.util.HashMap<>();
         for (var s : r.signers()) {

@@ -5,9 +5,9 @@ import dev.crossbar.app.http.Checks;
 import dev.crossbar.app.http.HttpService;
 import dev.crossbar.app.http.Metrics;
 import dev.crossbar.app.http.Readiness;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.lifecycle.Service;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.messaging.KafkaClients;
 import dev.crossbar.messaging.OutboxPublisher;
 import dev.crossbar.messaging.TopicAdmin;
@@ -89,19 +89,17 @@ public final class ServiceRuntime implements AutoCloseable {
         Admin admin = kafka.admin();
         resources.add(() -> admin.close(Duration.ofSeconds(5)));
 
-        Map<Long, JsonRpcClient> rpc = new LinkedHashMap<>();
-        Map<Long, JsonRpcClient> probes = new LinkedHashMap<>();
+        Map<Long, EthApi> rpc = new LinkedHashMap<>();
+        Map<Long, EthApi> probes = new LinkedHashMap<>();
         Readiness readiness = new Readiness(vertx, Duration.ofSeconds(5));
         for (ChainConfig c : config.chains()) {
-            JsonRpcClient client = new JsonRpcClient(vertx, c.name(), c.rpc(), Duration.ofSeconds(10),
-                    Duration.ofSeconds(15));
-            JsonRpcClient probe = new JsonRpcClient(vertx, c.name(), c.rpc(), Duration.ofSeconds(3),
-                    Duration.ofSeconds(1));
+            EthApi client = EthApi.connect(vertx, c);
+            EthApi probe = EthApi.connect(vertx, c, Duration.ofSeconds(3), Duration.ofSeconds(1));
             resources.add(client);
             resources.add(probe);
             rpc.put(c.chainId(), client);
             probes.put(c.chainId(), probe);
-            readiness.add(Checks.chain(c.name(), probe));
+            readiness.add(Checks.chain(vertx, c.name(), probe));
         }
         readiness.add(Checks.kafka(vertx, admin, Duration.ofSeconds(3), Duration.ofSeconds(3)));
         readiness.add(Checks.store(vertx, store));

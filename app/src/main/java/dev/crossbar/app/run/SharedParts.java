@@ -2,7 +2,7 @@ package dev.crossbar.app.run;
 
 import dev.crossbar.app.config.Config;
 import dev.crossbar.app.http.Readiness;
-import dev.crossbar.core.rpc.JsonRpcClient;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.messaging.KafkaClients;
 import dev.crossbar.messaging.OutboxPublisher;
 import dev.crossbar.store.MessageStore;
@@ -14,18 +14,19 @@ import java.util.function.Function;
 /**
  * What one process's services share, built once by {@link ServiceRuntime} and handed to each role's
  * {@link RoleFactory}: the configuration, Vert.x, the store, the meters, the Kafka clients, the outbox publisher
- * (wake it after writing to the store's outbox), one JSON-RPC client per chain (with failover), the readiness
- * checks (a role adds what it needs) and the chain-progress board ({@code /api/chains}).
+ * (wake it after writing to the store's outbox), one client per chain ({@link EthApi#connect}: its endpoints'
+ * failover and retries), the readiness checks (a role adds what it needs) and the chain-progress board
+ * ({@code /api/chains}).
  *
  * @param env how environment variables are read (secret references resolve through it)
  */
 public record SharedParts(Config config, Vertx vertx, MessageStore store, MeterRegistry meters, KafkaClients kafka,
-        OutboxPublisher outbox, Map<Long, JsonRpcClient> rpc, Readiness readiness, ChainProgressBoard progress,
+        OutboxPublisher outbox, Map<Long, EthApi> rpc, Readiness readiness, ChainProgressBoard progress,
         Function<String, String> env) {
 
     /** The client of a configured chain. */
-    public JsonRpcClient rpc(long chainId) {
-        JsonRpcClient c = rpc.get(chainId);
+    public EthApi rpc(long chainId) {
+        EthApi c = rpc.get(chainId);
         if (c == null) {
             throw new IllegalArgumentException("chain " + chainId + " is not configured");
         }

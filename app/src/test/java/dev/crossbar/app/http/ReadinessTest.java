@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.app.testing.ApiFixture;
 import dev.crossbar.app.testing.TcpProxy;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.policy.Backoff;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.AnvilNode;
 import dev.crossbar.kafka.embedded.EmbeddedKafka;
 import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
@@ -41,9 +41,9 @@ class ReadinessTest {
                 ApiFixture api = new ApiFixture(dir, false, ChainStatusSource.none());
                 Admin admin = new KafkaClients(KafkaClientConfig.of(kafka.bootstrapServers(), "readiness-test"))
                         .admin()) {
-            JsonRpcClient rpc = new JsonRpcClient(api.vertx, "l1", List.of(URI.create(proxy.url())),
-                    Duration.ofSeconds(2), Duration.ofSeconds(1));
-            api.readiness.add(Checks.chain("l1", rpc));
+            EthApi rpc = EthApi.connect(api.vertx, 900, "l1", List.of(URI.create(proxy.url())), Duration.ofSeconds(2),
+                    Duration.ofSeconds(1));
+            api.readiness.add(Checks.chain(api.vertx, "l1", rpc));
             api.readiness.add(Checks.kafka(api.vertx, admin, Duration.ofSeconds(2), Duration.ofSeconds(1)));
 
             awaitReady(api, true);

@@ -7,9 +7,9 @@ import dev.crossbar.app.http.Checks;
 import dev.crossbar.app.http.HttpService;
 import dev.crossbar.app.http.Metrics;
 import dev.crossbar.app.http.Readiness;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.json.Json;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.MessageStores;
 import io.vertx.core.Vertx;
@@ -36,7 +36,7 @@ public final class ApiFixture implements AutoCloseable {
     public final Metrics metrics = Metrics.create();
     public final Readiness readiness;
     public final HttpService http;
-    private final Map<Long, JsonRpcClient> probes = new LinkedHashMap<>();
+    private final Map<Long, EthApi> probes = new LinkedHashMap<>();
     /**
      * Every request has a timeout: one GET of this fixture once waited forever under CI load (the server's event
      * loops idle, the cause not found; 23,000 requests in a loop did not reproduce it). HTTP/1.1, as the CLI speaks.
@@ -59,8 +59,7 @@ public final class ApiFixture implements AutoCloseable {
         this.readiness = new Readiness(vertx, Duration.ofSeconds(5));
         readiness.add(Checks.store(vertx, store));
         for (ChainConfig c : config.chains()) {
-            probes.put(c.chainId(), new JsonRpcClient(vertx, c.name(), c.rpc(), Duration.ofSeconds(2),
-                    Duration.ofSeconds(1)));
+            probes.put(c.chainId(), EthApi.connect(vertx, c, Duration.ofSeconds(2), Duration.ofSeconds(1)));
         }
         char[] token = withToken ? config.http().adminToken().resolve(Map.of("TEST_ADMIN_TOKEN", TOKEN)::get) : null;
         this.http = new HttpService(vertx, config, store, metrics, readiness, status, probes, token);
@@ -103,7 +102,7 @@ public final class ApiFixture implements AutoCloseable {
     @Override
     public void close() throws Exception {
         http.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        probes.values().forEach(JsonRpcClient::close);
+        probes.values().forEach(EthApi::close);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         store.close();
         metrics.close();

@@ -1,8 +1,15 @@
 package dev.crossbar.core.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.core.config.ChainConfig;
+import dev.crossbar.core.rpc.JsonRpcClient;
+import io.vertx.core.Vertx;
 import java.math.BigInteger;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.web3j.protocol.core.methods.response.EthGetProof;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -10,10 +17,15 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 /**
  * One chain, as the relayer, the monitor and the transaction manager reach it: typed reads and the broadcast they
  * need, answered synchronously (callers run on worker or virtual threads, never on an event loop). The implementation
- * over JSON-RPC is {@link RpcEthApi}; retries are a decorator around the interface ({@link RetryingEthApi}), and
- * {@link #over} composes the two. Unit tests give the code above it a fake.
+ * over one JSON-RPC endpoint is {@link RpcEthApi}; failover across a chain's endpoints ({@link FailoverEthApi}) and
+ * retries ({@link RetryingEthApi}) are decorators around the interface, and {@link #connect} composes them. Unit tests
+ * give the code above it a fake.
  */
-public interface EthApi {
+public interface EthApi extends AutoCloseable {
+    /** How long one request to one endpoint may take, unless the caller says otherwise. */
+    Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+    /** How long an endpoint that failed is asked only after the others, unless the caller says otherwise. */
+    Duration DEFAULT_COOLDOWN = Duration.ofSeconds(15);
 
     /** A block header's fields the services use. */
     record Header(long number, String hash, String stateRoot, long timestamp, BigInteger baseFeePerGas) {}
@@ -38,7 +50,7 @@ public interface EthApi {
 
     long chainId();
 
-    /** The chain's configured name, for logs. */
+    /** The chain's configured name, or an endpoint's label ({@code l1#0}, never its URL), for logs and evidence. */
     String name();
 
     /**
@@ -59,6 +71,11 @@ public interface EthApi {
 
     /** A header by tag or hex number; empty when the node has no such block (yet). */
     Optional<Header> findHeader(String tagOrHex);
+
+    /** Block {@code number}'s header; empty when the node has no such block (yet). */
+    default Optional<Header> findHeader(long number) {
+        return findHeader(hex(number));
+    }
 
     /** Storage slot {@code slot} of {@code address} at block {@code block}. */
     BigInteger storageAt(String address, String slot, long block);
@@ -121,13 +138,51 @@ public interface EthApi {
     /** {@code eth_getProof} of {@code address}'s {@code slots} at {@code block}. */
     EthGetProof.Proof proof(String address, List<String> slots, long block);
 
+    /** The storage root of {@code account} at {@code block}, lower case ({@code eth_getProof} without slots). */
+    default String storageRoot(String account, long block) {
+        return proof(account, List.of(), block).getStorageHash().toLowerCase(Locale.ROOT);
+    }
+
+    /** Releases the connections this API holds; nothing by default. */
+    @Override
+    default void close() {}
+
     /**
-     * The chain over JSON-RPC as services use it: {@link RpcEthApi} on {@code rpc} (with its endpoint failover),
-     * wrapped in {@link RetryingEthApi} (a call no endpoint answered is tried again, a moment apart).
+     * The chain over JSON-RPC as services use it: one {@link RpcEthApi} per URL, behind a {@link FailoverEthApi}
+     * when there are several (most preferred first, each named {@code name#i}), wrapped in {@link RetryingEthApi}
+     * (a call no endpoint answered is tried again, a moment apart). Closing it closes its connections.
+     *
+     * @param urls the chain's endpoints, most preferred first
+     * @param timeout how long one request to one endpoint may take
+     * @param cooldown how long an endpoint that failed is asked only after the others
      */
-    static EthApi over(long chainId, String name, dev.crossbar.core.rpc.JsonRpcClient rpc) {
-        return new RetryingEthApi(new RpcEthApi(chainId, name, rpc), RetryingEthApi.DEFAULT_BACKOFF,
-                RetryingEthApi.DEFAULT_ATTEMPTS);
+    static EthApi connect(Vertx vertx, long chainId, String name, List<URI> urls, Duration timeout,
+            Duration cooldown) {
+        if (urls == null || urls.isEmpty()) {
+            throw new IllegalArgumentException("chain " + name + ": at least one RPC endpoint is needed");
+        }
+        List<EthApi> endpoints = new ArrayList<>();
+        try {
+            for (int i = 0; i < urls.size(); i++) {
+                String label = urls.size() == 1 ? name : name + "#" + i;
+                endpoints.add(new RpcEthApi(chainId, label, new JsonRpcClient(vertx, label, urls.get(i), timeout)));
+            }
+        } catch (RuntimeException e) {
+            endpoints.forEach(EthApi::close);
+            throw e;
+        }
+        EthApi chain = endpoints.size() == 1 ? endpoints.getFirst() : new FailoverEthApi(name, endpoints, cooldown);
+        return new RetryingEthApi(chain, RetryingEthApi.DEFAULT_BACKOFF, RetryingEthApi.DEFAULT_ATTEMPTS);
+    }
+
+    /** {@link #connect(Vertx, long, String, List, Duration, Duration)} to a configured chain's endpoints. */
+    static EthApi connect(Vertx vertx, ChainConfig chain, Duration timeout, Duration cooldown) {
+        return connect(vertx, chain.chainId(), chain.name(), chain.rpc(), timeout, cooldown);
+    }
+
+    /** {@link #connect(Vertx, ChainConfig, Duration, Duration)} with the default timeout and cooldown. */
+    static EthApi connect(Vertx vertx, ChainConfig chain) {
+        return connect(vertx, chain, DEFAULT_TIMEOUT, DEFAULT_COOLDOWN);
     }
 
     /** A block number as a JSON-RPC quantity. */

@@ -1,31 +1,43 @@
 package dev.crossbar.core.chain;
 
+import dev.crossbar.contracts.bindings.DepositExecutor;
 import dev.crossbar.contracts.bindings.L1Messenger;
 import dev.crossbar.contracts.bindings.L2ToL2Messenger;
 import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.contracts.bindings.OutputOracle;
 import dev.crossbar.contracts.bindings.Portal;
+import dev.crossbar.core.rpc.RpcException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import org.web3j.abi.FunctionReturnDecoder;
 import org.web3j.abi.TypeReference;
-import org.web3j.abi.datatypes.Bool;
 import org.web3j.abi.datatypes.DynamicArray;
 import org.web3j.abi.datatypes.Type;
-import org.web3j.abi.datatypes.generated.Bytes32;
-import org.web3j.abi.datatypes.generated.Uint128;
-import org.web3j.abi.datatypes.generated.Uint256;
+import org.web3j.protocol.Web3j;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.RemoteFunctionCall;
+import org.web3j.tx.Contract;
+import org.web3j.tx.ReadonlyTransactionManager;
 import org.web3j.tx.TransactionManager;
+import org.web3j.tx.gas.ContractGasProvider;
+import org.web3j.tx.gas.StaticGasProvider;
 import org.web3j.utils.Numeric;
 
 /**
- * The protocol's calls as the relayer makes them: call data from the generated bindings (never written by hand)
- * and the answers of the view functions it asks, decoded. The bindings are used only to encode; they are not
- * connected to any node.
+ * The protocol's calls: call data from the generated bindings (never written by hand), for the transactions the
+ * relayer and the monitor build, and the view functions they ask, as typed binding calls sent through the chain's
+ * {@link EthApi} ({@link EthApiService}). A view that reverts throws {@link EthApi.Reverted}.
  */
 public final class ProtocolViews {
+    /** The block tag of reads at the chain's head. */
+    public static final String LATEST = "latest";
+    /** Gas prices and limits are not used by view calls. */
+    private static final ContractGasProvider VIEWS_ONLY = new StaticGasProvider(BigInteger.ZERO, BigInteger.ZERO);
+
     private ProtocolViews() {}
+
+    // ---- encode only: bindings connected to no node -----------------------------------------------------------
 
     public static Portal portal(String address) {
         return Portal.load(address, null, (TransactionManager) null, null);
@@ -47,65 +59,143 @@ public final class ProtocolViews {
         return Multicall3.load(address, null, (TransactionManager) null, null);
     }
 
+    // ---- view calls -------------------------------------------------------------------------------------------
+
     /** An output proposal as {@code getL2Output} returns it. */
-    public record Output(BigInteger index, byte[] root, long timestamp, long l2BlockNumber) {}
+    public record Output(BigInteger index, byte[] root, long timestamp, long l2BlockNumber) {
+        /** The root as lower-case hex with {@code 0x}. */
+        public String rootHex() {
+            return Numeric.toHexString(root);
+        }
+    }
 
     /** {@code provenWithdrawals(hash)}: zero timestamp when not proven. */
     public record Proven(byte[] outputRoot, long timestamp, BigInteger outputIndex) {
         public boolean exists() {
             return timestamp != 0;
         }
+
+        /** The output root as lower-case hex with {@code 0x}. */
+        public String outputRootHex() {
+            return Numeric.toHexString(outputRoot);
+        }
     }
 
+    /** A generated binding's {@code load}. */
+    @FunctionalInterface
+    private interface Loader<C extends Contract> {
+        C load(String address, Web3j web3j, TransactionManager transactions, ContractGasProvider gas);
+    }
+
+    private static <C extends Contract> C bind(Loader<C> loader, EthApi chain, String address, String blockTag) {
+        Web3j web3j = Web3j.build(new EthApiService(chain));
+        C contract = loader.load(address, web3j, new ReadonlyTransactionManager(web3j, null), VIEWS_ONLY);
+        contract.setDefaultBlockParameter(block(blockTag));
+        return contract;
+    }
+
+    /** A block tag ({@code latest}, {@code safe}, {@code finalized}, ...) or hex number as web3j's parameter. */
+    static DefaultBlockParameter block(String blockTag) {
+        return blockTag.startsWith("0x") ? DefaultBlockParameter.valueOf(Numeric.toBigInt(blockTag))
+                : DefaultBlockParameter.valueOf(blockTag);
+    }
+
+    /** The Portal at {@code address}, for view calls over {@code chain} at {@code blockTag} ({@link #view}). */
+    public static Portal portal(EthApi chain, String address, String blockTag) {
+        return bind(Portal::load, chain, address, blockTag);
+    }
+
+    /** The OutputOracle at {@code address}, for view calls over {@code chain} at {@code blockTag}. */
+    public static OutputOracle oracle(EthApi chain, String address, String blockTag) {
+        return bind(OutputOracle::load, chain, address, blockTag);
+    }
+
+    /** The L1 messenger at {@code address}, for view calls over {@code chain} at {@code blockTag}. */
+    public static L1Messenger messenger(EthApi chain, String address, String blockTag) {
+        return bind(L1Messenger::load, chain, address, blockTag);
+    }
+
+    /** The L2-to-L2 messenger at {@code address}, for view calls over {@code chain} at {@code blockTag}. */
+    public static L2ToL2Messenger l2ToL2(EthApi chain, String address, String blockTag) {
+        return bind(L2ToL2Messenger::load, chain, address, blockTag);
+    }
+
+    /** An L2's DepositExecutor at {@code address}, for view calls over {@code chain} at {@code blockTag}. */
+    public static DepositExecutor depositExecutor(EthApi chain, String address, String blockTag) {
+        return bind(DepositExecutor::load, chain, address, blockTag);
+    }
+
+    /**
+     * Sends a view call of a binding from this class and returns its typed answer.
+     *
+     * @throws EthApi.Reverted when the call reverts
+     * @throws IllegalStateException when the answer is too short for the function's outputs (no contract there?)
+     */
+    public static <T> T view(RemoteFunctionCall<T> call) {
+        try {
+            return call.send();
+        } catch (IndexOutOfBoundsException e) {
+            throw new IllegalStateException("a view call's answer is shorter than its outputs (no contract at that "
+                    + "address?)", e);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new RpcException.Malformed("a view call's answer could not be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code provenWithdrawals(hash)} at the latest block. */
     public static Proven provenWithdrawal(EthApi l1, String portal, byte[] hash) {
-        String out = l1.call(null, portal, portal(portal).provenWithdrawals(hash).encodeFunctionCall(), null);
-        List<Type> v = decode(out, new TypeReference<Bytes32>() {}, new TypeReference<Uint128>() {},
-                new TypeReference<Uint128>() {});
-        return new Proven((byte[]) v.get(0).getValue(), ((BigInteger) v.get(1).getValue()).longValueExact(),
-                (BigInteger) v.get(2).getValue());
+        return provenWithdrawal(l1, portal, hash, LATEST);
+    }
+
+    /** {@code provenWithdrawals(hash)} at {@code blockTag}. */
+    public static Proven provenWithdrawal(EthApi l1, String portal, byte[] hash, String blockTag) {
+        var v = view(portal(l1, portal, blockTag).provenWithdrawals(hash));
+        return new Proven(v.component1(), v.component2().longValueExact(), v.component3());
     }
 
     public static boolean finalizedWithdrawal(EthApi l1, String portal, byte[] hash) {
-        return bool(l1.call(null, portal, portal(portal).finalizedWithdrawals(hash).encodeFunctionCall(), null));
+        return view(portal(l1, portal, LATEST).finalizedWithdrawals(hash));
     }
 
     public static boolean successfulMessage(EthApi chain, String messenger, byte[] hash) {
-        return bool(chain.call(null, messenger, messenger(messenger).successfulMessages(hash).encodeFunctionCall(),
-                null));
+        return view(messenger(chain, messenger, LATEST).successfulMessages(hash));
     }
 
     public static boolean successfulCrossRollup(EthApi chain, String messenger, byte[] hash) {
-        return bool(chain.call(null, messenger, l2ToL2(messenger).successfulMessages(hash).encodeFunctionCall(), null));
+        return view(l2ToL2(chain, messenger, LATEST).successfulMessages(hash));
     }
 
     /** The index of the first output covering {@code l2Block}; {@link EthApi.Reverted} when none does yet. */
     public static BigInteger outputIndexAfter(EthApi l1, String oracle, long l2Block) {
-        String out = l1.call(null, oracle, oracle(oracle).getL2OutputIndexAfter(BigInteger.valueOf(l2Block))
-                .encodeFunctionCall(), null);
-        return (BigInteger) decode(out, new TypeReference<Uint256>() {}).getFirst().getValue();
+        return view(oracle(l1, oracle, LATEST).getL2OutputIndexAfter(BigInteger.valueOf(l2Block)));
     }
 
     /** The index of the newest output; {@link EthApi.Reverted} when none was proposed yet. */
     public static BigInteger latestOutputIndex(EthApi l1, String oracle) {
-        String out = l1.call(null, oracle, oracle(oracle).latestOutputIndex().encodeFunctionCall(), null);
-        return (BigInteger) decode(out, new TypeReference<Uint256>() {}).getFirst().getValue();
+        return view(oracle(l1, oracle, LATEST).latestOutputIndex());
     }
 
     /** Output {@code index}; {@link EthApi.Reverted} when there is none (never proposed, or deleted). */
     public static Output output(EthApi l1, String oracle, BigInteger index) {
-        String out = l1.call(null, oracle, oracle(oracle).getL2Output(index).encodeFunctionCall(), null);
-        List<Type> v = decode(out, new TypeReference<Bytes32>() {}, new TypeReference<Uint128>() {},
-                new TypeReference<Uint128>() {});
-        return new Output(index, (byte[]) v.get(0).getValue(), ((BigInteger) v.get(1).getValue()).longValueExact(),
-                ((BigInteger) v.get(2).getValue()).longValueExact());
+        return output(l1, oracle, index, LATEST);
+    }
+
+    /** Output {@code index} at {@code blockTag}; {@link EthApi.Reverted} when there is none there. */
+    public static Output output(EthApi l1, String oracle, BigInteger index, String blockTag) {
+        OutputOracle.OutputProposal o = view(oracle(l1, oracle, blockTag).getL2Output(index));
+        return new Output(index, o.outputRoot, o.timestamp.longValueExact(), o.l2BlockNumber.longValueExact());
     }
 
     public static long finalizationPeriod(EthApi l1, String oracle) {
-        String out = l1.call(null, oracle, oracle(oracle).FINALIZATION_PERIOD_SECONDS().encodeFunctionCall(), null);
-        return ((BigInteger) decode(out, new TypeReference<Uint256>() {}).getFirst().getValue()).longValueExact();
+        return view(oracle(l1, oracle, LATEST).FINALIZATION_PERIOD_SECONDS()).longValueExact();
     }
 
-    /** Results of a simulated {@code aggregate3}: whether each call succeeded. */
+    /**
+     * Results of a simulated {@code aggregate3} (a transaction function, so its binding gives no typed answer):
+     * whether each call succeeded.
+     */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static List<Boolean> aggregate3Results(String returnData) {
         List<Type> v = FunctionReturnDecoder.decode(returnData, List.of((TypeReference)
@@ -115,24 +205,5 @@ public final class ProtocolViews {
             out.add(((Multicall3.Result) r).success);
         }
         return out;
-    }
-
-    /** A view call's {@code bool} answer. */
-    public static boolean bool(String out) {
-        return (Boolean) decode(out, new TypeReference<Bool>() {}).getFirst().getValue();
-    }
-
-    /**
-     * A view call's answer decoded as {@code types}.
-     *
-     * @throws IllegalStateException when the answer is empty (no contract at that address)
-     */
-    @SafeVarargs
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public static List<Type> decode(String data, TypeReference<? extends Type>... types) {
-        if (data == null || Numeric.cleanHexPrefix(data).isEmpty()) {
-            throw new IllegalStateException("empty answer from a view call (no contract at that address?)");
-        }
-        return FunctionReturnDecoder.decode(data, (List) List.of(types));
     }
 }

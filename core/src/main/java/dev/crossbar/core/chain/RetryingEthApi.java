@@ -149,4 +149,9 @@ public final class RetryingEthApi implements EthApi {
     public EthGetProof.Proof proof(String address, List<String> slots, long block) {
         return retry(() -> delegate.proof(address, slots, block));
     }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
 }

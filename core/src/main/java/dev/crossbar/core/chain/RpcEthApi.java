@@ -21,9 +21,10 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
 /**
- * {@link EthApi} over the non-blocking {@link JsonRpcClient} (with its endpoint failover), answered synchronously:
- * callers run on worker or virtual threads, so waiting here blocks no event loop. One attempt per call: services get
- * it wrapped in {@link RetryingEthApi} by {@link EthApi#over}.
+ * {@link EthApi} over the non-blocking {@link JsonRpcClient} of one endpoint, answered synchronously: callers run on
+ * worker or virtual threads, so waiting here blocks no event loop. One attempt per call, at one endpoint: services get
+ * it behind {@link FailoverEthApi} and {@link RetryingEthApi} from {@link EthApi#connect}. Closing it closes the
+ * client.
  */
 public final class RpcEthApi implements EthApi {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -49,11 +50,10 @@ public final class RpcEthApi implements EthApi {
     }
 
     /**
-     * Any JSON-RPC call, answered synchronously with this client's waits and retries: its {@code result}, JSON null
-     * when the node returned null.
+     * Any JSON-RPC call, answered synchronously: its {@code result}, JSON null when the node returned null.
      *
      * @throws RpcException.Remote the node's error answer
-     * @throws RpcException.Transport when no endpoint answered, after the retries
+     * @throws RpcException.Transport when the endpoint did not answer
      */
     @Override
     public JsonNode request(String method, List<?> params) {
@@ -99,10 +99,7 @@ public final class RpcEthApi implements EthApi {
         try {
             return rpc("eth_call", List.of(tx(null, to, data, null, null), blockTag)).asText();
         } catch (RpcException.Remote e) {
-            if (isRevert(e)) {
-                throw new EthApi.Reverted(e.remoteMessage(), e.data());
-            }
-            throw e;
+            throw revertedOr(e);
         }
     }
 
@@ -144,10 +141,7 @@ public final class RpcEthApi implements EthApi {
         try {
             return rpc("eth_call", List.of(tx(from, to, data, value, null), "latest")).asText();
         } catch (RpcException.Remote e) {
-            if (isRevert(e)) {
-                throw new EthApi.Reverted(e.remoteMessage(), e.data());
-            }
-            throw e;
+            throw revertedOr(e);
         }
     }
 
@@ -158,10 +152,7 @@ public final class RpcEthApi implements EthApi {
             return Numeric.toBigInt(rpc("eth_estimateGas", List.of(tx(from, to, data, value, null)))
                     .asText());
         } catch (RpcException.Remote e) {
-            if (isRevert(e)) {
-                throw new EthApi.Reverted(e.remoteMessage(), e.data());
-            }
-            throw e;
+            throw revertedOr(e);
         }
     }
 
@@ -197,6 +188,11 @@ public final class RpcEthApi implements EthApi {
                 .apply(rpc("eth_getProof", List.of(address, slots, EthApi.hex(block))));
     }
 
+    @Override
+    public void close() {
+        rpc.close();
+    }
+
     private static ObjectNode tx(String from, String to, String data, BigInteger value, BigInteger gas) {
         ObjectNode t = JsonNodeFactory.instance.objectNode();
         if (from != null) {
@@ -213,9 +209,11 @@ public final class RpcEthApi implements EthApi {
         return t;
     }
 
-    private static boolean isRevert(RpcException.Remote e) {
-        String m = e.remoteMessage().toLowerCase();
-        return e.code() == 3 || m.contains("revert") || m.contains("execution reverted");
+    /** {@code e} as {@link EthApi.Reverted} when the node's error says the call reverted; {@code e} otherwise. */
+    static RuntimeException revertedOr(RpcException.Remote e) {
+        String m = e.remoteMessage().toLowerCase(Locale.ROOT);
+        boolean reverted = e.code() == 3 || m.contains("revert") || m.contains("execution reverted");
+        return reverted ? new EthApi.Reverted(e.remoteMessage(), e.data()) : e;
     }
 
     private long hexLong(JsonNode n) {

@@ -17,99 +17,67 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A non-blocking JSON-RPC client for one chain over HTTP, with failover across several endpoints.
+ * A non-blocking JSON-RPC client for one endpoint of a chain, over HTTP.
  *
- * <p>Endpoints are tried in the configured order. When one cannot be reached, answers with an HTTP error or
- * not in time, it is set aside for a cool-down and the call goes to the next; only when every endpoint
- * failed does the call fail, with {@link RpcException.Transport} naming each endpoint's problem. A JSON-RPC
- * error object is the node's answer and fails the call with {@link RpcException.Remote}, without failover.
+ * <p>An endpoint that cannot be reached, answers with an HTTP error (5xx, 429) or not in time fails the call with
+ * {@link RpcException.Transport}; a JSON-RPC error object is the node's answer and fails it with
+ * {@link RpcException.Remote}. Failover across a chain's endpoints is a decorator over the synchronous chain API
+ * ({@code dev.crossbar.core.chain.FailoverEthApi}), composed by {@code EthApi.connect}.
  */
 public final class JsonRpcClient implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(JsonRpcClient.class);
-
     private final String chain;
-    private final List<Endpoint> endpoints;
+    private final URI endpoint;
+    /** The endpoint as errors name it: scheme, host and port, never a path or query (they may hold an API key). */
+    private final String where;
+    private final HttpClientAgent http;
     private final Vertx vertx;
     /** Where calls made from threads outside Vert.x are issued (see {@link #send}). */
     private final Context home;
     private final Duration timeout;
-    private final Duration cooldown;
     private final AtomicLong ids = new AtomicLong();
-    private volatile FailoverListener listener = (from, to, why) -> {};
-
-    /** Told when calls move from one endpoint to another. */
-    public interface FailoverListener {
-        void failedOver(URI from, URI to, String why);
-    }
 
     /** One call of a batch. */
     public record Call(String method, List<?> params) {}
 
-    private static final class Endpoint {
-        final URI uri;
-        final HttpClientAgent http;
-        volatile long downUntilNanos;
-
-        Endpoint(URI uri, HttpClientAgent http) {
-            this.uri = uri;
-            this.http = http;
-        }
-
-        boolean isUp(long now) {
-            return now >= downUntilNanos;
-        }
-    }
-
     /**
-     * @param chain the chain's name, used in errors and logs
-     * @param endpoints HTTP(S) URLs, most preferred first
-     * @param timeout how long one request may take before its endpoint counts as failed
-     * @param cooldown how long a failed endpoint is skipped
+     * @param chain the name of the chain (or of this endpoint of it), used in errors
+     * @param endpoint an HTTP(S) URL
+     * @param timeout how long one request may take before it fails as a transport failure
      */
-    public JsonRpcClient(Vertx vertx, String chain, List<URI> endpoints, Duration timeout, Duration cooldown) {
+    public JsonRpcClient(Vertx vertx, String chain, URI endpoint, Duration timeout) {
         this.chain = Objects.requireNonNull(chain, "chain");
-        if (endpoints == null || endpoints.isEmpty()) {
-            throw new IllegalArgumentException("chain " + chain + ": at least one RPC endpoint is needed");
+        Objects.requireNonNull(endpoint, () -> "chain " + chain + ": RPC endpoint");
+        String scheme = endpoint.getScheme();
+        if (!("http".equals(scheme) || "https".equals(scheme)) || endpoint.getHost() == null) {
+            throw new IllegalArgumentException("chain " + chain + ": RPC endpoint " + where(endpoint)
+                    + " is not an http(s) URL");
         }
-        for (URI u : endpoints) {
-            if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
-                throw new IllegalArgumentException("chain " + chain + ": RPC endpoint " + u + " is not an http(s) URL");
-            }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("chain " + chain + ": RPC timeout must be positive, was " + timeout);
         }
+        this.endpoint = endpoint;
+        this.where = where(endpoint);
         this.vertx = vertx;
         this.home = vertx.getOrCreateContext();
         this.timeout = timeout;
-        this.cooldown = cooldown;
-        this.endpoints = endpoints.stream().map(u -> new Endpoint(u, httpClient(vertx, u, timeout))).toList();
+        this.http = httpClient(vertx, endpoint, timeout);
     }
 
-    public JsonRpcClient(Vertx vertx, String chain, List<URI> endpoints) {
-        this(vertx, chain, endpoints, Duration.ofSeconds(10), Duration.ofSeconds(15));
-    }
-
-    public void onFailover(FailoverListener l) {
-        this.listener = Objects.requireNonNull(l);
+    /** With a 10 s timeout. */
+    public JsonRpcClient(Vertx vertx, String chain, URI endpoint) {
+        this(vertx, chain, endpoint, Duration.ofSeconds(10));
     }
 
     public String chain() {
         return chain;
-    }
-
-    /** The endpoint calls go to now (the first one not cooling down). */
-    public URI currentEndpoint() {
-        long now = System.nanoTime();
-        return endpoints.stream().filter(e -> e.isUp(now)).findFirst().orElse(endpoints.getFirst()).uri;
     }
 
     /** Calls {@code method} and returns its {@code result} (JSON null when the node returned null). */
@@ -173,14 +141,18 @@ public final class JsonRpcClient implements AutoCloseable {
     }
 
     /**
-     * Connections are kept alive and reused, up to 8 per endpoint. (Stalls once blamed on reused connections to
-     * anvil came from requests issued outside Vert.x threads; see {@link #send}.)
+     * Connections are kept alive and reused, up to 8. (Stalls once blamed on reused connections to anvil came from
+     * requests issued outside Vert.x threads; see {@link #send}.)
      */
     private static HttpClientAgent httpClient(Vertx vertx, URI uri, Duration timeout) {
         boolean tls = "https".equals(uri.getScheme());
         return vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setSsl(tls)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis())),
                 new PoolOptions().setHttp1MaxSize(8));
+    }
+
+    private static String where(URI uri) {
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
     }
 
     private ObjectNode request(String method, List<?> params) {
@@ -207,36 +179,30 @@ public final class JsonRpcClient implements AutoCloseable {
     }
 
     /**
-     * Issues the exchange on a Vert.x thread: from the caller's context when it has one, otherwise on this client's
-     * own. Requests issued straight from other threads (the relayer's and the monitor's workers) were seen to lose
-     * their answer now and then, about one in a thousand, each costing a whole timeout.
+     * Issues the exchange on an event loop: the caller's when it is on one, otherwise this client's own context.
+     * Requests issued straight from other threads (the relayer's and the monitor's workers) were seen to lose their
+     * answer now and then, about one in a thousand, each costing a whole timeout; a worker thread of Vert.x's that
+     * waits for the answer must not be the one to deliver it either.
      */
     private Future<JsonNode> send(String payload, String label) {
         Promise<JsonNode> promise = Promise.promise();
-        if (Vertx.currentContext() != null) {
-            attempt(payload, label, 0, new ArrayList<>(), promise);
+        if (Context.isOnEventLoopThread()) {
+            exchange(payload, label, promise);
         } else {
-            home.runOnContext(v -> attempt(payload, label, 0, new ArrayList<>(), promise));
+            home.runOnContext(v -> exchange(payload, label, promise));
         }
         return promise.future();
     }
 
-    private void attempt(String payload, String label, int tried, List<String> problems, Promise<JsonNode> promise) {
-        long now = System.nanoTime();
-        Endpoint endpoint = pick(now, tried);
-        if (endpoint == null) {
-            promise.fail(new RpcException.Transport(chain + ": " + label + " failed on every endpoint: "
-                    + String.join("; ", problems), null));
-            return;
-        }
+    private void exchange(String payload, String label, Promise<JsonNode> promise) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                .setAbsoluteURI(endpoint.uri.toString()).setTimeout(timeout.toMillis())
+                .setAbsoluteURI(endpoint.toString()).setTimeout(timeout.toMillis())
                 .putHeader("Content-Type", "application/json");
-        // A guard of our own besides the client's timeout: whatever stalls an exchange, it fails over in time.
+        // A guard of our own besides the client's timeout: whatever stalls an exchange, it fails in time.
         Promise<Buffer> exchange = Promise.promise();
         long guard = vertx.setTimer(timeout.toMillis() + 1000, id -> exchange.tryFail("no answer within "
                 + timeout.toMillis() + " ms"));
-        endpoint.http.request(options)
+        http.request(options)
                 .compose(req -> req.send(Buffer.buffer(payload)))
                 .compose(resp -> {
                     if (resp.statusCode() >= 500 || resp.statusCode() == 429) {
@@ -257,35 +223,15 @@ public final class JsonRpcClient implements AutoCloseable {
                     try {
                         promise.complete(Json.MAPPER.readTree(buffer.getBytes()));
                     } catch (Exception e) {
-                        promise.fail(new RpcException.Malformed(chain + ": " + label + " answer from " + endpoint.uri
+                        promise.fail(new RpcException.Malformed(chain + ": " + label + " answer from " + where
                                 + " is not JSON: " + e.getMessage(), e));
                     }
                 })
                 .onFailure(err -> {
                     String why = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
-                    problems.add(endpoint.uri + ": " + why);
-                    endpoint.downUntilNanos = System.nanoTime() + cooldown.toNanos();
-                    Endpoint next = pick(System.nanoTime(), tried + 1);
-                    if (next != null && next != endpoint) {
-                        log.warn("rpc failover chain={} from={} to={} reason={}", chain, endpoint.uri, next.uri, why);
-                        listener.failedOver(endpoint.uri, next.uri, why);
-                    }
-                    attempt(payload, label, tried + 1, problems, promise);
+                    promise.fail(new RpcException.Transport(chain + ": " + label + " failed at " + where + ": " + why,
+                            err));
                 });
-    }
-
-    /** The first endpoint that is up, skipping none; after {@code tried} failures, the next ones in order. */
-    private Endpoint pick(long now, int tried) {
-        if (tried >= endpoints.size()) {
-            return null;
-        }
-        for (Endpoint e : endpoints) {
-            if (e.isUp(now)) {
-                return e;
-            }
-        }
-        // All are cooling down: try them in order anyway rather than fail without asking.
-        return endpoints.get(tried);
     }
 
     private static String abbreviate(JsonNode node) {
@@ -295,6 +241,6 @@ public final class JsonRpcClient implements AutoCloseable {
 
     @Override
     public void close() {
-        endpoints.forEach(e -> e.http.close());
+        http.close();
     }
 }

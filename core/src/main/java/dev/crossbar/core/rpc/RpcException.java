@@ -8,7 +8,10 @@ public abstract sealed class RpcException extends RuntimeException
         super(message, cause);
     }
 
-    /** No endpoint could be reached, or none answered in time (the client already tried each one). */
+    /**
+     * The endpoint could not be reached, failed with an HTTP error or did not answer in time; behind
+     * {@code FailoverEthApi}, none of the chain's endpoints could.
+     */
     public static final class Transport extends RpcException {
         public Transport(String message, Throwable cause) {
             super(message, cause);

@@ -3,6 +3,7 @@ package dev.crossbar.core.rpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crossbar.core.chain.EthApi;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.net.URI;
@@ -48,46 +49,78 @@ class JsonRpcClientTest {
     }
 
     @Test
-    void anEndpointThatNeverAnswersTimesOutAndTheCallFailsOverToTheNext() throws Exception {
+    void anEndpointThatNeverAnswersFailsInTimeAsATransportFailure() throws Exception {
+        AtomicInteger hits = new AtomicInteger();
+        int silent = server("silent", hits);
+        try (JsonRpcClient rpc = new JsonRpcClient(vertx, "test", url(silent), Duration.ofMillis(500))) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> rpc.call("eth_blockNumber", List.of()).toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(RpcException.Transport.class)
+                    .hasMessageContaining("test: eth_blockNumber failed at " + url(silent));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(hits).hasValue(1);
+        }
+    }
+
+    @Test
+    void anHttpErrorIsATransportFailureNamingTheEndpointWithoutItsPath() throws Exception {
+        int a = server("500", new AtomicInteger());
+        URI withKey = URI.create(url(a) + "/v2/secret-api-key");
+        try (JsonRpcClient rpc = new JsonRpcClient(vertx, "test", withKey, Duration.ofMillis(500))) {
+            assertThatThrownBy(() -> rpc.call("eth_blockNumber", List.of()).toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(RpcException.Transport.class)
+                    .hasMessageContaining("HTTP 500").hasMessageContaining(url(a).toString())
+                    .hasMessageNotContaining("secret-api-key");
+        }
+    }
+
+    @Test
+    void aJsonRpcErrorIsTheNodesAnswer() throws Exception {
+        int a = server("error", new AtomicInteger());
+        try (JsonRpcClient rpc = new JsonRpcClient(vertx, "test", url(a))) {
+            assertThatThrownBy(() -> rpc.call("eth_getLogs", List.of()).toCompletionStage().toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS)).cause().isInstanceOf(RpcException.Remote.class)
+                    .hasMessageContaining("max block range");
+        }
+    }
+
+    @Test
+    void anEndpointThatIsNotAnHttpUrlIsRefusedByName() {
+        assertThatThrownBy(() -> new JsonRpcClient(vertx, "l1", URI.create("ws://127.0.0.1:8545")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("chain l1: RPC endpoint ws://127.0.0.1:8545 is not an http(s) URL");
+    }
+
+    /** The composition services get: failover as a decorator over one client per endpoint. */
+    @Test
+    void aChainOnSeveralEndpointsFailsOverFromOneThatNeverAnswersAndStaysOnTheNext() throws Exception {
         AtomicInteger silentHits = new AtomicInteger();
         AtomicInteger goodHits = new AtomicInteger();
         int silent = server("silent", silentHits);
         int good = server("ok", goodHits);
-        try (JsonRpcClient rpc = new JsonRpcClient(vertx, "test", List.of(url(silent), url(good)),
-                Duration.ofMillis(500), Duration.ofSeconds(30))) {
-            long start = System.nanoTime();
-            assertThat(rpc.call("eth_blockNumber", List.of()).toCompletionStage().toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS).asText()).isEqualTo("0x2a");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-            assertThat(silentHits.get()).isEqualTo(1);
-            assertThat(rpc.currentEndpoint()).isEqualTo(url(good));
-        }
-    }
-
-    @Test
-    void everyEndpointFailingFailsTheCallNamingEachProblem() throws Exception {
-        int a = server("500", new AtomicInteger());
-        int b = server("silent", new AtomicInteger());
-        try (JsonRpcClient rpc = new JsonRpcClient(vertx, "test", List.of(url(a), url(b)), Duration.ofMillis(500),
+        try (EthApi chain = EthApi.connect(vertx, 1, "test", List.of(url(silent), url(good)), Duration.ofMillis(500),
                 Duration.ofSeconds(30))) {
-            assertThatThrownBy(() -> rpc.call("eth_blockNumber", List.of()).toCompletionStage().toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                    .cause().isInstanceOf(RpcException.Transport.class)
-                    .hasMessageContaining("HTTP 500").hasMessageContaining(url(b).toString());
+            long start = System.nanoTime();
+            assertThat(chain.blockNumber()).isEqualTo(42);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(chain.blockNumber()).isEqualTo(42);
+            assertThat(silentHits).as("cooling down after its timeout").hasValue(1);
+            assertThat(goodHits).hasValue(2);
         }
     }
 
     @Test
-    void aJsonRpcErrorIsTheNodesAnswerAndDoesNotFailOver() throws Exception {
-        AtomicInteger first = new AtomicInteger();
+    void aJsonRpcErrorFromThePreferredEndpointDoesNotFailOver() throws Exception {
         AtomicInteger second = new AtomicInteger();
-        int a = server("error", first);
+        int a = server("error", new AtomicInteger());
         int b = server("ok", second);
-        try (JsonRpcClient rpc = new JsonRpcClient(vertx, "test", List.of(url(a), url(b)))) {
-            assertThatThrownBy(() -> rpc.call("eth_getLogs", List.of()).toCompletionStage().toCompletableFuture()
-                    .get(10, TimeUnit.SECONDS)).cause().isInstanceOf(RpcException.Remote.class)
+        try (EthApi chain = EthApi.connect(vertx, 1, "test", List.of(url(a), url(b)), Duration.ofSeconds(5),
+                Duration.ofSeconds(30))) {
+            assertThatThrownBy(() -> chain.request("eth_getLogs", List.of())).isInstanceOf(RpcException.Remote.class)
                     .hasMessageContaining("max block range");
-            assertThat(second.get()).isZero();
+            assertThat(second).hasValue(0);
         }
     }
 }

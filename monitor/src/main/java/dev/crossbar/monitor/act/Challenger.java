@@ -2,6 +2,7 @@ package dev.crossbar.monitor.act;
 
 import static dev.crossbar.monitor.Observation.evidence;
 
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.config.Settlement;
 import dev.crossbar.core.model.TxPurpose;
@@ -9,7 +10,6 @@ import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.FindingSink;
 import dev.crossbar.monitor.Observation;
 import dev.crossbar.monitor.chain.ContractReads;
-import dev.crossbar.monitor.chain.Endpoint;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import dev.crossbar.monitor.check.Windows;
 import dev.crossbar.store.MessageStore;
@@ -64,10 +64,10 @@ public final class Challenger {
         if (challenger.inFlight(actionId)) {
             return false;
         }
-        Endpoint l1 = chains.primary(chains.l1Of(l2));
-        Optional<ContractReads.Output> onChain = ContractReads.output(l1, s.outputOracle(), o.outputIndex(),
-                ContractReads.LATEST);
-        if (onChain.isEmpty() || !onChain.get().root().equalsIgnoreCase(o.outputRoot())) {
+        EthApi l1 = chains.client(chains.l1Of(l2));
+        Optional<ProtocolViews.Output> onChain = ContractReads.output(l1, s.outputOracle(), o.outputIndex(),
+                ProtocolViews.LATEST);
+        if (onChain.isEmpty() || !onChain.get().rootHex().equalsIgnoreCase(o.outputRoot())) {
             return false; // deleted already (the watcher will record it)
         }
         long closes = o.l1Timestamp() + windows.period(l2);

@@ -12,7 +12,6 @@ import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.FindingSink;
 import dev.crossbar.monitor.Observation;
 import dev.crossbar.monitor.chain.ContractReads;
-import dev.crossbar.monitor.chain.Endpoint;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import dev.crossbar.store.MessageStore;
 import java.math.BigInteger;
@@ -69,7 +68,7 @@ public final class DepositReclaimer {
     /** One round for {@code l2}: nothing unless its Portal is in escape mode. */
     public void exits(long l2) {
         Settlement s = chains.settlementOf(l2);
-        Endpoint l1 = chains.primary(chains.l1Of(l2));
+        EthApi l1 = chains.client(chains.l1Of(l2));
         ContractReads.Escape escape = ContractReads.escape(l1, s.portal());
         if (!escape.active()) {
             return;
@@ -129,28 +128,28 @@ public final class DepositReclaimer {
     }
 
     /** The proof of the escape output's executed count, or null when the output cannot be proven from the L2. */
-    private Proof prove(long l2, ContractReads.Escape escape, Endpoint l1, Settlement s) {
+    private Proof prove(long l2, ContractReads.Escape escape, EthApi l1, Settlement s) {
         if (!escape.hasOutput()) {
             return new Proof(escape.outputIndex(), BigInteger.ZERO, new Portal.OutputRootProof(new byte[32],
                     new byte[32], new byte[32], new byte[32]), List.of(), List.of());
         }
-        ContractReads.Output output = ContractReads.output(l1, s.outputOracle(), escape.outputIndex(),
-                ContractReads.LATEST).orElseThrow(() -> new IllegalStateException("escape output "
+        ProtocolViews.Output output = ContractReads.output(l1, s.outputOracle(), escape.outputIndex(),
+                ProtocolViews.LATEST).orElseThrow(() -> new IllegalStateException("escape output "
                         + escape.outputIndex() + " of " + chains.name(l2) + " does not exist"));
-        Endpoint l2Endpoint = chains.primary(l2);
+        EthApi l2Chain = chains.client(l2);
         long block = output.l2BlockNumber();
-        EthApi.Header header = l2Endpoint.header(block).orElseThrow(() -> new IllegalStateException(
+        EthApi.Header header = l2Chain.findHeader(block).orElseThrow(() -> new IllegalStateException(
                 chains.name(l2) + " has no block " + block + " (of escape output " + escape.outputIndex() + ") yet"));
         String executor = chains.chain(l2).l2Contracts().depositExecutor();
         ExecutorCountProof p = ExecutorCountProof.from(header.hash(), header.stateRoot(),
-                l2Endpoint.proof(chains.chain(l2).l2Contracts().messagePasser(), List.of(), block),
-                l2Endpoint.proof(executor, List.of(ExecutorCountProof.EXECUTED_COUNT_SLOT), block));
-        if (!Numeric.toHexString(p.outputRoot()).equalsIgnoreCase(output.root())) {
+                l2Chain.proof(chains.chain(l2).l2Contracts().messagePasser(), List.of(), block),
+                l2Chain.proof(executor, List.of(ExecutorCountProof.EXECUTED_COUNT_SLOT), block));
+        if (!Numeric.toHexString(p.outputRoot()).equalsIgnoreCase(output.rootHex())) {
             findings.report(new Observation(FindingKind.ACTION_FAILED, l2, "ACTION_FAILED:ESCAPE_PROOF:" + l2 + ":"
                     + escape.outputIndex(), "the escape output " + escape.outputIndex() + " of " + chains.name(l2)
                     + " does not match the L2: unexecuted deposits cannot be proven",
                     evidence("chain", chains.name(l2), "outputIndex", escape.outputIndex(), "l2Block", block,
-                            "expected", output.root(), "seen", Numeric.toHexString(p.outputRoot()))));
+                            "expected", output.rootHex(), "seen", Numeric.toHexString(p.outputRoot()))));
             return null;
         }
         log.info("escape output proven chain={} outputIndex={} l2Block={} executedCount={}", chains.name(l2),

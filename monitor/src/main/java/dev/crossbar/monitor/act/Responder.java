@@ -2,6 +2,7 @@ package dev.crossbar.monitor.act;
 
 import static dev.crossbar.monitor.Observation.evidence;
 
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.config.Settlement;
@@ -11,7 +12,6 @@ import dev.crossbar.monitor.FindingSink;
 import dev.crossbar.monitor.MonitorSettings;
 import dev.crossbar.monitor.Observation;
 import dev.crossbar.monitor.chain.ContractReads;
-import dev.crossbar.monitor.chain.Endpoint;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import dev.crossbar.store.BreakerState;
 import dev.crossbar.store.MessageStore;
@@ -97,7 +97,7 @@ public final class Responder {
             return true;
         }
         Settlement s = chains.settlementOf(l2);
-        Endpoint l1 = chains.primary(chains.l1Of(l2));
+        EthApi l1 = chains.client(chains.l1Of(l2));
         ContractReads.Escape state = ContractReads.escape(l1, s.portal());
         if (state.active()) {
             return true;

@@ -4,9 +4,9 @@ import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.config.Settlement;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import io.vertx.core.Vertx;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,70 +14,64 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 
 /**
- * The chains the monitor watches: each with its configuration, a primary client (the configured endpoints with
- * failover: what the monitor's transactions and L1 reads go through) and its {@link Witnesses} (every endpoint on
- * its own, the configured ones and the extra ones, for cross-checked reads).
+ * The chains the monitor watches: each with its configuration, a client (the configured endpoints with failover:
+ * what the monitor's transactions and L1 reads go through) and its {@link Witnesses} (every endpoint on its own, the
+ * configured ones and the extra ones, for cross-checked reads).
  */
 public final class MonitoredChains implements AutoCloseable {
     /** How long one endpoint may take to answer: a slow endpoint must not hold a check up for long. */
-    private static final java.time.Duration ENDPOINT_TIMEOUT = java.time.Duration.ofSeconds(3);
-    private static final java.time.Duration ENDPOINT_COOLDOWN = java.time.Duration.ofSeconds(2);
+    private static final Duration ENDPOINT_TIMEOUT = Duration.ofSeconds(3);
+    private static final Duration ENDPOINT_COOLDOWN = Duration.ofSeconds(2);
     private final Map<Long, ChainConfig> configs;
     private final Map<Long, EthApi> clients;
-    private final Map<Long, Endpoint> primaries;
     private final Map<Long, Witnesses> witnesses;
-    private final List<JsonRpcClient> owned;
+    private final List<EthApi> owned;
 
-    private MonitoredChains(Map<Long, ChainConfig> configs, Map<Long, EthApi> clients,
-            Map<Long, Endpoint> primaries, Map<Long, Witnesses> witnesses, List<JsonRpcClient> owned) {
+    private MonitoredChains(Map<Long, ChainConfig> configs, Map<Long, EthApi> clients, Map<Long, Witnesses> witnesses,
+            List<EthApi> owned) {
         this.configs = configs;
         this.clients = clients;
-        this.primaries = primaries;
         this.witnesses = witnesses;
         this.owned = owned;
     }
 
     /**
      * Connects to every chain with clients of the monitor's own (its checks and actions are not delayed by what
-     * other parts of the process ask the same endpoints), closed by {@link #close()}.
+     * other parts of the process ask the same endpoints), closed by {@link #close()}. A witness is named
+     * {@code <chain>#<position>}, never by its URL (it may hold a key).
      *
      * @param extraRpc more endpoints per chain id, to cross-check the configured ones
      */
     public static MonitoredChains connect(Vertx vertx, List<ChainConfig> chains, Map<Long, List<URI>> extraRpc) {
         Map<Long, ChainConfig> configs = new LinkedHashMap<>();
         Map<Long, EthApi> clients = new LinkedHashMap<>();
-        Map<Long, Endpoint> primaries = new LinkedHashMap<>();
         Map<Long, Witnesses> witnesses = new LinkedHashMap<>();
-        List<JsonRpcClient> owned = new ArrayList<>();
+        List<EthApi> owned = new ArrayList<>();
         for (ChainConfig c : chains) {
-            JsonRpcClient rpc = new JsonRpcClient(vertx, c.name(), c.rpc(), ENDPOINT_TIMEOUT, ENDPOINT_COOLDOWN);
-            owned.add(rpc);
             configs.put(c.chainId(), c);
-            EthApi client = EthApi.over(c.chainId(), c.name(), rpc);
+            EthApi client = EthApi.connect(vertx, c, ENDPOINT_TIMEOUT, ENDPOINT_COOLDOWN);
+            owned.add(client);
             clients.put(c.chainId(), client);
-            primaries.put(c.chainId(), new RpcEndpoint(c.name(), client));
             List<URI> urls = new ArrayList<>(c.rpc());
             urls.addAll(extraRpc.getOrDefault(c.chainId(), List.of()));
-            List<Endpoint> endpoints = new ArrayList<>();
+            List<EthApi> endpoints = new ArrayList<>();
             for (int i = 0; i < urls.size(); i++) {
-                JsonRpcClient one = new JsonRpcClient(vertx, c.name() + "#" + i, List.of(urls.get(i)), ENDPOINT_TIMEOUT,
-                        ENDPOINT_COOLDOWN);
+                EthApi one = EthApi.connect(vertx, c.chainId(), c.name() + "#" + i, List.of(urls.get(i)),
+                        ENDPOINT_TIMEOUT, ENDPOINT_COOLDOWN);
                 owned.add(one);
-                String label = c.name() + "#" + i;
-                endpoints.add(new RpcEndpoint(label, EthApi.over(c.chainId(), label, one)));
+                endpoints.add(one);
             }
             witnesses.put(c.chainId(), new Witnesses(c.name(), endpoints));
         }
-        return new MonitoredChains(configs, clients, primaries, witnesses, owned);
+        return new MonitoredChains(configs, clients, witnesses, owned);
     }
 
-    /** For tests of the code above this class: given endpoints, no clients of its own. */
+    /** For tests of the code above this class: given clients and witnesses, none of its own. */
     public static MonitoredChains of(List<ChainConfig> chains, Map<Long, EthApi> clients,
-            Map<Long, Endpoint> primaries, Map<Long, Witnesses> witnesses) {
+            Map<Long, Witnesses> witnesses) {
         Map<Long, ChainConfig> configs = new LinkedHashMap<>();
         chains.forEach(c -> configs.put(c.chainId(), c));
-        return new MonitoredChains(configs, Map.copyOf(clients), Map.copyOf(primaries), Map.copyOf(witnesses),
-                List.of());
+        return new MonitoredChains(configs, Map.copyOf(clients), Map.copyOf(witnesses), List.of());
     }
 
     public List<ChainConfig> all() {
@@ -105,15 +99,10 @@ public final class MonitoredChains implements AutoCloseable {
         return c == null ? Long.toString(chainId) : c.name();
     }
 
+    /** The chain's configured endpoints with failover. */
     public EthApi client(long chainId) {
         chain(chainId);
         return clients.get(chainId);
-    }
-
-    /** The chain's configured endpoints with failover. */
-    public Endpoint primary(long chainId) {
-        chain(chainId);
-        return primaries.get(chainId);
     }
 
     public Witnesses witnesses(long chainId) {
@@ -139,6 +128,6 @@ public final class MonitoredChains implements AutoCloseable {
 
     @Override
     public void close() {
-        owned.forEach(JsonRpcClient::close);
+        owned.forEach(EthApi::close);
     }
 }

@@ -1,5 +1,6 @@
 package dev.crossbar.monitor.chain;
 
+import dev.crossbar.core.chain.EthApi;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The endpoints of one chain, asked together so that a single wrong or lagging node cannot raise a false alarm.
+ * The endpoints of one chain, asked together so that a single wrong or lagging node cannot raise a false alarm. Each
+ * is an {@link EthApi} of one endpoint, named by its label ({@link EthApi#name()}).
  *
  * <p>Rule: a question about block {@code n} is put to every endpoint that has reached {@code n}; an endpoint whose
  * head is below {@code n}, or that has not got the block, is <em>behind</em>, and an endpoint that fails to answer
@@ -21,9 +23,9 @@ public final class Witnesses {
     private static final Logger log = LoggerFactory.getLogger(Witnesses.class);
 
     private final String chain;
-    private final List<Endpoint> endpoints;
+    private final List<EthApi> endpoints;
 
-    public Witnesses(String chain, List<Endpoint> endpoints) {
+    public Witnesses(String chain, List<EthApi> endpoints) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("chain " + chain + ": at least one endpoint is needed");
         }
@@ -31,7 +33,7 @@ public final class Witnesses {
         this.endpoints = List.copyOf(endpoints);
     }
 
-    public List<Endpoint> endpoints() {
+    public List<EthApi> endpoints() {
         return endpoints;
     }
 
@@ -42,22 +44,22 @@ public final class Witnesses {
      *     caller has waited its tolerance)
      * @param question the question; null means the endpoint does not have what is asked about (it is behind)
      */
-    public <T> Consensus<T> at(long block, boolean waitForBehind, Function<Endpoint, T> question) {
+    public <T> Consensus<T> at(long block, boolean waitForBehind, Function<EthApi, T> question) {
         Map<String, T> answers = new LinkedHashMap<>();
         List<String> behind = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        for (Endpoint e : endpoints) {
+        for (EthApi e : endpoints) {
             try {
-                long head = e.head();
+                long head = e.blockNumber();
                 T answer = head < block ? null : question.apply(e);
                 if (answer == null) {
-                    behind.add(e.label() + " at " + head);
+                    behind.add(e.name() + " at " + head);
                 } else {
-                    answers.put(e.label(), answer);
+                    answers.put(e.name(), answer);
                 }
             } catch (RuntimeException ex) {
-                failed.add(e.label() + ": " + ex.getMessage());
-                log.debug("endpoint did not answer chain={} endpoint={} block={} error=\"{}\"", chain, e.label(), block,
+                failed.add(e.name() + ": " + ex.getMessage());
+                log.debug("endpoint did not answer chain={} endpoint={} block={} error=\"{}\"", chain, e.name(), block,
                         ex.toString());
             }
         }
@@ -65,7 +67,7 @@ public final class Witnesses {
     }
 
     /** Asks every endpoint about its own latest state (the question reads at {@code latest}). */
-    public <T> Consensus<T> atHead(Function<Endpoint, T> question) {
+    public <T> Consensus<T> atHead(Function<EthApi, T> question) {
         return at(0, false, question);
     }
 

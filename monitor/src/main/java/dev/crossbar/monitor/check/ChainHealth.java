@@ -9,7 +9,6 @@ import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.FindingSink;
 import dev.crossbar.monitor.Observation;
 import dev.crossbar.monitor.chain.Consensus;
-import dev.crossbar.monitor.chain.Endpoint;
 import dev.crossbar.monitor.chain.Witnesses;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,7 +39,7 @@ public final class ChainHealth {
 
     private final long chainId;
     private final String name;
-    private final Endpoint endpoint;
+    private final EthApi endpoint;
     private final Witnesses witnesses;
     private final FindingSink findings;
     private final Clock clock;
@@ -50,11 +49,11 @@ public final class ChainHealth {
     private Suspect suspect;
 
     /**
-     * @param endpoint the chain's primary endpoint (with failover): where the block hashes are read
+     * @param endpoint the chain's client (its configured endpoints with failover): where the block hashes are read
      * @param witnesses every endpoint of the chain: the head is the highest any of them reports, and a deep reorg
      *     is reported once they all agree
      */
-    public ChainHealth(long chainId, String name, Endpoint endpoint, Witnesses witnesses, FindingSink findings,
+    public ChainHealth(long chainId, String name, EthApi endpoint, Witnesses witnesses, FindingSink findings,
             Clock clock) {
         this.chainId = chainId;
         this.name = name;
@@ -93,7 +92,7 @@ public final class ChainHealth {
         }
         if (checks.runs(Check.REORGS)) {
             confirmSuspect();
-            checkReorg(endpoint.head(), checks.safeReorgDepth());
+            checkReorg(endpoint.blockNumber(), checks.safeReorgDepth());
         }
     }
 
@@ -101,9 +100,9 @@ public final class ChainHealth {
     private long highestHead() {
         long best = -1;
         RuntimeException last = null;
-        for (Endpoint e : witnesses.endpoints()) {
+        for (EthApi e : witnesses.endpoints()) {
             try {
-                best = Math.max(best, e.head());
+                best = Math.max(best, e.blockNumber());
             } catch (RuntimeException ex) {
                 last = ex;
             }
@@ -118,7 +117,7 @@ public final class ChainHealth {
         int keep = Math.max(64, 2 * safeDepth + 8);
         if (!seen.isEmpty()) {
             long tip = seen.lastKey();
-            Optional<EthApi.Header> atTip = endpoint.header(tip);
+            Optional<EthApi.Header> atTip = endpoint.findHeader(tip);
             if (atTip.isPresent() && !atTip.get().hash().equalsIgnoreCase(seen.get(tip))) {
                 reorged(tip, safeDepth);
             } else if (atTip.isEmpty() && now >= tip) {
@@ -128,7 +127,7 @@ public final class ChainHealth {
         long from = seen.isEmpty() ? Math.max(0, now - 2L * safeDepth - 1) : Math.max(seen.lastKey() + 1,
                 now - keep + 1);
         for (long n = from; n <= now; n++) {
-            Optional<EthApi.Header> h = endpoint.header(n);
+            Optional<EthApi.Header> h = endpoint.findHeader(n);
             if (h.isEmpty()) {
                 break;
             }
@@ -141,7 +140,7 @@ public final class ChainHealth {
 
     /** Whether every endpoint that has block {@code tip} has another block there than {@code oldTip}. */
     private boolean confirmed(long tip, String oldTip) {
-        Consensus<Boolean> replaced = witnesses.at(tip, false, e -> e.header(tip)
+        Consensus<Boolean> replaced = witnesses.at(tip, false, e -> e.findHeader(tip)
                 .map(h -> !h.hash().equalsIgnoreCase(oldTip)).orElse(null));
         return replaced instanceof Consensus.Agreed<Boolean> a && a.value();
     }
@@ -150,7 +149,7 @@ public final class ChainHealth {
         String oldTip = seen.get(tip);
         long fork = -1;
         for (Map.Entry<Long, String> e : seen.descendingMap().entrySet()) {
-            Optional<EthApi.Header> h = endpoint.header(e.getKey());
+            Optional<EthApi.Header> h = endpoint.findHeader(e.getKey());
             if (h.isPresent() && h.get().hash().equalsIgnoreCase(e.getValue())) {
                 fork = e.getKey();
                 break;

@@ -2,6 +2,7 @@ package dev.crossbar.monitor.check;
 
 import static dev.crossbar.monitor.Observation.evidence;
 
+import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.event.ProtocolEvent.DepositInitiated;
 import dev.crossbar.monitor.Check;
 import dev.crossbar.monitor.FindingKind;
@@ -56,7 +57,7 @@ public final class DepositInclusionCheck implements EventCheck {
             return new Outcome.Passed("no deposit executor configured on " + chains.name(l2));
         }
         Consensus<Boolean> executed = chains.witnesses(l2).atHead(e -> ContractReads.executedCount(e, executor,
-                ContractReads.LATEST).compareTo(event.depositNonce()) > 0);
+                ProtocolViews.LATEST).compareTo(event.depositNonce()) > 0);
         if (executed instanceof Consensus.Agreed<Boolean> a && a.value()) {
             return new Outcome.Passed("executed on " + chains.name(l2));
         }

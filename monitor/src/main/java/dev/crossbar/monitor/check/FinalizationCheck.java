@@ -3,17 +3,18 @@ package dev.crossbar.monitor.check;
 import static dev.crossbar.monitor.Observation.evidence;
 
 import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.config.Settlement;
 import dev.crossbar.core.event.ProtocolEvent.WithdrawalFinalized;
 import dev.crossbar.monitor.Check;
 import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.Observation;
 import dev.crossbar.monitor.chain.ContractReads;
-import dev.crossbar.monitor.chain.Endpoint;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.web3j.utils.Numeric;
 
 /**
  * Rule: a withdrawal may be finalized only after both its own window and its output's window have passed:
@@ -52,13 +53,14 @@ public final class FinalizationCheck implements EventCheck {
     public Outcome run(boolean waitForBehind) {
         long l2 = event.l2ChainId();
         Settlement s = chains.settlementOf(l2);
-        Endpoint l1 = chains.primary(chains.l1Of(l2));
+        EthApi l1 = chains.client(chains.l1Of(l2));
         String tag = EthApi.hex(event.ref().blockNumber());
         long at = event.ref().blockTimestamp();
         long period = windows.period(l2);
-        ContractReads.Proven proven = ContractReads.proven(l1, s.portal(), event.withdrawalHash(), tag);
+        ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(l1, s.portal(),
+                Numeric.hexStringToByteArray(event.withdrawalHash()), tag);
         List<String> broken = new ArrayList<>();
-        Optional<ContractReads.Output> output = Optional.empty();
+        Optional<ProtocolViews.Output> output = Optional.empty();
         if (!proven.exists()) {
             broken.add("it was never proven");
         } else {
@@ -70,9 +72,9 @@ public final class FinalizationCheck implements EventCheck {
             if (output.isEmpty()) {
                 broken.add("output " + proven.outputIndex() + " it was proven against does not exist");
             } else {
-                if (!output.get().root().equalsIgnoreCase(proven.outputRoot())) {
-                    broken.add("output " + proven.outputIndex() + " has root " + output.get().root()
-                            + ", not the proven " + proven.outputRoot());
+                if (!output.get().rootHex().equalsIgnoreCase(proven.outputRootHex())) {
+                    broken.add("output " + proven.outputIndex() + " has root " + output.get().rootHex()
+                            + ", not the proven " + proven.outputRootHex());
                 }
                 if (at <= output.get().timestamp() + period) {
                     broken.add("output " + proven.outputIndex() + " proposed at "

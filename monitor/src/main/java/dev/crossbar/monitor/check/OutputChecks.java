@@ -8,7 +8,6 @@ import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.FindingSink;
 import dev.crossbar.monitor.Observation;
 import dev.crossbar.monitor.chain.Consensus;
-import dev.crossbar.monitor.chain.Endpoint;
 import dev.crossbar.monitor.chain.MissingState;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import dev.crossbar.store.MessageStore;
@@ -151,7 +150,7 @@ public final class OutputChecks {
         Consensus<String> computed = chains.witnesses(o.l2ChainId()).at(block, !waited,
                 e -> rootOrMissing(e, passer, block, missing));
         if (!(computed instanceof Consensus.Agreed<String>)) {
-            List<String> all = chains.witnesses(o.l2ChainId()).endpoints().stream().map(Endpoint::label).toList();
+            List<String> all = chains.witnesses(o.l2ChainId()).endpoints().stream().map(EthApi::name).toList();
             if (missing.keySet().containsAll(all)) {
                 Map<String, String> answers = new LinkedHashMap<>();
                 all.forEach(label -> answers.put(label, missing.get(label)));
@@ -201,15 +200,15 @@ public final class OutputChecks {
      * longer got the block or its state (it has reached the block: {@link dev.crossbar.monitor.chain.Witnesses} asks
      * only those) is noted in {@code missing} with its answer.
      */
-    private static String rootOrMissing(Endpoint e, String passer, long block, Map<String, String> missing) {
+    private static String rootOrMissing(EthApi e, String passer, long block, Map<String, String> missing) {
         try {
             String r = root(e, passer, block);
             if (r == null) {
-                missing.put(e.label(), "no block " + block + " though its head is past it");
+                missing.put(e.name(), "no block " + block + " though its head is past it");
             }
             return r;
         } catch (RuntimeException ex) {
-            MissingState.of(ex).ifPresent(m -> missing.put(e.label(), m));
+            MissingState.of(ex).ifPresent(m -> missing.put(e.name(), m));
             throw ex;
         }
     }
@@ -253,8 +252,8 @@ public final class OutputChecks {
     }
 
     /** The output root of {@code block} as endpoint {@code e} has it; null when it does not have the block. */
-    static String root(Endpoint e, String passer, long block) {
-        Optional<EthApi.Header> h = e.header(block);
+    static String root(EthApi e, String passer, long block) {
+        Optional<EthApi.Header> h = e.findHeader(block);
         if (h.isEmpty()) {
             return null;
         }

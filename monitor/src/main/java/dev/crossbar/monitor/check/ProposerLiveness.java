@@ -2,12 +2,13 @@ package dev.crossbar.monitor.check;
 
 import static dev.crossbar.monitor.Observation.evidence;
 
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.config.Settlement;
 import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.FindingSink;
 import dev.crossbar.monitor.Observation;
 import dev.crossbar.monitor.chain.ContractReads;
-import dev.crossbar.monitor.chain.Endpoint;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -30,7 +31,7 @@ public final class ProposerLiveness {
 
     public void check(long l2, Duration timeout) {
         Settlement s = chains.settlementOf(l2);
-        Endpoint l1 = chains.primary(chains.l1Of(l2));
+        EthApi l1 = chains.client(chains.l1Of(l2));
         BigInteger next = ContractReads.nextOutputIndex(l1, s.outputOracle());
         long lastAt;
         long lastBlock = ContractReads.latestBlockNumber(l1, s.outputOracle());
@@ -40,14 +41,14 @@ public final class ProposerLiveness {
             last = "none";
         } else {
             BigInteger index = next.subtract(BigInteger.ONE);
-            lastAt = ContractReads.output(l1, s.outputOracle(), index, ContractReads.LATEST)
+            lastAt = ContractReads.output(l1, s.outputOracle(), index, ProtocolViews.LATEST)
                     .orElseThrow(() -> new IllegalStateException("output " + index + " vanished while read"))
                     .timestamp();
             last = index.toString();
         }
         String key = "PROPOSER_DOWN:" + l2 + ":" + last;
         long now = windows.l1Now(l2);
-        long head = chains.primary(l2).head();
+        long head = chains.client(l2).blockNumber();
         long silent = now - lastAt;
         if (silent > timeout.toSeconds() && head > lastBlock) {
             findings.report(new Observation(FindingKind.PROPOSER_DOWN, l2, key, "no output proposed for "

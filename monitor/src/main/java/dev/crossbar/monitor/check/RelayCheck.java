@@ -3,6 +3,7 @@ package dev.crossbar.monitor.check;
 import static dev.crossbar.monitor.Observation.evidence;
 
 import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.event.ProtocolEvent.CrossRollupRelayed;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.monitor.Check;
@@ -10,7 +11,6 @@ import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.Observation;
 import dev.crossbar.monitor.chain.Consensus;
 import dev.crossbar.monitor.chain.ContractReads;
-import dev.crossbar.monitor.chain.Endpoint;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -70,7 +70,7 @@ public final class RelayCheck implements EventCheck {
         long source = event.source().longValueExact();
         String messenger = chains.chain(source).l2Contracts().l2ToL2Messenger();
         String destMessenger = chains.chain(dest).l2Contracts().l2ToL2Messenger();
-        Optional<RelayIdentifiers.Relay> relay = chains.primary(dest).transaction(event.ref().txHash())
+        Optional<RelayIdentifiers.Relay> relay = chains.client(dest).transaction(event.ref().txHash())
                 .flatMap(t -> RelayIdentifiers.find(t.getTo(), t.getInput(), destMessenger, event.messageHash()));
         if (relay.isPresent()) {
             Outcome byLog = checkSourceLog(relay.get(), source, messenger, waitForBehind);
@@ -111,8 +111,8 @@ public final class RelayCheck implements EventCheck {
         };
     }
 
-    private static SourceLog sourceLog(Endpoint e, String messenger, long source, long block, long logIndex) {
-        Optional<EthApi.Header> header = e.header(block);
+    private static SourceLog sourceLog(EthApi e, String messenger, long source, long block, long logIndex) {
+        Optional<EthApi.Header> header = e.findHeader(block);
         if (header.isEmpty()) {
             return null;
         }
@@ -128,7 +128,7 @@ public final class RelayCheck implements EventCheck {
 
     private Outcome checkSentMessages(long source, String messenger, boolean identified) {
         Consensus<String> sent = chains.witnesses(source).atHead(e -> ContractReads.sentCrossRollup(e, messenger,
-                event.nonce(), ContractReads.LATEST));
+                event.nonce(), ProtocolViews.LATEST));
         return switch (sent) {
             case Consensus.Pending<String> p -> new Outcome.Wait(Duration.ofSeconds(3), p.reason());
             case Consensus.Disagreed<String> d -> new Outcome.Wait(Duration.ofSeconds(5),
@@ -145,7 +145,7 @@ public final class RelayCheck implements EventCheck {
 
     /** The source never sent the nonce: forged once the source's clock is well past the relay, else wait. */
     private Outcome unsent(long source) {
-        long sourceNow = chains.primary(source).latest().timestamp();
+        long sourceNow = chains.client(source).latest().timestamp();
         if (sourceNow < event.ref().blockTimestamp() + UNSENT_GRACE_SECONDS) {
             return new Outcome.Wait(Duration.ofSeconds(5), "nonce " + event.nonce() + " not sent on "
                     + chains.name(source) + " yet (its clock is at " + sourceNow + ")");

@@ -1,6 +1,6 @@
 package dev.crossbar.monitor.check;
 
-import dev.crossbar.monitor.chain.ContractReads;
+import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import java.time.Instant;
 import java.util.Map;
@@ -20,13 +20,13 @@ public final class Windows {
 
     /** The challenge window of L2 {@code l2ChainId}, in seconds. */
     public long period(long l2ChainId) {
-        return periods.computeIfAbsent(l2ChainId, id -> ContractReads.finalizationPeriod(
-                chains.primary(chains.l1Of(id)), chains.settlementOf(id).outputOracle()));
+        return periods.computeIfAbsent(l2ChainId, id -> ProtocolViews.finalizationPeriod(
+                chains.client(chains.l1Of(id)), chains.settlementOf(id).outputOracle()));
     }
 
     /** The L1 time now (seconds): the timestamp of the L1's latest block. */
     public long l1Now(long l2ChainId) {
-        return chains.primary(chains.l1Of(l2ChainId)).latest().timestamp();
+        return chains.client(chains.l1Of(l2ChainId)).latest().timestamp();
     }
 
     /** A unix time in seconds as ISO-8601, for evidence. */

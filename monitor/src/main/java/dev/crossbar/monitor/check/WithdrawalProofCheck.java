@@ -3,6 +3,7 @@ package dev.crossbar.monitor.check;
 import static dev.crossbar.monitor.Observation.evidence;
 
 import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.config.Settlement;
 import dev.crossbar.core.event.ProtocolEvent.WithdrawalProven;
 import dev.crossbar.core.protocol.Hashes;
@@ -11,7 +12,6 @@ import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.Observation;
 import dev.crossbar.monitor.chain.Consensus;
 import dev.crossbar.monitor.chain.ContractReads;
-import dev.crossbar.monitor.chain.Endpoint;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -57,13 +57,14 @@ public final class WithdrawalProofCheck implements EventCheck {
     public Outcome run(boolean waitForBehind) {
         long l2 = event.l2ChainId();
         Settlement s = chains.settlementOf(l2);
-        Endpoint l1 = chains.primary(chains.l1Of(l2));
+        EthApi l1 = chains.client(chains.l1Of(l2));
         String tag = EthApi.hex(event.ref().blockNumber());
-        ContractReads.Proven proven = ContractReads.proven(l1, s.portal(), event.withdrawalHash(), tag);
+        ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(l1, s.portal(),
+                Numeric.hexStringToByteArray(event.withdrawalHash()), tag);
         if (!proven.exists()) {
             return new Outcome.Passed("no proof on L1 at block " + event.ref().blockNumber() + " (reorged out)");
         }
-        Optional<ContractReads.Output> output = ContractReads.output(l1, s.outputOracle(), proven.outputIndex(), tag);
+        Optional<ProtocolViews.Output> output = ContractReads.output(l1, s.outputOracle(), proven.outputIndex(), tag);
         if (output.isEmpty()) {
             return new Outcome.Passed("its output " + proven.outputIndex() + " is gone");
         }
@@ -71,7 +72,7 @@ public final class WithdrawalProofCheck implements EventCheck {
         String passer = chains.chain(l2).l2Contracts().messagePasser();
         String slot = Numeric.toHexString(Hashes.sentMessageSlot(Numeric.hexStringToByteArray(event.withdrawalHash())));
         Consensus<BigInteger> seen = chains.witnesses(l2).at(l2Block, waitForBehind,
-                e -> e.header(l2Block).isEmpty() ? null : e.storageAt(passer, slot, l2Block));
+                e -> e.findHeader(l2Block).isEmpty() ? null : e.storageAt(passer, slot, l2Block));
         return switch (seen) {
             case Consensus.Agreed<BigInteger> a when a.value().signum() != 0 ->
                     new Outcome.Passed("in sentMessages at L2 block " + l2Block);
@@ -89,10 +90,10 @@ public final class WithdrawalProofCheck implements EventCheck {
      * is read at the endpoints' latest state: {@code sentMessages} only ever gains entries, so an entry missing there
      * was missing at the output's block too (forged); one present there is taken as checked, with that caveat.
      */
-    private Outcome atLatest(ContractReads.Proven proven, ContractReads.Output output, String passer, String slot,
+    private Outcome atLatest(ProtocolViews.Proven proven, ProtocolViews.Output output, String passer, String slot,
             String why) {
         Consensus<BigInteger> latest = chains.witnesses(event.l2ChainId()).atHead(e -> e.storageAt(passer, slot,
-                e.head()));
+                e.blockNumber()));
         return switch (latest) {
             case Consensus.Agreed<BigInteger> a when a.value().signum() != 0 -> new Outcome.Passed(
                     "in sentMessages at the latest block (state at L2 block " + output.l2BlockNumber()
@@ -104,7 +105,7 @@ public final class WithdrawalProofCheck implements EventCheck {
         };
     }
 
-    private Observation forged(ContractReads.Proven proven, ContractReads.Output output,
+    private Observation forged(ProtocolViews.Proven proven, ProtocolViews.Output output,
             Consensus.Agreed<BigInteger> seen) {
         long l2 = event.l2ChainId();
         long deadline = output.timestamp() + windows.period(l2);
@@ -114,7 +115,7 @@ public final class WithdrawalProofCheck implements EventCheck {
                         + chains.name(l2) + " was never initiated on the L2",
                 evidence("chain", chains.name(l2), "withdrawalHash", event.withdrawalHash(), "from", event.from(),
                         "to", event.to(), "l1Block", event.ref().blockNumber(), "l1Tx", event.ref().txHash(),
-                        "outputIndex", proven.outputIndex(), "outputRoot", proven.outputRoot(),
+                        "outputIndex", proven.outputIndex(), "outputRoot", proven.outputRootHex(),
                         "l2Block", output.l2BlockNumber(),
                         "expected", "sentMessages[" + event.withdrawalHash() + "] = 1 at L2 block "
                                 + output.l2BlockNumber(),

@@ -27,13 +27,13 @@ class WitnessesTest {
 
     @Test
     void anEndpointWithoutTheBlockCountsAsBehind() {
-        assertThat(both.at(50, true, e -> e.label().equals("b") ? null : "root"))
+        assertThat(both.at(50, true, e -> e.name().equals("b") ? null : "root"))
                 .isInstanceOf(Consensus.Pending.class);
     }
 
     @Test
     void endpointsThatDisagreeGiveNoAnswerEvenAfterWaiting() {
-        Consensus<String> c = both.at(50, false, e -> e.label().equals("a") ? "root" : "other");
+        Consensus<String> c = both.at(50, false, e -> e.name().equals("a") ? "root" : "other");
         assertThat(c).isEqualTo(new Consensus.Disagreed<>(Map.of("a", "root", "b", "other")));
     }
 

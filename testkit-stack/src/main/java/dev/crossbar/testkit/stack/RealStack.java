@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
-import dev.crossbar.core.rpc.JsonRpcClient;
 import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.DevnetChains;
 import dev.crossbar.devnet.DevnetConfig;
@@ -52,11 +51,10 @@ public final class RealStack implements AutoCloseable {
     public final TopicsConfig topics;
     public final KafkaClients kafka;
     public final Map<Long, ChainConfig> chains = new LinkedHashMap<>();
-    /** A client per chain for the test's own reads (short timeouts). */
-    public final Map<Long, JsonRpcClient> rpc = new LinkedHashMap<>();
+    /** A client per chain for the test's own reads and services (short timeouts). */
     public final Map<Long, EthApi> clients = new LinkedHashMap<>();
-    /** Every JSON-RPC client made here or added by the test: closed with the stack. */
-    public final List<JsonRpcClient> rpcs = new ArrayList<>();
+    /** Every chain API made here or added by the test: closed with the stack. */
+    public final List<EthApi> rpcs = new ArrayList<>();
     public final List<ChainWatcher> watchers = new ArrayList<>();
     public final StoreConfig storeConfig;
     public final int signerSlots;
@@ -85,11 +83,9 @@ public final class RealStack implements AutoCloseable {
         kafka = new KafkaClients(KafkaClientConfig.of(KafkaFixture.bootstrapServers(), name + "-test"));
         for (ChainConfig c : DevnetChains.of(devnet.manifest(), Confirmations.blocks(0), Duration.ofMillis(200))) {
             chains.put(c.chainId(), c);
-            JsonRpcClient client = new JsonRpcClient(vertx, c.name(), c.rpc(), Duration.ofSeconds(5),
-                    Duration.ofSeconds(1));
+            EthApi client = EthApi.connect(vertx, c, Duration.ofSeconds(5), Duration.ofSeconds(1));
             rpcs.add(client);
-            rpc.put(c.chainId(), client);
-            clients.put(c.chainId(), EthApi.over(c.chainId(), c.name(), client));
+            clients.put(c.chainId(), client);
         }
         this.storeConfig = storeConfig == null ? StoreConfig.sqlite(dir.resolve("store.db")) : storeConfig;
         openStore();
@@ -107,7 +103,7 @@ public final class RealStack implements AutoCloseable {
         publisher = new OutboxPublisher(store, producer, topics, Duration.ofMillis(100), meters);
         publisher.start();
         for (ChainConfig c : chains.values()) {
-            JsonRpcClient client = new JsonRpcClient(vertx, c.name(), c.rpc());
+            EthApi client = EthApi.connect(vertx, c);
             rpcs.add(client);
             ChainWatcher w = new ChainWatcher(vertx, c, client, store, meters, publisher::wake);
             w.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -150,7 +146,7 @@ public final class RealStack implements AutoCloseable {
     @Override
     public void close() throws Exception {
         stopServices();
-        rpcs.forEach(JsonRpcClient::close);
+        rpcs.forEach(EthApi::close);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         operator.close();
         devnet.close();
