@@ -106,7 +106,7 @@ public final class KafkaClients {
         return new KafkaProducer<>(logged("producer", producerProperties(StringSerializer.class)));
     }
 
-    /** A consumer of raw bytes: decoding happens in {@link RecordReader}, so a bad record cannot break a poll. */
+    /** A consumer of raw bytes: decoding happens in a {@link ConsumerLoop}'s decoder, so a bad record cannot break a poll. */
     public Consumer<String, byte[]> bytesConsumer(String groupId) {
         return new KafkaConsumer<>(logged("consumer", consumerProperties(groupId, ByteArrayDeserializer.class)));
     }
@@ -116,16 +116,11 @@ public final class KafkaClients {
     }
 
     /**
-     * A String consumer with static group membership: {@code instanceId} (stable across restarts of the same
-     * instance) lets a restarted member take its partitions back at once, without waiting for the group to notice
-     * the old one is gone; {@code sessionTimeout} bounds how long a member that died for good holds them.
+     * {@link #bytesConsumer(String)} with static group membership: {@code instanceId} (stable across restarts of the
+     * same instance; null or blank for a dynamic member) lets a restarted member take its partitions back at once,
+     * without waiting for the group to notice the old one is gone; {@code sessionTimeout} bounds how long a member that
+     * died for good holds them.
      */
-    public Consumer<String, String> staticMemberConsumer(String groupId, String instanceId, java.time.Duration sessionTimeout) {
-        return new KafkaConsumer<>(logged("consumer", staticMember(consumerProperties(groupId, StringDeserializer.class),
-                instanceId, sessionTimeout)));
-    }
-
-    /** {@link #bytesConsumer(String)} with static group membership, as {@link #staticMemberConsumer}. */
     public Consumer<String, byte[]> staticMemberBytesConsumer(String groupId, String instanceId,
             java.time.Duration sessionTimeout) {
         return new KafkaConsumer<>(logged("consumer", staticMember(consumerProperties(groupId,

@@ -18,7 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * @param <T> what the known schemas decode to (a common supertype when there are several)
  */
-public final class RecordReader<T> {
+public final class RecordReader<T> implements RecordDecoder<T> {
     private final Map<String, Class<? extends T>> schemas;
 
     /** @param schemas the schemas this consumer reads, each with the class its JSON value decodes to */
@@ -33,6 +33,7 @@ public final class RecordReader<T> {
         return new RecordReader<>(Map.of(schema, type));
     }
 
+    @Override
     public ReadResult<T> read(ConsumerRecord<String, byte[]> record) {
         Optional<String> schema = RecordHeaders.lastValue(record.headers(), RecordHeaders.SCHEMA);
         if (schema.isEmpty()) {
@@ -62,7 +63,7 @@ public final class RecordReader<T> {
             if (value == null) {
                 return reject("value is JSON null", record);
             }
-            return new ReadResult.Valid<>(new RecordEnvelope<>(schema.get(), recordType.get(), record.key(), value), record);
+            return new ReadResult.Valid<>(value, record);
         } catch (JsonParseException e) {
             return reject("value is not valid JSON: " + e.getOriginalMessage(), record);
         } catch (JacksonException e) {

@@ -15,8 +15,7 @@ class RecordReaderTest {
         ReadResult<Transfer> result = reader.read(consumed(RecordHeaders.EVENT_SCHEMA, "Transfer", "{\"id\":\"a\",\"seq\":3}"));
         assertThat(result).isInstanceOfSatisfying(ReadResult.Valid.class, valid -> {
             assertThat(valid.value()).isEqualTo(new Transfer("a", 3));
-            assertThat(valid.envelope().type()).isEqualTo("Transfer");
-            assertThat(valid.envelope().key()).isEqualTo("key-1");
+            assertThat(valid.source().key()).isEqualTo("key-1");
         });
     }
 

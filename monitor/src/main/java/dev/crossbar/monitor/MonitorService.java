@@ -3,7 +3,6 @@ package dev.crossbar.monitor;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.lifecycle.Service;
-import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.messaging.DeadLetters;
 import dev.crossbar.messaging.KafkaClients;
@@ -67,7 +66,6 @@ public final class MonitorService implements Service {
     private AlertDispatcher alerts;
     private Producer<String, byte[]> deadLetterProducer;
     private volatile EventFeed feed;
-    private SupervisedLoop feedLoop;
     private volatile Patrol patrol;
     private FindingReporter reporter;
 
@@ -138,7 +136,8 @@ public final class MonitorService implements Service {
         Patrol[] patrolRef = new Patrol[1];
         feed = new EventFeed(() -> kafka.staticMemberBytesConsumer(settings.group(), instanceId,
                 SESSION_TIMEOUT), topics.events().name(), chains, settings, windows,
-                reporter, metrics, new DeadLetters(deadLetterProducer, topics), () -> patrolRef[0].wake(), clock);
+                reporter, metrics, new DeadLetters(deadLetterProducer, topics), () -> patrolRef[0].wake(), RESTART,
+                meters, clock);
         OutputChecks outputs = new OutputChecks(chains, store, windows, reporter, settings.endpointLagTolerance(),
                 settings.challengeMargin(), clock);
         patrol = new Patrol(new Patrol.Parts(settings, chains, store, feed, reporter, outputs,
@@ -149,7 +148,7 @@ public final class MonitorService implements Service {
                 selfLag, metrics, clock));
         patrolRef[0] = patrol;
         patrol.start();
-        feedLoop = new SupervisedLoop("monitor-events", RESTART, meters, feed::run).start();
+        feed.start();
         log.info("monitor started group={} chains={} webhooks={} roles={} tickMs={}", settings.group(),
                 chains.all().stream().map(c -> c.name()).toList(), sinks.stream().map(WebhookSink::describe).toList(),
                 keys.keySet(), settings.tick().toMillis());
@@ -170,9 +169,8 @@ public final class MonitorService implements Service {
     }
 
     private synchronized void stopNow() {
-        if (feedLoop != null) {
-            feed.stop();
-            feedLoop.stop(Duration.ofSeconds(15));
+        if (feed != null) {
+            feed.stop(Duration.ofSeconds(15));
         }
         if (patrol != null) {
             patrol.stop();

@@ -8,7 +8,6 @@ import dev.crossbar.core.event.EventEnvelope;
 import dev.crossbar.core.event.EventRef;
 import dev.crossbar.core.event.ProtocolEvent;
 import dev.crossbar.core.json.Json;
-import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.kafka.embedded.KafkaFixture;
 import dev.crossbar.messaging.DeadLetters;
@@ -78,9 +77,8 @@ class PoisonRecordTest {
 
             EventFeed feed = new EventFeed(() -> kafka.bytesConsumer(group), topics.events().name(), chains, settings,
                     new Windows(chains), none, new MonitorMetrics(new SimpleMeterRegistry()),
-                    new DeadLetters(producer, topics), woken::incrementAndGet, Clock.systemUTC());
-            SupervisedLoop loop = new SupervisedLoop("test-feed", new Backoff(Duration.ofSeconds(1),
-                    Duration.ofSeconds(5), 0), new SimpleMeterRegistry(), feed::run).start();
+                    new DeadLetters(producer, topics), woken::incrementAndGet, new Backoff(Duration.ofSeconds(1),
+                    Duration.ofSeconds(5), 0), new SimpleMeterRegistry(), Clock.systemUTC()).start();
             await().atMost(Duration.ofSeconds(30)).until(() -> woken.get() == 1
                     && feed.newestBlock(900).orElse(-1L) == 12);
             List<ConsumerRecord<String, byte[]>> dead = readAll(kafka, topics.deadLetter().name());
@@ -94,8 +92,7 @@ class PoisonRecordTest {
                     return committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum() == 2;
                 });
             }
-            feed.stop();
-            loop.stop(Duration.ofSeconds(10));
+            feed.stop(Duration.ofSeconds(10));
         }
     }
 

@@ -1,10 +1,13 @@
 package dev.crossbar.relayer;
 
 import dev.crossbar.core.lifecycle.Service;
-import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.model.RoutingKey;
 import dev.crossbar.core.policy.Backoff;
+import dev.crossbar.messaging.ConsumerLoop;
+import dev.crossbar.messaging.DeadLetters;
 import dev.crossbar.messaging.KafkaClients;
+import dev.crossbar.messaging.ReadResult;
+import dev.crossbar.messaging.RecordHeaders;
 import dev.crossbar.messaging.TopicsConfig;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.txmanager.TxManager;
@@ -20,9 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +39,9 @@ import org.web3j.crypto.Credentials;
  * signing key has one writer at a time.
  *
  * <p>The records are wake-up calls: the store holds the messages' state, which was made durable before the
- * record was published, so offsets are committed as soon as the workers are woken.
+ * record was published, so offsets are committed as soon as the workers are woken. The consumer is a
+ * {@link ConsumerLoop} ({@code relayer-consumer}): a record that is not a {@value RecordHeaders#MESSAGE_SCHEMA}
+ * record goes to the dead-letter topic, and a failure of the consumer releases every key until the loop's next life.
  */
 public final class RelayerService implements Service {
     private static final Logger log = LoggerFactory.getLogger(RelayerService.class);
@@ -51,9 +56,8 @@ public final class RelayerService implements Service {
     /** Partitions of the messages topic, as read at the last assignment (the consumer thread's only). */
     private int partitionCount = 1;
     private final Map<String, Runner> runners = new ConcurrentHashMap<>();
-    private volatile boolean running;
-    private SupervisedLoop loop;
-    private volatile Consumer<String, String> consumer;
+    private ConsumerLoop<String> loop;
+    private Producer<String, byte[]> deadLetterProducer;
 
     public RelayerService(MessageStore store, Network network, Map<Long, List<Credentials>> signers,
             RelayerSettings settings, KafkaClients kafka, TopicsConfig topics, RelayerMetrics metrics) {
@@ -93,56 +97,45 @@ public final class RelayerService implements Service {
 
     @Override
     public Future<Void> start() {
-        running = true;
-        metrics.consumerLag(() -> consumer, topics.messages().name());
-        loop = new SupervisedLoop("relayer-consumer", RESTART, metrics.registry(), l -> consume()).start();
+        String topic = topics.messages().name();
+        deadLetterProducer = kafka.bytesProducer();
+        loop = ConsumerLoop.named("relayer-consumer", RelayerService::wakeUpCall)
+                .consumers(() -> kafka.staticMemberBytesConsumer(settings.group(), settings.instanceId(),
+                        settings.sessionTimeout()), List.of(topic))
+                .handler(record -> wakeAll())
+                .deadLetters(new DeadLetters(deadLetterProducer, topics))
+                .listener(new ConsumerLoop.Listener() {
+                    @Override
+                    public void assigned(Consumer<String, byte[]> consumer, Collection<TopicPartition> partitions) {
+                        partitionCount = consumer.partitionsFor(topic).size();
+                        acquire(consumer.assignment(), partitionCount);
+                    }
+
+                    @Override
+                    public void revoked(Collection<TopicPartition> partitions) {
+                        release(partitions, "revoked");
+                    }
+
+                    @Override
+                    public void lost(Collection<TopicPartition> partitions) {
+                        release(partitions, "lost");
+                    }
+                })
+                .restart(RESTART, metrics.registry())
+                .build();
+        metrics.consumerLag(loop::currentConsumer, topic);
+        loop.start();
         return Future.succeededFuture();
     }
 
-    /**
-     * One life of the consumer: a new member of the group, which holds the keys of the partitions it is assigned
-     * until it is stopped or fails; a failure releases every key (another member, or the next life, takes them).
-     */
-    private void consume() {
-        String topic = topics.messages().name();
-        consumer = kafka.staticMemberConsumer(settings.group(), settings.instanceId(), settings.sessionTimeout());
-        try {
-            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    release(partitions, "revoked");
-                }
-
-                @Override
-                public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                    release(partitions, "lost");
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    partitionCount = consumer.partitionsFor(topic).size();
-                    acquire(consumer.assignment(), partitionCount);
-                }
-            });
-            while (running) {
-                var records = consumer.poll(Duration.ofMillis(250));
-                if (!records.isEmpty()) {
-                    wakeAll();
-                    consumer.commitAsync();
-                }
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
-            }
-        } finally {
-            releaseAll();
-            try {
-                consumer.close(Duration.ofSeconds(5));
-            } catch (RuntimeException ignored) {
-                // closing anyway
-            }
+    /** A record of the messages topic, read as what it is to the relayer: a call to look for due work. */
+    private static ReadResult<String> wakeUpCall(ConsumerRecord<String, byte[]> record) {
+        String schema = RecordHeaders.lastValue(record.headers(), RecordHeaders.SCHEMA).orElse(null);
+        if (!RecordHeaders.MESSAGE_SCHEMA.equals(schema)) {
+            return new ReadResult.Rejected<>("not a " + RecordHeaders.MESSAGE_SCHEMA + " record (schema header "
+                    + (schema == null ? "missing" : "'" + schema + "'") + ")", record);
         }
+        return new ReadResult.Valid<>(record.key(), record);
     }
 
     private void acquire(Set<TopicPartition> assignment, int partitions) {
@@ -183,25 +176,16 @@ public final class RelayerService implements Service {
         }
     }
 
-    private void releaseAll() {
-        runners.values().forEach(Runner::stop);
-        runners.clear();
-    }
-
     /** Stops consuming and every worker after its round in flight; waits off the caller's thread. */
     @Override
     public Future<Void> stop() {
-        running = false;
-        Consumer<String, String> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        SupervisedLoop l = loop;
+        ConsumerLoop<String> l = loop;
         if (l == null) {
             return Future.succeededFuture();
         }
         return Future.future(done -> Thread.ofVirtual().name("relayer-stop").start(() -> {
             l.stop(Duration.ofSeconds(30));
+            deadLetterProducer.close(Duration.ofSeconds(5));
             done.complete();
         }));
     }

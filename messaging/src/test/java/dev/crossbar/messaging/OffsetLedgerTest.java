@@ -1,4 +1,4 @@
-package dev.crossbar.monitor.feed;
+package dev.crossbar.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
-/** Offsets are committed only past records whose checks finished; later ones do not wait for an earlier one. */
+/** Offsets are committed only past records that are finished with; later ones do not wait for an earlier one. */
 class OffsetLedgerTest {
     private final TopicPartition p0 = new TopicPartition("events", 0);
     private final OffsetLedger ledger = new OffsetLedger();

@@ -1,4 +1,4 @@
-package dev.crossbar.monitor.feed;
+package dev.crossbar.messaging;
 
 import java.util.Collection;
 import java.util.HashMap;
@@ -9,10 +9,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Which consumed records are finished with, per partition, so that offsets are committed only past records whose
- * checks concluded (docs/architecture.md rule 1), while later records of the same partition need not wait for a check that
- * waits for a deadline. Rule: the commit point of a partition is its lowest unfinished offset, or one past the
- * highest received offset when none is unfinished; a restart redelivers from there (checks are idempotent).
- * Thread-safe: checks finish on other threads than the consumer's.
+ * effect is durable (docs/architecture.md rule 1), while the records after one whose handling is deferred (a check
+ * waiting for a deadline) need not wait for it. Rule: the commit point of a partition is its lowest unfinished
+ * offset, or one past the highest received offset when none is unfinished; a new life of the loop reads again from
+ * there (handlers are idempotent). Thread-safe: deferred handling finishes on other threads than the consumer's.
  */
 final class OffsetLedger {
     private final Map<TopicPartition, TreeSet<Long>> unfinished = new HashMap<>();
@@ -59,9 +59,5 @@ final class OffsetLedger {
 
     synchronized boolean owns(TopicPartition tp) {
         return next.containsKey(tp);
-    }
-
-    synchronized int unfinishedCount() {
-        return unfinished.values().stream().mapToInt(TreeSet::size).sum();
     }
 }
