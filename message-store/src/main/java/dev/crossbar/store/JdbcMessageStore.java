@@ -1,6 +1,7 @@
 package dev.crossbar.store;
 
 import dev.crossbar.core.model.MessageState;
+import dev.crossbar.core.model.RoutingKey;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -225,18 +226,24 @@ abstract sealed class JdbcMessageStore implements MessageStore permits SqliteMes
     }
 
     @Override
-    public List<MessageRecord> due(Set<MessageState> states, Instant now, int limit) {
+    public List<MessageRecord> due(long destinationChainId, int slot, int slots, Set<MessageState> states,
+            Instant now, int limit) {
         positive(limit);
+        routing(slot, slots);
         Objects.requireNonNull(now, "now");
         if (states.isEmpty()) {
             return List.of();
         }
-        List<Object> params = new ArrayList<>(states);
+        List<Object> params = new ArrayList<>(List.of(destinationChainId, slots, slots, slots, slot));
+        params.addAll(states);
         params.add(now);
         params.add(limit);
-        return db.read("due messages", tx -> tx.list("SELECT * FROM messages WHERE state IN ("
-                + Tx.placeholders(states) + ") AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY seq"
-                + " LIMIT ?", Rows::message, params.toArray()));
+        return db.read("due messages of " + RoutingKey.of(destinationChainId, slot) + " (of " + slots + " slots)",
+                // floorMod(routing_hash, slots) = slot: % keeps the sign of the hash in both dialects, as in Java.
+                tx -> tx.list("SELECT * FROM messages WHERE destination_chain_id = ?"
+                        + " AND ((routing_hash % ?) + ?) % ? = ? AND state IN (" + Tx.placeholders(states) + ")"
+                        + " AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY seq LIMIT ?",
+                        Rows::message, params.toArray()));
     }
 
     // ---- outputs ------------------------------------------------------------------------------------
@@ -375,6 +382,15 @@ abstract sealed class JdbcMessageStore implements MessageStore permits SqliteMes
     public void close() {
         if (closed.compareAndSet(false, true)) {
             db.close();
+        }
+    }
+
+    private static void routing(int slot, int slots) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("signer slots must be at least 1, was " + slots);
+        }
+        if (slot < 0 || slot >= slots) {
+            throw new IllegalArgumentException("slot " + slot + " is not one of 0.." + (slots - 1));
         }
     }
 

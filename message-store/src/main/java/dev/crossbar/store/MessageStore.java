@@ -117,9 +117,16 @@ public interface MessageStore extends AutoCloseable {
     void putDetails(String id, Map<String, String> details);
 
     /**
-     * Messages in one of {@code states} whose next attempt is due at {@code now} (or unset), oldest first.
+     * The due messages of one routing key (see {@link dev.crossbar.core.model.RoutingKey}): those to
+     * {@code destinationChainId} in slot {@code slot} of {@code slots}, in one of {@code states}, whose next attempt
+     * is due at {@code now} (or unset), oldest first. The slot is worked out from the message id's routing hash
+     * ({@link dev.crossbar.core.model.RoutingKey#hash}) for the count asked, so a change of the relayer's signer
+     * slots needs no migration: every message is in exactly one slot of any count.
+     *
+     * @throws IllegalArgumentException when {@code slots} is below 1 or {@code slot} is not in {@code 0..slots-1}
      */
-    List<MessageRecord> due(java.util.Set<MessageState> states, Instant now, int limit);
+    List<MessageRecord> due(long destinationChainId, int slot, int slots, java.util.Set<MessageState> states,
+            Instant now, int limit);
 
     // ---- outputs --------------------------------------------------------------------------------------
 

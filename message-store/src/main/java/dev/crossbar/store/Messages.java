@@ -3,6 +3,7 @@ package dev.crossbar.store;
 import dev.crossbar.core.model.IllegalTransitionException;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
+import dev.crossbar.core.model.RoutingKey;
 import java.math.BigInteger;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -49,18 +50,19 @@ final class Messages {
         return tx.list(tx.locking("SELECT * FROM messages WHERE " + where + " ORDER BY seq"), Rows::message, params);
     }
 
-    /** Creates a message in SENT. */
+    /** Creates a message in SENT, with its routing hash (its routing key's part that does not depend on the slots). */
     static MessageRecord insert(Tx tx, NewMessage m, long eventId, String cause) throws SQLException {
         MessageRecord.SourceRef s = m.source();
         tx.update("""
                 INSERT INTO messages (id, kind, state, source_chain_id, destination_chain_id, nonce, sender, target,
                     value, gas_limit, data, source_block_number, source_block_hash, source_tx_hash, source_log_index,
-                    source_block_timestamp, created_by_event, attempts, details, created_at, updated_at, version)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '{}', ?, ?, 0)""",
+                    source_block_timestamp, created_by_event, attempts, details, created_at, updated_at, version,
+                    routing_hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '{}', ?, ?, 0, ?)""",
                 normalize(m.id()), m.kind(), MessageState.SENT, m.sourceChainId(), m.destinationChainId(), m.nonce(),
                 normalize(m.sender()), normalize(m.target()), m.value(), m.gasLimit(), normalize(m.data()),
                 s.blockNumber(), s.blockHash(), s.txHash(), s.logIndex(), s.blockTimestamp(), eventId, tx.now(),
-                tx.now());
+                tx.now(), RoutingKey.hash(m.id()));
         // The row as just written, without reading it back.
         MessageRecord created = new MessageRecord(normalize(m.id()), m.kind(), MessageState.SENT, m.sourceChainId(),
                 m.destinationChainId(), m.nonce(), normalize(m.sender()), normalize(m.target()), m.value(),

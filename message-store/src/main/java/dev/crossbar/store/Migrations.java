@@ -18,10 +18,18 @@ final class Migrations {
      * @param name the database for messages: never a password
      */
     static void migrate(DataSource dataSource, Dialect dialect, String schema, String name) {
+        migrate(dataSource, dialect, schema, name, null);
+    }
+
+    /** As {@link #migrate(DataSource, Dialect, String, String)}, up to version {@code target} (null: all). */
+    static void migrate(DataSource dataSource, Dialect dialect, String schema, String name, String target) {
         var config = Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations(dialect.migrations())
                 .failOnMissingLocations(true);
+        if (target != null) {
+            config = config.target(target);
+        }
         if (schema != null) {
             config = config.schemas(schema).defaultSchema(schema).createSchemas(true);
         }

@@ -87,7 +87,7 @@ abstract class MessageStoreContract {
 
     /** Another store on the same database: a replica, or the same process after a restart. */
     MessageStore open() {
-        MessageStore s = fixture.open();
+        MessageStore s = fixture.open(TOPOLOGY);
         opened.add(s);
         return s;
     }
@@ -458,10 +458,12 @@ abstract class MessageStoreContract {
         Instant now = Instant.now();
         store.recordAttempt(XR1, 1, now.plusSeconds(60), "destination node timed out");
 
-        assertThat(store.due(Set.of(MessageState.READY), now, 10)).extracting(MessageRecord::id).containsExactly(XR2);
-        assertThat(store.due(Set.of(MessageState.READY), now.plusSeconds(61), 10)).extracting(MessageRecord::id)
+        assertThat(store.due(L2B, 0, 1, Set.of(MessageState.READY), now, 10)).extracting(MessageRecord::id)
+                .containsExactly(XR2);
+        assertThat(store.due(L2B, 0, 1, Set.of(MessageState.READY), now.plusSeconds(61), 10))
+                .extracting(MessageRecord::id)
                 .containsExactly(XR1, XR2);
-        assertThat(store.due(Set.of(MessageState.FAILED), now.plusSeconds(61), 10)).isEmpty();
+        assertThat(store.due(L2B, 0, 1, Set.of(MessageState.FAILED), now.plusSeconds(61), 10)).isEmpty();
         MessageRecord retried = store.message(XR1).orElseThrow();
         assertThat(retried.attempts()).isEqualTo(1);
         assertThat(retried.lastError()).isEqualTo("destination node timed out");
@@ -477,7 +479,7 @@ abstract class MessageStoreContract {
         store.recordAttempt(XR1, 2, now.plusSeconds(600), "waiting for something");
         store.transition(XR1, MessageState.RELAYING, "sent");
 
-        assertThat(store.due(Set.of(MessageState.RELAYING), now, 10)).extracting(MessageRecord::id)
+        assertThat(store.due(L2B, 0, 1, Set.of(MessageState.RELAYING), now, 10)).extracting(MessageRecord::id)
                 .containsExactly(XR1);
         assertThat(store.message(XR1).orElseThrow().attempts()).as("the count of attempts stays").isEqualTo(2);
     }

@@ -10,20 +10,7 @@ class PostgresMessageStoreTest extends MessageStoreContract {
 
     @Override
     StoreFixture newFixture() {
-        PostgresServer.Coordinates server = PostgresServer.get();
-        String schema = PostgresServer.newSchemaName();
-        return new StoreFixture() {
-            @Override
-            public MessageStore open() {
-                return PostgresMessageStore.open(StoreConfig.postgres(server.url(), server.user(), 4, schema),
-                        server.password(), TOPOLOGY);
-            }
-
-            @Override
-            public void close() {
-                PostgresServer.dropSchema(schema);
-            }
-        };
+        return StoreFixture.postgres();
     }
 
     @Test

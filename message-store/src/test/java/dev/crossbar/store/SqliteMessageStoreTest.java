@@ -21,18 +21,7 @@ class SqliteMessageStoreTest extends MessageStoreContract {
 
     @Override
     StoreFixture newFixture() {
-        Path file = dir.resolve("store-" + System.nanoTime() + ".db");
-        return new StoreFixture() {
-            @Override
-            public MessageStore open() {
-                return SqliteMessageStore.open(file, TOPOLOGY);
-            }
-
-            @Override
-            public void close() {
-                // the temporary directory goes with the test
-            }
-        };
+        return StoreFixture.sqlite(dir.resolve("store-" + System.nanoTime() + ".db"));
     }
 
     /**

@@ -95,9 +95,8 @@ final class RelayWorker {
                 .collect(Collectors.toSet());
         Set<String> inFlight = inFlight();
         List<MessageRecord> batchable = new ArrayList<>();
-        for (MessageRecord m : store.due(ACTIONABLE, Instant.now(), 500)) {
-            if (m.destinationChainId() != destination || RoutingKey.slot(m.id(), settings.signerSlots()) != slot
-                    || inFlight.contains(m.id())) {
+        for (MessageRecord m : store.due(destination, slot, settings.signerSlots(), ACTIONABLE, Instant.now(), 500)) {
+            if (inFlight.contains(m.id())) {
                 continue;
             }
             try {

@@ -53,4 +53,24 @@ class ClassifyTest {
         assertThat(Deliveries.classify(TxPurpose.PROVE, null))
                 .isEqualTo(new Deliveries.Step.Retry("simulation of PROVE reverted: (no reason)"));
     }
+
+    @Test
+    void aReplayOfAMessageTheMessengerRelayedAlreadyMovesItToRelayed() {
+        assertThat(Deliveries.classify(TxPurpose.REPLAY, "CrossDomainMessenger: message has already been relayed"))
+                .extracting(s -> ((Deliveries.Step.Moved) s).to()).isEqualTo(MessageState.RELAYED);
+    }
+
+    @Test
+    void escapeModeIsWaitedOutAndOnlyARelaysOwnTargetRevertIsPermanent() {
+        assertThat(Deliveries.classify(TxPurpose.FINALIZE, "Portal: output not usable in escape mode"))
+                .isEqualTo(new Deliveries.Step.Retry("simulation: Portal: output not usable in escape mode"
+                        + " (waiting for it to change)"));
+        assertThat(Deliveries.classify(TxPurpose.RELAY, "")).as("a relay that reverts with no reason")
+                .isEqualTo(new Deliveries.Step.Retry("simulation of RELAY reverted: (no reason)"));
+        assertThat(Deliveries.classify(TxPurpose.REPLAY, "DemoTarget: told to revert"))
+                .as("a replay's revert is retried up to its own limit, not dead-lettered at once")
+                .isInstanceOf(Deliveries.Step.Retry.class);
+        assertThat(Deliveries.classify(TxPurpose.PROVE, "DemoTarget: told to revert"))
+                .isInstanceOf(Deliveries.Step.Retry.class);
+    }
 }

@@ -13,7 +13,16 @@ public final class RoutingKey {
         if (slots < 1) {
             throw new IllegalArgumentException("slots must be at least 1, was " + slots);
         }
-        return Math.floorMod(messageId.toLowerCase().hashCode(), slots);
+        return Math.floorMod(hash(messageId), slots);
+    }
+
+    /**
+     * The part of a message's slot that does not depend on the number of slots: the {@code String} hash of its
+     * lower-case id ({@code s[0]*31^(n-1) + ... + s[n-1]} in 32-bit arithmetic). The store keeps it, so that it can
+     * work out the slots for any number of them ({@code floorMod(hash, slots)}) in SQL.
+     */
+    public static int hash(String messageId) {
+        return messageId.toLowerCase().hashCode();
     }
 
     public static String of(long destinationChainId, int slot) {
