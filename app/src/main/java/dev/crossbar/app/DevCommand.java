@@ -2,7 +2,6 @@ package dev.crossbar.app;
 
 import dev.crossbar.app.config.Config;
 import dev.crossbar.app.config.HostPort;
-import dev.crossbar.app.config.HttpSettings;
 import dev.crossbar.app.run.Logging;
 import dev.crossbar.app.run.Role;
 import dev.crossbar.app.run.Roles;
@@ -40,9 +39,9 @@ import picocli.CommandLine.Option;
                 + "everything; a second start resumes where it stopped (--fresh starts over).")
 public final class DevCommand implements Callable<Integer> {
     /**
-     * Dev mode's instance name, in place of {@code HOSTNAME}: the relayer joins its group as the static member
-     * {@code relayer-crossbar-dev}, so that a restarted dev mode takes its partitions back at once instead of waiting
-     * out the dead member's session.
+     * Dev mode's instance name: the relayer and the monitor join their groups as the static members
+     * {@code relayer-crossbar-dev} and {@code monitor-crossbar-dev} (written into its configuration file), so that a
+     * restarted dev mode takes its partitions back at once instead of waiting out the dead member's session.
      */
     static final String DEV_INSTANCE = "crossbar-dev";
 
@@ -120,15 +119,17 @@ public final class DevCommand implements Callable<Integer> {
             try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dataDir.resolve("kafka")))) {
                 out.println("      listening at " + kafka.bootstrapServers());
                 supervision.watch("the Kafka broker", kafka.pid(), kafka.logFile(), kafka.onExit());
-                Config config = Config.fromDevnet(session.manifest(), dataDir)
-                        .withKafkaBootstrap(kafka.bootstrapServers())
-                        .withHttp(new HttpSettings(address, null));
+                Path configFile = DevConfigFile.write(session.manifest(), dataDir, new DevConfigFile.Options(
+                        kafka.bootstrapServers(), address.toString(), DEV_INSTANCE));
+                Config config = Config.load(configFile);
+                out.println("      configuration: " + configFile + " (crossbar config check --config " + configFile
+                        + ")");
                 Logging.apply(config.log());
                 Set<Role> roles = EnumSet.noneOf(Role.class);
                 roles.addAll(Roles.available());
                 out.println("[3/5] store: " + dataDir.resolve("store.db") + " (embedded)");
                 out.println("[4/5] services: " + roles.stream().map(Role::command).toList());
-                try (ServiceRuntime runtime = ServiceRuntime.start(config, roles, DevCommand::devEnv)) {
+                try (ServiceRuntime runtime = ServiceRuntime.start(config, roles, System::getenv)) {
                     String api = runtime.http().url();
                     out.println("      HTTP " + api + "  (/api/status, /api/messages, /metrics, /health/ready)");
                     out.println("[5/5] demo traffic" + (noDemo ? ": off (--no-demo)" : " every " + demoEvery.toSeconds()
@@ -169,10 +170,5 @@ public final class DevCommand implements Callable<Integer> {
         }
         out.println("stopped; no process left running (data kept in " + dataDir + ")");
         return ExitCodes.OK;
-    }
-
-    /** The process environment, with dev mode's instance name as {@code HOSTNAME} (see {@link #DEV_INSTANCE}). */
-    static String devEnv(String name) {
-        return "HOSTNAME".equals(name) ? DEV_INSTANCE : System.getenv(name);
     }
 }

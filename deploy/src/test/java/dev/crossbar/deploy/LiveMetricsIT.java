@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.crossbar.app.config.Config;
+import dev.crossbar.app.DevConfigFile;
+import dev.crossbar.app.config.ConfigLoader;
 import dev.crossbar.app.config.LoadedConfig;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Settlement;
@@ -141,8 +142,9 @@ class LiveMetricsIT {
     /** Values for this run: the devnet's chains, the test's Kafka and PostgreSQL, the devnet keys as Secrets. */
     static ObjectNode values(Devnet devnet, String bootstrap, String schema, Map<String, Map<String, byte[]>> secrets)
             throws IOException {
-        LoadedConfig loaded = Config.loadDevnet(devnet.manifest(), devnet.config().dataDir().resolve("service"),
-                Map.of());
+        LoadedConfig loaded = ConfigLoader.parse(DevConfigFile.render(devnet.manifest(),
+                devnet.config().dataDir().resolve("service"), new DevConfigFile.Options(bootstrap, null, null)),
+                "devnet", Map.of());
         // The key file references; no address is read from this YAML (a YAML 1.1 parser takes 0x... for a number).
         JsonNode dev = Rendered.parseYaml(loaded.effectiveYaml());
         ObjectNode v = Rendered.object();

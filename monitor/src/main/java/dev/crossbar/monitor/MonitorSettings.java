@@ -30,11 +30,24 @@ import java.util.Set;
  * @param checkGiveUpAfter how long an event's check may stay inconclusive before CHECK_INCONCLUSIVE is raised
  * @param fees how the monitor's own transactions (challenge, pause, escape, reclaim) are priced
  * @param alerts where alerts go and how they are retried
+ * @param extraRpc more endpoints per L2 chain id, to cross-check what the configured endpoints say
+ * @param instanceId this instance's stable name in its consumer group (static membership); null for dynamic
+ * @param sessionTimeout how long the group waits for an instance that stopped answering
  */
 public record MonitorSettings(String group, Duration tick, double challengeMargin, ChainChecks chainDefaults,
         Map<Long, ChainChecks> chains, boolean pauseOnMisbehaviour, Set<FindingKind> escapeOn, boolean reopenForExits,
         long maxLagBlocks, Duration lagGrace, Duration endpointLagTolerance, Duration checkGiveUpAfter,
-        FeePolicy fees, Alerts alerts) {
+        FeePolicy fees, Alerts alerts, Map<Long, List<URI>> extraRpc, String instanceId, Duration sessionTimeout) {
+
+    /** Settings with no extra endpoints, dynamic membership and a 30 s session timeout. */
+    public MonitorSettings(String group, Duration tick, double challengeMargin, ChainChecks chainDefaults,
+            Map<Long, ChainChecks> chains, boolean pauseOnMisbehaviour, Set<FindingKind> escapeOn,
+            boolean reopenForExits, long maxLagBlocks, Duration lagGrace, Duration endpointLagTolerance,
+            Duration checkGiveUpAfter, FeePolicy fees, Alerts alerts) {
+        this(group, tick, challengeMargin, chainDefaults, chains, pauseOnMisbehaviour, escapeOn, reopenForExits,
+                maxLagBlocks, lagGrace, endpointLagTolerance, checkGiveUpAfter, fees, alerts, Map.of(), null,
+                Duration.ofSeconds(30));
+    }
 
     public MonitorSettings {
         if (group == null || group.isBlank()) {
@@ -58,6 +71,10 @@ public record MonitorSettings(String group, Duration tick, double challengeMargi
         positive("checkGiveUpAfter", checkGiveUpAfter);
         Objects.requireNonNull(fees, "fees");
         Objects.requireNonNull(alerts, "alerts");
+        extraRpc = extraRpc == null ? Map.of() : Map.copyOf(extraRpc);
+        if (sessionTimeout == null || sessionTimeout.toMillis() < 6000) {
+            throw new IllegalArgumentException("monitor sessionTimeout must be at least 6s (the broker's minimum)");
+        }
     }
 
     /** The checks and thresholds of one chain. */

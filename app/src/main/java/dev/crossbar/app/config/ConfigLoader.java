@@ -14,9 +14,6 @@ import java.util.Map;
  * once, each naming its key path; nothing half-valid is returned.
  */
 public final class ConfigLoader {
-    /** Service mode needs everything; dev mode starts its own broker, so Kafka's address comes later. */
-    public enum Mode { SERVICE, DEV }
-
     private ConfigLoader() {}
 
     /** @throws ConfigException when the file cannot be read or the configuration is not valid */
@@ -41,13 +38,13 @@ public final class ConfigLoader {
         } catch (ConfigException e) {
             throw e.from(source);
         }
-        return read(tree, source, env, Mode.SERVICE);
+        return read(tree, source, env);
     }
 
-    static LoadedConfig read(ConfigNode.Obj tree, String source, Map<String, String> env, Mode mode) {
+    static LoadedConfig read(ConfigNode.Obj tree, String source, Map<String, String> env) {
         List<ConfigProblem> problems = new ArrayList<>(EnvOverrides.apply(tree, Config.SCHEMA, env));
         SectionReader root = SectionReader.root(Config.SCHEMA, tree, problems);
-        Config config = Config.read(root, mode);
+        Config config = Config.read(root, env::get);
         if (!problems.isEmpty() || config == null) {
             throw new ConfigException(source, problems);
         }

@@ -8,14 +8,12 @@ import java.util.function.Function;
 
 /**
  * The {@code kafka} section: how the services reach Kafka and which topics they use.
- *
- * @param bootstrapServers null only in dev mode until its broker runs ({@link #withBootstrapServers})
  */
 public record KafkaSettings(String bootstrapServers, String clientId, Duration deliveryTimeout, int maxPollRecords,
         Duration maxPollInterval, TopicsConfig topics, KafkaProperties properties) {
 
-    static final Key<String> BOOTSTRAP = Key.optional("bootstrapServers", Types.BOOTSTRAP,
-            "required (dev mode fills it in)", "the brokers, host:port[,host:port...]");
+    static final Key<String> BOOTSTRAP = Key.required("bootstrapServers", Types.BOOTSTRAP,
+            "the brokers, host:port[,host:port...]");
     static final Key<String> CLIENT_ID = Key.of("clientId", Types.TEXT, "crossbar",
             "names this service in broker logs and quotas; each client adds a suffix");
     static final Key<Duration> DELIVERY_TIMEOUT = Key.of("deliveryTimeout", Types.DURATION,
@@ -50,24 +48,13 @@ public record KafkaSettings(String bootstrapServers, String clientId, Duration d
 
     /** The clients' configuration, secrets resolved through {@code env} (never logged in clear). */
     public KafkaClientConfig clientConfig(Function<String, String> env) {
-        if (bootstrapServers == null) {
-            throw new IllegalStateException("kafka.bootstrapServers is not set");
-        }
         return new KafkaClientConfig(bootstrapServers, clientId, deliveryTimeout, maxPollRecords, maxPollInterval,
                 properties.resolve(env));
     }
 
-    public KafkaSettings withBootstrapServers(String servers) {
-        return new KafkaSettings(servers, clientId, deliveryTimeout, maxPollRecords, maxPollInterval, topics,
-                properties);
-    }
-
-    static KafkaSettings read(SectionReader root, boolean bootstrapRequired) {
+    static KafkaSettings read(SectionReader root) {
         SectionReader r = root.section(SECTION);
         String bootstrap = r.get(BOOTSTRAP);
-        if (bootstrapRequired && bootstrap == null && !r.has(BOOTSTRAP)) {
-            r.problem(BOOTSTRAP, "required but not set (the Kafka brokers, host:port[,host:port...])");
-        }
         String clientId = r.get(CLIENT_ID);
         Duration delivery = r.get(DELIVERY_TIMEOUT);
         Integer maxPoll = r.get(MAX_POLL_RECORDS);

@@ -41,20 +41,20 @@ public record LoadedConfig(Config config, Map<String, Object> effective, String 
             out.add(use("store.postgres.password", c.store().postgres().password(), env, false));
         }
         c.kafka().properties().secret().forEach((k, ref) -> out.add(use("kafka.properties." + k, ref, env, false)));
-        for (int i = 0; i < c.relayer().signers().size(); i++) {
-            List<SecretRef> keys = c.relayer().signers().get(i).keys();
+        for (int i = 0; i < c.keys().relayer().size(); i++) {
+            List<SecretRef> keys = c.keys().relayer().get(i).keys();
             for (int j = 0; j < keys.size(); j++) {
                 out.add(use("relayer.signers[" + i + "].keys[" + j + "]", keys.get(j), env, true));
             }
         }
-        if (c.monitor().challengerKey() != null) {
-            out.add(use("monitor.challengerKey", c.monitor().challengerKey(), env, true));
+        if (c.keys().challenger() != null) {
+            out.add(use("monitor.challengerKey", c.keys().challenger(), env, true));
         }
-        if (c.monitor().guardianKey() != null) {
-            out.add(use("monitor.guardianKey", c.monitor().guardianKey(), env, true));
+        if (c.keys().guardian() != null) {
+            out.add(use("monitor.guardianKey", c.keys().guardian(), env, true));
         }
-        if (c.monitor().reclaimerKey() != null) {
-            out.add(use("monitor.reclaimerKey", c.monitor().reclaimerKey(), env, true));
+        if (c.keys().reclaimer() != null) {
+            out.add(use("monitor.reclaimerKey", c.keys().reclaimer(), env, true));
         }
         if (c.http().adminToken() != null) {
             out.add(use("http.adminToken", c.http().adminToken(), env, false));

@@ -151,6 +151,11 @@ final class SectionReader {
         return !problems.isEmpty();
     }
 
+    /** How many problems the whole reading has found so far (a section compares it before and after itself). */
+    int problemCount() {
+        return problems.size();
+    }
+
     private <T> void remember(Key<T> key, T value) {
         if (value != null) {
             effective.put(key.name(), key.type().render(value));

@@ -1,16 +1,26 @@
 package dev.crossbar.app.run;
 
 import dev.crossbar.app.http.ChainProgress;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.lifecycle.Service;
+import dev.crossbar.monitor.MonitorService;
+import dev.crossbar.monitor.act.Actors;
+import dev.crossbar.monitor.chain.MonitoredChains;
+import dev.crossbar.relayer.Network;
+import dev.crossbar.relayer.RelayerMetrics;
+import dev.crossbar.relayer.RelayerService;
 import dev.crossbar.watcher.ChainWatcher;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.web3j.crypto.Credentials;
 
 /**
  * The roles this build can run, each with the factory of its services.
@@ -47,38 +57,18 @@ public final class Roles {
      */
     static List<Service> relayer(SharedParts parts) {
         var c = parts.config();
-        var r = c.relayer();
-        Map<Long, dev.crossbar.core.chain.EthApi> clients = new java.util.HashMap<>();
-        Map<Long, ChainConfig> chains = new java.util.HashMap<>();
+        Map<Long, EthApi> clients = new HashMap<>();
+        Map<Long, ChainConfig> chains = new HashMap<>();
         for (ChainConfig chain : c.chains()) {
             chains.put(chain.chainId(), chain);
             clients.put(chain.chainId(), parts.rpc(chain.chainId()));
         }
-        Map<Long, List<org.web3j.crypto.Credentials>> signers = new java.util.HashMap<>();
-        for (var s : r.signers()) {
+        Map<Long, List<Credentials>> signers = new HashMap<>();
+        for (var s : c.keys().relayer()) {
             signers.put(s.chainId(), s.keys().stream().map(k -> k.credentials(parts.env())).toList());
         }
-        var settings = new dev.crossbar.relayer.RelayerSettings(r.group(), r.signerSlots(), r.confirmations(),
-                new dev.crossbar.txmanager.FeePolicy(r.fees().priorityFee(), r.fees().maxFeeCap(), r.fees().bumpPercent(),
-                        r.fees().maxBumps(), r.fees().stuckAfter()),
-                new dev.crossbar.core.policy.Backoff(r.retry().base(), r.retry().max(), r.retry().jitter()),
-                r.retry().maxAttempts(), r.replay().maxAttempts(), r.replay().gasRaisePercent(),
-                new dev.crossbar.relayer.RelayerSettings.Batching(r.batching().enabled(),
-                        Math.max(2, r.batching().maxMessages()), r.batching().gasCap(), r.batching().multicall()),
-                r.tick(), instanceId(parts, "relayer"),
-                java.time.Duration.ofSeconds(30));
-        return List.of(new dev.crossbar.relayer.RelayerService(parts.store(),
-                new dev.crossbar.relayer.Network(chains, clients), signers, settings, parts.kafka(),
-                parts.config().kafka().topics(), new dev.crossbar.relayer.RelayerMetrics(parts.meters())));
-    }
-
-    /**
-     * A role's static group member id from the host's name (a pod's name, stable across its restarts; dev mode sets
-     * its own), so that a restarted instance has its partitions back at once; null (a dynamic member) without one.
-     */
-    private static String instanceId(SharedParts parts, String role) {
-        String host = parts.env().apply("HOSTNAME");
-        return host == null || host.isBlank() ? null : role + "-" + host;
+        return List.of(new RelayerService(parts.store(), new Network(chains, clients), signers, c.relayer(),
+                parts.kafka(), c.kafka().topics(), new RelayerMetrics(parts.meters())));
     }
 
     /**
@@ -89,21 +79,19 @@ public final class Roles {
     static List<Service> monitor(SharedParts parts) {
         var c = parts.config();
         var m = c.monitor();
-        Map<dev.crossbar.monitor.act.Actors.Role, org.web3j.crypto.Credentials> keys =
-                new EnumMap<>(dev.crossbar.monitor.act.Actors.Role.class);
-        if (m.challengerKey() != null) {
-            keys.put(dev.crossbar.monitor.act.Actors.Role.CHALLENGER, m.challengerKey().credentials(parts.env()));
+        Map<Actors.Role, Credentials> keys = new EnumMap<>(Actors.Role.class);
+        if (c.keys().challenger() != null) {
+            keys.put(Actors.Role.CHALLENGER, c.keys().challenger().credentials(parts.env()));
         }
-        if (m.guardianKey() != null) {
-            keys.put(dev.crossbar.monitor.act.Actors.Role.GUARDIAN, m.guardianKey().credentials(parts.env()));
+        if (c.keys().guardian() != null) {
+            keys.put(Actors.Role.GUARDIAN, c.keys().guardian().credentials(parts.env()));
         }
-        if (m.reclaimerKey() != null) {
-            keys.put(dev.crossbar.monitor.act.Actors.Role.RECLAIMER, m.reclaimerKey().credentials(parts.env()));
+        if (c.keys().reclaimer() != null) {
+            keys.put(Actors.Role.RECLAIMER, c.keys().reclaimer().credentials(parts.env()));
         }
-        var chains = dev.crossbar.monitor.chain.MonitoredChains.connect(parts.vertx(), c.chains(), m.extraRpc());
-        var monitor = new dev.crossbar.monitor.MonitorService(MonitorSettingsMapping.of(c), chains, parts.store(),
-                parts.kafka(), c.kafka().topics(), parts.vertx(), parts.meters(), keys, java.time.Clock.systemUTC(),
-                instanceId(parts, "monitor"));
+        var chains = MonitoredChains.connect(parts.vertx(), c.chains(), m.extraRpc());
+        var monitor = new MonitorService(m, chains, parts.store(), parts.kafka(), c.kafka().topics(), parts.vertx(),
+                parts.meters(), keys, Clock.systemUTC(), m.instanceId());
         return List.of(Services.of(monitor.name(), monitor::start, () -> monitor.stop().onComplete(x -> chains.close())));
     }
 

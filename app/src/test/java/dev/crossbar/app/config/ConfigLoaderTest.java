@@ -99,9 +99,9 @@ class ConfigLoaderTest {
         assertThat(c.relayer().retry().max()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.relayer().retry().jitter()).isEqualTo(0.2);
         assertThat(c.relayer().batching().gasCap()).isEqualTo(8_000_000);
-        assertThat(c.monitor().challengerKey()).isNull();
+        assertThat(c.keys().challenger()).isNull();
         assertThat(c.monitor().challengeMargin()).isEqualTo(0.5);
-        assertThat(c.monitor().safeReorgDepth()).isEqualTo(16);
+        assertThat(c.monitor().chainDefaults().safeReorgDepth()).isEqualTo(16);
         assertThat(c.http().address()).isEqualTo(new HostPort("127.0.0.1", 8080));
         assertThat(c.http().adminToken()).isNull();
         assertThat(c.log()).isEqualTo(new LogSettings(LogSettings.Format.TEXT, LogSettings.Level.INFO));
@@ -203,7 +203,7 @@ class ConfigLoaderTest {
                 http:
                   adminToken: {env: ADMIN_TOKEN}
                 """).config();
-        assertThat(c.relayer().signers().getFirst().keys()).containsExactly(
+        assertThat(c.keys().relayer().getFirst().keys()).containsExactly(
                 new SecretRef.FromFile(java.nio.file.Path.of("/run/secrets/relayer")),
                 new SecretRef.FromEnv("RELAYER_KEY"),
                 new SecretRef.FromKeystore(java.nio.file.Path.of("/k.json"), "PW"));

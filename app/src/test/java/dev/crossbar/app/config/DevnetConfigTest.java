@@ -2,6 +2,7 @@ package dev.crossbar.app.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crossbar.app.DevConfigFile;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.devnet.DevnetManifest;
@@ -12,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Dev mode's configuration comes from the devnet's manifest, keys by the manifest's file references. */
+/**
+ * Dev mode's configuration file is written from the devnet's manifest (keys by the manifest's file references) and
+ * read by the normal loader.
+ */
 class DevnetConfigTest {
     static DevnetManifest manifest() {
         Map<String, String> l2Contracts = new LinkedHashMap<>();
@@ -35,7 +39,10 @@ class DevnetConfigTest {
 
     @Test
     void theDevModeConfigurationFollowsTheManifest() {
-        Config c = Config.loadDevnet(manifest(), Path.of("/data/dev"), Map.of()).config();
+        String yaml = DevConfigFile.render(manifest(), Path.of("/data/dev"), new DevConfigFile.Options(
+                "127.0.0.1:39092", "127.0.0.1:0", "crossbar-dev"));
+        assertThat(yaml).doesNotContain("0xabc", "0xdef").contains("file:/dev/keys/relayer.key");
+        Config c = ConfigLoader.parse(yaml, "dev", Map.of()).config();
         assertThat(c.chains()).extracting(ch -> ch.name() + ":" + ch.role()).containsExactly("l1:L1", "l2a:L2");
         assertThat(c.chain("l1").orElseThrow().settlements()).singleElement()
                 .satisfies(s -> assertThat(s.outputOracle()).isEqualTo(ConfigLoaderTest.ORACLE));
@@ -44,19 +51,22 @@ class DevnetConfigTest {
         assertThat(c.chain("l2a").orElseThrow().confirmations()).isEqualTo(Confirmations.blocks(0));
         assertThat(c.chain("l2a").orElseThrow().role()).isEqualTo(ChainRole.L2);
         assertThat(c.store().storeConfig()).isEqualTo(StoreConfig.sqlite(Path.of("/data/dev/store.db")));
-        assertThat(c.relayer().signers()).hasSize(2).allSatisfy(s -> assertThat(s.keys()).containsExactly(
+        assertThat(c.keys().relayer()).hasSize(2).allSatisfy(s -> assertThat(s.keys()).containsExactly(
                 new SecretRef.FromFile(Path.of("/dev/keys/relayer.key")),
                 new SecretRef.FromFile(Path.of("/dev/keys/relayer-2.key"))));
-        assertThat(c.monitor().challengerKey()).isEqualTo(new SecretRef.FromFile(Path.of("/dev/keys/challenger.key")));
-        assertThat(c.monitor().guardianKey()).isEqualTo(new SecretRef.FromFile(Path.of("/dev/keys/guardian.key")));
-        assertThat(c.kafka().bootstrapServers()).as("dev mode's broker fills it in").isNull();
-        assertThat(c.withKafkaBootstrap("127.0.0.1:39092").kafka().bootstrapServers()).isEqualTo("127.0.0.1:39092");
+        assertThat(c.keys().challenger()).isEqualTo(new SecretRef.FromFile(Path.of("/dev/keys/challenger.key")));
+        assertThat(c.keys().guardian()).isEqualTo(new SecretRef.FromFile(Path.of("/dev/keys/guardian.key")));
+        assertThat(c.kafka().bootstrapServers()).isEqualTo("127.0.0.1:39092");
+        assertThat(c.relayer().instanceId()).isEqualTo("relayer-crossbar-dev");
+        assertThat(c.monitor().instanceId()).isEqualTo("monitor-crossbar-dev");
+        assertThat(c.monitor().alerts().generatorUrl()).hasToString("http://127.0.0.1:0/api/findings");
     }
 
     @Test
     void environmentOverridesApplyInDevModeToo() {
-        Config c = Config.loadDevnet(manifest(), Path.of("/data/dev"), Map.of("CROSSBAR_HTTP_ADDRESS", "127.0.0.1:0"))
-                .config();
+        String yaml = DevConfigFile.render(manifest(), Path.of("/data/dev"), new DevConfigFile.Options(
+                "127.0.0.1:39092", "127.0.0.1:8080", null));
+        Config c = ConfigLoader.parse(yaml, "dev", Map.of("CROSSBAR_HTTP_ADDRESS", "127.0.0.1:0")).config();
         assertThat(c.http().address()).isEqualTo(new HostPort("127.0.0.1", 0));
     }
 }

@@ -13,7 +13,7 @@ class ExampleConfigTest {
         Config c = ConfigLoader.load(Path.of("..", "docs", "crossbar.example.yaml"), Map.of()).config();
         assertThat(c.chains()).hasSize(2);
         assertThat(c.kafka().properties().secret()).containsKey("sasl.jaas.config");
-        assertThat(c.relayer().signers()).hasSize(2);
+        assertThat(c.keys().relayer()).hasSize(2);
         assertThat(c.log().format()).isEqualTo(LogSettings.Format.JSON);
     }
 }

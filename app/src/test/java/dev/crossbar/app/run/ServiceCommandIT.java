@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.app.ExitCodes;
 import dev.crossbar.app.config.Config;
 import dev.crossbar.core.json.Json;
+import dev.crossbar.app.DevConfigFile;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
@@ -60,7 +61,8 @@ class ServiceCommandIT {
         try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
                 DevnetOperator operator = DevnetOperator.running(devnet, Duration.ofMillis(300), Duration.ofSeconds(2))) {
             Path file = dir.resolve("crossbar.yaml");
-            Files.writeString(file, Config.loadDevnet(devnet.manifest(), dir.resolve("data"), Map.of()).effectiveYaml());
+            Files.writeString(file, DevConfigFile.render(devnet.manifest(), dir.resolve("data"),
+                    new DevConfigFile.Options(null, null, null)));
             int port = freePort();
             String url = "http://127.0.0.1:" + port;
 

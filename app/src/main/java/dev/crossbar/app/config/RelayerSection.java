@@ -1,54 +1,25 @@
 package dev.crossbar.app.config;
 
+import dev.crossbar.core.policy.Backoff;
+import dev.crossbar.relayer.RelayerSettings;
+import dev.crossbar.txmanager.FeePolicy;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The {@code relayer} section: how the relayer signs, prices, retries, replays and batches.
- *
- * @param group the Kafka consumer group its replicas share
- * @param signerSlots signing keys per destination chain: each message is routed to one slot by its id (Kafka key
- *     {@code <chainId>:<slot>}), each slot to one key, so a key has exactly one writer
- * @param signers the signing keys, per destination chain, by reference
- * @param confirmations blocks on top of a relayer transaction before it counts as confirmed
- * @param tick how often each relayer worker looks for due work when nothing wakes it
+ * The {@code relayer} section, read straight into the relayer's own {@link RelayerSettings} (and its signing keys,
+ * which stay references, into {@link SigningKeys}). The declarations below are the settings' only schema: their
+ * types, defaults and docs ({@code docs/configuration.md} is generated from them).
  */
-public record RelayerSettings(String group, int signerSlots, List<Signer> signers, int confirmations, Fees fees,
-        Retry retry, Replay replay, Batching batching, Duration tick) {
+final class RelayerSection {
+    private RelayerSection() {}
 
-    /** The keys that sign on one chain. */
-    public record Signer(long chainId, List<SecretRef> keys) {}
-
-    /**
-     * EIP-1559 pricing and replacement of stuck transactions.
-     *
-     * @param bumpPercent how much a replacement raises both fees (nodes refuse less than 10%)
-     * @param maxBumps replacements before a transaction is left to the retry policy
-     * @param stuckAfter how long a transaction may stay unmined before it is replaced
-     */
-    public record Fees(BigInteger priorityFee, BigInteger maxFeeCap, int bumpPercent, int maxBumps,
-            Duration stuckAfter) {}
-
-    /** Exponential backoff between attempts: {@code min(max, base * 2^attempt)}, randomized by +-jitter. */
-    public record Retry(Duration base, Duration max, int maxAttempts, double jitter) {}
-
-    /** Replaying messages that reverted on the destination (FAILED). */
-    public record Replay(int maxAttempts, int gasRaisePercent) {}
-
-    /**
-     * Delivering several messages in one transaction.
-     *
-     * @param multicall the Multicall3-style contract to batch through, per chain id (chains without one are not
-     *     batched)
-     */
-    public record Batching(boolean enabled, int maxMessages, long gasCap, Map<Long, String> multicall) {
-        public Batching {
-            multicall = multicall == null ? Map.of() : Map.copyOf(multicall);
-        }
-    }
+    /** What the section holds: the relayer's settings (null when the section has problems) and its keys. */
+    record Read(RelayerSettings settings, List<SigningKeys.ChainKeys> signers) {}
 
     static final Key<String> GROUP = Key.of("group", Types.TEXT, "crossbar-relayer",
             "the Kafka consumer group its replicas share");
@@ -107,16 +78,28 @@ public record RelayerSettings(String group, int signerSlots, List<Signer> signer
     static final Key<Duration> TICK = Key.of("tick", Types.DURATION, "1s",
             "how often each relayer worker looks for due work when nothing wakes it");
 
+    static final Key<Duration> SESSION_TIMEOUT = Key.of("sessionTimeout", Types.DURATION, "30s",
+            "how long the consumer group waits for a replica that stopped answering before its routing keys move to"
+                    + " another (at least 6s, the broker's minimum)");
+    static final Key<String> INSTANCE_ID = Key.optional("instanceId", Types.TEXT, "relayer-$HOSTNAME",
+            "this replica's stable member name in the group (static membership: a restarted replica takes its keys"
+                    + " back at once); without it and without HOSTNAME the replica is a dynamic member");
+
     static final Section SECTION = Section.mapping("relayer",
             "The relayer: delivers due messages to their destination chains.",
-            GROUP, SIGNER_SLOTS, SIGNERS, CONFIRMATIONS, TICK, FEES, RETRY, REPLAY, BATCHING);
+            GROUP, SIGNER_SLOTS, SIGNERS, CONFIRMATIONS, TICK, SESSION_TIMEOUT, INSTANCE_ID, FEES, RETRY, REPLAY,
+            BATCHING);
 
-    /** @param chainIds the configured chains (signers must sign on one of them), or null when unknown */
-    static RelayerSettings read(SectionReader root, Set<Long> chainIds) {
+    /**
+     * @param chainIds the configured chains (signers must sign on one of them), or null when unknown
+     * @param env the environment ({@code HOSTNAME} names the replica when {@code instanceId} is not set)
+     */
+    static Read read(SectionReader root, Set<Long> chainIds, Function<String, String> env) {
         SectionReader r = root.section(SECTION);
+        int before = r.problemCount();
         String group = r.get(GROUP);
         Integer slots = r.get(SIGNER_SLOTS);
-        List<Signer> signers = r.list(SIGNERS).stream().map(s -> {
+        List<SigningKeys.ChainKeys> signers = r.list(SIGNERS).stream().map(s -> {
             Long chain = s.get(SIGNER_CHAIN);
             if (chain != null && chainIds != null && !chainIds.contains(chain)) {
                 s.problem(SIGNER_CHAIN, chain + " is not a configured chain (" + chainIds + ")");
@@ -126,51 +109,97 @@ public record RelayerSettings(String group, int signerSlots, List<Signer> signer
                 s.problem(SIGNER_KEYS, keys.size() + (keys.size() == 1 ? " key" : " keys") + ", fewer than"
                         + " relayer.signerSlots (" + slots + ")");
             }
-            return new Signer(orZero(chain), keys);
+            return new SigningKeys.ChainKeys(chain == null ? 0 : chain, keys);
         }).toList();
         Integer confirmations = r.get(CONFIRMATIONS);
         Duration tick = r.get(TICK);
+        Duration sessionTimeout = r.get(SESSION_TIMEOUT);
+        if (sessionTimeout != null && sessionTimeout.toMillis() < 6000) {
+            r.problem(SESSION_TIMEOUT, Types.formatDuration(sessionTimeout) + " is below 6s, the broker's minimum");
+        }
+        String instanceId = instanceId(r, INSTANCE_ID, "relayer", env);
 
         SectionReader f = r.section(FEES);
-        Fees fees = new Fees(f.get(PRIORITY_FEE), f.get(MAX_FEE_CAP), orZero(f.get(BUMP_PERCENT)),
-                orZero(f.get(MAX_BUMPS)), f.get(STUCK_AFTER));
-        if (fees.priorityFee() != null && fees.maxFeeCap() != null
-                && fees.priorityFee().compareTo(fees.maxFeeCap()) > 0) {
-            f.problem(PRIORITY_FEE, Types.formatAmount(fees.priorityFee()) + " is above maxFeeCap ("
-                    + Types.formatAmount(fees.maxFeeCap()) + ")");
-        }
-        if (fees.maxFeeCap() != null && fees.maxFeeCap().signum() == 0) {
-            f.problem(MAX_FEE_CAP, "must be more than 0wei");
-        }
+        FeePolicy fees = fees(f);
         SectionReader t = r.section(RETRY);
-        Retry retry = new Retry(t.get(RETRY_BASE), t.get(RETRY_MAX), orZero(t.get(RETRY_ATTEMPTS)),
-                t.get(RETRY_JITTER) == null ? 0 : t.get(RETRY_JITTER));
-        if (retry.base() != null && retry.max() != null && retry.base().compareTo(retry.max()) > 0) {
-            t.problem(RETRY_BASE, Types.formatDuration(retry.base()) + " is longer than max ("
-                    + Types.formatDuration(retry.max()) + ")");
+        Duration base = t.get(RETRY_BASE);
+        Duration max = t.get(RETRY_MAX);
+        Integer attempts = t.get(RETRY_ATTEMPTS);
+        Double jitter = t.get(RETRY_JITTER);
+        if (base != null && max != null && base.compareTo(max) > 0) {
+            t.problem(RETRY_BASE, Types.formatDuration(base) + " is longer than max (" + Types.formatDuration(max)
+                    + ")");
         }
-        if (retry.jitter() >= 1) {
-            t.problem(RETRY_JITTER, "'" + retry.jitter() + "' must be below 1 (a delay is never negative)");
+        if (jitter != null && jitter >= 1) {
+            t.problem(RETRY_JITTER, "'" + jitter + "' must be below 1 (a delay is never negative)");
         }
         SectionReader p = r.section(REPLAY);
-        Replay replay = new Replay(orZero(p.get(REPLAY_ATTEMPTS)), orZero(p.get(GAS_RAISE)));
+        Integer replays = p.get(REPLAY_ATTEMPTS);
+        Integer gasRaise = p.get(GAS_RAISE);
         SectionReader b = r.section(BATCHING);
         Map<Long, String> multicall = b.get(BATCH_MULTICALL);
         if (multicall != null && chainIds != null) {
             multicall.keySet().stream().filter(id -> !chainIds.contains(id)).forEach(id -> b.problem(BATCH_MULTICALL,
                     "chain " + id + " is not a configured chain (" + chainIds + ")"));
         }
-        Batching batching = new Batching(Boolean.TRUE.equals(b.get(BATCH_ENABLED)), orZero(b.get(BATCH_MAX)),
-                b.get(BATCH_GAS) == null ? 0 : b.get(BATCH_GAS), multicall);
-        return new RelayerSettings(group, orZero(slots), signers, orZero(confirmations), fees, retry, replay,
-                batching, tick);
+        Boolean batchOn = b.get(BATCH_ENABLED);
+        Integer batchMax = b.get(BATCH_MAX);
+        Long gasCap = b.get(BATCH_GAS);
+        if (r.problemCount() > before) {
+            return new Read(null, signers);
+        }
+        try {
+            return new Read(new RelayerSettings(group, slots, confirmations, fees, new Backoff(base, max, jitter),
+                    attempts, replays, gasRaise, new RelayerSettings.Batching(batchOn, batchMax, gasCap,
+                            multicall == null ? Map.of() : multicall), tick, instanceId, sessionTimeout), signers);
+        } catch (IllegalArgumentException e) {
+            r.problem(e.getMessage());
+            return new Read(null, signers);
+        }
     }
 
-    private static int orZero(Integer v) {
-        return v == null ? 0 : v;
+    /**
+     * The {@code fees} section (the relayer's and the monitor's own) as the transaction manager's policy; null when
+     * it has problems.
+     */
+    static FeePolicy fees(SectionReader f) {
+        int before = f.problemCount();
+        BigInteger priority = f.get(PRIORITY_FEE);
+        BigInteger cap = f.get(MAX_FEE_CAP);
+        Integer bump = f.get(BUMP_PERCENT);
+        Integer bumps = f.get(MAX_BUMPS);
+        Duration stuck = f.get(STUCK_AFTER);
+        if (priority != null && cap != null && priority.compareTo(cap) > 0) {
+            f.problem(PRIORITY_FEE, Types.formatAmount(priority) + " is above maxFeeCap (" + Types.formatAmount(cap)
+                    + ")");
+        }
+        if (cap != null && cap.signum() == 0) {
+            f.problem(MAX_FEE_CAP, "must be more than 0wei");
+        }
+        if (f.problemCount() > before) {
+            return null;
+        }
+        try {
+            return new FeePolicy(priority, cap, bump, bumps, stuck);
+        } catch (IllegalArgumentException e) {
+            f.problem(e.getMessage());
+            return null;
+        }
     }
 
-    private static long orZero(Long v) {
-        return v == null ? 0 : v;
+    /**
+     * A replica's static member name: the key's value, else {@code <role>-$HOSTNAME} (a pod's name, stable across
+     * its restarts), else null (a dynamic member).
+     */
+    static String instanceId(SectionReader r, Key<String> key, String role, Function<String, String> env) {
+        String id = r.get(key);
+        if (id == null) {
+            String host = env.apply("HOSTNAME");
+            id = host == null || host.isBlank() ? null : role + "-" + host;
+            r.setEffective(key, id);
+        } else if (id.isBlank()) {
+            r.problem(key, "must not be blank");
+        }
+        return id;
     }
 }

@@ -1,53 +1,33 @@
 package dev.crossbar.app.config;
 
+import dev.crossbar.core.policy.Backoff;
+import dev.crossbar.monitor.ChainChecks;
 import dev.crossbar.monitor.Check;
 import dev.crossbar.monitor.FindingKind;
+import dev.crossbar.monitor.MonitorSettings;
+import dev.crossbar.txmanager.FeePolicy;
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The {@code monitor} section: the watchtower's keys, thresholds, per-chain checks, actions and alert sinks.
- *
- * @param challengerKey deletes bad output roots still in their window; null: the monitor only alerts
- * @param guardianKey pauses a bridge on proven misbehaviour; null: the monitor only alerts
- * @param reclaimerKey carries out the exits of a bridge in escape mode; null: exits are left to others
- * @param challengeMargin the fraction of a challenge window before whose end a bad output must be challenged
- * @param extraRpc more endpoints per L2 chain id, to cross-check what the configured endpoints say
- * @param checks per-chain overrides of the checks and thresholds
- * @param escapeOn finding kinds after which the guardian also puts the Portal into escape mode
- * @param alertLink the link in every alert; null: the service's own {@code /api/findings}
+ * The {@code monitor} section, read straight into the monitor's own {@link MonitorSettings} (its keys, which stay
+ * references, into {@link SigningKeys}): the watchtower's thresholds, per-chain checks, actions and alert sinks.
+ * The declarations below are the settings' only schema.
  */
-public record MonitorSettings(SecretRef challengerKey, SecretRef guardianKey, Duration proposerLivenessTimeout,
-        Duration depositInclusionWindow, int safeReorgDepth, Duration chainHaltAfter, double challengeMargin,
-        Map<Long, List<URI>> extraRpc, List<Webhook> webhooks, SecretRef reclaimerKey, String group, Duration tick,
-        boolean pauseOnMisbehaviour, Set<FindingKind> escapeOn, boolean reopenForExits, long maxLagBlocks,
-        Duration lagGrace, Duration endpointLagTolerance, Duration alertResendInterval, URI alertLink,
-        List<ChainChecks> checks) {
+final class MonitorSection {
+    private MonitorSection() {}
 
-    public MonitorSettings {
-        extraRpc = extraRpc == null ? Map.of() : Map.copyOf(extraRpc);
-        webhooks = webhooks == null ? List.of() : List.copyOf(webhooks);
-        escapeOn = escapeOn == null ? Set.of() : Set.copyOf(escapeOn);
-        checks = checks == null ? List.of() : List.copyOf(checks);
-    }
+    /** What the section holds: the monitor's settings (null when the section has problems) and its keys. */
+    record Read(MonitorSettings settings, SecretRef challenger, SecretRef guardian, SecretRef reclaimer) {}
 
-    /** Where alerts are posted, and in which format. */
-    public record Webhook(URI url, Kind kind) {
-        public enum Kind { ALERTMANAGER, JSON }
-    }
-
-    /**
-     * One chain's checks: those switched off, and thresholds that differ from the section's (null: the section's).
-     */
-    public record ChainChecks(long chainId, Set<Check> disabled, Duration proposerLivenessTimeout,
-            Duration depositInclusionWindow, Integer safeReorgDepth, Duration chainHaltAfter) {
-        public ChainChecks {
-            disabled = disabled == null ? Set.of() : Set.copyOf(disabled);
-        }
-    }
+    /** Where an alert webhook's requests go, in {@code kind}'s format. */
+    enum WebhookKind { ALERTMANAGER, JSON }
 
     static final Key<SecretRef> CHALLENGER = Key.optional("challengerKey", RefTypes.SECRET,
             "none (alerts only)", "the challenger's key: deletes bad output roots still inside their window");
@@ -93,7 +73,7 @@ public record MonitorSettings(SecretRef challengerKey, SecretRef guardianKey, Du
     static final Key<URI> ALERT_LINK = Key.optional("alertLink", Types.HTTP_URL, "http://<http.address>/api/findings",
             "the link (generatorURL) in every alert");
     static final Key<URI> WEBHOOK_URL = Key.required("url", Types.HTTP_URL, "where alerts are posted");
-    static final Key<Webhook.Kind> WEBHOOK_KIND = Key.of("kind", Types.oneOf(Webhook.Kind.class), "json",
+    static final Key<WebhookKind> WEBHOOK_KIND = Key.of("kind", Types.oneOf(WebhookKind.class), "json",
             "alertmanager (its POST /api/v2/alerts format) or json (one finding per request)");
     static final Section WEBHOOKS = Section.list("webhooks", "Alert sinks: every finding is posted to each; a failing"
             + " one is retried with backoff and never holds the checks up.", false, WEBHOOK_URL, WEBHOOK_KIND);
@@ -114,18 +94,43 @@ public record MonitorSettings(SecretRef challengerKey, SecretRef guardianKey, Du
             + " every check with the thresholds above.", false, CHECK_CHAIN, CHECK_DISABLED, CHECK_LIVENESS,
             CHECK_INCLUSION, CHECK_REORG, CHECK_HALT);
 
+    static final Key<Duration> GIVE_UP = Key.of("checkGiveUpAfter", Types.DURATION, "1h",
+            "how long an event's check may stay inconclusive (e.g. an endpoint without the state it needs) before"
+                    + " CHECK_INCONCLUSIVE is raised");
+    static final Key<Duration> ALERT_RETRY_BASE = Key.of("base", Types.DURATION, "1s", "the first delay");
+    static final Key<Duration> ALERT_RETRY_MAX = Key.of("max", Types.DURATION, "1m", "the longest delay");
+    static final Key<Integer> ALERT_ATTEMPTS = Key.of("maxAttempts", Types.integer(1, 10_000), "50",
+            "attempts at one alert before it is dropped (logged and counted)");
+    static final Key<Double> ALERT_JITTER = Key.of("jitter", Types.FRACTION, "0.2",
+            "random spread of each delay, as a fraction of it, below 1");
+    static final Key<Integer> ALERT_QUEUE = Key.of("queueCapacity", Types.integer(1, 1_000_000), "1000",
+            "alerts waiting per webhook; when full the oldest is dropped (checks never wait)");
+    static final Section ALERT_DELIVERY = Section.mapping("alertDelivery",
+            "Retrying alerts on a failing webhook: min(max, base * 2^attempt), spread by jitter.", ALERT_RETRY_BASE,
+            ALERT_RETRY_MAX, ALERT_ATTEMPTS, ALERT_JITTER, ALERT_QUEUE);
+    static final Key<Duration> SESSION_TIMEOUT = Key.of("sessionTimeout", Types.DURATION, "30s",
+            "how long the consumer group waits for a monitor that stopped answering (at least 6s)");
+    static final Key<String> INSTANCE_ID = Key.optional("instanceId", Types.TEXT, "monitor-$HOSTNAME",
+            "this replica's stable member name in its group (static membership); without it and without HOSTNAME"
+                    + " it is a dynamic member");
+
     static final Section SECTION = Section.mapping("monitor",
             "The monitor (watchtower): checks outputs, withdrawals, relays, deposits, finalizations, liveness, halts"
                     + " and reorgs; challenges bad outputs, trips breakers, pauses bridges, carries out exits, alerts.",
             CHALLENGER, GUARDIAN, RECLAIMER, GROUP, TICK, LIVENESS, INCLUSION, REORG_DEPTH, HALT, MARGIN, PAUSE,
-            ESCAPE_ON, REOPEN, MAX_LAG, LAG_GRACE, ENDPOINT_LAG, EXTRA_RPC, RESEND, ALERT_LINK, WEBHOOKS, CHECKS);
+            ESCAPE_ON, REOPEN, MAX_LAG, LAG_GRACE, ENDPOINT_LAG, GIVE_UP, EXTRA_RPC, RESEND, ALERT_LINK, WEBHOOKS,
+            ALERT_DELIVERY, CHECKS, SESSION_TIMEOUT, INSTANCE_ID, RelayerSection.FEES);
 
     /**
      * @param l2Ids the configured L2s (extraRpc is keyed by them), or null when unknown
      * @param chainIds every configured chain (checks are keyed by them), or null when unknown
+     * @param httpAddress the service's HTTP address (alerts link to its findings unless alertLink says otherwise)
+     * @param env the environment ({@code HOSTNAME} names the replica when {@code instanceId} is not set)
      */
-    static MonitorSettings read(SectionReader root, java.util.Set<Long> l2Ids, java.util.Set<Long> chainIds) {
+    static Read read(SectionReader root, Set<Long> l2Ids, Set<Long> chainIds, String httpAddress,
+            Function<String, String> env) {
         SectionReader r = root.section(SECTION);
+        int before = r.problemCount();
         SecretRef challenger = r.get(CHALLENGER);
         SecretRef guardian = r.get(GUARDIAN);
         SecretRef reclaimer = r.get(RECLAIMER);
@@ -147,22 +152,80 @@ public record MonitorSettings(SecretRef challengerKey, SecretRef guardianKey, Du
             extra.keySet().stream().filter(id -> !l2Ids.contains(id)).forEach(id -> r.problem(EXTRA_RPC,
                     "chain " + id + " is not a configured L2 (" + l2Ids + ")"));
         }
-        List<Webhook> webhooks = r.list(WEBHOOKS).stream().map(w -> new Webhook(w.get(WEBHOOK_URL),
-                w.get(WEBHOOK_KIND))).toList();
-        List<ChainChecks> checks = r.list(CHECKS).stream().map(c -> {
+        List<MonitorSettings.Webhook> webhooks = r.list(WEBHOOKS).stream().map(w -> {
+            URI url = w.get(WEBHOOK_URL);
+            WebhookKind kind = w.get(WEBHOOK_KIND);
+            return url == null || kind == null ? null : new MonitorSettings.Webhook(url, kind == WebhookKind.JSON
+                    ? MonitorSettings.Webhook.Format.JSON : MonitorSettings.Webhook.Format.ALERTMANAGER);
+        }).toList();
+        ChainChecks defaults = liveness == null || inclusion == null || depth == null || halt == null ? null
+                : new ChainChecks(EnumSet.allOf(Check.class), liveness, inclusion, depth, halt);
+        Map<Long, ChainChecks> perChain = new LinkedHashMap<>();
+        for (SectionReader c : r.list(CHECKS)) {
             Long chain = c.get(CHECK_CHAIN);
             if (chain != null && chainIds != null && !chainIds.contains(chain)) {
                 c.problem(CHECK_CHAIN, chain + " is not a configured chain (" + chainIds + ")");
             }
             List<Check> disabled = c.get(CHECK_DISABLED);
-            return new ChainChecks(chain == null ? 0 : chain, disabled == null ? Set.of() : Set.copyOf(disabled),
-                    c.get(CHECK_LIVENESS), c.get(CHECK_INCLUSION), c.get(CHECK_REORG), c.get(CHECK_HALT));
-        }).toList();
+            Duration l = c.get(CHECK_LIVENESS);
+            Duration i = c.get(CHECK_INCLUSION);
+            Integer d = c.get(CHECK_REORG);
+            Duration h = c.get(CHECK_HALT);
+            if (chain != null && defaults != null) {
+                EnumSet<Check> on = EnumSet.allOf(Check.class);
+                if (disabled != null) {
+                    disabled.forEach(on::remove);
+                }
+                perChain.put(chain, new ChainChecks(on, l == null ? liveness : l, i == null ? inclusion : i,
+                        d == null ? depth : d, h == null ? halt : h));
+            }
+        }
         Long maxLag = r.get(MAX_LAG);
-        return new MonitorSettings(challenger, guardian, liveness, inclusion, depth == null ? 0 : depth, halt,
-                margin == null ? 0 : margin, extra, webhooks, reclaimer, r.get(GROUP), r.get(TICK),
-                Boolean.TRUE.equals(r.get(PAUSE)), escapeOn == null ? Set.of() : Set.copyOf(escapeOn),
-                Boolean.TRUE.equals(r.get(REOPEN)), maxLag == null ? 0 : maxLag, r.get(LAG_GRACE),
-                r.get(ENDPOINT_LAG), r.get(RESEND), r.get(ALERT_LINK), checks);
+        Duration giveUp = r.get(GIVE_UP);
+        Duration resend = r.get(RESEND);
+        URI link = r.get(ALERT_LINK);
+        if (link == null && httpAddress != null) {
+            link = URI.create("http://" + httpAddress + "/api/findings");
+            r.setEffective(ALERT_LINK, link);
+        }
+        SectionReader a = r.section(ALERT_DELIVERY);
+        Duration alertBase = a.get(ALERT_RETRY_BASE);
+        Duration alertMax = a.get(ALERT_RETRY_MAX);
+        Integer alertAttempts = a.get(ALERT_ATTEMPTS);
+        Double alertJitter = a.get(ALERT_JITTER);
+        Integer alertQueue = a.get(ALERT_QUEUE);
+        if (alertBase != null && alertMax != null && alertBase.compareTo(alertMax) > 0) {
+            a.problem(ALERT_RETRY_BASE, Types.formatDuration(alertBase) + " is longer than max ("
+                    + Types.formatDuration(alertMax) + ")");
+        }
+        if (alertJitter != null && alertJitter >= 1) {
+            a.problem(ALERT_JITTER, "'" + alertJitter + "' must be below 1 (a delay is never negative)");
+        }
+        Duration sessionTimeout = r.get(SESSION_TIMEOUT);
+        if (sessionTimeout != null && sessionTimeout.toMillis() < 6000) {
+            r.problem(SESSION_TIMEOUT, Types.formatDuration(sessionTimeout) + " is below 6s, the broker's minimum");
+        }
+        String instanceId = RelayerSection.instanceId(r, INSTANCE_ID, "monitor", env);
+        FeePolicy fees = RelayerSection.fees(r.section(RelayerSection.FEES));
+        String group = r.get(GROUP);
+        Duration tick = r.get(TICK);
+        Boolean pause = r.get(PAUSE);
+        Boolean reopen = r.get(REOPEN);
+        Duration lagGrace = r.get(LAG_GRACE);
+        Duration endpointLag = r.get(ENDPOINT_LAG);
+        if (r.problemCount() > before) {
+            return new Read(null, challenger, guardian, reclaimer);
+        }
+        try {
+            var alerts = new MonitorSettings.Alerts(webhooks, new Backoff(alertBase, alertMax, alertJitter),
+                    alertAttempts, alertQueue, resend, link);
+            return new Read(new MonitorSettings(group, tick, margin, defaults, perChain, pause,
+                    escapeOn == null ? Set.of() : Set.copyOf(escapeOn), reopen, maxLag, lagGrace, endpointLag,
+                    giveUp, fees, alerts, extra == null ? Map.of() : extra, instanceId, sessionTimeout),
+                    challenger, guardian, reclaimer);
+        } catch (IllegalArgumentException e) {
+            r.problem(e.getMessage());
+            return new Read(null, challenger, guardian, reclaimer);
+        }
     }
 }

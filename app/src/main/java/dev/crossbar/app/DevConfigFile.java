@@ -1,0 +1,125 @@
+package dev.crossbar.app;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.crossbar.core.config.ChainConfig;
+import dev.crossbar.core.config.ChainRole;
+import dev.crossbar.core.config.Confirmations;
+import dev.crossbar.devnet.DevnetChains;
+import dev.crossbar.devnet.DevnetManifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Dev mode's configuration: a normal {@code crossbar.yaml} written from the devnet's manifest, which dev mode then
+ * loads like any other file (so {@code crossbar config check --config <dir>/crossbar.yaml} and a service started on
+ * it see exactly what dev mode runs). Chains with 0 confirmations (anvil reorgs only when told to) and heads polled
+ * every 500 ms besides the subscriptions; the SQLite store in the data folder; keys by the manifest's {@code file:}
+ * references (never the keys themselves).
+ */
+public final class DevConfigFile {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+
+    /**
+     * @param kafkaBootstrap the broker's address, or null to leave it to the environment
+     * @param http where the HTTP API listens, or null for the default
+     * @param instance the name the relayer and the monitor join their groups by (static members), or null
+     */
+    public record Options(String kafkaBootstrap, String http, String instance) {}
+
+    private DevConfigFile() {}
+
+    /** Writes the file to {@code dataDir/crossbar.yaml} and returns its path. */
+    public static Path write(DevnetManifest manifest, Path dataDir, Options options) throws IOException {
+        Path file = dataDir.resolve("crossbar.yaml");
+        Files.createDirectories(dataDir);
+        Files.writeString(file, "# written by `crossbar dev` from the devnet's manifest; rewritten at each start\n"
+                + render(manifest, dataDir, options));
+        return file;
+    }
+
+    /** The configuration as YAML text. */
+    public static String render(DevnetManifest m, Path dataDir, Options options) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        List<Object> chains = new ArrayList<>();
+        for (ChainConfig c : DevnetChains.of(m, Confirmations.blocks(0), Duration.ofMillis(500))) {
+            chains.add(chain(c));
+        }
+        root.put("chains", chains);
+        root.put("store", Map.of("sqlite", Map.of("path", dataDir.resolve("store.db").toString())));
+        if (options.kafkaBootstrap() != null) {
+            root.put("kafka", Map.of("bootstrapServers", options.kafkaBootstrap()));
+        }
+        Map<String, Object> relayer = new LinkedHashMap<>();
+        List<Object> signers = new ArrayList<>();
+        for (DevnetManifest.Chain c : Stream.concat(Stream.of(m.l1()), m.l2s().stream()).toList()) {
+            List<String> keys = Stream.of("relayer", "relayer-2").filter(m.keys()::containsKey)
+                    .map(role -> m.keys().get(role).keyRef()).toList();
+            signers.add(Map.of("chainId", c.chainId(), "keys", keys));
+        }
+        relayer.put("signers", signers);
+        Map<String, Object> monitor = new LinkedHashMap<>();
+        monitor.put("challengerKey", m.keys().get("challenger").keyRef());
+        monitor.put("guardianKey", m.keys().get("guardian").keyRef());
+        if (m.keys().containsKey("monitor")) {
+            monitor.put("reclaimerKey", m.keys().get("monitor").keyRef());
+        }
+        if (options.instance() != null) {
+            relayer.put("instanceId", "relayer-" + options.instance());
+            monitor.put("instanceId", "monitor-" + options.instance());
+        }
+        root.put("relayer", relayer);
+        root.put("monitor", monitor);
+        if (options.http() != null) {
+            root.put("http", Map.of("address", options.http()));
+        }
+        try {
+            return YAML.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render dev mode's configuration", e);
+        }
+    }
+
+    private static Map<String, Object> chain(ChainConfig c) {
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("name", c.name());
+        o.put("chainId", c.chainId());
+        o.put("role", c.role().name());
+        o.put("rpc", c.rpc().stream().map(Object::toString).toList());
+        o.put("ws", c.ws().stream().map(Object::toString).toList());
+        o.put("confirmations", c.confirmations().toString());
+        o.put("pollInterval", c.pollInterval().toMillis() + "ms");
+        if (c.role() == ChainRole.L1) {
+            o.put("settlements", c.settlements().stream().map(s -> {
+                Map<String, Object> so = new LinkedHashMap<>();
+                so.put("l2ChainId", s.l2ChainId());
+                so.put("outputOracle", s.outputOracle());
+                so.put("portal", s.portal());
+                so.put("l1Messenger", s.l1Messenger());
+                return so;
+            }).toList());
+        } else {
+            o.put("settlesOn", c.settlesOn());
+            Map<String, Object> contracts = new LinkedHashMap<>();
+            contracts.put("messagePasser", c.l2Contracts().messagePasser());
+            contracts.put("l2Messenger", c.l2Contracts().l2Messenger());
+            contracts.put("l2ToL2Messenger", c.l2Contracts().l2ToL2Messenger());
+            if (c.l2Contracts().depositExecutor() != null) {
+                contracts.put("depositExecutor", c.l2Contracts().depositExecutor());
+            }
+            o.put("contracts", contracts);
+        }
+        return o;
+    }
+}
