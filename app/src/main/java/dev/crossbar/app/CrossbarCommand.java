@@ -9,13 +9,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** The top-level {@code crossbar} command: a launcher for dev mode, the services and the devnet tools. */
+/**
+ * The top-level {@code crossbar} command: the services and the tools to look at them. The dev launcher
+ * ({@code dev} module, what {@code ./crossbar} runs) adds dev mode, the devnet tools and the benchmarks.
+ */
 @Command(name = "crossbar",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Cross-layer bridge and messaging middleware for OP Stack compatible rollups.",
-        subcommands = {DevCommand.class, DevnetCommand.class, dev.crossbar.app.bench.BenchCommand.class,
-                ServiceCommands.Watcher.class, ServiceCommands.Relayer.class, ServiceCommands.Monitor.class,
+        subcommands = {ServiceCommands.Watcher.class, ServiceCommands.Relayer.class, ServiceCommands.Monitor.class,
                 ServiceCommands.All.class, StatusCommand.class, MessagesCommand.class, ConfigCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 not found, 130 stopped by Ctrl-C (after a clean stop)."})
 public final class CrossbarCommand implements Runnable {
@@ -24,6 +26,6 @@ public final class CrossbarCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is needed (try: crossbar dev)");
+        throw new ParameterException(spec.commandLine(), "a command is needed (try: crossbar --help)");
     }
 }

@@ -7,10 +7,21 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int code = new CommandLine(new CrossbarCommand())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(new ErrorHandler())
-                .execute(args);
+        exit(commandLine().execute(args));
+    }
+
+    /** The {@code crossbar} command line, with a launcher's own {@code commands} (picocli command objects) added. */
+    public static CommandLine commandLine(Object... commands) {
+        CommandLine cli = new CommandLine(new CrossbarCommand());
+        for (Object c : commands) {
+            cli.addSubcommand(c);
+        }
+        // Set after the subcommands are added: picocli applies these to the subcommands present.
+        return cli.setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler(new ErrorHandler());
+    }
+
+    /** Exits with {@code code}, unless a shutdown (Ctrl-C) is stopping the process in its own time. */
+    public static void exit(int code) {
         if (!Shutdown.inProgress()) {
             System.exit(code);
         }

@@ -75,14 +75,17 @@ class ChartConfigTest {
         for (String t : List.of("events", "messages", "control", "deadletter")) {
             chart.put("kafka.topics." + t, keys(kafka.at("/topics/properties/" + t + "/properties")));
         }
-        chart.put("relayer", union(Set.of("group", "signerSlots"), keysWithout(rs, "fees", "retry", "replay",
-                "batching")));
+        // instanceId: the chart leaves it to its default, relayer-/monitor-$HOSTNAME (the pod's name).
+        chart.put("relayer", union(Set.of("group", "signerSlots", "instanceId"), keysWithout(rs, "fees", "retry",
+                "replay", "batching")));
         chart.put("relayer.signers[]", Set.of("chainId", "keys"));
         for (String sub : List.of("fees", "retry", "replay", "batching")) {
             chart.put("relayer." + sub, keys(rs.at("/" + sub + "/properties")));
         }
-        chart.put("monitor", union(Set.of("group", "challengerKey", "guardianKey", "reclaimerKey"),
-                keysWithout(ms, "webhooks", "checks")));
+        chart.put("monitor", union(Set.of("group", "challengerKey", "guardianKey", "reclaimerKey", "instanceId"),
+                keysWithout(ms, "webhooks", "checks", "alertDelivery", "fees")));
+        chart.put("monitor.alertDelivery", keys(ms.at("/alertDelivery/properties")));
+        chart.put("monitor.fees", keys(ms.at("/fees/properties")));
         chart.put("monitor.webhooks[]", keys(ms.at("/webhooks/items/properties")));
         chart.put("monitor.checks[]", keys(ms.at("/checks/items/properties")));
         chart.put("http", Set.of("address", "adminToken")); // address from http.port

@@ -89,6 +89,15 @@ class ImageTarballIT {
         List<String> cp = Arrays.stream(classPath.trim().split("\\s+")).toList();
         assertThat(cp).hasSizeGreaterThan(50).anyMatch(p -> p.startsWith("lib/crossbar-watcher-"))
                 .anyMatch(p -> p.startsWith("lib/kafka-clients-"));
+        // Production only: no devnet, no embedded broker (nor the Kafka server it runs), no dev launcher.
+        assertThat(cp).as("dev tooling on the image's class path").noneMatch(p -> p.startsWith("lib/crossbar-devnet-")
+                || p.startsWith("lib/crossbar-kafka-embedded-") || p.startsWith("lib/crossbar-dev-")
+                || p.startsWith("lib/kafka_2.") || p.startsWith("lib/kafka-server-"));
+        try (JarFile j = new JarFile(jar.toFile())) {
+            assertThat(j.stream().map(java.util.jar.JarEntry::getName).filter(n -> n.endsWith(".class")))
+                    .as("dev commands in the launcher").noneMatch(n -> n.startsWith("dev/crossbar/app/bench/")
+                            || n.startsWith("dev/crossbar/app/Dev"));
+        }
         assertThat(cp.stream().filter(p -> !byPath.containsKey("opt/crossbar/" + p)).toList())
                 .as("Class-Path entries of crossbar.jar missing from the image").isEmpty();
         assertThat(byPath.keySet().stream().filter(p -> p.matches("opt/crossbar/lib/.+\\.jar"))

@@ -38,7 +38,7 @@ class DevModeIT {
 
     /** Runs dev mode until it shows a delivered message (first run) or its status (second), then sends SIGINT. */
     private List<String> runUntilCtrlC(boolean firstRun) throws Exception {
-        Path jar = Path.of("target", "crossbar.jar").toAbsolutePath();
+        Path jar = Path.of("target", "crossbar-dev.jar").toAbsolutePath();
         assertThat(jar).exists();
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "dev", "--data-dir", work.resolve("dev").toString(), "--status-interval", "2s",

@@ -17,15 +17,19 @@ import org.junit.jupiter.api.Test;
  * Dev mode's configuration file is written from the devnet's manifest (keys by the manifest's file references) and
  * read by the normal loader.
  */
-class DevnetConfigTest {
+class DevConfigFileTest {
+    static final String ORACLE = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
+    static final String PORTAL = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512";
+    static final String MESSENGER = "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0";
+
     static DevnetManifest manifest() {
         Map<String, String> l2Contracts = new LinkedHashMap<>();
         l2Contracts.put("l2ToL1MessagePasser", "0x4200000000000000000000000000000000000016");
         l2Contracts.put("l2CrossDomainMessenger", "0x4200000000000000000000000000000000000007");
         l2Contracts.put("l2ToL2CrossDomainMessenger", "0x4200000000000000000000000000000000000023");
         l2Contracts.put("depositExecutor", "0x42000000000000000000000000000000000000d0");
-        var settlement = new DevnetManifest.Settlement(ConfigLoaderTest.ORACLE, ConfigLoaderTest.PORTAL,
-                ConfigLoaderTest.MESSENGER, 3600, 1, 7200);
+        var settlement = new DevnetManifest.Settlement(ORACLE, PORTAL,
+                MESSENGER, 3600, 1, 7200);
         return new DevnetManifest(DevnetManifest.VERSION, "now",
                 new DevnetManifest.Chain("l1", 900, "http://127.0.0.1:8545", "ws://127.0.0.1:8545", Map.of(), null),
                 List.of(new DevnetManifest.Chain("l2a", 901, "http://127.0.0.1:8546", "ws://127.0.0.1:8546",
@@ -45,7 +49,7 @@ class DevnetConfigTest {
         Config c = ConfigLoader.parse(yaml, "dev", Map.of()).config();
         assertThat(c.chains()).extracting(ch -> ch.name() + ":" + ch.role()).containsExactly("l1:L1", "l2a:L2");
         assertThat(c.chain("l1").orElseThrow().settlements()).singleElement()
-                .satisfies(s -> assertThat(s.outputOracle()).isEqualTo(ConfigLoaderTest.ORACLE));
+                .satisfies(s -> assertThat(s.outputOracle()).isEqualTo(ORACLE));
         assertThat(c.chain("l2a").orElseThrow().l2Contracts().depositExecutor())
                 .isEqualTo("0x42000000000000000000000000000000000000d0");
         assertThat(c.chain("l2a").orElseThrow().confirmations()).isEqualTo(Confirmations.blocks(0));

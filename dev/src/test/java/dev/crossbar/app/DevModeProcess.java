@@ -63,7 +63,7 @@ final class DevModeProcess {
 
     /** Starts {@code crossbar dev --data-dir dataDir --http 127.0.0.1:0} with {@code args}; its output goes to {@code log}. */
     static DevModeProcess start(Path dataDir, Path log, String... args) throws IOException {
-        Path jar = Path.of("target", "crossbar.jar").toAbsolutePath();
+        Path jar = Path.of("target", "crossbar-dev.jar").toAbsolutePath();
         assertThat(jar).exists();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "dev", "--data-dir", dataDir.toString(), "--http", "127.0.0.1:0"));

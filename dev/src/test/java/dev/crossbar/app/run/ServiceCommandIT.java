@@ -52,6 +52,9 @@ class ServiceCommandIT {
      */
     static final java.util.concurrent.Executor OWN_THREAD = r -> Thread.ofPlatform().daemon().start(r);
 
+    /** The service launcher as the image carries it (app's jar, without the dev commands). */
+    static final Path SERVICE_JAR = Path.of("..", "app", "target", "crossbar.jar").toAbsolutePath().normalize();
+
     @TempDir
     Path dir;
 
@@ -67,8 +70,7 @@ class ServiceCommandIT {
             String url = "http://127.0.0.1:" + port;
 
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", Path.of("target", "crossbar.jar").toAbsolutePath().toString(), "all", "--config",
-                    file.toString());
+                    "-jar", SERVICE_JAR.toString(), "all", "--config", file.toString());
             Map<String, String> env = pb.environment();
             env.put("CROSSBAR_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
             env.put("CROSSBAR_KAFKA_TOPICS_PREFIX", KafkaFixture.uniqueTopic("service-it"));
