@@ -48,11 +48,9 @@ public final class MonitorService implements Service {
     private static final Logger log = LoggerFactory.getLogger(MonitorService.class);
 
     /** How long a member that died for good holds its partitions (a restarted one takes them back at once). */
-    private static final java.time.Duration SESSION_TIMEOUT = java.time.Duration.ofSeconds(30);
     /** How the event feed is started again after a failure (a broker gone, a fenced member). */
     private static final Backoff RESTART = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
 
-    private final String instanceId;
     private final MonitorSettings settings;
     private final MonitoredChains chains;
     private final MessageStore store;
@@ -70,21 +68,13 @@ public final class MonitorService implements Service {
     private FindingReporter reporter;
 
     /**
+     * Its group membership comes from the settings: a static member ({@link MonitorSettings#instanceId()}, stable
+     * across restarts, so that a restarted monitor has its partitions back at once) or a dynamic one.
+     *
      * @param keys the monitor's keys by role (roles without a key only alert); they go nowhere but into the signers
      */
     public MonitorService(MonitorSettings settings, MonitoredChains chains, MessageStore store, KafkaClients kafka,
             TopicsConfig topics, Vertx vertx, MeterRegistry meters, Map<Actors.Role, Credentials> keys, Clock clock) {
-        this(settings, chains, store, kafka, topics, vertx, meters, keys, clock, null);
-    }
-
-    /**
-     * @param instanceId the static group member id of this monitor (stable across its restarts, e.g. from the pod's
-     *     hostname), so that a restarted monitor has its partitions back at once; null for a dynamic member
-     */
-    public MonitorService(MonitorSettings settings, MonitoredChains chains, MessageStore store, KafkaClients kafka,
-            TopicsConfig topics, Vertx vertx, MeterRegistry meters, Map<Actors.Role, Credentials> keys, Clock clock,
-            String instanceId) {
-        this.instanceId = instanceId;
         this.settings = settings;
         this.chains = chains;
         this.store = store;
@@ -134,8 +124,8 @@ public final class MonitorService implements Service {
         SelfLag selfLag = new SelfLag(reporter, metrics, settings.maxLagBlocks(), settings.lagGrace(), clock);
         deadLetterProducer = kafka.bytesProducer();
         Patrol[] patrolRef = new Patrol[1];
-        feed = new EventFeed(() -> kafka.staticMemberBytesConsumer(settings.group(), instanceId,
-                SESSION_TIMEOUT), topics.events().name(), chains, settings, windows,
+        feed = new EventFeed(() -> kafka.staticMemberBytesConsumer(settings.group(),
+                settings.instanceId(), settings.sessionTimeout()), topics.events().name(), chains, settings, windows,
                 reporter, metrics, new DeadLetters(deadLetterProducer, topics), () -> patrolRef[0].wake(), RESTART,
                 meters, clock);
         OutputChecks outputs = new OutputChecks(chains, store, windows, reporter, settings.endpointLagTolerance(),

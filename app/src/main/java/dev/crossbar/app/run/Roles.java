@@ -91,7 +91,7 @@ public final class Roles {
         }
         var chains = MonitoredChains.connect(parts.vertx(), c.chains(), m.extraRpc());
         var monitor = new MonitorService(m, chains, parts.store(), parts.kafka(), c.kafka().topics(), parts.vertx(),
-                parts.meters(), keys, Clock.systemUTC(), m.instanceId());
+                parts.meters(), keys, Clock.systemUTC());
         return List.of(Services.of(monitor.name(), monitor::start, () -> monitor.stop().onComplete(x -> chains.close())));
     }
 
