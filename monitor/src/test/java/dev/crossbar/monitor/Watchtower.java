@@ -19,7 +19,7 @@ import dev.crossbar.messaging.KafkaClients;
 import dev.crossbar.messaging.TopicsConfig;
 import dev.crossbar.monitor.act.Actors;
 import dev.crossbar.monitor.chain.MonitoredChains;
-import dev.crossbar.relayer.Network;
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.relayer.RelayerMetrics;
 import dev.crossbar.relayer.RelayerService;
 import dev.crossbar.relayer.RelayerSettings;
@@ -114,7 +114,7 @@ final class Watchtower implements AutoCloseable {
                 RelayerSettings.Batching.off(), Duration.ofMillis(200), null, Duration.ofSeconds(10));
         Map<Long, List<Credentials>> signers = new LinkedHashMap<>();
         chains.keySet().forEach(id -> signers.put(id, List.of(DevKeys.RELAYER.credentials())));
-        relayer = new RelayerService(store, new Network(chains, clients), signers, settings, kafka, topics,
+        relayer = new RelayerService(store, Chains.of(chains.values(), clients), signers, settings, kafka, topics,
                 new RelayerMetrics(meters));
         relayer.start();
     }

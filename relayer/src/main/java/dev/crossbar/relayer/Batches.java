@@ -1,5 +1,6 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
@@ -32,15 +33,15 @@ final class Batches {
     private final Deliveries deliveries;
     private final RelayerSettings settings;
     private final RelayerMetrics metrics;
-    private final Network network;
+    private final Chains chains;
     private final Steps steps;
 
-    Batches(long destination, TxManager signer, MessageStore store, Network network, Deliveries deliveries,
+    Batches(long destination, TxManager signer, MessageStore store, Chains chains, Deliveries deliveries,
             RelayerSettings settings, RelayerMetrics metrics, Steps steps) {
         this.destination = destination;
         this.signer = signer;
         this.store = store;
-        this.network = network;
+        this.chains = chains;
         this.deliveries = deliveries;
         this.settings = settings;
         this.metrics = metrics;
@@ -48,8 +49,8 @@ final class Batches {
     }
 
     void relayInBatches(List<MessageRecord> ready) {
-        EthApi dest = network.client(destination);
-        String messenger = network.l2Contracts(destination).l2ToL2Messenger();
+        EthApi dest = chains.client(destination);
+        String messenger = chains.l2Contracts(destination).l2ToL2Messenger();
         String multicall = settings.batching().multicall().get(destination);
         List<MessageRecord> pending = new ArrayList<>();
         for (MessageRecord m : ready) {

@@ -1,5 +1,6 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
@@ -14,11 +15,11 @@ final class BreakerGuard {
     private static final Logger log = LoggerFactory.getLogger(BreakerGuard.class);
 
     private final MessageStore store;
-    private final Network network;
+    private final Chains chains;
 
-    BreakerGuard(MessageStore store, Network network) {
+    BreakerGuard(MessageStore store, Chains chains) {
         this.store = store;
-        this.network = network;
+        this.chains = chains;
     }
 
     /** Blocks a message whose chain's breaker is tripped, and brings it back when the breaker is reset. */
@@ -28,8 +29,8 @@ final class BreakerGuard {
             if (m.state() != MessageState.BLOCKED && m.state() != MessageState.RELAYING) {
                 long chain = tripped.contains(m.sourceChainId()) ? m.sourceChainId() : m.destinationChainId();
                 store.transitionIf(m.id(), m.state(), MessageState.BLOCKED, "circuit breaker of chain "
-                        + network.name(chain) + " is tripped");
-                log.warn("message blocked messageId={} chain={}", m.id(), network.name(chain));
+                        + chains.name(chain) + " is tripped");
+                log.warn("message blocked messageId={} chain={}", m.id(), chains.name(chain));
             }
             return true;
         }

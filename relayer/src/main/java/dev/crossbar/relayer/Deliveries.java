@@ -1,5 +1,6 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.chain.RevertReasons;
@@ -38,11 +39,11 @@ final class Deliveries {
     /** Extra gas on top of an estimate: estimates of calls with a minimum-gas check run close to the edge. */
     private static final BigInteger GAS_MARGIN = BigInteger.valueOf(50_000);
 
-    private final Network network;
+    private final Chains chains;
     private final Map<Long, Long> finalizationPeriods = new ConcurrentHashMap<>();
 
-    Deliveries(Network network) {
-        this.network = network;
+    Deliveries(Chains chains) {
+        this.chains = chains;
     }
 
     /** What came of looking at a message. */
@@ -77,8 +78,8 @@ final class Deliveries {
      * with the proof into the message's history.
      */
     Step proveWithdrawal(MessageRecord m, TxManager signer) {
-        Settlement s = network.settlementOf(m.sourceChainId());
-        EthApi l1 = network.client(m.destinationChainId());
+        Settlement s = chains.settlementOf(m.sourceChainId());
+        EthApi l1 = chains.client(m.destinationChainId());
         byte[] hash = Numeric.hexStringToByteArray(m.id());
         ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(l1, s.portal(), hash);
         Escape escape = Escape.of(l1, s.portal());
@@ -168,11 +169,11 @@ final class Deliveries {
      * against a root we have not verified).
      */
     private ProofAttempt proofAgainst(MessageRecord m, ProtocolViews.Output output, byte[] hash) {
-        EthApi l2 = network.client(m.sourceChainId());
+        EthApi l2 = chains.client(m.sourceChainId());
         WithdrawalProof proof;
         try {
             var header = l2.header(EthApi.hex(output.l2BlockNumber()));
-            EthGetProof.Proof p = l2.proof(network.l2Contracts(m.sourceChainId()).messagePasser(),
+            EthGetProof.Proof p = l2.proof(chains.l2Contracts(m.sourceChainId()).messagePasser(),
                     List.of(Numeric.toHexString(Hashes.sentMessageSlot(hash))), output.l2BlockNumber());
             proof = WithdrawalProof.from(hash, header.hash(), header.stateRoot(), p);
         } catch (InvalidProofException e) {
@@ -201,8 +202,8 @@ final class Deliveries {
 
     /** A PROVEN or IN_WINDOW withdrawal: READY once its window and its output's window have passed. */
     Step checkWindow(MessageRecord m) {
-        Settlement s = network.settlementOf(m.sourceChainId());
-        EthApi l1 = network.client(m.destinationChainId());
+        Settlement s = chains.settlementOf(m.sourceChainId());
+        EthApi l1 = chains.client(m.destinationChainId());
         ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(l1, s.portal(), Numeric.hexStringToByteArray(m.id()));
         if (!proven.exists()) {
             return new Step.Moved(MessageState.COMMITTED, "not proven on chain");
@@ -235,8 +236,8 @@ final class Deliveries {
 
     /** A READY withdrawal: finalize it. */
     Step finalizeWithdrawal(MessageRecord m, TxManager signer) {
-        Settlement s = network.settlementOf(m.sourceChainId());
-        EthApi l1 = network.client(m.destinationChainId());
+        Settlement s = chains.settlementOf(m.sourceChainId());
+        EthApi l1 = chains.client(m.destinationChainId());
         if (ProtocolViews.finalizedWithdrawal(l1, s.portal(), Numeric.hexStringToByteArray(m.id()))) {
             return new Step.Moved(MessageState.RELAYED, "already finalized on chain");
         }
@@ -251,8 +252,8 @@ final class Deliveries {
 
     /** A READY cross-rollup message: relay it with the identifier of its source log. */
     Step relayCrossRollup(MessageRecord m, TxManager signer) {
-        EthApi dest = network.client(m.destinationChainId());
-        String messenger = network.l2Contracts(m.destinationChainId()).l2ToL2Messenger();
+        EthApi dest = chains.client(m.destinationChainId());
+        String messenger = chains.l2Contracts(m.destinationChainId()).l2ToL2Messenger();
         if (ProtocolViews.successfulCrossRollup(dest, messenger, Numeric.hexStringToByteArray(m.id()))) {
             return new Step.Moved(MessageState.RELAYED, "already relayed on chain");
         }
@@ -267,7 +268,7 @@ final class Deliveries {
 
     /** The {@code relayMessage(Identifier, bytes)} call data for a cross-rollup message. */
     String relayCall(MessageRecord m, String destinationMessenger) {
-        String sourceMessenger = network.l2Contracts(m.sourceChainId()).l2ToL2Messenger();
+        String sourceMessenger = chains.l2Contracts(m.sourceChainId()).l2ToL2Messenger();
         var id = new dev.crossbar.contracts.bindings.L2ToL2Messenger.Identifier(sourceMessenger,
                 BigInteger.valueOf(m.source().blockNumber()), BigInteger.valueOf(m.source().logIndex()),
                 BigInteger.valueOf(m.source().blockTimestamp()), BigInteger.valueOf(m.sourceChainId()));
@@ -285,16 +286,16 @@ final class Deliveries {
         if (m.kind() != MessageKind.CROSS_ROLLUP || m.source() == null) {
             return null;
         }
-        EthApi source = network.client(m.sourceChainId());
+        EthApi source = chains.client(m.sourceChainId());
         String hash;
         try {
             hash = source.header(EthApi.hex(m.source().blockNumber())).hash();
         } catch (RpcException.Malformed noBlock) {
-            return "its source block " + m.source().blockNumber() + " is not on " + network.name(m.sourceChainId())
+            return "its source block " + m.source().blockNumber() + " is not on " + chains.name(m.sourceChainId())
                     + " (the chain is shorter)";
         }
         return hash.equalsIgnoreCase(m.source().blockHash()) ? null : "its source block " + m.source().blockNumber()
-                + " on " + network.name(m.sourceChainId()) + " is now " + hash + ", not " + m.source().blockHash();
+                + " on " + chains.name(m.sourceChainId()) + " is now " + hash + ", not " + m.source().blockHash();
     }
 
     /**
@@ -302,11 +303,11 @@ final class Deliveries {
      * asked before every send.
      */
     boolean effectOnChain(MessageRecord m, String purpose) {
-        EthApi dest = network.client(m.destinationChainId());
+        EthApi dest = chains.client(m.destinationChainId());
         byte[] id = Numeric.hexStringToByteArray(m.id());
         return switch (purpose) {
             case TxPurpose.PROVE -> {
-                Settlement s = network.settlementOf(m.sourceChainId());
+                Settlement s = chains.settlementOf(m.sourceChainId());
                 ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(dest, s.portal(), id);
                 if (!proven.exists()) {
                     yield false;
@@ -319,12 +320,12 @@ final class Deliveries {
                 }
             }
             case TxPurpose.FINALIZE -> ProtocolViews.finalizedWithdrawal(dest,
-                    network.settlementOf(m.sourceChainId()).portal(), id);
+                    chains.settlementOf(m.sourceChainId()).portal(), id);
             case TxPurpose.RELAY -> ProtocolViews.successfulCrossRollup(dest,
-                    network.l2Contracts(m.destinationChainId()).l2ToL2Messenger(), id);
+                    chains.l2Contracts(m.destinationChainId()).l2ToL2Messenger(), id);
             case TxPurpose.REPLAY -> m.messengerHash() != null && ProtocolViews.successfulMessage(dest,
-                    m.kind() == MessageKind.WITHDRAWAL ? network.settlementOf(m.sourceChainId()).l1Messenger()
-                            : network.l2Contracts(m.destinationChainId()).l2Messenger(),
+                    m.kind() == MessageKind.WITHDRAWAL ? chains.settlementOf(m.sourceChainId()).l1Messenger()
+                            : chains.l2Contracts(m.destinationChainId()).l2Messenger(),
                     Numeric.hexStringToByteArray(m.messengerHash()));
             default -> false;
         };
@@ -338,10 +339,10 @@ final class Deliveries {
             return new Step.Dead("its call failed on the destination and it was not sent through a messenger, so it"
                     + " cannot be replayed");
         }
-        EthApi dest = network.client(m.destinationChainId());
+        EthApi dest = chains.client(m.destinationChainId());
         String messenger = m.kind() == MessageKind.WITHDRAWAL
-                ? network.settlementOf(m.sourceChainId()).l1Messenger()
-                : network.l2Contracts(m.destinationChainId()).l2Messenger();
+                ? chains.settlementOf(m.sourceChainId()).l1Messenger()
+                : chains.l2Contracts(m.destinationChainId()).l2Messenger();
         if (ProtocolViews.successfulMessage(dest, messenger, Numeric.hexStringToByteArray(m.messengerHash()))) {
             return new Step.Moved(MessageState.RELAYED, "already replayed on chain");
         }

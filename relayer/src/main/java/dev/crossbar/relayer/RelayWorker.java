@@ -1,5 +1,6 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.model.MessageDetails;
 import dev.crossbar.core.model.MessageKind;
@@ -44,7 +45,7 @@ final class RelayWorker {
     private final Deliveries deliveries;
     private final RelayerSettings settings;
     private final RelayerMetrics metrics;
-    private final Network network;
+    private final Chains chains;
     private final Steps steps;
     private final Rechecks rechecks;
     private final Settlements settlements;
@@ -52,22 +53,22 @@ final class RelayWorker {
     private final BreakerGuard breakers;
     private int ticks;
 
-    RelayWorker(long destination, int slot, TxManager signer, MessageStore store, Network network,
+    RelayWorker(long destination, int slot, TxManager signer, MessageStore store, Chains chains,
             RelayerSettings settings, RelayerMetrics metrics) {
         this.destination = destination;
         this.slot = slot;
         this.routingKey = RoutingKey.of(destination, slot);
         this.signer = signer;
         this.store = store;
-        this.network = network;
-        this.deliveries = new Deliveries(network);
+        this.chains = chains;
+        this.deliveries = new Deliveries(chains);
         this.settings = settings;
         this.metrics = metrics;
-        this.steps = new Steps(destination, routingKey, signer, store, network, settings, metrics);
+        this.steps = new Steps(destination, routingKey, signer, store, chains, settings, metrics);
         this.rechecks = new Rechecks(destination, signer, store, deliveries, steps);
-        this.settlements = new Settlements(destination, store, network, steps);
-        this.batches = new Batches(destination, signer, store, network, deliveries, settings, metrics, steps);
-        this.breakers = new BreakerGuard(store, network);
+        this.settlements = new Settlements(destination, store, chains, steps);
+        this.batches = new Batches(destination, signer, store, chains, deliveries, settings, metrics, steps);
+        this.breakers = new BreakerGuard(store, chains);
     }
 
     String routingKey() {
@@ -80,7 +81,7 @@ final class RelayWorker {
 
     /** Takes the key over: reconciles the signer's nonce with the chain and the store. */
     void takeOver() {
-        metrics.registerKey(network.name(destination));
+        metrics.registerKey(chains.name(destination));
         signer.registerMetrics(RelayerMetrics.PURPOSES);
         signer.reconcile(rechecks::recheck);
     }
@@ -171,10 +172,10 @@ final class RelayWorker {
     /** RELAYING with no transaction in flight (a crash, a dropped transaction): done on chain, or do it again. */
     private Deliveries.Step recoverRelaying(MessageRecord m) {
         boolean done = m.kind() == MessageKind.WITHDRAWAL
-                ? ProtocolViews.finalizedWithdrawal(network.client(destination),
-                        network.settlementOf(m.sourceChainId()).portal(), Numeric.hexStringToByteArray(m.id()))
-                : ProtocolViews.successfulCrossRollup(network.client(destination),
-                        network.l2Contracts(destination).l2ToL2Messenger(), Numeric.hexStringToByteArray(m.id()));
+                ? ProtocolViews.finalizedWithdrawal(chains.client(destination),
+                        chains.settlementOf(m.sourceChainId()).portal(), Numeric.hexStringToByteArray(m.id()))
+                : ProtocolViews.successfulCrossRollup(chains.client(destination),
+                        chains.l2Contracts(destination).l2ToL2Messenger(), Numeric.hexStringToByteArray(m.id()));
         return done ? new Deliveries.Step.Moved(MessageState.RELAYED, "delivered on chain (found after a restart)")
                 : new Deliveries.Step.Moved(MessageState.READY, "no delivery in flight and none on chain");
     }

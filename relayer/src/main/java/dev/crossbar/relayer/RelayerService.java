@@ -1,5 +1,6 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.lifecycle.Service;
 import dev.crossbar.core.model.RoutingKey;
 import dev.crossbar.core.policy.Backoff;
@@ -47,7 +48,7 @@ public final class RelayerService implements Service {
     private static final Logger log = LoggerFactory.getLogger(RelayerService.class);
 
     private final MessageStore store;
-    private final Network network;
+    private final Chains chains;
     private final Map<Long, List<Credentials>> signers;
     private final RelayerSettings settings;
     private final KafkaClients kafka;
@@ -59,10 +60,10 @@ public final class RelayerService implements Service {
     private ConsumerLoop<String> loop;
     private Producer<String, byte[]> deadLetterProducer;
 
-    public RelayerService(MessageStore store, Network network, Map<Long, List<Credentials>> signers,
+    public RelayerService(MessageStore store, Chains chains, Map<Long, List<Credentials>> signers,
             RelayerSettings settings, KafkaClients kafka, TopicsConfig topics, RelayerMetrics metrics) {
         this.store = store;
-        this.network = network;
+        this.chains = chains;
         this.signers = Map.copyOf(signers);
         this.settings = settings;
         this.kafka = kafka;
@@ -70,10 +71,10 @@ public final class RelayerService implements Service {
         this.metrics = metrics;
         for (var e : this.signers.entrySet()) {
             if (e.getValue().size() < settings.signerSlots()) {
-                throw new IllegalArgumentException("relayer: chain " + network.name(e.getKey()) + " has "
+                throw new IllegalArgumentException("relayer: chain " + chains.name(e.getKey()) + " has "
                         + e.getValue().size() + " signing keys, fewer than signerSlots=" + settings.signerSlots());
             }
-            network.client(e.getKey());
+            chains.client(e.getKey());
         }
     }
 
@@ -147,9 +148,9 @@ public final class RelayerService implements Service {
                 int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
                 if (owned.contains(partition) && !runners.containsKey(key)) {
                     Credentials credentials = signers.get(dest).get(slot);
-                    TxManager signer = new TxManager(network.client(dest), credentials, settings.fees(), store,
+                    TxManager signer = new TxManager(chains.client(dest), credentials, settings.fees(), store,
                             settings.confirmations(), metrics.transactions());
-                    Runner r = new Runner(new RelayWorker(dest, slot, signer, store, network, settings, metrics));
+                    Runner r = new Runner(new RelayWorker(dest, slot, signer, store, chains, settings, metrics));
                     runners.put(key, r);
                     r.start();
                     log.info("relayer took over key={} partition={} signer={}", key, partition, credentials.getAddress());

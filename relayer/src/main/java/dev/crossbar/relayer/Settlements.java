@@ -1,5 +1,6 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.contracts.bindings.L1Messenger;
 import dev.crossbar.contracts.bindings.L2ToL2Messenger;
 import dev.crossbar.core.chain.EthApi;
@@ -32,13 +33,13 @@ final class Settlements {
     private static final String L2L2_RELAYED_TOPIC = EventEncoder.encode(L2ToL2Messenger.RELAYEDMESSAGE_EVENT);
     private final long destination;
     private final MessageStore store;
-    private final Network network;
+    private final Chains chains;
     private final Steps steps;
 
-    Settlements(long destination, MessageStore store, Network network, Steps steps) {
+    Settlements(long destination, MessageStore store, Chains chains, Steps steps) {
         this.destination = destination;
         this.store = store;
-        this.network = network;
+        this.chains = chains;
         this.steps = steps;
     }
 
@@ -78,7 +79,7 @@ final class Settlements {
         String cause = tx.purpose() + " confirmed in " + tx.txHash();
         switch (tx.purpose()) {
             case TxPurpose.PROVE -> {
-                long at = network.client(destination).header(EthApi.hex(r.getBlockNumber().longValueExact()))
+                long at = chains.client(destination).header(EthApi.hex(r.getBlockNumber().longValueExact()))
                         .timestamp();
                 Map<String, String> d = new LinkedHashMap<>();
                 d.put(MessageDetails.PROVEN_AT, Long.toString(at));

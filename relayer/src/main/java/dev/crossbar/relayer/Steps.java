@@ -1,5 +1,6 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.json.Json;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.store.MessageRecord;
@@ -27,15 +28,15 @@ final class Steps {
     private final MessageStore store;
     private final RelayerSettings settings;
     private final RelayerMetrics metrics;
-    private final Network network;
+    private final Chains chains;
 
-    Steps(long destination, String routingKey, TxManager signer, MessageStore store, Network network,
+    Steps(long destination, String routingKey, TxManager signer, MessageStore store, Chains chains,
             RelayerSettings settings, RelayerMetrics metrics) {
         this.destination = destination;
         this.routingKey = routingKey;
         this.signer = signer;
         this.store = store;
-        this.network = network;
+        this.chains = chains;
         this.settings = settings;
         this.metrics = metrics;
     }
@@ -132,7 +133,7 @@ final class Steps {
     }
 
     void delivered(MessageRecord m) {
-        metrics.delivered(m.kind().name(), network.name(destination),
+        metrics.delivered(m.kind().name(), chains.name(destination),
                 Duration.ofMillis(System.currentTimeMillis() - m.source().blockTimestamp() * 1000));
     }
 }

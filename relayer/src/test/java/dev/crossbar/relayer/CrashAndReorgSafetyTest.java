@@ -1,5 +1,6 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.chain.Chains;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -149,7 +150,7 @@ class CrashAndReorgSafetyTest {
                     EthApi.DEFAULT_TIMEOUT, EthApi.DEFAULT_COOLDOWN);
             p.rpcs.add(viaProxy);
             clients.put(l2a.chainId(), viaProxy);
-            RelayerService relayer = new RelayerService(p.store, new Network(p.chains, clients),
+            RelayerService relayer = new RelayerService(p.store, Chains.of(p.chains.values(), clients),
                     p.signers(DevKeys.RELAYER), Pipeline.fastSettings(1), p.kafka, p.topics, new RelayerMetrics(p.meters));
             relayer.start();
             p.relayers.add(relayer);

@@ -1,5 +1,6 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.devnet.DevKeys;
@@ -62,8 +63,8 @@ final class Pipeline implements AutoCloseable {
         store = stack.store;
     }
 
-    Network network() {
-        return new Network(chains, clients);
+    Chains network() {
+        return Chains.of(chains.values(), clients);
     }
 
     /** Signing keys per chain: slot i of every chain uses the i-th of {@code keys}. */

@@ -1,5 +1,6 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.chain.Chains;
 import static dev.crossbar.testkit.FakeEthApi.bool;
 import static dev.crossbar.testkit.FakeEthApi.uint;
 import static dev.crossbar.testkit.FakeEthApi.words;
@@ -222,7 +223,7 @@ class RelayWorkerTest {
                 null, Confirmations.blocks(1), 0, Duration.ofSeconds(1), 1000, null,
                 new ChainConfig.L2Contracts(ChainRecorder.address("passer"), ChainRecorder.address("l2-messenger"),
                         ChainRecorder.address("l2-to-l2"), ChainRecorder.address("executor")), L1);
-        Network network = new Network(Map.of(L1, l1Config, L2A, l2Config), Map.of(L1, l1, L2A, l2a));
+        Chains network = Chains.of(List.of(l1Config, l2Config), Map.of(L1, l1, L2A, l2a));
         RelayerSettings d = RelayerSettings.defaults();
         RelayerSettings settings = new RelayerSettings("test", slots, 1, d.fees(), d.retry(), d.maxAttempts(),
                 d.replayMaxAttempts(), d.gasRaisePercent(), RelayerSettings.Batching.off(), d.tick(), null,

@@ -1,5 +1,6 @@
 package dev.crossbar.relayer;
 
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
@@ -43,7 +44,7 @@ public final class RelayerChild {
                 Duration.ofSeconds(10));
         Map<Long, List<org.web3j.crypto.Credentials>> signers = new HashMap<>();
         chains.keySet().forEach(id -> signers.put(id, List.of(DevKeys.RELAYER.credentials())));
-        RelayerService relayer = new RelayerService(store, new Network(chains, clients), signers, settings,
+        RelayerService relayer = new RelayerService(store, Chains.of(chains.values(), clients), signers, settings,
                 new KafkaClients(KafkaClientConfig.of(a[4], "relayer-child")), TopicsConfig.withPrefix(a[5]),
                 new RelayerMetrics(new SimpleMeterRegistry()));
         relayer.start();

@@ -1,13 +1,11 @@
 package dev.crossbar.app.run;
 
 import dev.crossbar.app.http.ChainProgress;
-import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.lifecycle.Service;
 import dev.crossbar.monitor.MonitorService;
 import dev.crossbar.monitor.act.Actors;
 import dev.crossbar.monitor.chain.MonitoredChains;
-import dev.crossbar.relayer.Network;
 import dev.crossbar.relayer.RelayerMetrics;
 import dev.crossbar.relayer.RelayerService;
 import dev.crossbar.watcher.ChainWatcher;
@@ -57,17 +55,11 @@ public final class Roles {
      */
     static List<Service> relayer(SharedParts parts) {
         var c = parts.config();
-        Map<Long, EthApi> clients = new HashMap<>();
-        Map<Long, ChainConfig> chains = new HashMap<>();
-        for (ChainConfig chain : c.chains()) {
-            chains.put(chain.chainId(), chain);
-            clients.put(chain.chainId(), parts.rpc(chain.chainId()));
-        }
         Map<Long, List<Credentials>> signers = new HashMap<>();
         for (var s : c.keys().relayer()) {
             signers.put(s.chainId(), s.keys().stream().map(k -> k.credentials(parts.env())).toList());
         }
-        return List.of(new RelayerService(parts.store(), new Network(chains, clients), signers, c.relayer(),
+        return List.of(new RelayerService(parts.store(), parts.chains(), signers, c.relayer(),
                 parts.kafka(), c.kafka().topics(), new RelayerMetrics(parts.meters())));
     }
 
@@ -99,7 +91,7 @@ public final class Roles {
     static List<Service> watchers(SharedParts parts) {
         List<Service> out = new ArrayList<>();
         for (ChainConfig chain : parts.config().chains()) {
-            ChainWatcher w = new ChainWatcher(parts.vertx(), chain, parts.rpc(chain.chainId()), parts.store(),
+            ChainWatcher w = new ChainWatcher(parts.vertx(), chain, parts.chains().client(chain.chainId()), parts.store(),
                     parts.meters(), parts.outbox()::wake);
             parts.progress().register(chain.chainId(), () -> new ChainProgress(w.head(), w.cursorBlock()));
             out.add(w);

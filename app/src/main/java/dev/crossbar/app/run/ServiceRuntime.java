@@ -5,6 +5,7 @@ import dev.crossbar.app.http.Checks;
 import dev.crossbar.app.http.HttpService;
 import dev.crossbar.app.http.Metrics;
 import dev.crossbar.app.http.Readiness;
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.lifecycle.Service;
@@ -89,15 +90,14 @@ public final class ServiceRuntime implements AutoCloseable {
         Admin admin = kafka.admin();
         resources.add(() -> admin.close(Duration.ofSeconds(5)));
 
-        Map<Long, EthApi> rpc = new LinkedHashMap<>();
+        Chains chains = Chains.connect(vertx, config.chains());
+        resources.add(chains);
+        // Probes of their own, with short timeouts: a health check must answer quickly, and not queue behind work.
         Map<Long, EthApi> probes = new LinkedHashMap<>();
         Readiness readiness = new Readiness(vertx, Duration.ofSeconds(5));
         for (ChainConfig c : config.chains()) {
-            EthApi client = EthApi.connect(vertx, c);
             EthApi probe = EthApi.connect(vertx, c, Duration.ofSeconds(3), Duration.ofSeconds(1));
-            resources.add(client);
             resources.add(probe);
-            rpc.put(c.chainId(), client);
             probes.put(c.chainId(), probe);
             readiness.add(Checks.chain(vertx, c.name(), probe));
         }
@@ -110,7 +110,7 @@ public final class ServiceRuntime implements AutoCloseable {
         OutboxPublisher outbox = new OutboxPublisher(store, producer, config.kafka().topics(), Duration.ofSeconds(1),
                 metrics.registry());
         ChainProgressBoard board = new ChainProgressBoard();
-        SharedParts parts = new SharedParts(config, vertx, store, metrics.registry(), kafka, outbox, rpc, readiness,
+        SharedParts parts = new SharedParts(config, vertx, store, metrics.registry(), kafka, outbox, chains, readiness,
                 board, env);
 
         List<Service> list = new ArrayList<>();

@@ -19,7 +19,7 @@ import dev.crossbar.messaging.KafkaClients;
 import dev.crossbar.messaging.OutboxPublisher;
 import dev.crossbar.messaging.TopicAdmin;
 import dev.crossbar.messaging.TopicsConfig;
-import dev.crossbar.relayer.Network;
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.relayer.RelayCalls;
 import dev.crossbar.relayer.RelayerMetrics;
 import dev.crossbar.relayer.RelayerService;
@@ -99,7 +99,7 @@ public final class RelayBenchmark implements Callable<Integer> {
                 chains.put(c.chainId(), c);
                 clients.put(c.chainId(), EthApi.connect(vertx, c));
             }
-            Network network = new Network(chains, clients);
+            Chains network = Chains.of(chains.values(), clients);
             List<Run> runs = new ArrayList<>();
             runs.add(pipeline("relayer, one relay per transaction", devnet, kafka, network, dir, vertx, false));
             runs.add(pipeline("relayer, batches of up to " + batch, devnet, kafka, network, dir, vertx, true));
@@ -119,7 +119,7 @@ public final class RelayBenchmark implements Callable<Integer> {
     }
 
     /** The whole path, measured from each source transaction's receipt to the message seen RELAYED. */
-    private Run pipeline(String name, Devnet devnet, EmbeddedKafka kafka, Network network, Path dir, Vertx vertx,
+    private Run pipeline(String name, Devnet devnet, EmbeddedKafka kafka, Chains network, Path dir, Vertx vertx,
             boolean batching) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         TopicsConfig topics = TopicsConfig.withPrefix("bench" + (batching ? "b" : "s") + System.nanoTime());
@@ -193,7 +193,7 @@ public final class RelayBenchmark implements Callable<Integer> {
      * The destination's raw capacity: the same relay transactions, signed up front with consecutive nonces and sent
      * back to back without waiting, timed until the last is mined.
      */
-    private Run raw(Devnet devnet, Network network, Path dir, Vertx vertx) throws Exception {
+    private Run raw(Devnet devnet, Chains network, Path dir, Vertx vertx) throws Exception {
         Map<String, Long> sentAt;
         List<MessageRecord> pending;
         // The messages are recorded by a watcher, but no relayer runs: their relays are sent below instead.
