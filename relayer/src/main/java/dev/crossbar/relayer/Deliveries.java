@@ -82,7 +82,7 @@ final class Deliveries {
         EthApi l1 = chains.client(m.destinationChainId());
         byte[] hash = Numeric.hexStringToByteArray(m.id());
         ProtocolViews.Proven proven = ProtocolViews.provenWithdrawal(l1, s.portal(), hash);
-        Escape escape = Escape.of(l1, s.portal());
+        ProtocolViews.Escape escape = ProtocolViews.escape(l1, s.portal());
         if (proven.exists() && escape.admits(proven.outputIndex())) {
             try {
                 ProtocolViews.Output o = ProtocolViews.output(l1, s.outputOracle(), proven.outputIndex());
@@ -219,7 +219,7 @@ final class Deliveries {
             return new Step.Moved(MessageState.COMMITTED, "output " + proven.outputIndex()
                     + " was replaced since the proof; proving again");
         }
-        if (!Escape.of(l1, s.portal()).admits(proven.outputIndex())) {
+        if (!ProtocolViews.escape(l1, s.portal()).admits(proven.outputIndex())) {
             return new Step.Moved(MessageState.COMMITTED, "the Portal is in escape mode and output "
                     + proven.outputIndex() + " it was proven against is not usable in it; proving again");
         }
@@ -427,30 +427,6 @@ final class Deliveries {
             return new Step.Dead("the target reverts: " + r);
         }
         return new Step.Retry("simulation of " + purpose + " reverted: " + (r.isEmpty() ? "(no reason)" : r));
-    }
-
-    /**
-     * The Portal's escape mode as proofs see it: once active, only outputs up to {@code outputIndex} (the last one
-     * finalized before it began, when {@code hasOutput}) can be proven against and finalized with.
-     */
-    record Escape(boolean active, boolean hasOutput, BigInteger outputIndex) {
-        static Escape of(EthApi l1, String portal) {
-            var p = ProtocolViews.portal(portal);
-            if (!bool(l1.call(null, portal, p.escapeMode().encodeFunctionCall(), null))) {
-                return new Escape(false, false, BigInteger.ZERO);
-            }
-            return new Escape(true, bool(l1.call(null, portal, p.escapeHasOutput().encodeFunctionCall(), null)),
-                    Numeric.toBigInt(l1.call(null, portal, p.escapeOutputIndex().encodeFunctionCall(), null)));
-        }
-
-        /** Whether a proof against output {@code index} can be finalized. */
-        boolean admits(BigInteger index) {
-            return !active || (hasOutput && index.compareTo(outputIndex) <= 0);
-        }
-
-        private static boolean bool(String abiWord) {
-            return Numeric.toBigInt(abiWord).signum() != 0;
-        }
     }
 
     private static dev.crossbar.contracts.bindings.Portal.WithdrawalTransaction withdrawalTx(MessageRecord m) {

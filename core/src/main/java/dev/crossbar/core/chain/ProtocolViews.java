@@ -155,6 +155,25 @@ public final class ProtocolViews {
         return new Proven(v.component1(), v.component2().longValueExact(), v.component3());
     }
 
+    /**
+     * The Portal's escape mode as proofs see it: once active, only outputs up to {@code outputIndex} (the last one
+     * finalized before it began, when {@code hasOutput}) can be proven against and finalized with.
+     */
+    public record Escape(boolean active, boolean hasOutput, BigInteger outputIndex) {
+        /** Whether a proof against output {@code index} can be finalized. */
+        public boolean admits(BigInteger index) {
+            return !active || (hasOutput && index.compareTo(outputIndex) <= 0);
+        }
+    }
+
+    public static Escape escape(EthApi l1, String portal) {
+        Portal p = portal(l1, portal, LATEST);
+        if (!view(p.escapeMode())) {
+            return new Escape(false, false, BigInteger.ZERO);
+        }
+        return new Escape(true, view(p.escapeHasOutput()), view(p.escapeOutputIndex()));
+    }
+
     public static boolean finalizedWithdrawal(EthApi l1, String portal, byte[] hash) {
         return view(portal(l1, portal, LATEST).finalizedWithdrawals(hash));
     }

@@ -69,7 +69,7 @@ public final class DepositReclaimer {
     public void exits(long l2) {
         Settlement s = chains.settlementOf(l2);
         EthApi l1 = chains.client(chains.l1Of(l2));
-        ContractReads.Escape escape = ContractReads.escape(l1, s.portal());
+        ProtocolViews.Escape escape = ProtocolViews.escape(l1, s.portal());
         if (!escape.active()) {
             return;
         }
@@ -128,7 +128,7 @@ public final class DepositReclaimer {
     }
 
     /** The proof of the escape output's executed count, or null when the output cannot be proven from the L2. */
-    private Proof prove(long l2, ContractReads.Escape escape, EthApi l1, Settlement s) {
+    private Proof prove(long l2, ProtocolViews.Escape escape, EthApi l1, Settlement s) {
         if (!escape.hasOutput()) {
             return new Proof(escape.outputIndex(), BigInteger.ZERO, new Portal.OutputRootProof(new byte[32],
                     new byte[32], new byte[32], new byte[32]), List.of(), List.of());

@@ -98,7 +98,7 @@ public final class Responder {
         }
         Settlement s = chains.settlementOf(l2);
         EthApi l1 = chains.client(chains.l1Of(l2));
-        ContractReads.Escape state = ContractReads.escape(l1, s.portal());
+        ProtocolViews.Escape state = ProtocolViews.escape(l1, s.portal());
         if (state.active()) {
             return true;
         }

@@ -20,8 +20,6 @@ public final class ContractReads {
     /** {@code deposits(nonce)}: the escrow record of a deposit. */
     public record Deposit(BigInteger nonce, String depositHash, String sender, BigInteger mint, boolean reclaimed) {}
 
-    /** The Portal's escape-mode state. */
-    public record Escape(boolean active, boolean hasOutput, BigInteger outputIndex) {}
 
     // ---- OutputOracle -----------------------------------------------------------------------------------
 
@@ -47,14 +45,6 @@ public final class ContractReads {
 
     public static boolean paused(EthApi e, String portal) {
         return view(ProtocolViews.portal(e, portal, LATEST).paused());
-    }
-
-    public static Escape escape(EthApi e, String portal) {
-        var p = ProtocolViews.portal(e, portal, LATEST);
-        if (!view(p.escapeMode())) {
-            return new Escape(false, false, BigInteger.ZERO);
-        }
-        return new Escape(true, view(p.escapeHasOutput()), view(p.escapeOutputIndex()));
     }
 
     public static BigInteger depositCount(EthApi e, String portal) {
