@@ -350,6 +350,30 @@ public final class AnvilNode implements AutoCloseable {
         return reattached;
     }
 
+    /** Takes a snapshot of the chain ({@code evm_snapshot}) and returns its id, for {@link #revert}. */
+    public String snapshot() throws IOException {
+        return rpc(port, "evm_snapshot", "[]").asText();
+    }
+
+    /**
+     * Puts the chain back to snapshot {@code id} ({@code evm_revert}). Anvil drops that snapshot and every later one,
+     * and leaves what is not chain state as it was: the pool, the mining mode, the next block's base fee; its clock
+     * goes back to the snapshot's block.
+     *
+     * @throws IOException naming the node when it has no such snapshot (already reverted to, say)
+     */
+    public void revert(String id) throws IOException {
+        if (!rpc(port, "evm_revert", "[\"" + id + "\"]").asBoolean()) {
+            throw new IOException("anvil node '" + name + "' has no snapshot " + id
+                    + " (a revert consumes its snapshot and every later one)");
+        }
+    }
+
+    /** Sends an anvil method of the node's own ({@code anvil_*}, {@code evm_*}) and returns its result. */
+    JsonNode call(String method, String params) throws IOException {
+        return rpc(port, method, params);
+    }
+
     @Override
     public void close() {
         ChildProcesses.stop(process, STOP_GRACE);

@@ -2,6 +2,7 @@ package dev.crossbar.devnet;
 
 import dev.crossbar.core.process.FolderLock;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -296,6 +297,49 @@ public final class Devnet implements AutoCloseable {
 
     public List<AnvilNode> nodes() {
         return nodes;
+    }
+
+    /** Where {@link #revert} takes the chains back to: a snapshot id per node and its next block's base fee. */
+    public record Snapshot(List<String> ids, List<BigInteger> nextBaseFees) {}
+
+    /** Takes a snapshot of every chain (for tests that reuse one devnet with a clean chain each). */
+    public Snapshot snapshot() throws IOException {
+        List<String> ids = new ArrayList<>();
+        List<BigInteger> fees = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            // eth_feeHistory gives the base fee of the block after the newest too
+            fees.add(chain(i).web3j().ethFeeHistory(1, DefaultBlockParameterName.LATEST, List.of()).send()
+                    .getFeeHistory().getBaseFeePerGas().getLast());
+            ids.add(nodes.get(i).snapshot());
+        }
+        return new Snapshot(List.copyOf(ids), List.copyOf(fees));
+    }
+
+    /**
+     * Puts every chain back to {@code snapshot} as a devnet at that moment was: its blocks and state, its clock
+     * (anvil's revert sets it back to the snapshot's block and lets it run from there, so the chains' time since the
+     * snapshot is what a fresh devnet's would be; it is behind the wall clock by the snapshot's age), and what anvil's
+     * revert keeps put right: nothing pending, the next block's base fee and the configured mining (but a sub-second
+     * block time, which only a node's start sets). The snapshot is used up: take a new one to come back again.
+     */
+    public void revert(Snapshot snapshot) throws IOException {
+        for (int i = 0; i < nodes.size(); i++) {
+            AnvilNode node = nodes.get(i);
+            DevChain chain = chain(i);
+            node.revert(snapshot.ids().get(i));
+            node.call("anvil_dropAllTransactions", "[]");
+            chain.anvil().setNextBlockBaseFeePerGas(snapshot.nextBaseFees().get(i));
+            Duration blockTime = i == 0 ? config.l1BlockTime() : config.l2BlockTime();
+            if (blockTime.isZero()) {
+                chain.anvil().setAutomine(true);
+            } else {
+                setIntervalMining(chain, blockTime);
+            }
+        }
+    }
+
+    private DevChain chain(int nodeIndex) {
+        return nodeIndex == 0 ? l1 : l2s.get(nodeIndex - 1);
     }
 
     @Override

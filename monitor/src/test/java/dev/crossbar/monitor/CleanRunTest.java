@@ -7,6 +7,7 @@ import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.store.OutputRecord;
+import dev.crossbar.testkit.JsonRpcProxy;
 import io.micrometer.core.instrument.Counter;
 import java.math.BigInteger;
 import java.net.URI;
@@ -27,8 +28,8 @@ class CleanRunTest {
     @Test
     void anHonestRunRaisesNoFindingAtAll() throws Exception {
         try (Watchtower w = new Watchtower();
-                LaggingProxy l2a = new LaggingProxy(w.vertx, URI.create(w.l2(0).rpcUrl()), 3);
-                LaggingProxy l2b = new LaggingProxy(w.vertx, URI.create(w.l2(1).rpcUrl()), 3)) {
+                JsonRpcProxy l2a = JsonRpcProxy.start(w.vertx, URI.create(w.l2(0).rpcUrl())).lagBehind(3);
+                JsonRpcProxy l2b = JsonRpcProxy.start(w.vertx, URI.create(w.l2(1).rpcUrl())).lagBehind(3)) {
             w.startRelayer();
             MonitorSettings s = w.settings();
             ChainChecks checks = s.chainDefaults().withThresholds(s.chainDefaults().proposerLivenessTimeout(),
@@ -37,7 +38,7 @@ class CleanRunTest {
             w.startMonitor(new MonitorSettings(s.group(), s.tick(), s.challengeMargin(), checks, Map.of(),
                     s.pauseOnMisbehaviour(), s.escapeOn(), s.reopenForExits(), s.maxLagBlocks(), Duration.ofSeconds(20),
                     s.endpointLagTolerance(), s.checkGiveUpAfter(), s.fees(), s.alerts()),
-                    Map.of(Watchtower.L2A, List.of(l2a.url()), Watchtower.L2B, List.of(l2b.url())));
+                    Map.of(Watchtower.L2A, List.of(l2a.httpUrl()), Watchtower.L2B, List.of(l2b.httpUrl())));
             BigInteger wei = Convert.toWei("0.01", Convert.Unit.ETHER).toBigIntegerExact();
             for (int i = 0; i < ROUNDS; i++) {
                 w.user.withdrawal(0, "clean withdrawal " + i, BigInteger.ZERO);
@@ -72,6 +73,8 @@ class CleanRunTest {
             assertThat(w.store.breakers()).noneMatch(b -> b.tripped());
             assertThat(w.paused(0)).isFalse();
             assertThat(w.paused(1)).isFalse();
+            assertThat(l2a.requests()).as("the lagging endpoint of l2a was asked too").isPositive();
+            assertThat(l2b.requests()).as("the lagging endpoint of l2b was asked too").isPositive();
             assertThat(checks(w, "relays", "passed")).isGreaterThanOrEqualTo(ROUNDS);
             assertThat(checks(w, "withdrawal_proofs", "passed")).isGreaterThanOrEqualTo(ROUNDS);
             assertThat(checks(w, "finalizations", "passed")).isGreaterThanOrEqualTo(ROUNDS);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.store.Finding;
 import dev.crossbar.store.OutputRecord;
+import dev.crossbar.testkit.JsonRpcProxy;
 import io.micrometer.core.instrument.Gauge;
 import java.math.BigInteger;
 import java.net.URI;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An output whose block's state the L2 node has dropped (anvil pruned, or restarted without its history): the monitor
- * has two endpoints for l2a, each a {@link PruningProxy} in front of the real node. While one of them still has the
+ * has two endpoints for l2a, each a {@link JsonRpcProxy} in front of the real node. While one of them still has the
  * state, the output is verified there. When neither has it, the output cannot be verified: a warning "state
  * unavailable" naming each endpoint's answer, and no WINDOW_CLOSING_UNCHECKED past its act-by time (issue #10, item
  * 4). Real detection stays: when the endpoints fail for another reason past the act-by time, the critical alarm is
@@ -26,21 +27,21 @@ class StateUnavailableTest {
     @Test
     void anOutputWhoseStateTheNodeDroppedIsCheckedElsewhereOrReportedAsUnverifiable() throws Exception {
         try (Watchtower w = new Watchtower();
-                PruningProxy first = new PruningProxy(w.vertx, URI.create(w.l2(0).rpcUrl()));
-                PruningProxy second = new PruningProxy(w.vertx, URI.create(w.l2(0).rpcUrl()))) {
+                JsonRpcProxy first = JsonRpcProxy.start(w.vertx, URI.create(w.l2(0).rpcUrl()));
+                JsonRpcProxy second = JsonRpcProxy.start(w.vertx, URI.create(w.l2(0).rpcUrl()))) {
             long window = w.devnet.config().finalizationPeriod().toSeconds();
-            w.startMonitor(w.settings(), Map.of(Watchtower.L2A, List.of(first.url())),
-                    Map.of(Watchtower.L2A, List.of(second.url())));
+            w.startMonitor(w.settings(), Map.of(Watchtower.L2A, List.of(first.httpUrl())),
+                    Map.of(Watchtower.L2A, List.of(second.httpUrl())));
 
             // the configured endpoint has dropped the state of the output's block, the extra one has it
-            first.keep(2);
+            first.keepStateOf(2);
             BigInteger checkedElsewhere = proposeOldBlock(w);
             await().atMost(Duration.ofSeconds(30)).until(() -> "VALID".equals(output(w, checkedElsewhere).verdict()));
-            assertThat(first.pruned.get()).as("l2a#0 could not serve the state").isPositive();
+            assertThat(first.refused()).as("l2a#0 could not serve the state").isPositive();
             assertThat(stateUnavailable(w)).isEmpty();
 
             // neither has it any more: cannot verify, a warning naming the cause
-            second.keep(2);
+            second.keepStateOf(2);
             BigInteger unverifiable = proposeOldBlock(w);
             OutputRecord o = output(w, unverifiable);
             await().atMost(Duration.ofSeconds(30)).until(() -> !stateUnavailable(w).isEmpty());
@@ -65,15 +66,15 @@ class StateUnavailableTest {
             assertThat(w.store.findings(null, 1000)).noneMatch(f -> f.severity().equals("critical"));
 
             // endpoints failing for another reason (not missing state) past the act-by time: the critical alarm
-            first.failProofs(true);
-            second.failProofs(true);
+            first.failing("eth_getProof", -32603, "internal error");
+            second.failing("eth_getProof", -32603, "internal error");
             Finding unchecked = w.awaitFinding("WINDOW_CLOSING_UNCHECKED", Duration.ofSeconds(20));
             assertThat(unchecked.severity()).isEqualTo("critical");
             assertThat(unchecked.evidence()).containsEntry("outputIndex", unverifiable.toString());
 
             // an endpoint serves the state again: checked, and the warning is over
-            second.failProofs(false).keepAll();
-            first.failProofs(false);
+            second.off("eth_getProof").keepAllState();
+            first.off("eth_getProof");
             await().atMost(Duration.ofSeconds(30)).until(() -> "VALID".equals(output(w, unverifiable).verdict()));
             await().atMost(Duration.ofSeconds(10)).until(() -> stateUnavailable(w).getFirst().status()
                     .equals("RESOLVED"));

@@ -4,11 +4,8 @@ import dev.crossbar.core.chain.Chains;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
-import dev.crossbar.core.json.Json;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.devnet.DemoTraffic;
@@ -18,19 +15,14 @@ import dev.crossbar.store.MessageQuery;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.Transition;
 import dev.crossbar.store.TxRecord;
+import dev.crossbar.testkit.JsonRpcProxy;
 import java.math.BigInteger;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.LongPredicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -143,10 +135,10 @@ class CrashAndReorgSafetyTest {
 
         // The relayer reaches l2a through a node that has pruned the state of every block up to the first output,
         // answering eth_getProof there as anvil with --prune-history does.
-        try (StatePruningProxy pruned = new StatePruningProxy(URI.create(l2a.rpcUrl()),
-                b -> b <= prunedUpTo || b == unserved)) {
+        try (JsonRpcProxy pruned = JsonRpcProxy.start(p.vertx, URI.create(l2a.rpcUrl()))
+                .pruneState(b -> b <= prunedUpTo || b == unserved)) {
             Map<Long, EthApi> clients = new HashMap<>(p.clients);
-            EthApi viaProxy = EthApi.connect(p.vertx, l2a.chainId(), "l2a", List.of(pruned.uri()),
+            EthApi viaProxy = EthApi.connect(p.vertx, l2a.chainId(), "l2a", List.of(pruned.httpUrl()),
                     EthApi.DEFAULT_TIMEOUT, EthApi.DEFAULT_COOLDOWN);
             p.rpcs.add(viaProxy);
             clients.put(l2a.chainId(), viaProxy);
@@ -207,61 +199,5 @@ class CrashAndReorgSafetyTest {
             assertThat(mined).as("mined nonce vs highest recorded + 1").isEqualTo(highest.add(BigInteger.ONE));
             assertThat(p.store.openTransactions(chain.chainId(), DevKeys.RELAYER.address())).isEmpty();
         });
-    }
-
-    /**
-     * A JSON-RPC proxy in front of a node that answers {@code eth_getProof} for the blocks {@code pruned} selects
-     * with the error anvil gives for state it no longer keeps ({@code --prune-history}), and forwards the rest.
-     */
-    static final class StatePruningProxy implements AutoCloseable {
-        private final HttpServer server;
-        private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
-
-        StatePruningProxy(URI node, LongPredicate pruned) throws Exception {
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/", ex -> {
-                byte[] body = ex.getRequestBody().readAllBytes();
-                byte[] answer;
-                JsonNode request = Json.MAPPER.readTree(body);
-                if (request.path("method").asText().equals("eth_getProof")
-                        && pruned.test(Numeric.toBigInt(request.path("params").path(2).asText()).longValueExact())) {
-                    refused.incrementAndGet();
-                    answer = ("{\"jsonrpc\":\"2.0\",\"id\":" + request.path("id") + ",\"error\":{\"code\":-32602,"
-                            + "\"message\":\"BlockOutOfRangeError: block height is 1000 but requested was "
-                            + Numeric.toBigInt(request.path("params").path(2).asText()) + "\"}}")
-                            .getBytes(StandardCharsets.UTF_8);
-                } else {
-                    try {
-                        answer = http.send(HttpRequest.newBuilder(node).timeout(Duration.ofSeconds(10))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                                HttpResponse.BodyHandlers.ofByteArray()).body();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        ex.close();
-                        return;
-                    }
-                }
-                ex.getResponseHeaders().add("Content-Type", "application/json");
-                ex.sendResponseHeaders(200, answer.length);
-                ex.getResponseBody().write(answer);
-                ex.close();
-            });
-            server.start();
-        }
-
-        URI uri() {
-            return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        }
-
-        int refused() {
-            return refused.get();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
     }
 }

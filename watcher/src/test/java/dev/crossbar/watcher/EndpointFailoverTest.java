@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.testkit.JsonRpcProxy;
 import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class EndpointFailoverTest extends WatcherTestBase {
     @Test
     void anEndpointThatDiesMidRunFailsOverToTheNext() throws Exception {
         ChainConfig base = chain("l2a");
-        try (RpcProxy flaky = new RpcProxy(vertx, base.rpc().getFirst()).start()) {
+        try (JsonRpcProxy flaky = JsonRpcProxy.start(vertx, base.rpc().getFirst())) {
             ChainConfig c = withEndpoints(base, List.of(flaky.httpUrl(), base.rpc().getFirst()), List.of());
             DemoTraffic traffic = new DemoTraffic(devnet, DevKeys.USER.credentials());
             traffic.crossRollupBatch(0, 1, 3, "first");
@@ -36,7 +37,7 @@ class EndpointFailoverTest extends WatcherTestBase {
     @Test
     void aNodeThatRefusesLargeRangesGetsSmallerOnes() throws Exception {
         ChainConfig base = chain("l2a");
-        try (RpcProxy limited = new RpcProxy(vertx, base.rpc().getFirst()).start()) {
+        try (JsonRpcProxy limited = JsonRpcProxy.start(vertx, base.rpc().getFirst())) {
             limited.limitLogRange(3);
             DemoTraffic traffic = new DemoTraffic(devnet, DevKeys.USER.credentials());
             for (int i = 0; i < 12; i++) {
@@ -45,7 +46,7 @@ class EndpointFailoverTest extends WatcherTestBase {
             ChainConfig c = withEndpoints(base, List.<URI>of(limited.httpUrl()), List.of());
             ChainWatcher w = startWatcher(withMaxRange(c, 1000));
             awaitCaughtUp(w, "l2a");
-            assertThat(limited.refusedRanges()).as("the node refused the large ranges").isPositive();
+            assertThat(limited.refused()).as("the node refused the large ranges").isPositive();
             assertThat(store.eventCount(901)).isEqualTo(canonicalLogs(base).size());
         }
     }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.testkit.JsonRpcProxy;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,7 @@ class HeadSubscriptionTest extends WatcherTestBase {
     @Test
     void headsComeBySubscriptionAndPollingTakesOverWhenTheSocketDrops() throws Exception {
         ChainConfig base = chain("l2a");
-        try (RpcProxy ws = new RpcProxy(vertx, base.rpc().getFirst()).start()) {
+        try (JsonRpcProxy ws = JsonRpcProxy.start(vertx, base.rpc().getFirst())) {
             ChainConfig c = withEndpoints(base, base.rpc(), List.of(ws.wsUrl()));
             ChainWatcher w = startWatcher(c);
             await().atMost(Duration.ofSeconds(10)).until(w::isSubscribed);

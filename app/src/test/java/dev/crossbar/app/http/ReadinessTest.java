@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.app.testing.ApiFixture;
-import dev.crossbar.app.testing.TcpProxy;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.policy.Backoff;
@@ -14,8 +13,8 @@ import dev.crossbar.kafka.embedded.EmbeddedKafka;
 import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
 import dev.crossbar.messaging.KafkaClientConfig;
 import dev.crossbar.messaging.KafkaClients;
+import dev.crossbar.testkit.JsonRpcProxy;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code /health/ready} follows what it depends on: a real chain (anvil behind a TCP proxy that can drop it) and a
+ * {@code /health/ready} follows what it depends on: a real chain (anvil behind a proxy that can drop it) and a
  * real Kafka broker (stopped and started again on the same port and data directory).
  */
 class ReadinessTest {
@@ -37,11 +36,11 @@ class ReadinessTest {
         EmbeddedKafkaConfig kafkaConfig = EmbeddedKafkaConfig.forDataDir(dir.resolve("kafka")).withPort(kafkaPort);
         EmbeddedKafka kafka = EmbeddedKafka.start(kafkaConfig);
         try (AnvilNode anvil = AnvilNode.start("l1", 900, 0, Duration.ZERO, dir);
-                TcpProxy proxy = new TcpProxy(anvil.port());
                 ApiFixture api = new ApiFixture(dir, false, ChainStatusSource.none());
+                JsonRpcProxy proxy = JsonRpcProxy.start(api.vertx, anvil.rpcUrl());
                 Admin admin = new KafkaClients(KafkaClientConfig.of(kafka.bootstrapServers(), "readiness-test"))
                         .admin()) {
-            EthApi rpc = EthApi.connect(api.vertx, 900, "l1", List.of(URI.create(proxy.url())), Duration.ofSeconds(2),
+            EthApi rpc = EthApi.connect(api.vertx, 900, "l1", List.of(proxy.httpUrl()), Duration.ofSeconds(2),
                     Duration.ofSeconds(1));
             api.readiness.add(Checks.chain(api.vertx, "l1", rpc));
             api.readiness.add(Checks.kafka(api.vertx, admin, Duration.ofSeconds(2), Duration.ofSeconds(1)));

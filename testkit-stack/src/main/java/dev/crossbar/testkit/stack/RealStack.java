@@ -37,6 +37,10 @@ import org.apache.kafka.clients.producer.Producer;
  * broker with topics of its own, a client of each chain, the store (embedded SQLite in its folder, or the one given),
  * the outbox publisher, and a watcher per chain. The relayer's {@code Pipeline} and the monitor's {@code Watchtower}
  * add their services on top. {@link #close()} stops everything and removes its folder.
+ *
+ * <p>The devnet is the JVM's shared one ({@link DevnetFixture}), its chains reverted to their deployment for each
+ * stack, unless the test asks for one of its own ({@link #startWithOwnDevnet}). Either way the operator is the
+ * stack's own.
  */
 public final class RealStack implements AutoCloseable {
     public static final long L1 = 900;
@@ -61,34 +65,50 @@ public final class RealStack implements AutoCloseable {
     public MessageStore store;
     public OutboxPublisher publisher;
     private Producer<String, String> producer;
+    private final boolean ownDevnet;
 
     /**
-     * Starts the devnet and opens the store, the publisher and the watchers.
+     * Takes the JVM's shared devnet, its chains as deployed, and opens the store, the publisher and the watchers.
      *
      * @param name names the folder ({@code crossbar-<name>-test…}), the topics and the Kafka client id
      * @param signerSlots the relayer's signer slots per destination (the store keys message records by them)
      * @param storeConfig the store; null for an embedded one in the stack's folder
      */
     public static RealStack start(String name, int signerSlots, StoreConfig storeConfig) throws Exception {
-        return new RealStack(name, signerSlots, storeConfig);
+        return new RealStack(name, signerSlots, storeConfig, false);
     }
 
-    private RealStack(String name, int signerSlots, StoreConfig storeConfig) throws Exception {
+    /**
+     * Like {@link #start}, on a devnet of the stack's own in its folder: for a test that stops or restarts nodes, or
+     * needs chains no other stack has touched.
+     */
+    public static RealStack startWithOwnDevnet(String name, int signerSlots, StoreConfig storeConfig)
+            throws Exception {
+        return new RealStack(name, signerSlots, storeConfig, true);
+    }
+
+    private RealStack(String name, int signerSlots, StoreConfig storeConfig, boolean ownDevnet) throws Exception {
         this.signerSlots = signerSlots;
+        this.ownDevnet = ownDevnet;
         dir = TempDirs.create(name + "-test");
-        devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
-        operator = DevnetOperator.manual(devnet);
-        topics = TopicsConfig.withPrefix(KafkaFixture.uniqueTopic(name));
-        TopicAdmin.ensureTopics(KafkaFixture.bootstrapServers(), topics);
-        kafka = new KafkaClients(KafkaClientConfig.of(KafkaFixture.bootstrapServers(), name + "-test"));
-        for (ChainConfig c : DevnetChains.of(devnet.manifest(), Confirmations.blocks(0), Duration.ofMillis(200))) {
-            chains.put(c.chainId(), c);
-            EthApi client = EthApi.connect(vertx, c, Duration.ofSeconds(5), Duration.ofSeconds(1));
-            rpcs.add(client);
-            clients.put(c.chainId(), client);
+        devnet = ownDevnet ? Devnet.start(DevnetConfig.forTests(dir.resolve("devnet"))) : DevnetFixture.take();
+        try {
+            operator = DevnetOperator.manual(devnet);
+            topics = TopicsConfig.withPrefix(KafkaFixture.uniqueTopic(name));
+            TopicAdmin.ensureTopics(KafkaFixture.bootstrapServers(), topics);
+            kafka = new KafkaClients(KafkaClientConfig.of(KafkaFixture.bootstrapServers(), name + "-test"));
+            for (ChainConfig c : DevnetChains.of(devnet.manifest(), Confirmations.blocks(0), Duration.ofMillis(200))) {
+                chains.put(c.chainId(), c);
+                EthApi client = EthApi.connect(vertx, c, Duration.ofSeconds(5), Duration.ofSeconds(1));
+                rpcs.add(client);
+                clients.put(c.chainId(), client);
+            }
+            this.storeConfig = storeConfig == null ? StoreConfig.sqlite(dir.resolve("store.db")) : storeConfig;
+            openStore();
+        } catch (Exception e) {
+            releaseDevnet(); // the next stack can have the shared devnet
+            throw e;
         }
-        this.storeConfig = storeConfig == null ? StoreConfig.sqlite(dir.resolve("store.db")) : storeConfig;
-        openStore();
     }
 
     /** Which L1 each devnet L2 settles on, with the stack's signer slots. */
@@ -149,7 +169,15 @@ public final class RealStack implements AutoCloseable {
         rpcs.forEach(EthApi::close);
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         operator.close();
-        devnet.close();
+        releaseDevnet();
         TempDirs.delete(dir);
+    }
+
+    private void releaseDevnet() {
+        if (ownDevnet) {
+            devnet.close();
+        } else {
+            DevnetFixture.release();
+        }
     }
 }
