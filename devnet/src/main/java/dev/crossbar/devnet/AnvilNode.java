@@ -70,6 +70,22 @@ public final class AnvilNode implements AutoCloseable {
     public record Descriptor(String name, long pid, int port, long chainId, long startedAt, String genesisHash) {}
 
     /**
+     * The chain a node emulates: plain Ethereum (Cancun), or an OP Stack L2 ({@code --network optimism}, Ecotone,
+     * which is Cancun-equivalent), whose node also takes deposit transactions (type {@code 0x7E}). Under
+     * {@code --network optimism} anvil knows only OP fork names, so the hardfork goes with the network.
+     */
+    public enum Network {
+        ETHEREUM(List.of("--hardfork", "cancun")),
+        OPTIMISM(List.of("--network", "optimism", "--hardfork", "ecotone"));
+
+        private final List<String> args;
+
+        Network(List<String> args) {
+            this.args = args;
+        }
+    }
+
+    /**
      * Starts a node and waits until it accepts connections.
      *
      * @param blockTime {@code null} or zero for automine (a block per transaction), otherwise the
@@ -87,7 +103,13 @@ public final class AnvilNode implements AutoCloseable {
      */
     public static AnvilNode start(String name, long chainId, int port, Duration blockTime, Path dataDir,
             Path stateFile) throws IOException {
-        return start(name, chainId, port, blockTime, dataDir, stateFile, false);
+        return start(name, chainId, port, blockTime, dataDir, stateFile, Network.ETHEREUM, false);
+    }
+
+    /** Like {@link #start(String, long, int, Duration, Path, Path)}, emulating {@code network}. */
+    public static AnvilNode start(String name, long chainId, int port, Duration blockTime, Path dataDir,
+            Path stateFile, Network network) throws IOException {
+        return start(name, chainId, port, blockTime, dataDir, stateFile, network, false);
     }
 
     /**
@@ -98,11 +120,17 @@ public final class AnvilNode implements AutoCloseable {
      */
     public static AnvilNode startDetached(String name, long chainId, int port, Duration blockTime, Path dataDir,
             Path stateFile) throws IOException {
-        return start(name, chainId, port, blockTime, dataDir, stateFile, true);
+        return start(name, chainId, port, blockTime, dataDir, stateFile, Network.ETHEREUM, true);
+    }
+
+    /** Like {@link #startDetached(String, long, int, Duration, Path, Path)}, emulating {@code network}. */
+    public static AnvilNode startDetached(String name, long chainId, int port, Duration blockTime, Path dataDir,
+            Path stateFile, Network network) throws IOException {
+        return start(name, chainId, port, blockTime, dataDir, stateFile, network, true);
     }
 
     private static AnvilNode start(String name, long chainId, int port, Duration blockTime, Path dataDir,
-            Path stateFile, boolean detached) throws IOException {
+            Path stateFile, Network network, boolean detached) throws IOException {
         Path binary = AnvilBinary.locate();
         Path logFile = dataDir.resolve(name + ".log");
         Files.deleteIfExists(logFile);
@@ -112,8 +140,8 @@ public final class AnvilNode implements AutoCloseable {
                 "--port", Integer.toString(port),
                 "--chain-id", Long.toString(chainId),
                 "--accounts", Integer.toString(DevKeys.ACCOUNT_COUNT),
-                "--balance", "1000000",
-                "--hardfork", "cancun"));
+                "--balance", "1000000"));
+        cmd.addAll(network.args);
         if (stateFile != null) {
             // Historical states too, so that calls at older blocks still work after a reload.
             cmd.addAll(List.of("--state", stateFile.toAbsolutePath().toString(), "--state-interval", "5",

@@ -23,7 +23,7 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * Asks a chain whether a call would be refused, and why: the revert reason string, or the name of the
  * custom error (looked up in the compiled ABIs).
  */
-final class Refusals {
+public final class Refusals {
     private static final String ERROR_STRING = "0x08c379a0";
     private static final Map<String, String> CUSTOM_ERRORS = loadCustomErrors();
 
@@ -33,7 +33,7 @@ final class Refusals {
      * @return why the call would revert
      * @throws AssertionError when the call would succeed
      */
-    static String refusal(DevChain chain, String from, String to, String data, BigInteger value) throws IOException {
+    public static String refusal(DevChain chain, String from, String to, String data, BigInteger value) throws IOException {
         EthCall r = chain.web3j().ethCall(Transaction.createFunctionCallTransaction(from, null, null,
                 BigInteger.valueOf(15_000_000), to, value, data), DefaultBlockParameterName.LATEST).send();
         if (!r.hasError() && !r.isReverted()) {

@@ -8,6 +8,11 @@ public final class Predeploys {
     public static final String L2_TO_L1_MESSAGE_PASSER = "0x4200000000000000000000000000000000000016";
     /** L2CrossDomainMessenger. */
     public static final String L2_CROSS_DOMAIN_MESSENGER = "0x4200000000000000000000000000000000000007";
+    /**
+     * L1Block: the L1 attributes on the L2; the L2 messenger asks it for the gas-paying token on every send
+     * (with empty storage it answers ether).
+     */
+    public static final String L1_BLOCK = "0x4200000000000000000000000000000000000015";
     /** L2ToL2CrossDomainMessenger (OP interop). */
     public static final String L2_TO_L2_CROSS_DOMAIN_MESSENGER = "0x4200000000000000000000000000000000000023";
     /**

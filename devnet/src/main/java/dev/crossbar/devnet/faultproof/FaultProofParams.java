@@ -1,0 +1,126 @@
+package dev.crossbar.devnet.faultproof;
+
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The devnet's settings of OP's fault-proof contracts (contracts-bedrock 0.17.3: OptimismPortal2 3.10.0,
+ * FaultDisputeGame 1.2.0).
+ *
+ * <p>The output-bisection window: a game's L2 block must lie within {@code 2^splitDepth} blocks of the anchor
+ * (the game judges the claim against the output at {@code anchor + 2^splitDepth} otherwise, so an honest proposal
+ * further out loses), and the anchor only moves when a game resolves, after {@code maxClockDuration}. Split 6 gives a
+ * 64-block window; OP's own pair for the alphabet VM, 8/4, only 16 blocks.
+ *
+ * @param maxClockDuration the time a side has to move; an unchallenged root resolves after it
+ * @param clockExtension the time a move made near the end of the clock gets (twice that just above the split)
+ * @param maxGameDepth the depth of the game tree; {@code splitDepth + 4} for the alphabet VM
+ * @param splitDepth the depth where output bisection ends and execution bisection starts
+ * @param proofMaturityDelay the time between proving a withdrawal and finalizing it
+ * @param disputeGameFinalityDelay the air gap between a game's resolution and a finalization that uses it
+ * @param delayedWethDelay the time bonds stay locked in DelayedWETH after a claim is resolved
+ * @param initBond what the proposer pays to create a game, of either type
+ * @param minProposalSize PreimageOracle's smallest large-preimage proposal (unused by the alphabet VM)
+ * @param challengePeriod PreimageOracle's challenge period for large preimages (unused by the alphabet VM)
+ * @param respectedGameTypes per L2 chain id, the game type its portal accepts proofs against; an L2 not in the map
+ *     gets {@link #ALPHABET}
+ */
+public record FaultProofParams(Duration maxClockDuration, Duration clockExtension, int maxGameDepth, int splitDepth,
+        Duration proofMaturityDelay, Duration disputeGameFinalityDelay, Duration delayedWethDelay, BigInteger initBond,
+        long minProposalSize, Duration challengePeriod, Map<Long, Integer> respectedGameTypes) {
+
+    /** Game type 255: the permissionless FaultDisputeGame on the AlphabetVM. */
+    public static final int ALPHABET = 255;
+    /** Game type 1: the PermissionedDisputeGame (only the proposer creates, only proposer and challenger move). */
+    public static final int PERMISSIONED = 1;
+    /**
+     * The AlphabetVM's absolute prestate (op-challenger {@code trace/alphabet/prestate.go}): {@code
+     * keccak256(abi.encode(0x60))} with its first byte set to 3 (VM status "unfinished").
+     */
+    public static final String ALPHABET_PRESTATE = "0x03c7ae758795765c6664a5d39bf63841c71ff191e9189522bad8ebff5d4eca98";
+    /** The execution part of an alphabet game: {@code maxGameDepth - splitDepth} (OP's Deploy.s.sol). */
+    public static final int ALPHABET_EXECUTION_DEPTH = 4;
+    /** The largest depth FaultDisputeGame takes ({@code MAX_POSITION_BITLEN - 1}). */
+    public static final int MAX_DEPTH_LIMIT = 125;
+
+    /**
+     * Checks what the contracts would refuse or break on, naming the parameter.
+     *
+     * @throws IllegalArgumentException naming the parameter that does not fit
+     */
+    public FaultProofParams {
+        positive("maxClockDuration", maxClockDuration);
+        positive("clockExtension", clockExtension);
+        positive("proofMaturityDelay", proofMaturityDelay);
+        positive("disputeGameFinalityDelay", disputeGameFinalityDelay);
+        positive("delayedWethDelay", delayedWethDelay);
+        positive("challengePeriod", challengePeriod);
+        // FaultDisputeGame.move computes maxClockDuration - 2 * clockExtension (checked arithmetic) for a move
+        // just above the split: a larger extension makes those moves revert.
+        if (clockExtension.multipliedBy(2).compareTo(maxClockDuration) > 0) {
+            throw new IllegalArgumentException("clockExtension " + clockExtension.toSeconds() + "s must be at most"
+                    + " half of maxClockDuration " + maxClockDuration.toSeconds() + "s");
+        }
+        if (splitDepth < 2) {
+            throw new IllegalArgumentException("splitDepth " + splitDepth + " must be at least 2");
+        }
+        if (maxGameDepth != splitDepth + ALPHABET_EXECUTION_DEPTH) {
+            throw new IllegalArgumentException("maxGameDepth " + maxGameDepth + " must be splitDepth + "
+                    + ALPHABET_EXECUTION_DEPTH + " = " + (splitDepth + ALPHABET_EXECUTION_DEPTH)
+                    + " (the AlphabetVM's execution trace)");
+        }
+        if (maxGameDepth > MAX_DEPTH_LIMIT) {
+            throw new IllegalArgumentException("maxGameDepth " + maxGameDepth + " exceeds " + MAX_DEPTH_LIMIT);
+        }
+        if (initBond == null || initBond.signum() < 0) {
+            throw new IllegalArgumentException("initBond must be zero or more, got " + initBond);
+        }
+        if (minProposalSize <= 0) {
+            throw new IllegalArgumentException("minProposalSize must be positive, got " + minProposalSize);
+        }
+        respectedGameTypes = Map.copyOf(respectedGameTypes);
+        respectedGameTypes.forEach((chain, type) -> {
+            if (type != ALPHABET && type != PERMISSIONED) {
+                throw new IllegalArgumentException("respected game type " + type + " of L2 " + chain
+                        + " is not deployed; use " + ALPHABET + " (alphabet) or " + PERMISSIONED + " (permissioned)");
+            }
+        });
+    }
+
+    /**
+     * The devnet's settings: a one-minute clock with a ten-second extension, depth 10 split 6 (a 64-block window),
+     * a 30 s proof maturity, a 15 s air gap, bonds locked 30 s, a 0.08 ether init bond (mainnet's), and OP's devnet
+     * PreimageOracle values.
+     */
+    public static FaultProofParams devnet() {
+        return new FaultProofParams(Duration.ofSeconds(60), Duration.ofSeconds(10), 10, 6, Duration.ofSeconds(30),
+                Duration.ofSeconds(15), Duration.ofSeconds(30), new BigInteger("80000000000000000"), 10_000,
+                Duration.ofSeconds(120), Map.of());
+    }
+
+    /** These settings, with {@code gameType} respected by the portal of L2 {@code chainId}. */
+    public FaultProofParams withRespectedGameType(long chainId, int gameType) {
+        Map<Long, Integer> types = new HashMap<>(respectedGameTypes);
+        types.put(chainId, gameType);
+        return new FaultProofParams(maxClockDuration, clockExtension, maxGameDepth, splitDepth, proofMaturityDelay,
+                disputeGameFinalityDelay, delayedWethDelay, initBond, minProposalSize, challengePeriod, types);
+    }
+
+    /** The game type the portal of L2 {@code chainId} accepts. */
+    public int respectedGameType(long chainId) {
+        return respectedGameTypes.getOrDefault(chainId, ALPHABET);
+    }
+
+    /** How many L2 blocks past the anchor a game may claim: {@code 2^splitDepth}. */
+    public long outputWindow() {
+        return 1L << splitDepth;
+    }
+
+    private static void positive(String name, Duration d) {
+        if (d == null || d.isNegative() || d.isZero() || d.toNanosPart() != 0) {
+            throw new IllegalArgumentException(name + " must be a positive whole number of seconds, got " + d);
+        }
+    }
+}
