@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.devnet.DevnetManifest;
+import dev.crossbar.devnet.SettlementKind;
 import dev.crossbar.devnet.operator.Misbehaviour;
 import java.io.IOException;
 import java.net.URI;
@@ -56,6 +57,11 @@ public final class DevnetCommand {
                 description = "How often the proposer posts an output root (default: ${DEFAULT-VALUE}).")
         String proposalInterval;
 
+        @Option(names = "--settlement", paramLabel = "KIND", defaultValue = "output-oracle",
+                description = "How the L2s settle: output-oracle (Crossbar's output oracle) or fault-proofs (OP's "
+                        + "dispute games; the L2s run in OP mode) (default: ${DEFAULT-VALUE}).")
+        String settlement;
+
         @Option(names = "--base-port", defaultValue = "8545",
                 description = "Port of the L1 node; the L2s take the next ones; 0 picks free ports (default: ${DEFAULT-VALUE}).")
         int basePort;
@@ -63,7 +69,15 @@ public final class DevnetCommand {
         @Override
         public Integer call() throws Exception {
             Duration block = Durations.parse("--block-time", blockTime);
+            SettlementKind kind;
+            try {
+                kind = SettlementKind.fromCliName(settlement);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--settlement: " + e.getMessage());
+            }
             DevnetConfig config = DevnetConfig.forDemo(dataDir)
+                    .withSettlement(kind)
                     .withBlockTimes(block, block)
                     .withFinalizationPeriod(Durations.parse("--window", window))
                     .withBasePort(basePort);
@@ -112,16 +126,23 @@ public final class DevnetCommand {
     @Command(name = "misbehave", mixinStandardHelpOptions = true,
             description = "Make the devnet operator misbehave, so that the monitor has something to catch.")
     static final class Misbehave extends DataDirOption implements Callable<Integer> {
-        @Parameters(index = "0", paramLabel = "SWITCH",
-                description = "One of: wrong-output (propose a wrong output root next), censor-deposit (do not "
-                        + "execute a deposit), stop-proposing (stop posting output roots), forge-relay (relay a "
-                        + "forged L2-to-L2 message to the L2).")
+        @Parameters(index = "0", paramLabel = "SWITCH", description = "Both settlements: censor-deposit (do not "
+                + "execute a deposit), stop-proposing (stop proposing). Output oracle: wrong-output (propose a wrong "
+                + "output root next), forge-relay (relay a forged L2-to-L2 message to the L2). Fault proofs: "
+                + "wrong-root (the next game claims a wrong root), blacklist-game, set-respected-type, pause, unpause "
+                + "(the guardian's actions; pause is shared by every L2), attack-valid (attack the true root of the "
+                + "latest game in progress with a false claim).")
         String what;
+
+        @Parameters(index = "1", paramLabel = "VALUE", arity = "0..1",
+                description = "The switch's number: censor-deposit the deposit (default: the next one), "
+                        + "blacklist-game the game's factory index, set-respected-type the game type (255 or 1).")
+        Long value;
 
         @Option(names = "--l2", defaultValue = "l2a", description = "Which L2's operator (default: ${DEFAULT-VALUE}).")
         String l2;
 
-        @Option(names = "--nonce", description = "For censor-deposit: the deposit nonce (default: the next deposit).")
+        @Option(names = "--nonce", description = "For censor-deposit: the deposit nonce, the same as VALUE.")
         Long nonce;
 
         @Override
@@ -132,8 +153,13 @@ public final class DevnetCommand {
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
             }
+            if (value != null && nonce != null && !value.equals(nonce)) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "VALUE " + value + " and --nonce " + nonce + " disagree: give one");
+            }
+            Long v = value != null ? value : nonce;
             String path = "/misbehave?switch=" + enc(m.switchName()) + "&l2=" + enc(l2)
-                    + (nonce == null ? "" : "&nonce=" + nonce);
+                    + (v == null ? "" : "&value=" + v);
             System.out.println(post(dataDir, path).path("done").asText());
             return ExitCodes.OK;
         }

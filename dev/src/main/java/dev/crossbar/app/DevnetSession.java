@@ -80,6 +80,10 @@ final class DevnetSession implements AutoCloseable {
         for (DevnetManifest.Chain l2 : m.l2s()) {
             out.printf("  %-5s chain %-5d %s  %s%n", l2.name(), l2.chainId(), l2.rpcUrl(), l2.wsUrl());
             l2.contracts().forEach((k, v) -> out.printf("          %-28s %s%n", k, v));
+            if (l2.faultProofs() != null) {
+                describe(l2.faultProofs(), out);
+                continue;
+            }
             DevnetManifest.Settlement s = l2.settlement();
             out.printf("          %-28s %s%n", "outputOracle (on l1)", s.outputOracle());
             out.printf("          %-28s %s%n", "portal (on l1)", s.portal());
@@ -91,6 +95,34 @@ final class DevnetSession implements AutoCloseable {
         m.keys().forEach((role, ref) -> out.printf("          %-12s %s  %s%n", role, ref.address(), ref.keyRef()));
         out.println("  operator switches: " + m.operatorAdminUrl() + "  (crossbar devnet misbehave --help)");
         out.println();
+    }
+
+    /** An L2's fault-proof settlement: every L1 contract by role, then the games' parameters. */
+    private static void describe(DevnetManifest.FaultProofSettlement f, PrintStream out) {
+        java.util.Map<String, String> roles = new java.util.LinkedHashMap<>();
+        roles.put("portal", f.portal());
+        roles.put("disputeGameFactory", f.disputeGameFactory());
+        roles.put("anchorStateRegistry", f.anchorStateRegistry());
+        roles.put("delayedWeth", f.delayedWeth());
+        roles.put("systemConfig", f.systemConfig());
+        roles.put("l1CrossDomainMessenger", f.l1CrossDomainMessenger());
+        roles.put("l1StandardBridge", f.l1StandardBridge());
+        roles.put("superchainConfig", f.superchainConfig());
+        roles.put("proxyAdmin", f.proxyAdmin());
+        roles.put("preimageOracle", f.preimageOracle());
+        roles.put("alphabetVm", f.alphabetVm());
+        roles.forEach((role, address) -> out.printf("          %-36s %s%n", role + " (on l1)", address));
+        f.implementations().forEach((role, address) -> out.printf("          %-36s %s%n",
+                role + ".impl (on l1)", address));
+        f.gameImplementations().forEach((type, address) -> out.printf("          %-36s %s%n",
+                "game type " + type + " impl (on l1)", address));
+        out.printf("          respected game type %d, anchor %s%n", f.respectedGameType(), f.anchorRoot());
+        out.printf("          max clock %ds, clock extension %ds, depth %d, split depth %d (window %d blocks)%n",
+                f.maxClockDurationSeconds(), f.clockExtensionSeconds(), f.maxGameDepth(), f.splitDepth(),
+                f.outputWindow());
+        out.printf("          proof maturity %ds, airgap %ds, DelayedWETH delay %ds, init bond %s wei,"
+                + " proposal interval %d blocks%n", f.proofMaturityDelaySeconds(), f.disputeGameFinalityDelaySeconds(),
+                f.delayedWethDelaySeconds(), f.initBond(), f.proposalInterval());
     }
 
     @Override

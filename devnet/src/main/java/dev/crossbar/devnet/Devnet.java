@@ -1,6 +1,9 @@
 package dev.crossbar.devnet;
 
 import dev.crossbar.core.process.FolderLock;
+import dev.crossbar.devnet.faultproof.FaultProofDeployer;
+import dev.crossbar.devnet.faultproof.FaultProofDeployment;
+import dev.crossbar.devnet.faultproof.OpPredeploys;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -125,9 +128,12 @@ public final class Devnet implements AutoCloseable {
                 int p = port == 0 ? 0 : port + i;
                 Duration blockTime = startBlockTime(i == 0 ? config.l1BlockTime() : config.l2BlockTime());
                 Path state = config.persistent() ? stateFile(config, name) : null;
+                AnvilNode.Network network = i == 0 ? AnvilNode.Network.ETHEREUM : config.l2Network();
                 nodes.add(config.detached()
-                        ? AnvilNode.startDetached(name, chainId(config, name), p, blockTime, config.dataDir(), state)
-                        : AnvilNode.start(name, chainId(config, name), p, blockTime, config.dataDir(), state));
+                        ? AnvilNode.startDetached(name, chainId(config, name), p, blockTime, config.dataDir(), state,
+                                network)
+                        : AnvilNode.start(name, chainId(config, name), p, blockTime, config.dataDir(), state,
+                                network));
             }
             for (AnvilNode n : nodes) {
                 chains.add(new DevChain(n.name(), n.chainId(), n.rpcUrl().toString(), n.wsUrl().toString()));
@@ -170,8 +176,8 @@ public final class Devnet implements AutoCloseable {
     }
 
     /**
-     * The manifest of an earlier run whose chains can be continued (each from its running node or its state file),
-     * or null.
+     * The manifest of an earlier run whose chains can be continued (each from its running node or its state file,
+     * settled the same way), or null.
      */
     private static DevnetManifest resumable(DevnetConfig config, java.util.Set<String> running) {
         try {
@@ -180,7 +186,8 @@ public final class Devnet implements AutoCloseable {
                     && m.l2s().stream().map(DevnetManifest.Chain::chainId).toList().equals(config.l2ChainIds());
             boolean statesThere = nodeNames(config).stream()
                     .allMatch(n -> running.contains(n) || Files.exists(stateFile(config, n)));
-            return sameChains && statesThere ? m : null;
+            boolean sameSettlement = m.settlementKind() == config.settlement();
+            return sameChains && statesThere && sameSettlement ? m : null;
         } catch (IOException e) {
             return null;
         }
@@ -190,8 +197,7 @@ public final class Devnet implements AutoCloseable {
     private static DevnetManifest reattach(DevnetManifest m, List<DevChain> chains, List<AnvilNode> nodes) {
         java.util.function.Function<DevnetManifest.Chain, DevnetManifest.Chain> moved = c -> {
             DevChain now = chains.stream().filter(d -> d.chainId() == c.chainId()).findFirst().orElseThrow();
-            return new DevnetManifest.Chain(c.name(), c.chainId(), now.rpcUrl(), now.wsUrl(), c.contracts(),
-                    c.settlement());
+            return c.at(now.rpcUrl(), now.wsUrl());
         };
         List<String> reattached = nodes.stream().filter(AnvilNode::reattached).map(AnvilNode::name).toList();
         List<String> reloaded = nodes.stream().filter(n -> !n.reattached()).map(AnvilNode::name).toList();
@@ -202,8 +208,9 @@ public final class Devnet implements AutoCloseable {
             log.info("devnet resumed from its state files {}{}: l1 at block {}", reloaded,
                     reattached.isEmpty() ? "" : " and its running nodes " + reattached, safeBlock(chains.getFirst()));
         }
-        return new DevnetManifest(m.version(), m.createdAt(), moved.apply(m.l1()), m.l2s().stream().map(moved).toList(),
-                m.keys(), null);
+        // Written back in the current format: a version-1 file has no fault-proof sections, which version 2 allows.
+        return new DevnetManifest(DevnetManifest.VERSION, m.createdAt(), moved.apply(m.l1()),
+                m.l2s().stream().map(moved).toList(), m.keys(), null);
     }
 
     private static String safeBlock(DevChain c) {
@@ -230,6 +237,9 @@ public final class Devnet implements AutoCloseable {
     }
 
     private static DevnetManifest deploy(DevnetConfig config, List<DevChain> chains) throws Exception {
+        if (config.settlement() == SettlementKind.FAULT_PROOFS) {
+            return deployFaultProofs(config, chains);
+        }
         DevnetDeployer deployer = new DevnetDeployer(config);
         DevChain l1 = chains.getFirst();
         DevnetManifest.Chain l1Entry = new DevnetManifest.Chain(l1.name(), l1.chainId(), l1.rpcUrl(), l1.wsUrl(),
@@ -248,6 +258,38 @@ public final class Devnet implements AutoCloseable {
             contracts.putAll(deployer.deployCommon(l2));
             l2Entries.add(new DevnetManifest.Chain(l2.name(), l2.chainId(), l2.rpcUrl(), l2.wsUrl(), contracts,
                     settlement));
+        }
+        return new DevnetManifest(DevnetManifest.VERSION, Instant.now().toString(), l1Entry, l2Entries,
+                writeKeyFiles(config.dataDir()), null);
+    }
+
+    /**
+     * OP's fault-proof contracts ({@link FaultProofDeployer}) with the OP predeploys on each L2, then the common
+     * contracts on every chain. The predeploys go first: anvil applies them to the state of the L2's latest block,
+     * which must be block 0 (the games' anchor) and must hold nothing else.
+     */
+    private static DevnetManifest deployFaultProofs(DevnetConfig config, List<DevChain> chains) throws Exception {
+        DevnetDeployer deployer = new DevnetDeployer(config);
+        DevChain l1 = chains.getFirst();
+        List<DevChain> l2s = chains.subList(1, chains.size());
+        FaultProofDeployment deployment = FaultProofDeployer.deploy(l1, l2s, config.faultProofs());
+        Map<String, String> l1Contracts = new LinkedHashMap<>(deployer.deployCommon(l1));
+        l1Contracts.put("proxyAdmin", deployment.shared().proxyAdmin());
+        l1Contracts.put("superchainConfig", deployment.shared().superchainConfig().proxy());
+        l1Contracts.put("preimageOracle", deployment.shared().preimageOracle());
+        l1Contracts.put("alphabetVm", deployment.shared().alphabetVm());
+        DevnetManifest.Chain l1Entry = new DevnetManifest.Chain(l1.name(), l1.chainId(), l1.rpcUrl(), l1.wsUrl(),
+                l1Contracts, null);
+        List<DevnetManifest.Chain> l2Entries = new ArrayList<>();
+        for (DevChain l2 : l2s) {
+            Map<String, String> contracts = new LinkedHashMap<>();
+            for (OpPredeploys.Predeploy d : OpPredeploys.INSTALLED) {
+                contracts.put(Character.toLowerCase(d.contract().charAt(0)) + d.contract().substring(1), d.address());
+            }
+            contracts.putAll(deployer.deployCommon(l2));
+            l2Entries.add(new DevnetManifest.Chain(l2.name(), l2.chainId(), l2.rpcUrl(), l2.wsUrl(), contracts, null,
+                    DevnetManifest.FaultProofSettlement.of(deployment, l2.chainId(), config.faultProofs(),
+                            config.submissionInterval())));
         }
         return new DevnetManifest(DevnetManifest.VERSION, Instant.now().toString(), l1Entry, l2Entries,
                 writeKeyFiles(config.dataDir()), null);

@@ -1,5 +1,6 @@
 package dev.crossbar.devnet;
 
+import dev.crossbar.devnet.faultproof.FaultProofParams;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,11 @@ import java.util.Objects;
  * @param detached run the nodes so that they outlive a crash (SIGKILL) of this JVM, each with a descriptor in
  *     {@code dataDir}; a later start on the same folder reattaches to the nodes still running (when persistent) or
  *     stops them (when not). Dev mode only: tests keep the default (nodes die with the JVM), so they never leak one
+ * @param settlement how the L2s settle: {@link SettlementKind#OUTPUT_ORACLE} (default; {@code finalizationPeriod},
+ *     {@code livenessTimeout} apply), or {@link SettlementKind#FAULT_PROOFS} (the L2s run in OP mode;
+ *     {@code faultProofs} applies)
+ * @param faultProofs the fault-proof contracts' settings, with the respected game type of each L2 (255 unless set);
+ *     used only for {@link SettlementKind#FAULT_PROOFS}
  */
 public record DevnetConfig(
         Path dataDir,
@@ -35,7 +41,9 @@ public record DevnetConfig(
         Duration livenessTimeout,
         int basePort,
         boolean persistent,
-        boolean detached) {
+        boolean detached,
+        SettlementKind settlement,
+        FaultProofParams faultProofs) {
 
     public DevnetConfig {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -56,49 +64,79 @@ public record DevnetConfig(
         if (basePort < 0 || basePort > 65535 - l2ChainIds.size()) {
             throw new IllegalArgumentException("basePort out of range: " + basePort);
         }
+        settlement = settlement == null ? SettlementKind.OUTPUT_ORACLE : settlement;
+        faultProofs = faultProofs == null ? FaultProofParams.devnet() : faultProofs;
+        for (Long chainId : faultProofs.respectedGameTypes().keySet()) {
+            if (!l2ChainIds.contains(chainId)) {
+                throw new IllegalArgumentException("a respected game type is set for chain " + chainId
+                        + ", which is not one of the L2s " + l2ChainIds);
+            }
+        }
     }
 
     /** For tests: automine chains on free ports, a one-hour window moved with {@code evm_increaseTime}. */
     public static DevnetConfig forTests(Path dataDir) {
         return new DevnetConfig(dataDir, Duration.ZERO, Duration.ZERO, 900, List.of(901L, 902L),
-                Duration.ofHours(1), 1, Duration.ofHours(2), 0, false, false);
+                Duration.ofHours(1), 1, Duration.ofHours(2), 0, false, false, SettlementKind.OUTPUT_ORACLE, null);
     }
 
     /** For demos and dev mode: one-second blocks and a two-minute challenge window. */
     public static DevnetConfig forDemo(Path dataDir) {
         return new DevnetConfig(dataDir, Duration.ofSeconds(1), Duration.ofSeconds(1), 900, List.of(901L, 902L),
-                Duration.ofMinutes(2), 4, Duration.ofMinutes(10), 0, false, false);
+                Duration.ofMinutes(2), 4, Duration.ofMinutes(10), 0, false, false, SettlementKind.OUTPUT_ORACLE, null);
     }
 
     public DevnetConfig withDataDir(Path dir) {
         return new DevnetConfig(dir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
-                submissionInterval, livenessTimeout, basePort, persistent, detached);
+                submissionInterval, livenessTimeout, basePort, persistent, detached, settlement, faultProofs);
     }
 
     public DevnetConfig withBlockTimes(Duration l1, Duration l2) {
         return new DevnetConfig(dataDir, l1, l2, l1ChainId, l2ChainIds, finalizationPeriod, submissionInterval,
-                livenessTimeout, basePort, persistent, detached);
+                livenessTimeout, basePort, persistent, detached, settlement, faultProofs);
     }
 
     public DevnetConfig withFinalizationPeriod(Duration period) {
         return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, period, submissionInterval,
-                livenessTimeout, basePort, persistent, detached);
+                livenessTimeout, basePort, persistent, detached, settlement, faultProofs);
     }
 
     public DevnetConfig withBasePort(int port) {
         return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
-                submissionInterval, livenessTimeout, port, persistent, detached);
+                submissionInterval, livenessTimeout, port, persistent, detached, settlement, faultProofs);
     }
 
     public DevnetConfig persistent(boolean keep) {
         return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
-                submissionInterval, livenessTimeout, basePort, keep, detached);
+                submissionInterval, livenessTimeout, basePort, keep, detached, settlement, faultProofs);
     }
 
     /** See {@code detached} above: nodes that outlive a crash of this JVM and are reattached by the next start. */
     public DevnetConfig detached(boolean detach) {
         return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
-                submissionInterval, livenessTimeout, basePort, persistent, detach);
+                submissionInterval, livenessTimeout, basePort, persistent, detach, settlement, faultProofs);
+    }
+
+    /** These settings, with the L2s settling as {@code kind} says. */
+    public DevnetConfig withSettlement(SettlementKind kind) {
+        return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
+                submissionInterval, livenessTimeout, basePort, persistent, detached, kind, faultProofs);
+    }
+
+    /** These settings, with the fault-proof contracts' settings {@code params}. */
+    public DevnetConfig withFaultProofs(FaultProofParams params) {
+        return new DevnetConfig(dataDir, l1BlockTime, l2BlockTime, l1ChainId, l2ChainIds, finalizationPeriod,
+                submissionInterval, livenessTimeout, basePort, persistent, detached, settlement, params);
+    }
+
+    /** These settings, with the portal of L2 {@code chainId} respecting games of {@code gameType} (fault proofs). */
+    public DevnetConfig withRespectedGameType(long chainId, int gameType) {
+        return withFaultProofs(faultProofs.withRespectedGameType(chainId, gameType));
+    }
+
+    /** The network the L2 nodes emulate: OP mode when they settle through fault proofs (they take deposits). */
+    public AnvilNode.Network l2Network() {
+        return settlement == SettlementKind.FAULT_PROOFS ? AnvilNode.Network.OPTIMISM : AnvilNode.Network.ETHEREUM;
     }
 
     /** Name of the i-th L2: l2a, l2b, ... */

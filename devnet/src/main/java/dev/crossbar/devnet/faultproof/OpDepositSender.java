@@ -57,6 +57,11 @@ public final class OpDepositSender {
         return awaitReceipt(hash);
     }
 
+    /** Whether the L2 has {@code deposit}, pending or mined. */
+    public boolean isIncluded(OpDepositTx deposit) throws IOException {
+        return known(deposit.hash());
+    }
+
     private boolean known(String hash) throws IOException {
         Optional<Transaction> tx = l2.web3j().ethGetTransactionByHash(hash).send().getTransaction();
         return tx.isPresent();

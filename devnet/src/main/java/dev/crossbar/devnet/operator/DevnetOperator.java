@@ -2,16 +2,23 @@ package dev.crossbar.devnet.operator;
 
 import dev.crossbar.contracts.bindings.DemoTarget;
 import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.op.DisputeGameFactory;
+import dev.crossbar.contracts.op.FaultDisputeGame;
+import dev.crossbar.contracts.op.OptimismPortal2;
+import dev.crossbar.contracts.op.SuperchainConfig;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.core.protocol.Predeploys;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.DevnetManifest;
+import dev.crossbar.devnet.SettlementKind;
+import dev.crossbar.devnet.faultproof.FaultProofParams;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,14 +27,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.web3j.abi.datatypes.Address;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.tuples.generated.Tuple3;
 import org.web3j.utils.Numeric;
 
 /**
  * The devnet operator: for each L2, a sequencer (executes L1 deposits) and a proposer (posts output
  * roots), run on fixed intervals. Honest until told otherwise through {@link #misbehave}.
+ *
+ * <p>An L2 that settles through the output oracle has a {@link Sequencer} and a {@link Proposer}; one that settles
+ * through fault proofs a {@link FaultProofSequencer} and a {@link GameProposer}, and the guardian's switches.
  */
 public final class DevnetOperator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DevnetOperator.class);
@@ -35,6 +47,8 @@ public final class DevnetOperator implements AutoCloseable {
     private final Devnet devnet;
     private final Map<String, Sequencer> sequencers = new LinkedHashMap<>();
     private final Map<String, Proposer> proposers = new LinkedHashMap<>();
+    private final Map<String, FaultProofSequencer> faultProofSequencers = new LinkedHashMap<>();
+    private final Map<String, GameProposer> gameProposers = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final SecureRandom random = new SecureRandom();
 
@@ -43,9 +57,14 @@ public final class DevnetOperator implements AutoCloseable {
         DevnetManifest manifest = devnet.manifest();
         for (int i = 0; i < devnet.l2s().size(); i++) {
             DevChain l2 = devnet.l2(i);
-            DevnetManifest.Settlement s = manifest.l2s().get(i).settlement();
-            sequencers.put(l2.name(), new Sequencer(devnet.l1(), l2, s));
-            proposers.put(l2.name(), new Proposer(devnet.l1(), l2, s));
+            DevnetManifest.Chain entry = manifest.l2s().get(i);
+            if (entry.faultProofs() != null) {
+                faultProofSequencers.put(l2.name(), new FaultProofSequencer(devnet.l1(), l2, entry.faultProofs()));
+                gameProposers.put(l2.name(), new GameProposer(devnet.l1(), l2, entry.faultProofs()));
+            } else {
+                sequencers.put(l2.name(), new Sequencer(devnet.l1(), l2, entry.settlement()));
+                proposers.put(l2.name(), new Proposer(devnet.l1(), l2, entry.settlement()));
+            }
         }
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
             Thread t = new Thread(r, "devnet-operator");
@@ -61,7 +80,7 @@ public final class DevnetOperator implements AutoCloseable {
 
     /**
      * An operator that executes deposits every {@code sequencerInterval} and proposes outputs every
-     * {@code proposalInterval}.
+     * {@code proposalInterval} (on fault proofs: resolves the games it can, then creates one if due).
      */
     public static DevnetOperator running(Devnet devnet, Duration sequencerInterval, Duration proposalInterval) {
         DevnetOperator op = new DevnetOperator(devnet);
@@ -80,6 +99,13 @@ public final class DevnetOperator implements AutoCloseable {
                 log.warn("sequencer step failed l2={} error={}", s.l2Name(), e.toString());
             }
         }
+        for (FaultProofSequencer s : faultProofSequencers.values()) {
+            try {
+                s.executeDue();
+            } catch (Exception e) {
+                log.warn("sequencer step failed l2={} error={}", s.l2Name(), e.toString());
+            }
+        }
     }
 
     private void proposeAllQuietly() {
@@ -90,53 +116,185 @@ public final class DevnetOperator implements AutoCloseable {
                 log.warn("proposer step failed l2={} error={}", name, e.toString());
             }
         });
+        gameProposers.forEach((name, p) -> {
+            try {
+                p.step();
+            } catch (Exception e) {
+                log.warn("proposer step failed l2={} error={}", name, e.toString());
+            }
+        });
     }
 
+    /** The sequencer of an L2 that settles through the output oracle. */
     public Sequencer sequencer(String l2) {
-        Sequencer s = sequencers.get(l2);
-        if (s == null) {
-            throw new IllegalArgumentException("no L2 named '" + l2 + "'; one of " + sequencers.keySet());
-        }
-        return s;
+        return of(sequencers, l2, SettlementKind.OUTPUT_ORACLE);
     }
 
+    /** The proposer of an L2 that settles through the output oracle. */
     public Proposer proposer(String l2) {
-        Proposer p = proposers.get(l2);
-        if (p == null) {
-            throw new IllegalArgumentException("no L2 named '" + l2 + "'; one of " + proposers.keySet());
+        return of(proposers, l2, SettlementKind.OUTPUT_ORACLE);
+    }
+
+    /** The sequencer of an L2 that settles through fault proofs. */
+    public FaultProofSequencer faultProofSequencer(String l2) {
+        return of(faultProofSequencers, l2, SettlementKind.FAULT_PROOFS);
+    }
+
+    /** The proposer of an L2 that settles through fault proofs. */
+    public GameProposer gameProposer(String l2) {
+        return of(gameProposers, l2, SettlementKind.FAULT_PROOFS);
+    }
+
+    /** How {@code l2} settles. */
+    public SettlementKind settlementOf(String l2) {
+        if (sequencers.containsKey(l2)) {
+            return SettlementKind.OUTPUT_ORACLE;
         }
-        return p;
+        if (faultProofSequencers.containsKey(l2)) {
+            return SettlementKind.FAULT_PROOFS;
+        }
+        throw new IllegalArgumentException("no L2 named '" + l2 + "'; one of " + l2Names());
+    }
+
+    private <T> T of(Map<String, T> parts, String l2, SettlementKind kind) {
+        SettlementKind actual = settlementOf(l2);
+        if (actual != kind) {
+            throw new IllegalArgumentException("L2 " + l2 + " settles through " + actual.cliName() + ", not "
+                    + kind.cliName());
+        }
+        return parts.get(l2);
+    }
+
+    private List<String> l2Names() {
+        List<String> names = new ArrayList<>(sequencers.keySet());
+        names.addAll(faultProofSequencers.keySet());
+        return names;
     }
 
     /**
      * Turns on a misbehaviour for one L2.
      *
-     * @param depositNonce for {@link Misbehaviour#CENSOR_DEPOSIT}: the deposit to censor, or null for the next
+     * @param value the switch's number: for {@link Misbehaviour#CENSOR_DEPOSIT} the deposit to censor (null for the
+     *     next), for {@link Misbehaviour#BLACKLIST_GAME} the game's factory index, for
+     *     {@link Misbehaviour#SET_RESPECTED_TYPE} the game type; null for the others
      * @return a one-line description of what was done
+     * @throws IllegalArgumentException when the switch does not apply to how {@code l2} settles, or its value is
+     *     missing or not wanted
      */
-    public String misbehave(Misbehaviour what, String l2, BigInteger depositNonce) throws Exception {
+    public String misbehave(Misbehaviour what, String l2, BigInteger value) throws Exception {
+        what.check(settlementOf(l2), value);
         return switch (what) {
             case WRONG_OUTPUT -> {
                 proposer(l2).proposeWrongOutputNext();
                 yield "the next output root proposed for " + l2 + " will be wrong";
             }
             case STOP_PROPOSING -> {
-                proposer(l2).setStopped(true);
+                if (settlementOf(l2) == SettlementKind.FAULT_PROOFS) {
+                    gameProposer(l2).setStopped(true);
+                } else {
+                    proposer(l2).setStopped(true);
+                }
                 yield "the proposer of " + l2 + " stopped proposing";
             }
             case CENSOR_DEPOSIT -> {
-                sequencer(l2).censor(depositNonce);
+                if (settlementOf(l2) == SettlementKind.FAULT_PROOFS) {
+                    faultProofSequencer(l2).censor(value);
+                } else {
+                    sequencer(l2).censor(value);
+                }
                 yield "the sequencer of " + l2 + " censors deposit "
-                        + (depositNonce == null ? "(the next one)" : depositNonce.toString());
+                        + (value == null ? "(the next one)" : value.toString());
             }
             case FORGE_RELAY -> "forged relay on " + l2 + ": tx " + forgeRelay(l2).getTransactionHash();
+            case WRONG_ROOT -> {
+                gameProposer(l2).proposeWrongRootNext();
+                yield "the next dispute game created for " + l2 + " will claim a wrong root";
+            }
+            case BLACKLIST_GAME -> {
+                String game = gameProposer(l2).factory().gameAtIndex(value).send().component3();
+                guardianPortal(l2).blacklistDisputeGame(game).send();
+                yield "the guardian blacklisted dispute game " + value + " (" + game + ") of " + l2;
+            }
+            case SET_RESPECTED_TYPE -> {
+                String impl = gameProposer(l2).factory().gameImpls(value).send();
+                if (impl == null || impl.equalsIgnoreCase(Address.DEFAULT.getValue())) {
+                    throw new IllegalArgumentException("game type " + value + " has no implementation in the"
+                            + " factory of " + l2 + "; use 255 (alphabet) or 1 (permissioned)");
+                }
+                guardianPortal(l2).setRespectedGameType(value).send();
+                yield "the guardian made the portal of " + l2 + " respect game type " + value
+                        + " (games created before now can no longer finalize withdrawals)";
+            }
+            case PAUSE -> {
+                guardianSuperchainConfig(l2).pause("crossbar devnet operator").send();
+                yield "the guardian paused the SuperchainConfig shared by every L2";
+            }
+            case UNPAUSE -> {
+                guardianSuperchainConfig(l2).unpause().send();
+                yield "the guardian unpaused the SuperchainConfig shared by every L2";
+            }
+            case ATTACK_VALID -> attackValid(l2);
         };
     }
 
-    /** Back to honest: proposes again, censors nothing. */
+    /** Back to honest: proposes again, censors nothing (the guardian's changes stay). */
     public void behave(String l2) {
-        proposer(l2).setStopped(false);
-        sequencer(l2).stopCensoring();
+        if (settlementOf(l2) == SettlementKind.FAULT_PROOFS) {
+            gameProposer(l2).setStopped(false);
+            faultProofSequencer(l2).stopCensoring();
+        } else {
+            proposer(l2).setStopped(false);
+            sequencer(l2).stopCensoring();
+        }
+    }
+
+    private DevnetManifest.FaultProofSettlement faultProofs(String l2) {
+        return devnet.manifest().l2(l2).faultProofs();
+    }
+
+    private OptimismPortal2 guardianPortal(String l2) {
+        return OptimismPortal2.load(faultProofs(l2).portal(), devnet.l1().web3j(),
+                devnet.l1().txManager(DevKeys.GUARDIAN.credentials()), DevChain.GAS);
+    }
+
+    private SuperchainConfig guardianSuperchainConfig(String l2) {
+        return SuperchainConfig.load(faultProofs(l2).superchainConfig(), devnet.l1().web3j(),
+                devnet.l1().txManager(DevKeys.GUARDIAN.credentials()), DevChain.GAS);
+    }
+
+    /**
+     * Counters the root of the newest game in progress whose root is the true output root of its block with a
+     * false claim ({@code attack} at the root, with the bond {@code getRequiredBond} asks for the new position). The
+     * attacker is the permissioned game's challenger for type 1 (only it may move there), another key otherwise.
+     */
+    private String attackValid(String l2) throws Exception {
+        DevChain l2Chain = devnet.l2s().stream().filter(c -> c.name().equals(l2)).findFirst().orElseThrow();
+        DisputeGameFactory factory = gameProposer(l2).factory();
+        for (long i = factory.gameCount().send().longValueExact() - 1; i >= 0; i--) {
+            Tuple3<BigInteger, BigInteger, String> g = factory.gameAtIndex(BigInteger.valueOf(i)).send();
+            DevKeys attacker = g.component1().intValueExact() == FaultProofParams.PERMISSIONED ? DevKeys.CHALLENGER
+                    : DevKeys.USER_2;
+            FaultDisputeGame game = FaultDisputeGame.load(g.component3(), devnet.l1().web3j(),
+                    devnet.l1().txManager(attacker.credentials()), DevChain.GAS);
+            if (!game.status().send().equals(GameProposer.IN_PROGRESS)) {
+                continue;
+            }
+            byte[] root = game.rootClaim().send();
+            long block = game.l2BlockNumber().send().longValueExact();
+            if (!Arrays.equals(root, Proposer.computeOutput(l2Chain, block).outputRoot())) {
+                continue;
+            }
+            // The root is at position 1; an attack on it is at position 2.
+            BigInteger bond = game.getRequiredBond(BigInteger.TWO).send();
+            byte[] claim = new byte[32];
+            random.nextBytes(claim);
+            TransactionReceipt r = game.attack(root, BigInteger.ZERO, claim, bond).send();
+            log.warn("true root attacked l2={} index={} game={} attacker={} bond={} tx={}", l2, i,
+                    game.getContractAddress(), attacker.roleName(), bond, r.getTransactionHash());
+            return "attacked the true root of dispute game " + i + " (" + game.getContractAddress() + ") of " + l2
+                    + " with a false claim, bond " + bond + " wei, tx " + r.getTransactionHash();
+        }
+        throw new IllegalArgumentException("no dispute game of " + l2 + " in progress has a true root to attack");
     }
 
     /**
@@ -172,11 +330,28 @@ public final class DevnetOperator implements AutoCloseable {
     /** A snapshot of what the operator has done and which switches are on. */
     public List<Map<String, Object>> status() {
         List<Map<String, Object>> out = new ArrayList<>();
+        for (String l2 : faultProofSequencers.keySet()) {
+            FaultProofSequencer s = faultProofSequencers.get(l2);
+            GameProposer p = gameProposers.get(l2);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("l2", l2);
+            m.put("settlement", SettlementKind.FAULT_PROOFS.cliName());
+            m.put("depositsOnL2", s.depositsOnL2());
+            m.put("depositsSent", s.sentCount());
+            m.put("censoredDeposits", s.censored().stream().map(BigInteger::toString).toList());
+            m.put("gamesCreated", p.createdCount());
+            m.put("gamesResolved", p.resolvedCount());
+            m.put("lastProposedL2Block", p.lastProposedBlock());
+            m.put("proposerStopped", p.isStopped());
+            m.put("wrongRootArmed", p.isWrongRootArmed());
+            out.add(m);
+        }
         for (String l2 : sequencers.keySet()) {
             Sequencer s = sequencers.get(l2);
             Proposer p = proposers.get(l2);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("l2", l2);
+            m.put("settlement", SettlementKind.OUTPUT_ORACLE.cliName());
             m.put("depositsExecuted", s.executedCount());
             m.put("censoredDeposits", s.censored().stream().map(BigInteger::toString).toList());
             m.put("outputsProposed", p.proposedCount());

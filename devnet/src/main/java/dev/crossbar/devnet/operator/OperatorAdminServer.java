@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * GET  /status                                  what the operator did, which switches are on
- * POST /misbehave?switch=&lt;name&gt;&amp;l2=&lt;l2&gt;[&amp;nonce=N]   turn a misbehaviour on
+ * POST /misbehave?switch=&lt;name&gt;&amp;l2=&lt;l2&gt;[&amp;value=N]   turn a misbehaviour on (N: deposit nonce,
+ *                                               game index or game type; {@code nonce=N} is taken too)
  * POST /behave?l2=&lt;l2&gt;                           back to honest
  * POST /shutdown                                stop the devnet
  * </pre>
@@ -42,8 +43,8 @@ public final class OperatorAdminServer implements AutoCloseable {
         server.createContext("/misbehave", ex -> respond(ex, "POST", () -> {
             Map<String, String> q = query(ex);
             Misbehaviour what = Misbehaviour.fromSwitch(required(q, "switch"));
-            String nonce = q.get("nonce");
-            String done = operator.misbehave(what, required(q, "l2"), nonce == null ? null : new BigInteger(nonce));
+            String value = q.containsKey("value") ? q.get("value") : q.get("nonce");
+            String done = operator.misbehave(what, required(q, "l2"), value == null ? null : number(value));
             log.warn("operator told to misbehave: {}", done);
             return Map.of("done", done);
         }));
@@ -90,6 +91,14 @@ public final class OperatorAdminServer implements AutoCloseable {
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
         ex.close();
+    }
+
+    private static BigInteger number(String value) {
+        try {
+            return new BigInteger(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("value '" + value + "' is not a whole number");
+        }
     }
 
     private static Map<String, String> query(HttpExchange ex) {
