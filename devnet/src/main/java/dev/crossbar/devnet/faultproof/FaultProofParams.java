@@ -91,11 +91,16 @@ public record FaultProofParams(Duration maxClockDuration, Duration clockExtensio
 
     /**
      * The devnet's settings: a one-minute clock with a ten-second extension, depth 10 split 6 (a 64-block window),
-     * a 30 s proof maturity, a 15 s air gap, bonds locked 30 s, a 0.08 ether init bond (mainnet's), and OP's devnet
+     * a 90 s proof maturity, a 15 s air gap, bonds locked 30 s, a 0.08 ether init bond (mainnet's), and OP's devnet
      * PreimageOracle values.
+     *
+     * <p>The proof maturity is longer than the clock, in the same order as on OP Mainnet (7 days against 3.5): a
+     * proof then matures after its game could resolve. Portal 3.10.0 answers a matured proof whose game is still in
+     * progress with "output proposal has not been validated", which clients (viem's {@code getWithdrawalStatus})
+     * do not know as a status; with this order they never see it from an honest game.
      */
     public static FaultProofParams devnet() {
-        return new FaultProofParams(Duration.ofSeconds(60), Duration.ofSeconds(10), 10, 6, Duration.ofSeconds(30),
+        return new FaultProofParams(Duration.ofSeconds(60), Duration.ofSeconds(10), 10, 6, Duration.ofSeconds(90),
                 Duration.ofSeconds(15), Duration.ofSeconds(30), new BigInteger("80000000000000000"), 10_000,
                 Duration.ofSeconds(120), Map.of());
     }
@@ -106,6 +111,13 @@ public record FaultProofParams(Duration maxClockDuration, Duration clockExtensio
         types.put(chainId, gameType);
         return new FaultProofParams(maxClockDuration, clockExtension, maxGameDepth, splitDepth, proofMaturityDelay,
                 disputeGameFinalityDelay, delayedWethDelay, initBond, minProposalSize, challengePeriod, types);
+    }
+
+    /** These settings, with proofs maturing after {@code delay}. */
+    public FaultProofParams withProofMaturityDelay(Duration delay) {
+        return new FaultProofParams(maxClockDuration, clockExtension, maxGameDepth, splitDepth, delay,
+                disputeGameFinalityDelay, delayedWethDelay, initBond, minProposalSize, challengePeriod,
+                respectedGameTypes);
     }
 
     /** The game type the portal of L2 {@code chainId} accepts. */

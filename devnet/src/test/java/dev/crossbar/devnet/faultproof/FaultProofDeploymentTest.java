@@ -80,7 +80,8 @@ class FaultProofDeploymentTest extends FaultProofTestBase {
         assertThat(portal.version().send()).isEqualTo("3.10.0");
         assertThat(portal.respectedGameType().send()).isEqualTo(BigInteger.valueOf(FaultProofParams.ALPHABET));
         assertThat(contracts().respectedGameType()).isEqualTo(FaultProofParams.ALPHABET);
-        assertThat(portal.proofMaturityDelaySeconds().send()).isEqualTo(BigInteger.valueOf(30));
+        assertThat(portal.proofMaturityDelaySeconds().send()).isEqualTo(
+                BigInteger.valueOf(PARAMS.proofMaturityDelay().toSeconds()));
         assertThat(portal.disputeGameFinalityDelaySeconds().send()).isEqualTo(BigInteger.valueOf(15));
         assertThat(portal.disputeGameFactory().send()).isEqualToIgnoringCase(contracts().disputeGameFactory().proxy());
         assertThat(portal.paused().send()).isFalse();

@@ -8,6 +8,7 @@ import dev.crossbar.testkit.TempDirs;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +21,8 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 abstract class FaultProofTestBase {
     static final long L1_CHAIN_ID = 900;
     static final long L2_CHAIN_ID = 901;
-    static final FaultProofParams PARAMS = FaultProofParams.devnet();
+    /** The devnet's settings with a proof maturity shorter than the clock, so the air gap is the last wait. */
+    static final FaultProofParams PARAMS = FaultProofParams.devnet().withProofMaturityDelay(Duration.ofSeconds(30));
 
     static Path dataDir;
     static AnvilNode l1Node;
