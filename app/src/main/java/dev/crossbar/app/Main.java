@@ -22,9 +22,7 @@ public final class Main {
 
     /** Exits with {@code code}, unless a shutdown (Ctrl-C) is stopping the process in its own time. */
     public static void exit(int code) {
-        if (!Shutdown.inProgress()) {
-            System.exit(code);
-        }
+        Shutdown.exit(code);
     }
 
     /** Errors a user can act on are printed as one line; the stack trace only with --verbose. */

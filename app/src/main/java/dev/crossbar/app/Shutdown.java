@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Shutdown {
     private static final Duration FINISH = Duration.ofSeconds(30);
     private static final AtomicBoolean inProgress = new AtomicBoolean();
+    /** The command finished and exits by itself: a shutdown hook has nothing to stop or wait for. */
+    private static final AtomicBoolean exiting = new AtomicBoolean();
 
     private Shutdown() {}
 
@@ -17,6 +19,9 @@ public final class Shutdown {
     public static void onSignal(Runnable stop) {
         Thread command = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (exiting.get()) {
+                return; // the command thread is the one exiting: joining it would wait for ever (30 s)
+            }
             inProgress.set(true);
             stop.run();
             try {
@@ -25,6 +30,17 @@ public final class Shutdown {
                 Thread.currentThread().interrupt();
             }
         }, "crossbar-shutdown"));
+    }
+
+    /**
+     * Exits the JVM with {@code code} once the command finished by itself (e.g. a devnet stopped through its admin
+     * endpoint), unless a signal is already stopping it (then the signal's exit code stands).
+     */
+    static void exit(int code) {
+        if (!inProgress.get()) {
+            exiting.set(true);
+            System.exit(code);
+        }
     }
 
     /** Whether the JVM is shutting down on a signal: then {@code System.exit} must not be called. */

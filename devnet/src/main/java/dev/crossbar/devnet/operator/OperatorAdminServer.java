@@ -53,10 +53,12 @@ public final class OperatorAdminServer implements AutoCloseable {
             operator.behave(l2);
             return Map.of("done", "the operator of " + l2 + " is honest again");
         }));
-        server.createContext("/shutdown", ex -> respond(ex, "POST", () -> {
-            Thread.ofPlatform().name("devnet-shutdown").start(onShutdown);
-            return Map.of("done", "stopping");
-        }));
+        server.createContext("/shutdown", ex -> {
+            // The answer goes out first: the shutdown stops this server, and with it an exchange still open.
+            if (respond(ex, "POST", () -> Map.of("done", "stopping"))) {
+                Thread.ofPlatform().name("devnet-shutdown").start(onShutdown);
+            }
+        });
         server.start();
     }
 
@@ -68,7 +70,8 @@ public final class OperatorAdminServer implements AutoCloseable {
         Object run() throws Exception;
     }
 
-    private static void respond(HttpExchange ex, String method, Action action) throws IOException {
+    /** Answers with what {@code action} returns, or its error; true when the action ran and succeeded. */
+    private static boolean respond(HttpExchange ex, String method, Action action) throws IOException {
         int status;
         Object body;
         if (!ex.getRequestMethod().equals(method)) {
@@ -91,6 +94,7 @@ public final class OperatorAdminServer implements AutoCloseable {
         ex.sendResponseHeaders(status, bytes.length);
         ex.getResponseBody().write(bytes);
         ex.close();
+        return status == 200;
     }
 
     private static BigInteger number(String value) {
