@@ -122,7 +122,7 @@ public final class DevCommand implements Callable<Integer> {
                 Path configFile = DevConfigFile.write(session.manifest(), dataDir, new DevConfigFile.Options(
                         kafka.bootstrapServers(), address.toString(), DEV_INSTANCE));
                 Config config = Config.load(configFile);
-                out.println("      configuration: " + configFile + " (crossbar config check --config " + configFile
+                out.println("      configuration: " + configFile + " (crossbar config check " + configFile
                         + ")");
                 Logging.apply(config.log());
                 Set<Role> roles = EnumSet.noneOf(Role.class);
