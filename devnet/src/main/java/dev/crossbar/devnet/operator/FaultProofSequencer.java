@@ -14,9 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.abi.EventEncoder;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 
 /**
@@ -84,23 +81,12 @@ public final class FaultProofSequencer {
     }
 
     private void readNewDeposits() throws Exception {
-        long head = l1.blockNumber().longValueExact();
-        if (head < nextL1Block) {
-            return;
-        }
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(nextL1Block)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(head)), portal);
-        filter.addSingleTopic(TRANSACTION_DEPOSITED);
-        EthLog result = l1.web3j().ethGetLogs(filter).send();
-        if (result.hasError()) {
-            throw new IllegalStateException("eth_getLogs on L1 failed: " + result.getError().getMessage());
-        }
-        // eth_getLogs answers in block order, and in log order within a block: the order deposits execute in.
-        for (EthLog.LogResult<?> r : result.getLogs()) {
-            Log l = (Log) r.get();
+        LogPages.Page page = LogPages.read(l1, portal, nextL1Block, TRANSACTION_DEPOSITED);
+        // Logs come in block order, and in log order within a block: the order deposits execute in.
+        for (Log l : page.logs()) {
             deposits.add(OpDepositTx.from(OptimismPortal2.getTransactionDepositedEventFromLog(l)));
         }
-        nextL1Block = head + 1;
+        nextL1Block = page.next();
     }
 
     /** Censors the deposit with index {@code depositIndex}, or the next deposit to include when null. */

@@ -19,9 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.abi.EventEncoder;
-import org.web3j.protocol.core.DefaultBlockParameter;
-import org.web3j.protocol.core.methods.request.EthFilter;
-import org.web3j.protocol.core.methods.response.EthLog;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
@@ -83,22 +80,11 @@ public final class Sequencer {
     }
 
     private void readNewDeposits() throws Exception {
-        long head = l1.blockNumber().longValueExact();
-        if (head < nextL1Block) {
-            return;
-        }
-        EthFilter filter = new EthFilter(DefaultBlockParameter.valueOf(BigInteger.valueOf(nextL1Block)),
-                DefaultBlockParameter.valueOf(BigInteger.valueOf(head)), portal);
-        filter.addOptionalTopics(EventEncoder.encode(Portal.TRANSACTIONDEPOSITED_EVENT),
-                EventEncoder.encode(Portal.DEPOSITESCROWED_EVENT));
-        EthLog result = l1.web3j().ethGetLogs(filter).send();
-        if (result.hasError()) {
-            throw new IllegalStateException("eth_getLogs on L1 failed: " + result.getError().getMessage());
-        }
+        LogPages.Page page = LogPages.read(l1, portal, nextL1Block,
+                EventEncoder.encode(Portal.TRANSACTIONDEPOSITED_EVENT), EventEncoder.encode(Portal.DEPOSITESCROWED_EVENT));
         // TransactionDeposited and DepositEscrowed come as a pair from one deposit, in that order.
         Map<String, DepositTransaction> byLog = new HashMap<>();
-        for (EthLog.LogResult<?> r : result.getLogs()) {
-            Log l = (Log) r.get();
+        for (Log l : page.logs()) {
             String topic0 = l.getTopics().getFirst();
             if (topic0.equals(EventEncoder.encode(Portal.TRANSACTIONDEPOSITED_EVENT))) {
                 Portal.TransactionDepositedEventResponse e = Portal.getTransactionDepositedEventFromLog(l);
@@ -115,7 +101,7 @@ public final class Sequencer {
                 pending.put(e.depositNonce, d);
             }
         }
-        nextL1Block = head + 1;
+        nextL1Block = page.next();
     }
 
     /** Censors {@code depositNonce}, or the next deposit to execute when null. */
