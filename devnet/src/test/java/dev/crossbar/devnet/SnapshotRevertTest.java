@@ -2,8 +2,10 @@ package dev.crossbar.devnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigInteger;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.EthBlock;
@@ -28,13 +30,13 @@ class SnapshotRevertTest extends DevnetTestBase {
         BigInteger nonce = pendingNonce(l2);
 
         // what a test leaves behind: blocks, the L1 clock an hour on, a fee spike, no mining and a pending transaction
-        transfer(l2);
+        send(l2);
         l1().anvil().increaseTime(3600);
         l1().anvil().mine(3);
         l2.anvil().setNextBlockBaseFeePerGas(SPIKE);
         l2.anvil().mine(1);
         l2.anvil().setAutomine(false);
-        transfer(l2);
+        send(l2);
         assertThat(pendingNonce(l2)).isEqualTo(nonce.add(BigInteger.TWO));
 
         devnet.revert(snapshot);
@@ -42,8 +44,10 @@ class SnapshotRevertTest extends DevnetTestBase {
         assertThat(latest(l1()).getHash()).isEqualTo(l1Head.getHash());
         assertThat(latest(l2).getHash()).isEqualTo(l2Head.getHash());
         assertThat(pendingNonce(l2)).as("nothing pending, nothing spent").isEqualTo(nonce);
-        TransactionReceipt mined = transfer(l2);
-        assertThat(mined).as("mined at once: automine is back").isNotNull();
+        String sent = send(l2);
+        // anvil's automine mines right after the send answers, not before: wait a moment, not for ever.
+        TransactionReceipt mined = await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                .until(() -> receipt(l2, sent), java.util.Objects::nonNull);
         EthBlock.Block next = l2.web3j().ethGetBlockByHash(mined.getBlockHash(), false).send().getBlock();
         assertThat(next.getNumber()).isEqualTo(l2Head.getNumber().add(BigInteger.ONE));
         assertThat(next.getBaseFeePerGas()).as("the next block's base fee at the snapshot").isEqualTo(nextBaseFee);
@@ -65,11 +69,15 @@ class SnapshotRevertTest extends DevnetTestBase {
                 .getTransactionCount();
     }
 
-    /** Sends 1 wei from the user to the deployer; its receipt, or null while it is not mined. */
-    private static TransactionReceipt transfer(DevChain chain) throws Exception {
-        String hash = new RawTransactionManager(chain.web3j(), DevKeys.USER.credentials(), chain.chainId())
+    /** Sends 1 wei from the user to the deployer; its hash. */
+    private static String send(DevChain chain) throws Exception {
+        return new RawTransactionManager(chain.web3j(), DevKeys.USER.credentials(), chain.chainId())
                 .sendTransaction(SPIKE.multiply(BigInteger.TWO), BigInteger.valueOf(21_000), DevKeys.DEPLOYER.address(),
                         "", BigInteger.ONE).getTransactionHash();
+    }
+
+    /** The receipt of {@code hash}, or null while it is not mined. */
+    private static TransactionReceipt receipt(DevChain chain, String hash) throws Exception {
         return chain.web3j().ethGetTransactionReceipt(hash).send().getTransactionReceipt().orElse(null);
     }
 }
