@@ -66,10 +66,6 @@ public record Config(List<ChainConfig> chains, StoreSettings store, KafkaSetting
                 .findFirst();
     }
 
-    public Config withStore(StoreSettings newStore) {
-        return new Config(chains, newStore, kafka, relayer, monitor, keys, http, log);
-    }
-
     /** Reads the whole tree, then the rules across sections. */
     static Config read(SectionReader root, Function<String, String> env) {
         List<ChainConfig> chains = ChainSettings.read(root);

@@ -32,14 +32,20 @@ public final class OpDepositSender {
     }
 
     /**
+     * A deposit on the L2: its receipt, and whether this call sent it (false: the L2 had it already).
+     */
+    public record Included(TransactionReceipt receipt, boolean sent) {}
+
+    /**
      * Sends {@code deposit} unless the L2 already has it (pending or mined), and waits for its receipt.
      *
      * @throws IOException when the node refuses it, answers with another hash than {@code keccak256} of the bytes
      *     sent, or does not mine it in time
      */
-    public TransactionReceipt include(OpDepositTx deposit) throws IOException {
+    public Included include(OpDepositTx deposit) throws IOException {
         String hash = deposit.hash();
-        if (known(hash)) {
+        boolean had = known(hash);
+        if (had) {
             log.debug("deposit already on the L2, not sent again chain={} tx={}", l2.name(), hash);
         } else {
             EthSendTransaction sent = l2.web3j().ethSendRawTransaction(Numeric.toHexString(deposit.encoded())).send();
@@ -54,12 +60,7 @@ public final class OpDepositSender {
             log.info("deposit sent chain={} tx={} from={} to={} mint={}", l2.name(), hash, deposit.deposit().from(),
                     deposit.deposit().to(), deposit.deposit().mint());
         }
-        return awaitReceipt(hash);
-    }
-
-    /** Whether the L2 has {@code deposit}, pending or mined. */
-    public boolean isIncluded(OpDepositTx deposit) throws IOException {
-        return known(deposit.hash());
+        return new Included(awaitReceipt(hash), !had);
     }
 
     private boolean known(String hash) throws IOException {

@@ -68,9 +68,7 @@ public final class FaultProofSequencer {
                 break;
             }
             OpDepositTx d = deposits.get(i);
-            boolean had = sender.isIncluded(d);
-            sender.include(d);
-            if (!had) {
+            if (sender.include(d).sent()) {
                 count++;
                 sent.incrementAndGet();
                 log.info("deposit carried l2={} depositIndex={} tx={}", l2.name(), i, d.hash());

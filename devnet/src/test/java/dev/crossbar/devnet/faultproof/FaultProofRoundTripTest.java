@@ -76,7 +76,9 @@ class FaultProofRoundTripTest extends FaultProofTestBase {
         assertThat(deposit.deposit().value()).isEqualTo(value);
 
         OpDepositSender sender = new OpDepositSender(l2);
-        TransactionReceipt relayed = sender.include(deposit);
+        OpDepositSender.Included first = sender.include(deposit);
+        assertThat(first.sent()).isTrue();
+        TransactionReceipt relayed = first.receipt();
         stage("deposit executed on L2");
         assertThat(relayed.isStatusOK()).isTrue();
         assertThat(relayed.getTransactionHash()).isEqualTo(deposit.hash());
@@ -87,7 +89,9 @@ class FaultProofRoundTripTest extends FaultProofTestBase {
         assertThat(balance(l2, target)).isEqualTo(value);
 
         long head = l2.blockNumber().longValueExact();
-        TransactionReceipt again = sender.include(deposit);
+        OpDepositSender.Included second = sender.include(deposit);
+        assertThat(second.sent()).as("the deposit the L2 has is not sent again").isFalse();
+        TransactionReceipt again = second.receipt();
         assertThat(again.getBlockNumber()).as("the deposit the L2 has is not sent again")
                 .isEqualTo(relayed.getBlockNumber());
         assertThat(l2.blockNumber().longValueExact()).isEqualTo(head);

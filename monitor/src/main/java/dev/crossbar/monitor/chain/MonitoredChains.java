@@ -70,11 +70,6 @@ public final class MonitoredChains implements AutoCloseable {
         return new MonitoredChains(Chains.of(configs, clients), Map.copyOf(witnesses), List.of());
     }
 
-    /** The chain registry these chains are looked up in. */
-    public Chains registry() {
-        return chains;
-    }
-
     public List<ChainConfig> all() {
         return chains.all();
     }
