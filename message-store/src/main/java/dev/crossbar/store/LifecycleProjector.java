@@ -83,6 +83,13 @@ final class LifecycleProjector {
             case DepositReclaimed e -> depositReclaimed(s, e);
             case PortalPauseChanged e -> { }
             case EscapeModeActivated e -> { }
+            case ProtocolEvent.DisputeGameCreated e -> { }
+            case ProtocolEvent.GameMove e -> { }
+            case ProtocolEvent.GameResolved e -> { }
+            case ProtocolEvent.DisputeGameBlacklisted e -> { }
+            case ProtocolEvent.RespectedGameTypeSet e -> { }
+            case ProtocolEvent.WithdrawalProofSubmitted e -> { }
+            case ProtocolEvent.SuperchainPauseChanged e -> { }
         }
     }
 

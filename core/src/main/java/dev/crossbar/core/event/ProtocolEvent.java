@@ -27,7 +27,14 @@ import java.math.BigInteger;
     @JsonSubTypes.Type(ProtocolEvent.CrossRollupRelayed.class),
     @JsonSubTypes.Type(ProtocolEvent.PortalPauseChanged.class),
     @JsonSubTypes.Type(ProtocolEvent.EscapeModeActivated.class),
-    @JsonSubTypes.Type(ProtocolEvent.DepositReclaimed.class)
+    @JsonSubTypes.Type(ProtocolEvent.DepositReclaimed.class),
+    @JsonSubTypes.Type(ProtocolEvent.DisputeGameCreated.class),
+    @JsonSubTypes.Type(ProtocolEvent.GameMove.class),
+    @JsonSubTypes.Type(ProtocolEvent.GameResolved.class),
+    @JsonSubTypes.Type(ProtocolEvent.DisputeGameBlacklisted.class),
+    @JsonSubTypes.Type(ProtocolEvent.RespectedGameTypeSet.class),
+    @JsonSubTypes.Type(ProtocolEvent.WithdrawalProofSubmitted.class),
+    @JsonSubTypes.Type(ProtocolEvent.SuperchainPauseChanged.class)
 })
 public sealed interface ProtocolEvent {
 
@@ -96,4 +103,46 @@ public sealed interface ProtocolEvent {
     /** Portal {@code DepositReclaimed}. */
     record DepositReclaimed(EventRef ref, long l2ChainId, BigInteger depositNonce, String recipient, BigInteger amount)
             implements ProtocolEvent {}
+
+    // ---- fault proofs (OP's OptimismPortal2, DisputeGameFactory, FaultDisputeGame, SuperchainConfig) ----------
+
+    /**
+     * DisputeGameFactory {@code DisputeGameCreated}, with what the game and the factory said of it in the block
+     * of the event (the event itself names only the game, its type and its root claim).
+     *
+     * @param game the game's (proxy) address
+     * @param index the game's index in the factory ({@code gameAtIndex})
+     * @param l2BlockNumber the L2 block the root claim is the output root of
+     * @param createdAt the game's {@code createdAt} (L1 seconds)
+     */
+    record DisputeGameCreated(EventRef ref, long l2ChainId, String game, int gameType, String rootClaim, long index,
+            long l2BlockNumber, long createdAt) implements ProtocolEvent {}
+
+    /**
+     * A game's {@code Move}: a claim added under {@code parentIndex}; with the new claim's entry in the game's
+     * {@code claimData} in the block of the event.
+     *
+     * @param claimIndex the new claim's index in {@code claimData}
+     * @param position the claim's position in the game tree (generalized index)
+     * @param bond the bond paid with the move, in wei
+     * @param clock the claim's packed clock: duration (seconds) in the high 64 bits, timestamp in the low 64
+     */
+    record GameMove(EventRef ref, long l2ChainId, String game, long parentIndex, String claim, String claimant,
+            long claimIndex, BigInteger position, BigInteger bond, BigInteger clock) implements ProtocolEvent {}
+
+    /** A game's {@code Resolved}: {@code status} 1 = CHALLENGER_WINS, 2 = DEFENDER_WINS. */
+    record GameResolved(EventRef ref, long l2ChainId, String game, int status) implements ProtocolEvent {}
+
+    /** OptimismPortal2 {@code DisputeGameBlacklisted}: the guardian barred a game from proofs and finalization. */
+    record DisputeGameBlacklisted(EventRef ref, long l2ChainId, String game) implements ProtocolEvent {}
+
+    /** OptimismPortal2 {@code RespectedGameTypeSet}: proofs are now accepted against games of {@code gameType}. */
+    record RespectedGameTypeSet(EventRef ref, long l2ChainId, int gameType, long updatedAt) implements ProtocolEvent {}
+
+    /** OptimismPortal2 {@code WithdrawalProvenExtension1}: who submitted a proof of the withdrawal. */
+    record WithdrawalProofSubmitted(EventRef ref, long l2ChainId, String withdrawalHash, String proofSubmitter)
+            implements ProtocolEvent {}
+
+    /** SuperchainConfig {@code Paused} / {@code Unpaused}: every portal that uses it stops or resumes. */
+    record SuperchainPauseChanged(EventRef ref, boolean paused, String identifier) implements ProtocolEvent {}
 }
