@@ -19,6 +19,17 @@ public enum Check {
     /** The chain does not reorg deeper than its safe depth. */
     REORGS;
 
+    /**
+     * Whether this check reads the output-oracle contracts (OutputOracle, our Portal, the devnet's DepositExecutor):
+     * on an L2 that settles through dispute games it does not apply (the games are watched by their own checks).
+     */
+    public boolean outputOracleOnly() {
+        return switch (this) {
+            case OUTPUTS, WITHDRAWAL_PROOFS, FINALIZATIONS, PROPOSER_LIVENESS, DEPOSITS -> true;
+            default -> false;
+        };
+    }
+
     /** The name used in metrics ({@code check} tag) and configuration. */
     public String tag() {
         return name().toLowerCase(java.util.Locale.ROOT);

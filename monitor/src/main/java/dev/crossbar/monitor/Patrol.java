@@ -106,7 +106,7 @@ final class Patrol {
         // What has a deadline first: output verdicts, challenges, the guardian's actions.
         for (ChainConfig c : p.chains().l2s()) {
             long l2 = c.chainId();
-            if (p.settings().checks(l2).runs(Check.OUTPUTS)) {
+            if (p.settings().checks(l2).runs(Check.OUTPUTS) && p.chains().applies(l2, Check.OUTPUTS)) {
                 // Check, then judge deadlines, then challenge: after a start the outstanding outputs are checked
                 // before any deadline is judged (an output valid all along is not a missed deadline); a bad output
                 // found past its act-by time is still an alert of its own (undeleted) even though this very round
@@ -126,10 +126,13 @@ final class Patrol {
         for (ChainConfig c : p.chains().l2s()) {
             long l2 = c.chainId();
             ChainChecks checks = p.settings().checks(l2);
-            if (checks.runs(Check.PROPOSER_LIVENESS)) {
+            if (checks.runs(Check.PROPOSER_LIVENESS) && p.chains().applies(l2, Check.PROPOSER_LIVENESS)) {
                 step("proposer of " + c.name(), () -> p.liveness().check(l2, checks.proposerLivenessTimeout()));
             }
-            step("exits of " + c.name(), () -> p.reclaimer().exits(l2));
+            if (!p.chains().settlementOf(l2).disputeGames()) {
+                // escape mode is a feature of our output-oracle Portal
+                step("exits of " + c.name(), () -> p.reclaimer().exits(l2));
+            }
         }
         Instant now = p.clock().instant();
         if (Duration.between(lastSync, now).compareTo(SYNC_EVERY) >= 0) {

@@ -52,8 +52,12 @@ final class Deliveries {
         record Sent(TxManager.Intent intent, MessageState movedTo, Map<String, String> details, String note)
                 implements Step {}
 
-        /** Its state changed on what the chain says; look again at once. */
-        record Moved(MessageState to, String cause) implements Step {}
+        /** Its state changed on what the chain says (with details to record); look again at once. */
+        record Moved(MessageState to, String cause, Map<String, String> details) implements Step {
+            Moved(MessageState to, String cause) {
+                this(to, cause, Map.of());
+            }
+        }
 
         /** Nothing to do before {@code after}; not a failure. */
         record Wait(Duration after, String reason) implements Step {}
@@ -157,7 +161,7 @@ final class Deliveries {
     }
 
     /** A withdrawal's proof against one output, or why there is none. */
-    private record ProofAttempt(WithdrawalProof proof, String unusable) {
+    record ProofAttempt(WithdrawalProof proof, String unusable) {
         static ProofAttempt no(String why) {
             return new ProofAttempt(null, why);
         }
@@ -168,7 +172,7 @@ final class Deliveries {
      * state at its block, the proof does not verify, or the output's root is not the L2's state there (never prove
      * against a root we have not verified).
      */
-    private ProofAttempt proofAgainst(MessageRecord m, ProtocolViews.Output output, byte[] hash) {
+    ProofAttempt proofAgainst(MessageRecord m, ProtocolViews.Output output, byte[] hash) {
         EthApi l2 = chains.client(m.sourceChainId());
         WithdrawalProof proof;
         try {
@@ -298,9 +302,14 @@ final class Deliveries {
                 + " on " + chains.name(m.sourceChainId()) + " is now " + hash + ", not " + m.source().blockHash();
     }
 
+    /** Whether {@code m} is a withdrawal of an L2 that settles through dispute games ({@link GameDeliveries}). */
+    boolean overGames(MessageRecord m) {
+        return m.kind() == MessageKind.WITHDRAWAL && chains.settlementOf(m.sourceChainId()).disputeGames();
+    }
+
     /**
      * Whether the effect a transaction of {@code purpose} was sent for is on the destination already: the question
-     * asked before every send.
+     * asked before every send. (A proof on a dispute-game chain is asked of {@link GameDeliveries#proofStands}.)
      */
     boolean effectOnChain(MessageRecord m, String purpose) {
         EthApi dest = chains.client(m.destinationChainId());
@@ -378,7 +387,7 @@ final class Deliveries {
     // ---- shared -----------------------------------------------------------------------------------------
 
     /** The intent with its gas, once a simulation says it goes through; else the classified refusal. */
-    private Step simulateAndSend(EthApi chain, TxManager signer, TxManager.Intent intent, BigInteger gasFloor,
+    Step simulateAndSend(EthApi chain, TxManager signer, TxManager.Intent intent, BigInteger gasFloor,
             Map<String, String> details) {
         BigInteger estimate;
         try {
@@ -413,10 +422,14 @@ final class Deliveries {
             return new Step.Moved(MessageState.PROVEN, "simulation: " + r);
         }
         if (r.contains("has not been proven") || r.contains("output root proven is not the same")
-                || r.contains("output does not exist")) {
+                || r.contains("output does not exist") || r.contains("dispute game has been blacklisted")
+                || r.contains("invalid game type") || r.contains("created before respected game type")
+                || r.contains("less than dispute game creation timestamp")) {
             return new Step.Moved(MessageState.COMMITTED, "simulation: " + r + "; proving again");
         }
-        if (r.contains("finalization period has not elapsed")) {
+        if (r.contains("finalization period has not elapsed") || r.contains("has not matured yet")
+                || r.contains("output proposal has not been validated") || r.contains("output proposal in air-gap")
+                || r.contains("has not been finalized yet")) {
             return new Step.Wait(Duration.ofSeconds(10), "simulation: " + r);
         }
         if (r.contains("paused") || r.equals("RelayerNotAllowed") || r.contains("escape mode")) {

@@ -25,13 +25,16 @@ final class Rechecks {
     private final TxManager signer;
     private final MessageStore store;
     private final Deliveries deliveries;
+    private final GameDeliveries games;
     private final Steps steps;
 
-    Rechecks(long destination, TxManager signer, MessageStore store, Deliveries deliveries, Steps steps) {
+    Rechecks(long destination, TxManager signer, MessageStore store, Deliveries deliveries, GameDeliveries games,
+            Steps steps) {
         this.destination = destination;
         this.signer = signer;
         this.store = store;
         this.deliveries = deliveries;
+        this.games = games;
         this.steps = steps;
     }
 
@@ -65,7 +68,9 @@ final class Rechecks {
                 || m.state() == MessageState.EXITED) {
             return "message is " + m.state();
         }
-        if (deliveries.effectOnChain(m, tx.purpose())) {
+        boolean done = tx.purpose().equals(TxPurpose.PROVE) && deliveries.overGames(m)
+                ? games.proofStands(m, signer.address()) : deliveries.effectOnChain(m, tx.purpose());
+        if (done) {
             if (tx.purpose().equals(TxPurpose.PROVE)) {
                 steps.move(m, MessageState.PROVEN, "proven on chain (found before sending again)");
             } else {

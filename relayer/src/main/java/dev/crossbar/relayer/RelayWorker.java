@@ -43,6 +43,7 @@ final class RelayWorker {
     private final TxManager signer;
     private final MessageStore store;
     private final Deliveries deliveries;
+    private final GameDeliveries games;
     private final RelayerSettings settings;
     private final RelayerMetrics metrics;
     private final Chains chains;
@@ -62,10 +63,11 @@ final class RelayWorker {
         this.store = store;
         this.chains = chains;
         this.deliveries = new Deliveries(chains);
+        this.games = new GameDeliveries(chains, deliveries, new GameVerdicts(store));
         this.settings = settings;
         this.metrics = metrics;
         this.steps = new Steps(destination, routingKey, signer, store, chains, settings, metrics);
-        this.rechecks = new Rechecks(destination, signer, store, deliveries, steps);
+        this.rechecks = new Rechecks(destination, signer, store, deliveries, games, steps);
         this.settlements = new Settlements(destination, store, chains, steps);
         this.batches = new Batches(destination, signer, store, chains, deliveries, settings, metrics, steps);
         this.breakers = new BreakerGuard(store, chains);
@@ -148,8 +150,17 @@ final class RelayWorker {
     }
 
     private Deliveries.Step decide(MessageRecord m) {
+        boolean overGames = m.kind() == MessageKind.WITHDRAWAL
+                && chains.settlementOf(m.sourceChainId()).disputeGames();
         return switch (m.kind()) {
-            case WITHDRAWAL -> switch (m.state()) {
+            case WITHDRAWAL -> overGames ? switch (m.state()) {
+                case COMMITTED -> games.prove(m, signer);
+                case PROVEN, IN_WINDOW -> games.check(m, signer.address());
+                case READY -> games.finalize(m, signer);
+                case FAILED -> deliveries.replay(m, signer, m.attempts() + 1, settings.gasRaisePercent());
+                case RELAYING -> recoverRelaying(m);
+                default -> new Deliveries.Step.Wait(Duration.ofMinutes(1), "nothing to do in " + m.state());
+            } : switch (m.state()) {
                 case COMMITTED -> deliveries.proveWithdrawal(m, signer);
                 case PROVEN, IN_WINDOW -> deliveries.checkWindow(m);
                 case READY -> deliveries.finalizeWithdrawal(m, signer);

@@ -84,7 +84,12 @@ final class Settlements {
                 Map<String, String> d = new LinkedHashMap<>();
                 d.put(MessageDetails.PROVEN_AT, Long.toString(at));
                 String index = m.details().get(MessageDetails.PROVING_OUTPUT_INDEX);
-                if (index != null) {
+                String game = m.details().get(MessageDetails.PROVING_GAME);
+                if (game != null) {
+                    d.put(MessageDetails.PROVEN_GAME, game);
+                    d.put(MessageDetails.PROOF_SUBMITTER, tx.signer().toLowerCase());
+                    cause += " against game " + index + " (" + game + ")";
+                } else if (index != null) {
                     d.put(MessageDetails.PROVEN_OUTPUT_INDEX, index);
                     cause += " against output " + index;
                 }

@@ -67,7 +67,12 @@ final class Steps {
                 log.info("relay step messageId={} kind={} action={} tx={} nonce={}", m.id(), m.kind(),
                         s.intent().purpose(), tx.txHash(), tx.nonce());
             }
-            case Deliveries.Step.Moved mv -> move(m, mv.to(), mv.cause());
+            case Deliveries.Step.Moved mv -> {
+                if (!mv.details().isEmpty()) {
+                    store.putDetails(m.id(), mv.details());
+                }
+                move(m, mv.to(), mv.cause());
+            }
             case Deliveries.Step.Wait w -> store.recordAttempt(m.id(), m.attempts(), Instant.now().plus(w.after()),
                     w.reason());
             case Deliveries.Step.Retry r -> retry(m, r.reason());
@@ -86,7 +91,10 @@ final class Steps {
                 return; // already past it (the watcher saw the proof first)
             }
             store.transitionIf(m.id(), from, MessageState.PROVEN, cause);
-            store.transitionIf(m.id(), MessageState.PROVEN, MessageState.IN_WINDOW, "waiting out the challenge window");
+            store.transitionIf(m.id(), MessageState.PROVEN, MessageState.IN_WINDOW,
+                    chains.settlementOf(m.sourceChainId()).disputeGames()
+                            ? "waiting for the proof to mature and its game to resolve"
+                            : "waiting out the challenge window");
         } else if (from.canMoveTo(m.kind(), to)) {
             store.transitionIf(m.id(), from, to, cause);
         } else {

@@ -49,7 +49,16 @@ final class Pipeline implements AutoCloseable {
 
     /** @param storeConfig the store to use; null for an embedded one in the pipeline's folder */
     Pipeline(int signerSlots, StoreConfig storeConfig) throws Exception {
-        stack = RealStack.start("relayer", signerSlots, storeConfig);
+        this(RealStack.start("relayer", signerSlots, storeConfig));
+    }
+
+    /** On a devnet of its own whose L2s settle through OP's dispute games. */
+    static Pipeline faultProofs(int signerSlots) throws Exception {
+        return new Pipeline(RealStack.startWithFaultProofs("relayer-games", signerSlots, null));
+    }
+
+    private Pipeline(RealStack stack) {
+        this.stack = stack;
         dir = stack.dir;
         devnet = stack.devnet;
         operator = stack.operator;

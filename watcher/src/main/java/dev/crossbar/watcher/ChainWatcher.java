@@ -76,7 +76,8 @@ public final class ChainWatcher implements Service {
         this.reads = new ChainReads(vertx, chain.name(), api);
         this.ancestry = new Ancestry(chain.name(), reads);
         this.store = store;
-        this.decoder = new EventDecoder(chain);
+        this.decoder = new EventDecoder(chain, chain.settlements().stream().anyMatch(
+                dev.crossbar.core.config.Settlement::disputeGames) ? GameFacts.of(api) : GameFacts.NONE);
         this.range = new AdaptiveRange(chain.maxBlockRange(), 3);
         this.afterCommit = afterCommit;
         this.heads = new HeadTracker(vertx, chain.name(), api, chain.ws(), chain.pollInterval(), h -> onHead());
@@ -126,7 +127,10 @@ public final class ChainWatcher implements Service {
     @Override
     public Future<Void> start() {
         context = vertx.getOrCreateContext();
-        return vertx.executeBlocking(() -> store.cursor(chain.chainId()), false).map(c -> {
+        return vertx.executeBlocking(() -> {
+            decoder.followOnly(store.unresolvedGames(chain.chainId()));
+            return store.cursor(chain.chainId());
+        }, false).map(c -> {
             context.runOnContext(v -> {
                 cursor = c.orElse(null);
                 cursorLoaded = true;
@@ -242,18 +246,32 @@ public final class ChainWatcher implements Service {
             if (found.size() > COMFORTABLE_LOGS_PER_STEP) {
                 range.shrink();
             }
-            return commit(blocks, found).map(v -> to < target);
+            return commit(blocks, found, expectedParent, java.util.Set.of()).map(v -> to < target);
         });
     }
 
-    /** Decodes and commits on a worker thread: both take time in proportion to the logs, off the event loop. */
-    private Future<Void> commit(List<BlockRef> blocks, JsonNode rawLogs) {
+    /**
+     * Decodes and commits on a worker thread: both take time in proportion to the logs, off the event loop. When the
+     * logs create dispute games, the games' own logs in the same blocks are fetched and the whole range decoded again
+     * before anything is committed, so that a game's first moves are not missed.
+     *
+     * @param fetchedGames the games whose logs {@code rawLogs} already holds
+     */
+    private Future<Void> commit(List<BlockRef> blocks, JsonNode rawLogs, String expectedParent,
+            java.util.Set<String> fetchedGames) {
         Map<Long, Long> timestamps = new HashMap<>();
         blocks.forEach(b -> timestamps.put(b.number(), b.timestamp()));
-        return vertx.executeBlocking(() -> {
+        long from = blocks.getFirst().number();
+        long to = blocks.getLast().number();
+        return vertx.<Object>executeBlocking(() -> {
             long t0 = System.nanoTime();
             List<Log> logs = ChainReads.toLogs(rawLogs);
             EventDecoder.Result decoded = decoder.decode(logs, timestamps);
+            java.util.Set<String> unfetched = new java.util.HashSet<>(decoded.createdGames().keySet());
+            unfetched.removeAll(fetchedGames);
+            if (!unfetched.isEmpty()) {
+                return unfetched;
+            }
             long t1 = System.nanoTime();
             for (var s : decoded.setAside()) {
                 log.warn("log set aside chain={} block={} tx={} logIndex={} reason={}", chain.name(), s.blockNumber(),
@@ -267,12 +285,30 @@ public final class ChainWatcher implements Service {
                     (t2 - t1) / 1_000_000);
             eventsCounter.increment(r.eventsRecorded());
             setAsideCounter.increment(decoded.setAside().size());
+            decoded.createdGames().forEach(decoder::follow);
+            decoded.resolvedGames().forEach(decoder::unfollow);
             return store.cursor(chain.chainId()).orElseThrow();
-        }, true).map(c -> {
-            cursor = c;
-            cursorGauge.set(c.blockNumber());
-            afterCommit.run();
-            return null;
+        }, true).compose(result -> {
+            if (result instanceof ChainCursor c) {
+                cursor = c;
+                cursorGauge.set(c.blockNumber());
+                afterCommit.run();
+                return Future.succeededFuture();
+            }
+            @SuppressWarnings("unchecked")
+            java.util.Set<String> games = (java.util.Set<String>) result;
+            return reads.logs(from, to, games).compose(more -> {
+                Optional<String> inconsistent = Ancestry.inconsistency(blocks, more, expectedParent);
+                if (inconsistent.isPresent()) {
+                    return Future.failedFuture(new IllegalStateException("chain changed while the logs of new games"
+                            + " were read: " + inconsistent.get()));
+                }
+                var merged = rawLogs.deepCopy();
+                more.forEach(((com.fasterxml.jackson.databind.node.ArrayNode) merged)::add);
+                java.util.Set<String> fetched = new java.util.HashSet<>(fetchedGames);
+                fetched.addAll(games);
+                return commit(blocks, merged, expectedParent, fetched);
+            });
         });
     }
 
@@ -287,6 +323,7 @@ public final class ChainWatcher implements Service {
                     log.warn("reorg rolled back chain={} ancestor={} eventsRemoved={} messagesOrphaned={} reverted={}",
                             chain.name(), ancestor.number(), r.eventsRemoved(), r.messagesOrphaned(),
                             r.messagesReverted());
+                    decoder.followOnly(store.unresolvedGames(chain.chainId()));
                     return store.cursor(chain.chainId()).orElse(null);
                 }, true))
                 .map(c -> {

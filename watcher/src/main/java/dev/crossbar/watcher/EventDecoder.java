@@ -6,6 +6,11 @@ import dev.crossbar.contracts.bindings.L2ToL1MessagePasser;
 import dev.crossbar.contracts.bindings.L2ToL2Messenger;
 import dev.crossbar.contracts.bindings.OutputOracle;
 import dev.crossbar.contracts.bindings.Portal;
+import dev.crossbar.contracts.op.DisputeGameFactory;
+import dev.crossbar.contracts.op.FaultDisputeGame;
+import dev.crossbar.contracts.op.OptimismPortal2;
+import dev.crossbar.contracts.op.SuperchainConfig;
+import dev.crossbar.core.chain.FaultProofViews;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.config.Settlement;
@@ -16,6 +21,7 @@ import dev.crossbar.core.protocol.DepositTransaction;
 import dev.crossbar.core.protocol.Hashes;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.core.protocol.MalformedEventException;
+import dev.crossbar.core.protocol.OpDepositTx;
 import dev.crossbar.store.SetAsideLog;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -60,25 +66,85 @@ public final class EventDecoder {
     private static final String L2L2_RELAYED = topic(L2ToL2Messenger.RELAYEDMESSAGE_EVENT);
     private static final String RELAYER_ALLOWED = topic(L2ToL2Messenger.RELAYERALLOWED_EVENT);
     private static final String DEPOSIT_EXECUTED = topic(DepositExecutor.DEPOSITEXECUTED_EVENT);
+    private static final String OP_DEPOSITED = topic(OptimismPortal2.TRANSACTIONDEPOSITED_EVENT);
+    private static final String OP_PROVEN = topic(OptimismPortal2.WITHDRAWALPROVEN_EVENT);
+    private static final String OP_PROVEN_BY = topic(OptimismPortal2.WITHDRAWALPROVENEXTENSION1_EVENT);
+    private static final String OP_FINALIZED = topic(OptimismPortal2.WITHDRAWALFINALIZED_EVENT);
+    private static final String OP_BLACKLISTED = topic(OptimismPortal2.DISPUTEGAMEBLACKLISTED_EVENT);
+    private static final String OP_RESPECTED_TYPE = topic(OptimismPortal2.RESPECTEDGAMETYPESET_EVENT);
+    private static final String GAME_CREATED = topic(DisputeGameFactory.DISPUTEGAMECREATED_EVENT);
+    private static final String GAME_MOVE = topic(FaultDisputeGame.MOVE_EVENT);
+    private static final String GAME_RESOLVED = topic(FaultDisputeGame.RESOLVED_EVENT);
+    private static final String SUPERCHAIN_PAUSED = topic(SuperchainConfig.PAUSED_EVENT);
+    private static final String SUPERCHAIN_UNPAUSED = topic(SuperchainConfig.UNPAUSED_EVENT);
+    /**
+     * Events of OP's contracts that carry nothing for the lifecycle: {@code Initialized} (every initializable), the
+     * proxies' {@code Upgraded} and {@code AdminChanged}, the factory's administration, SuperchainConfig's
+     * {@code ConfigUpdate}.
+     */
+    private static final Set<String> OP_ADMINISTRATION = Set.of(
+            topic(OptimismPortal2.INITIALIZED_EVENT),
+            topic(new Event("Upgraded", List.of(new org.web3j.abi.TypeReference<org.web3j.abi.datatypes.Address>(
+                    true) {}))),
+            topic(new Event("AdminChanged", List.of(new org.web3j.abi.TypeReference<org.web3j.abi.datatypes.Address>(
+                    ) {}, new org.web3j.abi.TypeReference<org.web3j.abi.datatypes.Address>() {}))),
+            topic(DisputeGameFactory.IMPLEMENTATIONSET_EVENT),
+            topic(DisputeGameFactory.INITBONDUPDATED_EVENT),
+            topic(DisputeGameFactory.OWNERSHIPTRANSFERRED_EVENT),
+            topic(SuperchainConfig.CONFIGUPDATE_EVENT));
 
     /** What a watched address is. */
-    private enum Kind { ORACLE, PORTAL, CROSS_DOMAIN_MESSENGER, MESSAGE_PASSER, L2_TO_L2_MESSENGER, DEPOSIT_EXECUTOR }
+    private enum Kind {
+        ORACLE, PORTAL, CROSS_DOMAIN_MESSENGER, MESSAGE_PASSER, L2_TO_L2_MESSENGER, DEPOSIT_EXECUTOR,
+        /** OP's OptimismPortal2 (a dispute-game settlement). */
+        PORTAL2,
+        /** OP's L1CrossDomainMessenger: our messenger's events, and OP's administration. */
+        OP_MESSENGER,
+        DISPUTE_GAME_FACTORY,
+        /** A game the factory created: followed until it resolves. */
+        DISPUTE_GAME,
+        SUPERCHAIN_CONFIG
+    }
 
     private record Watched(Kind kind, long l2ChainId) {}
 
-    /** Events and set-aside logs of one batch of logs. */
-    public record Result(List<ProtocolEvent> events, List<SetAsideLog> setAside) {}
+    /**
+     * Events and set-aside logs of one batch of logs, and the games the batch created and resolved (the watcher
+     * follows the first from now on, and stops following the second).
+     */
+    public record Result(List<ProtocolEvent> events, List<SetAsideLog> setAside, Map<String, Long> createdGames,
+            Set<String> resolvedGames) {
+        public Result(List<ProtocolEvent> events, List<SetAsideLog> setAside) {
+            this(events, setAside, Map.of(), Set.of());
+        }
+    }
 
     private final long chainId;
     private final Map<String, Watched> watched = new HashMap<>();
+    /** The games followed, by address: l2 chain id. */
+    private final Map<String, Long> games = new java.util.concurrent.ConcurrentHashMap<>();
+    private final GameFacts facts;
 
     public EventDecoder(ChainConfig chain) {
+        this(chain, GameFacts.NONE);
+    }
+
+    /** @param facts what the decoder asks the chain about games it sees created or moved */
+    public EventDecoder(ChainConfig chain, GameFacts facts) {
         this.chainId = chain.chainId();
+        this.facts = facts;
         if (chain.role() == ChainRole.L1) {
             for (Settlement s : chain.settlements()) {
-                put(s.outputOracle(), Kind.ORACLE, s.l2ChainId());
-                put(s.portal(), Kind.PORTAL, s.l2ChainId());
-                put(s.l1Messenger(), Kind.CROSS_DOMAIN_MESSENGER, s.l2ChainId());
+                if (s.disputeGames()) {
+                    put(s.portal(), Kind.PORTAL2, s.l2ChainId());
+                    put(s.l1Messenger(), Kind.OP_MESSENGER, s.l2ChainId());
+                    put(s.disputeGameFactory(), Kind.DISPUTE_GAME_FACTORY, s.l2ChainId());
+                    put(s.superchainConfig(), Kind.SUPERCHAIN_CONFIG, s.l2ChainId());
+                } else {
+                    put(s.outputOracle(), Kind.ORACLE, s.l2ChainId());
+                    put(s.portal(), Kind.PORTAL, s.l2ChainId());
+                    put(s.l1Messenger(), Kind.CROSS_DOMAIN_MESSENGER, s.l2ChainId());
+                }
             }
         } else {
             ChainConfig.L2Contracts c = chain.l2Contracts();
@@ -97,7 +163,30 @@ public final class EventDecoder {
 
     /** The addresses whose logs this decoder understands: what to ask {@code eth_getLogs} for. */
     public Set<String> addresses() {
-        return new LinkedHashSet<>(watched.keySet());
+        Set<String> out = new LinkedHashSet<>(watched.keySet());
+        out.addAll(games.keySet());
+        return out;
+    }
+
+    /** Follows {@code game} (of the L2 {@code l2ChainId}): its logs are asked for and decoded from now on. */
+    public void follow(String game, long l2ChainId) {
+        games.put(game.toLowerCase(), l2ChainId);
+    }
+
+    /** Stops following a game (it resolved: it emits nothing more). */
+    public void unfollow(String game) {
+        games.remove(game.toLowerCase());
+    }
+
+    /** Follows exactly {@code followed} (address: l2 chain id), e.g. the unresolved games after a restart. */
+    public void followOnly(Map<String, Long> followed) {
+        games.clear();
+        followed.forEach(this::follow);
+    }
+
+    /** The games followed now. */
+    public Set<String> followedGames() {
+        return Set.copyOf(games.keySet());
     }
 
     /**
@@ -108,9 +197,10 @@ public final class EventDecoder {
     public Result decode(List<Log> logs, Map<Long, Long> timestamps) {
         List<ProtocolEvent> events = new ArrayList<>();
         List<SetAsideLog> setAside = new ArrayList<>();
+        Batch batch = new Batch(logs);
         for (int i = 0; i < logs.size(); i++) {
             Log log = logs.get(i);
-            Watched w = log.getAddress() == null ? null : watched.get(log.getAddress().toLowerCase());
+            Watched w = log.getAddress() == null ? null : watched(log.getAddress().toLowerCase(), batch);
             if (w == null) {
                 continue; // not ours (eth_getLogs was asked for our addresses only, but a node may answer more)
             }
@@ -119,9 +209,14 @@ public final class EventDecoder {
                     throw new MalformedEventException("log has no topics (an anonymous event is not a protocol event)");
                 }
                 Log next = i + 1 < logs.size() ? logs.get(i + 1) : null;
-                Decoded d = decodeOne(w, log, next, ref(log, timestamps));
+                Decoded d = decodeOne(w, log, next, ref(log, timestamps), batch, i);
                 if (d.event() != null) {
                     events.add(d.event());
+                    if (d.event() instanceof ProtocolEvent.DisputeGameCreated c) {
+                        batch.created.put(c.game(), c.l2ChainId());
+                    } else if (d.event() instanceof ProtocolEvent.GameResolved r) {
+                        batch.resolved.add(r.game());
+                    }
                 }
                 if (d.consumedNext()) {
                     i++;
@@ -132,7 +227,47 @@ public final class EventDecoder {
                 setAside.add(setAside(log, "cannot decode " + w.kind() + " event: " + e));
             }
         }
-        return new Result(events, setAside);
+        return new Result(events, setAside, Map.copyOf(batch.created), Set.copyOf(batch.resolved));
+    }
+
+    /** What one call of {@link #decode} learns as it goes, and its logs for counting. */
+    private static final class Batch {
+        final List<Log> logs;
+        final Map<String, Long> created = new java.util.LinkedHashMap<>();
+        final Set<String> resolved = new LinkedHashSet<>();
+
+        Batch(List<Log> logs) {
+            this.logs = logs;
+        }
+
+        /** Logs after {@code i} in the same block from the same address with the same first topic. */
+        int laterInBlock(int i) {
+            Log log = logs.get(i);
+            int n = 0;
+            for (int j = i + 1; j < logs.size(); j++) {
+                Log other = logs.get(j);
+                if (!java.util.Objects.equals(other.getBlockHash(), log.getBlockHash())) {
+                    break;
+                }
+                if (log.getAddress().equalsIgnoreCase(other.getAddress()) && !other.getTopics().isEmpty()
+                        && other.getTopics().getFirst().equalsIgnoreCase(log.getTopics().getFirst())) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    private Watched watched(String address, Batch batch) {
+        Watched w = watched.get(address);
+        if (w != null) {
+            return w;
+        }
+        Long l2 = games.get(address);
+        if (l2 == null) {
+            l2 = batch.created.get(address);
+        }
+        return l2 == null ? null : new Watched(Kind.DISPUTE_GAME, l2);
     }
 
     private record Decoded(ProtocolEvent event, boolean consumedNext) {
@@ -143,9 +278,62 @@ public final class EventDecoder {
         static final Decoded IGNORED = new Decoded(null, false);
     }
 
-    private Decoded decodeOne(Watched w, Log log, Log next, EventRef ref) {
+    private Decoded decodeOne(Watched w, Log log, Log next, EventRef ref, Batch batch, int i) {
         String t = log.getTopics().getFirst().toLowerCase();
         return switch (w.kind()) {
+            case PORTAL2 -> decodePortal2(w, log, ref, t);
+            case OP_MESSENGER -> OP_ADMINISTRATION.contains(t) ? Decoded.IGNORED
+                    : decodeMessenger(w, log, next, ref, t);
+            case DISPUTE_GAME_FACTORY -> {
+                if (t.equals(GAME_CREATED)) {
+                    var e = DisputeGameFactory.getDisputeGameCreatedEventFromLog(log);
+                    long block = ref.blockNumber();
+                    String factory = lower(log.getAddress());
+                    long index = facts.gameCount(factory, block) - 1 - batch.laterInBlock(i);
+                    String game = lower(e.disputeProxy);
+                    GameFacts.Created c = facts.created(game, block);
+                    yield Decoded.of(new ProtocolEvent.DisputeGameCreated(ref, w.l2ChainId(), game,
+                            e.gameType.intValueExact(), hex(e.rootClaim), index, c.l2BlockNumber(), c.createdAt()));
+                }
+                if (OP_ADMINISTRATION.contains(t)) {
+                    yield Decoded.IGNORED;
+                }
+                throw unknown(w, t);
+            }
+            case DISPUTE_GAME -> {
+                String game = lower(log.getAddress());
+                if (t.equals(GAME_MOVE)) {
+                    var e = FaultDisputeGame.getMoveEventFromLog(log);
+                    long claimIndex = facts.claimCount(game, ref.blockNumber()) - 1 - batch.laterInBlock(i);
+                    FaultProofViews.Claim c = facts.claim(game, claimIndex, ref.blockNumber());
+                    if (!java.util.Arrays.equals(c.claim(), e.claim) || c.parentIndex() != e.parentIndex.longValue()
+                            || !c.claimant().equalsIgnoreCase(e.claimant)) {
+                        throw new MalformedEventException("Move of claim " + hex(e.claim) + " does not match claim "
+                                + claimIndex + " the game holds at block " + ref.blockNumber());
+                    }
+                    yield Decoded.of(new ProtocolEvent.GameMove(ref, w.l2ChainId(), game, e.parentIndex.longValueExact(),
+                            hex(e.claim), lower(e.claimant), claimIndex, c.position(), c.bond(), c.clock()));
+                }
+                if (t.equals(GAME_RESOLVED)) {
+                    var e = FaultDisputeGame.getResolvedEventFromLog(log);
+                    yield Decoded.of(new ProtocolEvent.GameResolved(ref, w.l2ChainId(), game,
+                            e.status.intValueExact()));
+                }
+                throw unknown(w, t);
+            }
+            case SUPERCHAIN_CONFIG -> {
+                if (t.equals(SUPERCHAIN_PAUSED)) {
+                    yield Decoded.of(new ProtocolEvent.SuperchainPauseChanged(ref, true,
+                            SuperchainConfig.getPausedEventFromLog(log).identifier));
+                }
+                if (t.equals(SUPERCHAIN_UNPAUSED)) {
+                    yield Decoded.of(new ProtocolEvent.SuperchainPauseChanged(ref, false, null));
+                }
+                if (OP_ADMINISTRATION.contains(t)) {
+                    yield Decoded.IGNORED;
+                }
+                throw unknown(w, t);
+            }
             case ORACLE -> {
                 if (t.equals(OUTPUT_PROPOSED)) {
                     var e = OutputOracle.getOutputProposedEventFromLog(log);
@@ -250,6 +438,46 @@ public final class EventDecoder {
             var e = Portal.getDepositReclaimedEventFromLog(log);
             return Decoded.of(new ProtocolEvent.DepositReclaimed(ref, w.l2ChainId(), e.depositNonce,
                     lower(e.recipient), e.amount));
+        }
+        throw unknown(w, t);
+    }
+
+    private Decoded decodePortal2(Watched w, Log log, EventRef ref, String t) {
+        if (t.equals(OP_DEPOSITED)) {
+            var e = OptimismPortal2.getTransactionDepositedEventFromLog(log);
+            OpDepositTx d = OpDepositTx.from(e);
+            // An OP deposit has no nonce of its own: it is named by its L2 transaction's hash, and placed by its log.
+            return Decoded.of(new ProtocolEvent.DepositInitiated(ref, w.l2ChainId(), log.getLogIndex(),
+                    d.hash().toLowerCase(), lower(d.deposit().from()), lower(d.deposit().from()),
+                    lower(d.deposit().to()), d.deposit().mint(), d.deposit().value(), d.deposit().gasLimit(),
+                    d.deposit().isCreation(), hex(d.deposit().data())));
+        }
+        if (t.equals(OP_PROVEN)) {
+            var e = OptimismPortal2.getWithdrawalProvenEventFromLog(log);
+            return Decoded.of(new ProtocolEvent.WithdrawalProven(ref, w.l2ChainId(), hex(e.withdrawalHash),
+                    lower(e.from), lower(e.to)));
+        }
+        if (t.equals(OP_PROVEN_BY)) {
+            var e = OptimismPortal2.getWithdrawalProvenExtension1EventFromLog(log);
+            return Decoded.of(new ProtocolEvent.WithdrawalProofSubmitted(ref, w.l2ChainId(), hex(e.withdrawalHash),
+                    lower(e.proofSubmitter)));
+        }
+        if (t.equals(OP_FINALIZED)) {
+            var e = OptimismPortal2.getWithdrawalFinalizedEventFromLog(log);
+            return Decoded.of(new ProtocolEvent.WithdrawalFinalized(ref, w.l2ChainId(), hex(e.withdrawalHash),
+                    e.success));
+        }
+        if (t.equals(OP_BLACKLISTED)) {
+            var e = OptimismPortal2.getDisputeGameBlacklistedEventFromLog(log);
+            return Decoded.of(new ProtocolEvent.DisputeGameBlacklisted(ref, w.l2ChainId(), lower(e.disputeGame)));
+        }
+        if (t.equals(OP_RESPECTED_TYPE)) {
+            var e = OptimismPortal2.getRespectedGameTypeSetEventFromLog(log);
+            return Decoded.of(new ProtocolEvent.RespectedGameTypeSet(ref, w.l2ChainId(), e.newGameType.intValueExact(),
+                    e.updatedAt.longValueExact()));
+        }
+        if (OP_ADMINISTRATION.contains(t)) {
+            return Decoded.IGNORED;
         }
         throw unknown(w, t);
     }

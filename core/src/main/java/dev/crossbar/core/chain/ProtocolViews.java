@@ -83,11 +83,11 @@ public final class ProtocolViews {
 
     /** A generated binding's {@code load}. */
     @FunctionalInterface
-    private interface Loader<C extends Contract> {
+    interface Loader<C extends Contract> {
         C load(String address, Web3j web3j, TransactionManager transactions, ContractGasProvider gas);
     }
 
-    private static <C extends Contract> C bind(Loader<C> loader, EthApi chain, String address, String blockTag) {
+    static <C extends Contract> C bind(Loader<C> loader, EthApi chain, String address, String blockTag) {
         Web3j web3j = Web3j.build(new EthApiService(chain));
         C contract = loader.load(address, web3j, new ReadonlyTransactionManager(web3j, null), VIEWS_ONLY);
         contract.setDefaultBlockParameter(block(blockTag));

@@ -14,6 +14,15 @@ public final class MessageDetails {
     public static final String PROVEN_OUTPUT_INDEX = "provenOutputIndex";
     /** Withdrawal: the index of the output the relayer's proof in flight is made against. */
     public static final String PROVING_OUTPUT_INDEX = "provingOutputIndex";
+    /** Withdrawal on a dispute-game chain: the game the relayer's proof in flight is made against. */
+    public static final String PROVING_GAME = "provingGame";
+    /** Withdrawal on a dispute-game chain: the game its proof on chain was made against. */
+    public static final String PROVEN_GAME = "provenGame";
+    /**
+     * Withdrawal on a dispute-game chain: whose proof finalizes it, when it is not the relayer's own (the portal
+     * keeps one proof per submitter; another submitter's proof is finalized through the external-proof path).
+     */
+    public static final String PROOF_SUBMITTER = "proofSubmitter";
     /** Cross-rollup message: the hash of the batch transaction that carries its relay. */
     public static final String BATCH_TX = "batchTx";
 }

@@ -1,5 +1,6 @@
 package dev.crossbar.devnet.faultproof;
 
+import dev.crossbar.core.protocol.OpDepositTx;
 import dev.crossbar.devnet.DevChain;
 import java.io.IOException;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import dev.crossbar.contracts.op.OptimismPortal2;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevnetManifest;
 import dev.crossbar.devnet.faultproof.OpDepositSender;
-import dev.crossbar.devnet.faultproof.OpDepositTx;
+import dev.crossbar.core.protocol.OpDepositTx;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

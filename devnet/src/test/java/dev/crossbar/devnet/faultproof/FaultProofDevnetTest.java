@@ -1,5 +1,6 @@
 package dev.crossbar.devnet.faultproof;
 
+import dev.crossbar.core.protocol.OpDepositTx;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -105,6 +105,15 @@ public final class MonitoredChains implements AutoCloseable {
         return chains.l1Of(l2ChainId);
     }
 
+    /**
+     * Whether {@code check} applies to chain {@code chainId}: not a check of the output-oracle contracts on an L2
+     * that settles through dispute games.
+     */
+    public boolean applies(long chainId, dev.crossbar.monitor.Check check) {
+        return !(check.outputOracleOnly() && chains.chain(chainId).role() == dev.crossbar.core.config.ChainRole.L2
+                && settlementOf(chainId).disputeGames());
+    }
+
     public Settlement settlementOf(long l2ChainId) {
         return chains.settlementOf(l2ChainId);
     }

@@ -54,6 +54,6 @@ final class EventRouter {
     }
 
     private boolean on(long chainId, Check check) {
-        return chains.has(chainId) && settings.checks(chainId).runs(check);
+        return chains.has(chainId) && settings.checks(chainId).runs(check) && chains.applies(chainId, check);
     }
 }

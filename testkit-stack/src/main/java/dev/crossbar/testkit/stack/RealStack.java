@@ -8,6 +8,7 @@ import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.DevnetChains;
 import dev.crossbar.devnet.DevnetConfig;
+import dev.crossbar.devnet.SettlementKind;
 import dev.crossbar.devnet.operator.DevnetOperator;
 import dev.crossbar.kafka.embedded.KafkaFixture;
 import dev.crossbar.messaging.KafkaClientConfig;
@@ -87,11 +88,26 @@ public final class RealStack implements AutoCloseable {
         return new RealStack(name, signerSlots, storeConfig, true);
     }
 
+    /**
+     * Like {@link #startWithOwnDevnet}, on a devnet whose L2s settle through OP's fault-proof contracts (dispute
+     * games) with the devnet's game parameters.
+     */
+    public static RealStack startWithFaultProofs(String name, int signerSlots, StoreConfig storeConfig)
+            throws Exception {
+        return new RealStack(name, signerSlots, storeConfig, true, SettlementKind.FAULT_PROOFS);
+    }
+
     private RealStack(String name, int signerSlots, StoreConfig storeConfig, boolean ownDevnet) throws Exception {
+        this(name, signerSlots, storeConfig, ownDevnet, SettlementKind.OUTPUT_ORACLE);
+    }
+
+    private RealStack(String name, int signerSlots, StoreConfig storeConfig, boolean ownDevnet,
+            SettlementKind settlement) throws Exception {
         this.signerSlots = signerSlots;
         this.ownDevnet = ownDevnet;
         dir = TempDirs.create(name + "-test");
-        devnet = ownDevnet ? Devnet.start(DevnetConfig.forTests(dir.resolve("devnet"))) : DevnetFixture.take();
+        devnet = ownDevnet ? Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")).withSettlement(settlement))
+                : DevnetFixture.take();
         try {
             operator = DevnetOperator.manual(devnet);
             topics = TopicsConfig.withPrefix(KafkaFixture.uniqueTopic(name));

@@ -1,8 +1,6 @@
-package dev.crossbar.devnet.faultproof;
+package dev.crossbar.core.protocol;
 
 import dev.crossbar.contracts.op.OptimismPortal2;
-import dev.crossbar.core.protocol.DepositTransaction;
-import dev.crossbar.core.protocol.MalformedEventException;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.util.List;

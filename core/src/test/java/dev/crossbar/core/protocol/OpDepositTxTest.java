@@ -1,11 +1,9 @@
-package dev.crossbar.devnet.faultproof;
+package dev.crossbar.core.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crossbar.contracts.op.OptimismPortal2;
-import dev.crossbar.core.protocol.DepositTransaction;
-import dev.crossbar.core.protocol.MalformedEventException;
 import java.math.BigInteger;
 import org.junit.jupiter.api.Test;
 import org.web3j.protocol.core.methods.response.Log;

@@ -1,0 +1,161 @@
+package dev.crossbar.core.chain;
+
+import static dev.crossbar.core.chain.ProtocolViews.LATEST;
+import static dev.crossbar.core.chain.ProtocolViews.view;
+
+import dev.crossbar.contracts.op.DisputeGameFactory;
+import dev.crossbar.contracts.op.FaultDisputeGame;
+import dev.crossbar.contracts.op.OptimismPortal2;
+import java.math.BigInteger;
+import org.web3j.tx.TransactionManager;
+import org.web3j.utils.Numeric;
+
+/**
+ * The views of OP's fault-proof contracts ({@code OptimismPortal2}, {@code DisputeGameFactory}, the games), typed,
+ * through the generated bindings as {@link ProtocolViews} does for the output-oracle contracts. A view that reverts
+ * throws {@link EthApi.Reverted}.
+ */
+public final class FaultProofViews {
+    /** {@code GameStatus.IN_PROGRESS}. */
+    public static final int IN_PROGRESS = 0;
+    /** {@code GameStatus.CHALLENGER_WINS}: the root claim was countered; nothing may be proven against it. */
+    public static final int CHALLENGER_WINS = 1;
+    /** {@code GameStatus.DEFENDER_WINS}: the root claim stood. */
+    public static final int DEFENDER_WINS = 2;
+
+    private FaultProofViews() {}
+
+    /** The name of a game status, as the contracts name it. */
+    public static String statusName(int status) {
+        return switch (status) {
+            case IN_PROGRESS -> "IN_PROGRESS";
+            case CHALLENGER_WINS -> "CHALLENGER_WINS";
+            case DEFENDER_WINS -> "DEFENDER_WINS";
+            default -> "UNKNOWN(" + status + ")";
+        };
+    }
+
+    // ---- encode only -------------------------------------------------------------------------------------
+
+    public static OptimismPortal2 portal2(String address) {
+        return OptimismPortal2.load(address, null, (TransactionManager) null, null);
+    }
+
+    // ---- binders -----------------------------------------------------------------------------------------
+
+    public static OptimismPortal2 portal2(EthApi chain, String address, String blockTag) {
+        return ProtocolViews.bind(OptimismPortal2::load, chain, address, blockTag);
+    }
+
+    public static DisputeGameFactory factory(EthApi chain, String address, String blockTag) {
+        return ProtocolViews.bind(DisputeGameFactory::load, chain, address, blockTag);
+    }
+
+    /** A game of any type the factory creates: they share the {@code IFaultDisputeGame} views read here. */
+    public static FaultDisputeGame game(EthApi chain, String address, String blockTag) {
+        return ProtocolViews.bind(FaultDisputeGame::load, chain, address, blockTag);
+    }
+
+    // ---- the portal --------------------------------------------------------------------------------------
+
+    /** What the portal holds of one submitter's proof: no game and a zero timestamp when there is none. */
+    public record Proof(String game, long timestamp) {
+        public boolean exists() {
+            return timestamp != 0;
+        }
+    }
+
+    /** {@code provenWithdrawals(hash, submitter)}. */
+    public static Proof proof(EthApi l1, String portal, byte[] withdrawalHash, String submitter) {
+        var v = view(portal2(l1, portal, LATEST).provenWithdrawals(withdrawalHash, submitter));
+        return new Proof(v.component1().toLowerCase(), v.component2().longValueExact());
+    }
+
+    /** Every submitter of a proof of {@code withdrawalHash}, in the order they proved it. */
+    public static java.util.List<String> proofSubmitters(EthApi l1, String portal, byte[] withdrawalHash) {
+        OptimismPortal2 p = portal2(l1, portal, LATEST);
+        int n = view(p.numProofSubmitters(withdrawalHash)).intValueExact();
+        java.util.List<String> out = new java.util.ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(view(p.proofSubmitters(withdrawalHash, BigInteger.valueOf(i))).toLowerCase());
+        }
+        return out;
+    }
+
+    /**
+     * The portal's rules as they stand: the respected game type and when it was last set, the delays, and whether
+     * the portal is paused (through its SuperchainConfig).
+     */
+    public record PortalRules(int respectedGameType, long respectedGameTypeUpdatedAt, long proofMaturityDelay,
+            long disputeGameFinalityDelay, boolean paused) {}
+
+    public static PortalRules rules(EthApi l1, String portal) {
+        OptimismPortal2 p = portal2(l1, portal, LATEST);
+        return new PortalRules(view(p.respectedGameType()).intValueExact(),
+                view(p.respectedGameTypeUpdatedAt()).longValueExact(),
+                view(p.proofMaturityDelaySeconds()).longValueExact(),
+                view(p.disputeGameFinalityDelaySeconds()).longValueExact(), view(p.paused()));
+    }
+
+    public static boolean blacklisted(EthApi l1, String portal, String game) {
+        return view(portal2(l1, portal, LATEST).disputeGameBlacklist(game));
+    }
+
+    // ---- the factory and its games -----------------------------------------------------------------------
+
+    /** A game as the factory and the game itself describe it. */
+    public record Game(long index, String address, int gameType, long createdAt, byte[] rootClaim,
+            long l2BlockNumber, int status, long resolvedAt) {
+        public String rootClaimHex() {
+            return Numeric.toHexString(rootClaim);
+        }
+    }
+
+    public static long gameCount(EthApi l1, String factory, String blockTag) {
+        return view(factory(l1, factory, blockTag).gameCount()).longValueExact();
+    }
+
+    /** Game {@code index} of the factory, with its root claim, L2 block and status read from the game. */
+    public static Game game(EthApi l1, String factory, long index) {
+        var g = view(factory(l1, factory, LATEST).gameAtIndex(BigInteger.valueOf(index)));
+        String address = g.component3().toLowerCase();
+        FaultDisputeGame game = game(l1, address, LATEST);
+        return new Game(index, address, g.component1().intValueExact(), g.component2().longValueExact(),
+                view(game.rootClaim()), view(game.l2BlockNumber()).longValueExact(),
+                view(game.status()).intValueExact(), view(game.resolvedAt()).longValueExact());
+    }
+
+    public static long l2BlockNumber(FaultDisputeGame game) {
+        return view(game.l2BlockNumber()).longValueExact();
+    }
+
+    public static long createdAt(FaultDisputeGame game) {
+        return view(game.createdAt()).longValueExact();
+    }
+
+    /** The status and resolution time of the game at {@code address}. */
+    public record Outcome(int status, long resolvedAt) {}
+
+    public static Outcome outcome(EthApi l1, String game) {
+        FaultDisputeGame g = game(l1, game, LATEST);
+        return new Outcome(view(g.status()).intValueExact(), view(g.resolvedAt()).longValueExact());
+    }
+
+    /**
+     * One entry of a game's {@code claimData}.
+     *
+     * @param clock packed: duration (seconds) in the high 64 bits, timestamp in the low 64
+     */
+    public record Claim(long parentIndex, String counteredBy, String claimant, BigInteger bond, byte[] claim,
+            BigInteger position, BigInteger clock) {}
+
+    public static long claimCount(EthApi l1, String game, String blockTag) {
+        return view(game(l1, game, blockTag).claimDataLen()).longValueExact();
+    }
+
+    public static Claim claim(EthApi l1, String game, long index, String blockTag) {
+        var c = view(game(l1, game, blockTag).claimData(BigInteger.valueOf(index)));
+        return new Claim(c.component1().longValueExact(), c.component2().toLowerCase(), c.component3().toLowerCase(),
+                c.component4(), c.component5(), c.component6(), c.component7());
+    }
+}
