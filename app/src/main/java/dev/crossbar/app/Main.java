@@ -1,5 +1,6 @@
 package dev.crossbar.app;
 
+import dev.crossbar.app.config.ConfigException;
 import picocli.CommandLine;
 
 /** Entry point of the {@code crossbar} command. */
@@ -25,10 +26,18 @@ public final class Main {
         Shutdown.exit(code);
     }
 
-    /** Errors a user can act on are printed as one line; the stack trace only with --verbose. */
+    /**
+     * Errors a user can act on are printed as one line (a configuration's problems one per line, exit 2); the stack
+     * trace only with CROSSBAR_DEBUG set.
+     */
     static final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         @Override
         public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+            if (e instanceof ConfigException) {
+                // found once the services reached the chains (a contract that is not what the file says)
+                cmd.getErr().println("crossbar: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
             cmd.getErr().println("crossbar: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             if (System.getenv("CROSSBAR_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());

@@ -42,7 +42,13 @@ class ChartConfigTest {
                 .setErr(new PrintWriter(out, true)).execute("config", "check", file.toString());
         assertThat(code).as(out.toString()).isZero();
         assertThat(out.toString()).contains("is valid");
+        if (which.equals("default")) {
+            // OP Mainnet settles through fault proofs
+            assertThat(out.toString()).contains("kind: disputeGames",
+                    "disputeGameFactory: 0xe5965ab5962edc7477c8520243a95517cd252fa9");
+        }
         if (which.equals("production")) {
+            assertThat(out.toString()).contains("kind: outputOracle");
             assertThat(out.toString()).contains("relayer.signers[2].keys[0] {keystore: "
                     + "/var/run/secrets/crossbar/relayer/7777777-0.json, passwordEnv: RELAYER_KEYSTORE_PASSWORD_7777777_0}",
                     "kafka.properties.sasl.jaas.config {file: /var/run/secrets/crossbar/kafka/sasl.jaas.config}");

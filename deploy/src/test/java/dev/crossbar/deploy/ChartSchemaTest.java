@@ -20,6 +20,15 @@ class ChartSchemaTest {
     @TempDir
     Path dir;
 
+    /** Values whose one chain is an L1 with one settlement of {@code kind} (none: null) with {@code keys} set. */
+    static String settlement(String kind, String... keys) {
+        StringBuilder entry = new StringBuilder("{l2ChainId: 10").append(kind == null ? "" : ", kind: " + kind);
+        for (String key : keys) {
+            entry.append(", ").append(key).append(": \"0x").append("11".repeat(20)).append('"');
+        }
+        return "chains:\n  - {name: l1, chainId: 1, role: L1, rpc: [\"https://a\"], settlements: [" + entry + "}]}\n";
+    }
+
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of("negative replicas", "relayer:\n  replicas: -1\n",
@@ -46,6 +55,14 @@ class ChartSchemaTest {
                 Arguments.of("an L2 without settlesOn", "chains:\n  - {name: l1, chainId: 1, role: L1, rpc: "
                         + "[\"https://a\"]}\n  - {name: op, chainId: 10, role: L2, rpc: [\"https://b\"]}\n",
                         List.of("/chains/1", "settlesOn")),
+                Arguments.of("a settlement without its kind", settlement(null, "portal", "l1Messenger",
+                        "outputOracle"), List.of("/chains/0/settlements/0", "kind")),
+                Arguments.of("a dispute-game settlement without its factory", settlement("disputeGames", "portal",
+                        "l1Messenger", "anchorStateRegistry", "superchainConfig"),
+                        List.of("/chains/0/settlements/0", "disputeGameFactory")),
+                Arguments.of("an output oracle on a dispute-game settlement", settlement("disputeGames", "portal",
+                        "l1Messenger", "disputeGameFactory", "anchorStateRegistry", "superchainConfig", "outputOracle"),
+                        List.of("/chains/0/settlements/0/outputOracle", "false schema")),
                 Arguments.of("bootstrap servers without a port", "kafka:\n  bootstrapServers: kafka\n",
                         List.of("/kafka/bootstrapServers")),
                 Arguments.of("a relayer setting that does not exist", "relayer:\n  settings:\n    fees: {maxFee: 1gwei}\n",

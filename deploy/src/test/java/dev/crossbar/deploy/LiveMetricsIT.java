@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crossbar.app.DevConfigFile;
+import dev.crossbar.app.config.ChainEntries;
 import dev.crossbar.app.config.ConfigLoader;
 import dev.crossbar.app.config.LoadedConfig;
 import dev.crossbar.core.config.ChainConfig;
@@ -163,18 +164,11 @@ class LiveMetricsIT {
             c.rpc().forEach(u -> o.withArray("rpc").add(u.toString()));
             c.ws().forEach(u -> o.withArray("ws").add(u.toString()));
             for (Settlement st : c.settlements()) {
-                o.withArray("settlements").addObject().put("l2ChainId", st.l2ChainId())
-                        .put("outputOracle", st.outputOracle()).put("portal", st.portal())
-                        .put("l1Messenger", st.l1Messenger());
+                o.withArray("settlements").addPOJO(ChainEntries.settlement(st));
             }
             if (c.settlesOn() != null) {
                 o.put("settlesOn", c.settlesOn());
-                ObjectNode k = o.putObject("contracts").put("messagePasser", c.l2Contracts().messagePasser())
-                        .put("l2Messenger", c.l2Contracts().l2Messenger())
-                        .put("l2ToL2Messenger", c.l2Contracts().l2ToL2Messenger());
-                if (c.l2Contracts().depositExecutor() != null) {
-                    k.put("depositExecutor", c.l2Contracts().depositExecutor());
-                }
+                o.putPOJO("contracts", ChainEntries.contracts(c.l2Contracts()));
             }
         }
         ObjectNode kafka = v.putObject("kafka");

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import dev.crossbar.app.config.ChainEntries;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.config.Confirmations;
@@ -24,7 +25,8 @@ import java.util.stream.Stream;
  * loads like any other file (so {@code crossbar config check --config <dir>/crossbar.yaml} and a service started on
  * it see exactly what dev mode runs). Chains with 0 confirmations (anvil reorgs only when told to) and heads polled
  * every 500 ms besides the subscriptions; the SQLite store in the data folder; keys by the manifest's {@code file:}
- * references (never the keys themselves).
+ * references (never the keys themselves). Each L2 settles as the devnet deployed it (dispute games or an output
+ * oracle).
  */
 public final class DevConfigFile {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
@@ -101,24 +103,10 @@ public final class DevConfigFile {
         o.put("confirmations", c.confirmations().toString());
         o.put("pollInterval", c.pollInterval().toMillis() + "ms");
         if (c.role() == ChainRole.L1) {
-            o.put("settlements", c.settlements().stream().map(s -> {
-                Map<String, Object> so = new LinkedHashMap<>();
-                so.put("l2ChainId", s.l2ChainId());
-                so.put("outputOracle", s.outputOracle());
-                so.put("portal", s.portal());
-                so.put("l1Messenger", s.l1Messenger());
-                return so;
-            }).toList());
+            o.put("settlements", c.settlements().stream().map(ChainEntries::settlement).toList());
         } else {
             o.put("settlesOn", c.settlesOn());
-            Map<String, Object> contracts = new LinkedHashMap<>();
-            contracts.put("messagePasser", c.l2Contracts().messagePasser());
-            contracts.put("l2Messenger", c.l2Contracts().l2Messenger());
-            contracts.put("l2ToL2Messenger", c.l2Contracts().l2ToL2Messenger());
-            if (c.l2Contracts().depositExecutor() != null) {
-                contracts.put("depositExecutor", c.l2Contracts().depositExecutor());
-            }
-            o.put("contracts", contracts);
+            o.put("contracts", ChainEntries.contracts(c.l2Contracts()));
         }
         return o;
     }

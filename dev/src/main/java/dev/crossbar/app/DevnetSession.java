@@ -1,5 +1,6 @@
 package dev.crossbar.app;
 
+import dev.crossbar.core.config.SettlementKind;
 import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.devnet.DevnetManifest;
@@ -72,7 +73,10 @@ final class DevnetSession implements AutoCloseable {
         return stopped.getCount() == 0;
     }
 
-    /** Prints what was started: chains, endpoints, contracts, keys by reference, the admin endpoint. */
+    /**
+     * Prints what was started: chains, endpoints, contracts, how each L2 settles (its kind as the configuration names
+     * it), keys by reference, the admin endpoint.
+     */
     static void describe(DevnetManifest m, PrintStream out) {
         out.println();
         out.printf("  %-5s chain %-5d %s  %s%n", m.l1().name(), m.l1().chainId(), m.l1().rpcUrl(), m.l1().wsUrl());
@@ -80,6 +84,10 @@ final class DevnetSession implements AutoCloseable {
         for (DevnetManifest.Chain l2 : m.l2s()) {
             out.printf("  %-5s chain %-5d %s  %s%n", l2.name(), l2.chainId(), l2.rpcUrl(), l2.wsUrl());
             l2.contracts().forEach((k, v) -> out.printf("          %-28s %s%n", k, v));
+            SettlementKind kind = l2.faultProofs() != null ? SettlementKind.DISPUTE_GAMES
+                    : SettlementKind.OUTPUT_ORACLE;
+            out.printf("          settles on %s: kind %s (chains[].settlements[] of crossbar.yaml)%n", m.l1().name(),
+                    kind.configName());
             if (l2.faultProofs() != null) {
                 describe(l2.faultProofs(), out);
                 continue;

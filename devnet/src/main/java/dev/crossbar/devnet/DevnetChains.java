@@ -9,7 +9,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The services' view of a devnet: one {@link ChainConfig} per chain of its manifest. */
+/**
+ * The services' view of a devnet: one {@link ChainConfig} per chain of its manifest, each L2 settling through dispute
+ * games or an output oracle as the devnet deployed it.
+ */
 public final class DevnetChains {
     private DevnetChains() {}
 
@@ -23,9 +26,11 @@ public final class DevnetChains {
         out.add(new ChainConfig(m.l1().name(), m.l1().chainId(), ChainRole.L1, List.of(URI.create(m.l1().rpcUrl())),
                 List.of(URI.create(m.l1().wsUrl())), confirmations, 0, pollInterval, 2000, settlements, null, null));
         for (DevnetManifest.Chain l2 : m.l2s()) {
+            // OP's fault-proof L2s have neither an L2-to-L2 messenger nor the devnet's DepositExecutor.
+            boolean op = l2.faultProofs() != null;
             ChainConfig.L2Contracts contracts = new ChainConfig.L2Contracts(l2.contract("l2ToL1MessagePasser"),
-                    l2.contract("l2CrossDomainMessenger"), l2.contracts().get("l2ToL2CrossDomainMessenger"),
-                    l2.contracts().get("depositExecutor"));
+                    l2.contract("l2CrossDomainMessenger"), op ? null : l2.contract("l2ToL2CrossDomainMessenger"),
+                    op ? null : l2.contract("depositExecutor"));
             out.add(new ChainConfig(l2.name(), l2.chainId(), ChainRole.L2, List.of(URI.create(l2.rpcUrl())),
                     List.of(URI.create(l2.wsUrl())), confirmations, 0, pollInterval, 2000, List.of(), contracts,
                     m.l1().chainId()));
@@ -33,14 +38,14 @@ public final class DevnetChains {
         return out;
     }
 
-    /** An L2's settlement: through its fault-proof contracts when the devnet deployed them, else its oracle. */
+    /** An L2's settlement: through dispute games when its manifest entry has a fault-proof section. */
     private static Settlement settlement(DevnetManifest.Chain l2) {
-        DevnetManifest.FaultProofSettlement fp = l2.faultProofs();
-        if (fp != null) {
-            return Settlement.disputeGames(l2.chainId(), fp.portal(), fp.l1CrossDomainMessenger(),
-                    fp.disputeGameFactory(), fp.anchorStateRegistry(), fp.superchainConfig());
+        DevnetManifest.FaultProofSettlement f = l2.faultProofs();
+        if (f != null) {
+            return Settlement.disputeGames(l2.chainId(), f.portal(), f.l1CrossDomainMessenger(),
+                    f.disputeGameFactory(), f.anchorStateRegistry(), f.superchainConfig());
         }
-        return new Settlement(l2.chainId(), l2.settlement().outputOracle(), l2.settlement().portal(),
-                l2.settlement().l1Messenger());
+        DevnetManifest.Settlement s = l2.settlement();
+        return new Settlement(l2.chainId(), s.outputOracle(), s.portal(), s.l1Messenger());
     }
 }

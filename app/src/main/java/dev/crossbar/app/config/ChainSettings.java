@@ -8,6 +8,7 @@ import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.config.Settlement;
+import dev.crossbar.core.config.SettlementKind;
 import dev.crossbar.core.protocol.Predeploys;
 import java.net.URI;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The {@code chains} section: read into core's {@link ChainConfig}, the chain model every service uses. */
 final class ChainSettings {
@@ -38,14 +40,30 @@ final class ChainSettings {
             "largest block range asked of eth_getLogs; it shrinks by itself when a node refuses a range");
 
     static final Key<Long> L2_CHAIN_ID = Key.required("l2ChainId", CHAIN_ID, "the L2 these contracts settle");
-    static final Key<String> OUTPUT_ORACLE = Key.required("outputOracle", ADDRESS,
-            "the L2's OutputOracle (L2OutputOracle) on this L1");
-    static final Key<String> PORTAL = Key.required("portal", ADDRESS, "the L2's Portal (OptimismPortal) on this L1");
+    static final Key<SettlementKind> KIND = Key.required("kind", Types.named(SettlementKind.class,
+            SettlementKind::configName), "how the L2 settles: disputeGames (OP's fault proofs: OptimismPortal2 and a"
+                    + " DisputeGameFactory, every OP Stack chain of the Superchain today) or outputOracle (the Bedrock"
+                    + " v1 L2OutputOracle, legacy chains)");
+    static final Key<String> PORTAL = Key.required("portal", ADDRESS,
+            "the L2's portal on this L1: OptimismPortal2 (disputeGames) or OptimismPortal (outputOracle)");
     static final Key<String> L1_MESSENGER = Key.required("l1Messenger", ADDRESS,
-            "the L2's L1Messenger (L1CrossDomainMessenger) on this L1");
+            "the L2's L1CrossDomainMessenger on this L1");
+    static final Key<String> OUTPUT_ORACLE = Key.optional("outputOracle", ADDRESS, "required for outputOracle",
+            "outputOracle only: the L2's OutputOracle (L2OutputOracle) on this L1");
+    static final Key<String> DISPUTE_GAME_FACTORY = Key.optional("disputeGameFactory", ADDRESS,
+            "required for disputeGames", "disputeGames only: the DisputeGameFactory that creates the L2's games");
+    static final Key<String> ANCHOR_STATE_REGISTRY = Key.optional("anchorStateRegistry", ADDRESS,
+            "required for disputeGames", "disputeGames only: the AnchorStateRegistry (the games' starting anchors)");
+    static final Key<String> SUPERCHAIN_CONFIG = Key.optional("superchainConfig", ADDRESS,
+            "required for disputeGames", "disputeGames only: the SuperchainConfig whose pause stops the portal");
     static final Section SETTLEMENTS = Section.list("settlements",
-            "L1 only: the contracts, on this L1, of each L2 that settles on it (one entry per L2).", false,
-            L2_CHAIN_ID, OUTPUT_ORACLE, PORTAL, L1_MESSENGER);
+            "L1 only: the contracts, on this L1, of each L2 that settles on it (one entry per L2), by the kind of"
+                    + " its settlement. At start the services check them on the L1: code at every address; for"
+                    + " disputeGames an OptimismPortal2 of a version the relayer knows, using the configured"
+                    + " DisputeGameFactory and SuperchainConfig, and a game implementation for its respected game"
+                    + " type.", false,
+            L2_CHAIN_ID, KIND, PORTAL, L1_MESSENGER, OUTPUT_ORACLE, DISPUTE_GAME_FACTORY, ANCHOR_STATE_REGISTRY,
+            SUPERCHAIN_CONFIG);
 
     static final Key<Long> SETTLES_ON = Key.optional("settlesOn", CHAIN_ID, "required for an L2",
             "L2 only: the chain id of the L1 this rollup settles on");
@@ -53,8 +71,9 @@ final class ChainSettings {
             "L2ToL1MessagePasser (OP Stack predeploy)");
     static final Key<String> L2_MESSENGER = Key.of("l2Messenger", ADDRESS, Predeploys.L2_CROSS_DOMAIN_MESSENGER,
             "L2CrossDomainMessenger (OP Stack predeploy)");
-    static final Key<String> L2_TO_L2_MESSENGER = Key.of("l2ToL2Messenger", ADDRESS,
-            Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, "L2ToL2CrossDomainMessenger (OP Stack interop predeploy)");
+    static final Key<Optional<String>> L2_TO_L2_MESSENGER = Key.of("l2ToL2Messenger", Types.ADDRESS_OR_NONE,
+            Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, "L2ToL2CrossDomainMessenger (OP Stack interop predeploy); none"
+                    + " for a rollup without one (no L2-to-L2 messages to or from it)");
     static final Key<String> DEPOSIT_EXECUTOR = Key.optional("depositExecutor", ADDRESS, "none",
             "devnet only: the devnet sequencer's DepositExecutor, whose events mark deposits executed on the L2");
     static final Section CONTRACTS = Section.mapping("contracts",
@@ -96,8 +115,7 @@ final class ChainSettings {
         Long settlesOn = null;
         if (role == ChainRole.L1) {
             notFor(r, "an L1", SETTLES_ON, CONTRACTS);
-            settlements = r.list(SETTLEMENTS).stream().map(s -> new Settlement(orZero(s.get(L2_CHAIN_ID)),
-                    s.get(OUTPUT_ORACLE), s.get(PORTAL), s.get(L1_MESSENGER))).toList();
+            settlements = r.list(SETTLEMENTS).stream().map(ChainSettings::readSettlement).toList();
         } else if (role == ChainRole.L2) {
             notFor(r, "an L2", SETTLEMENTS);
             settlesOn = r.get(SETTLES_ON);
@@ -105,8 +123,9 @@ final class ChainSettings {
                 r.problem(SETTLES_ON, "required for an L2 (the chain id of the L1 it settles on)");
             }
             SectionReader c = r.section(CONTRACTS);
+            Optional<String> l2ToL2 = c.get(L2_TO_L2_MESSENGER);
             contracts = new ChainConfig.L2Contracts(c.get(MESSAGE_PASSER), c.get(L2_MESSENGER),
-                    c.get(L2_TO_L2_MESSENGER), c.get(DEPOSIT_EXECUTOR));
+                    l2ToL2 == null ? null : l2ToL2.orElse(null), c.get(DEPOSIT_EXECUTOR));
         }
         if (r.hasProblems()) {
             return null;
@@ -117,6 +136,42 @@ final class ChainSettings {
         } catch (IllegalArgumentException e) {
             r.problem(e.getMessage());
             return null;
+        }
+    }
+
+    /** One entry of {@code settlements}: the keys of its kind, required, and none of the other kind's. */
+    private static Settlement readSettlement(SectionReader s) {
+        int problemsBefore = s.problemCount();
+        Long l2ChainId = s.get(L2_CHAIN_ID);
+        SettlementKind kind = s.get(KIND);
+        String portal = s.get(PORTAL);
+        String l1Messenger = s.get(L1_MESSENGER);
+        String oracle = s.get(OUTPUT_ORACLE);
+        String factory = s.get(DISPUTE_GAME_FACTORY);
+        String anchors = s.get(ANCHOR_STATE_REGISTRY);
+        String superchain = s.get(SUPERCHAIN_CONFIG);
+        if (kind == SettlementKind.OUTPUT_ORACLE) {
+            requiredFor(s, "kind " + kind.configName(), OUTPUT_ORACLE);
+            notFor(s, "kind " + kind.configName(), DISPUTE_GAME_FACTORY, ANCHOR_STATE_REGISTRY, SUPERCHAIN_CONFIG);
+        } else if (kind == SettlementKind.DISPUTE_GAMES) {
+            requiredFor(s, "kind " + kind.configName(), DISPUTE_GAME_FACTORY, ANCHOR_STATE_REGISTRY,
+                    SUPERCHAIN_CONFIG);
+            notFor(s, "kind " + kind.configName(), OUTPUT_ORACLE);
+        }
+        if (s.problemCount() > problemsBefore) {
+            return null;
+        }
+        return kind == SettlementKind.DISPUTE_GAMES
+                ? Settlement.disputeGames(l2ChainId, portal, l1Messenger, factory, anchors, superchain)
+                : new Settlement(l2ChainId, oracle, portal, l1Messenger);
+    }
+
+    /** A problem for each of {@code keys} not set (keys whose value has a problem already have theirs). */
+    private static void requiredFor(SectionReader r, String what, Key<?>... keys) {
+        for (Key<?> k : keys) {
+            if (!r.has(k)) {
+                r.problem(k, "required for " + what);
+            }
         }
     }
 
@@ -169,9 +224,5 @@ final class ChainSettings {
                 }
             }
         }
-    }
-
-    private static long orZero(Long v) {
-        return v == null ? 0 : v;
     }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,12 +75,13 @@ final class Types {
     static final ValueType<URI> WS_URL = url("ws(s) URL", "ws", "wss");
 
     /** A 20-byte address, kept lower-case. */
-    static final ValueType<String> ADDRESS = ValueType.scalar("address (0x and 40 hex digits)", t -> {
-        if (!ADDRESS_PATTERN.matcher(t).matches()) {
-            throw new IllegalArgumentException("'" + t + "' is not an address (0x and 40 hex digits)");
-        }
-        return t.toLowerCase(Locale.ROOT);
-    }, t -> t);
+    static final ValueType<String> ADDRESS = ValueType.scalar("address (0x and 40 hex digits)", Types::address,
+            t -> t);
+
+    /** An address, or {@code none} for a contract the chain does not have. */
+    static final ValueType<Optional<String>> ADDRESS_OR_NONE = ValueType.scalar(
+            "address (0x and 40 hex digits) or none", t -> t.equals("none") ? Optional.empty()
+                    : Optional.of(address(t)), a -> a.orElse("none"));
 
     /** An amount of ether in wei, written with its unit. */
     static final ValueType<BigInteger> AMOUNT = ValueType.scalar("amount (30gwei, 0.1ether, 1000wei)", t -> {
@@ -221,6 +224,27 @@ final class Types {
             }
             throw new IllegalArgumentException("'" + t + "' is not one of " + names);
         }, show::apply);
+    }
+
+    /** One of an enum's constants, written by the name {@code name} gives it (any case is accepted). */
+    static <E extends Enum<E>> ValueType<E> named(Class<E> type, Function<E, String> name) {
+        E[] values = type.getEnumConstants();
+        String names = String.join(" | ", Arrays.stream(values).map(name).toList());
+        return ValueType.scalar("one of " + names, t -> {
+            for (E e : values) {
+                if (name.apply(e).equalsIgnoreCase(t)) {
+                    return e;
+                }
+            }
+            throw new IllegalArgumentException("'" + t + "' is not one of " + names);
+        }, name::apply);
+    }
+
+    private static String address(String t) {
+        if (!ADDRESS_PATTERN.matcher(t).matches()) {
+            throw new IllegalArgumentException("'" + t + "' is not an address (0x and 40 hex digits)");
+        }
+        return t.toLowerCase(Locale.ROOT);
     }
 
     private static ValueType<URI> url(String what, String... schemes) {

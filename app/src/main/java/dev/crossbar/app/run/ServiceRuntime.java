@@ -1,6 +1,8 @@
 package dev.crossbar.app.run;
 
 import dev.crossbar.app.config.Config;
+import dev.crossbar.app.config.ConfigException;
+import dev.crossbar.app.config.ConfigProblem;
 import dev.crossbar.app.http.Checks;
 import dev.crossbar.app.http.HttpService;
 import dev.crossbar.app.http.Metrics;
@@ -33,7 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Crossbar process, wired from its {@link Config}: the store, Kafka (topics ensured, the outbox
+ * A running Crossbar process, wired from its {@link Config}: the chains' clients, with every settlement's contracts
+ * checked on its L1 first ({@link SettlementCheck}), the store, Kafka (topics ensured, the outbox
  * publisher), the services of each selected {@link Role} (watchers: one per chain; relayer and monitor where
  * this build has them, see {@link Roles}), the store gauges and the HTTP server with readiness checks for every
  * chain, Kafka and the store. Services start in that order and stop in reverse ({@link Services}); then the
@@ -60,6 +63,8 @@ public final class ServiceRuntime implements AutoCloseable {
      *
      * @param roles the roles to run; each must be {@link Roles#available() available}
      * @throws IllegalArgumentException when a role is not available in this build
+     * @throws ConfigException when a settlement's contracts on its L1 are not what the configuration says (see
+     *     {@link SettlementCheck}); nothing was started
      * @throws Exception when a part cannot start (what was started is stopped again)
      */
     public static ServiceRuntime start(Config config, Set<Role> roles, Function<String, String> env)
@@ -84,11 +89,6 @@ public final class ServiceRuntime implements AutoCloseable {
         resources.add(metrics);
         Vertx vertx = Vertx.vertx();
         resources.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
-        MessageStore store = openStore(config, env);
-        resources.add(store);
-        KafkaClients kafka = new KafkaClients(config.kafka().clientConfig(env));
-        Admin admin = kafka.admin();
-        resources.add(() -> admin.close(Duration.ofSeconds(5)));
 
         Chains chains = Chains.connect(vertx, config.chains());
         resources.add(chains);
@@ -101,6 +101,17 @@ public final class ServiceRuntime implements AutoCloseable {
             probes.put(c.chainId(), probe);
             readiness.add(Checks.chain(vertx, c.name(), probe));
         }
+        // Before the store and Kafka are touched: contracts that are not what the configuration says stop the start.
+        List<ConfigProblem> problems = SettlementCheck.problems(config.chains(), probes::get);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(null, problems);
+        }
+
+        MessageStore store = openStore(config, env);
+        resources.add(store);
+        KafkaClients kafka = new KafkaClients(config.kafka().clientConfig(env));
+        Admin admin = kafka.admin();
+        resources.add(() -> admin.close(Duration.ofSeconds(5)));
         readiness.add(Checks.kafka(vertx, admin, Duration.ofSeconds(3), Duration.ofSeconds(3)));
         readiness.add(Checks.store(vertx, store));
         readiness.add(Checks.loops());

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.config.Confirmations;
+import dev.crossbar.core.config.Settlement;
 import dev.crossbar.core.protocol.Predeploys;
 import dev.crossbar.store.StoreConfig;
 import java.math.BigInteger;
@@ -20,6 +21,9 @@ class ConfigLoaderTest {
     static final String ORACLE = "0x5fbdb2315678afecb367f032d93f642f64180aa3";
     static final String PORTAL = "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512";
     static final String MESSENGER = "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0";
+    static final String FACTORY = "0xe5965ab5962edc7477c8520243a95517cd252fa9";
+    static final String ANCHORS = "0x18dac71c228d1c32c99489b7323d441e1175e443";
+    static final String SUPERCHAIN = "0x95703e0982140d16f8eba6d158fccede42f04a4c";
     static final String KEY = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
 
     /** An L1 (900) and an L2 (901) settling on it, and Kafka: the least a valid file needs. */
@@ -31,6 +35,7 @@ class ConfigLoaderTest {
                 rpc: [http://127.0.0.1:8545]
                 settlements:
                   - l2ChainId: 901
+                    kind: outputOracle
                     outputOracle: "%s"
                     portal: "%s"
                     l1Messenger: "%s"
@@ -123,7 +128,7 @@ class ConfigLoaderTest {
         ConfigException e = problems(MINIMAL.replace("rpc: [http://127.0.0.1:8546]",
                 "rpc: [http://127.0.0.1:8546, htp://x]"));
         assertThat(messages(e)).containsExactly("chains[1].rpc[1]: 'htp://x' is not an http(s) URL");
-        assertThat(e.getMessage()).contains("chains[1].rpc[1]: 'htp://x' is not an http(s) URL (line 14)");
+        assertThat(e.getMessage()).contains("chains[1].rpc[1]: 'htp://x' is not an http(s) URL (line 15)");
     }
 
     @Test
@@ -258,7 +263,8 @@ class ConfigLoaderTest {
 
     @Test
     void anEnvironmentVariableCanAddAWholeChain() {
-        Config c = load(MINIMAL.replace("      - l2ChainId: 901", "      - l2ChainId: 902\n        outputOracle: \""
+        Config c = load(MINIMAL.replace("      - l2ChainId: 901", "      - l2ChainId: 902\n        kind: outputOracle\n"
+                + "        outputOracle: \""
                 + ORACLE + "\"\n        portal: \"" + PORTAL + "\"\n        l1Messenger: \"" + MESSENGER + "\"\n"
                 + "      - l2ChainId: 901"), Map.of(
                 "CROSSBAR_CHAINS_2_NAME", "l2b", "CROSSBAR_CHAINS_2_CHAIN_ID", "902", "CROSSBAR_CHAINS_2_ROLE", "L2",
@@ -289,6 +295,57 @@ class ConfigLoaderTest {
                 "chains[1].name: 'l1' is already the name of chains[0]");
         assertThat(messages(problems(MINIMAL.replace("role: L1", "role: L2\n    settlesOn: 901")))).contains(
                 "chains[0].settlements: does not apply to an L2");
+    }
+
+    /** MINIMAL with its settlement replaced by a dispute-game one, plus {@code extra} lines in it. */
+    static String disputeGames(String extra) {
+        return MINIMAL.replace("        kind: outputOracle\n        outputOracle: \"" + ORACLE + "\"\n",
+                "        kind: disputeGames\n        disputeGameFactory: \"" + FACTORY + "\"\n"
+                        + "        anchorStateRegistry: \"" + ANCHORS + "\"\n        superchainConfig: \"" + SUPERCHAIN
+                        + "\"\n" + extra);
+    }
+
+    @Test
+    void aDisputeGameSettlementHasItsFactoryRegistryAndSuperchainConfig() {
+        Config c = load(disputeGames("")).config();
+        assertThat(c.chain("l1").orElseThrow().settlements()).singleElement().isEqualTo(Settlement.disputeGames(901,
+                PORTAL, MESSENGER, FACTORY, ANCHORS, SUPERCHAIN));
+        assertThat(load(MINIMAL).config().chain("l1").orElseThrow().settlements()).singleElement().isEqualTo(
+                new Settlement(901, ORACLE, PORTAL, MESSENGER));
+        assertThat(load(disputeGames("")).effectiveYaml()).contains("kind: disputeGames",
+                "disputeGameFactory: " + FACTORY).doesNotContain("outputOracle:");
+    }
+
+    @Test
+    void aSettlementTakesTheKeysOfItsKindAndNoOther() {
+        assertThat(messages(problems(MINIMAL.replace("        kind: outputOracle\n", "")))).containsExactly(
+                "chains[0].settlements[0].kind: required but not set (how the L2 settles: disputeGames (OP's fault "
+                        + "proofs: OptimismPortal2 and a DisputeGameFactory, every OP Stack chain of the Superchain "
+                        + "today) or outputOracle (the Bedrock v1 L2OutputOracle, legacy chains))");
+        assertThat(messages(problems(MINIMAL.replace("kind: outputOracle", "kind: faultProofs")))).containsExactly(
+                "chains[0].settlements[0].kind: 'faultProofs' is not one of disputeGames | outputOracle");
+        assertThat(messages(problems(disputeGames("        outputOracle: \"" + ORACLE + "\"\n")
+                .replace("        anchorStateRegistry: \"" + ANCHORS + "\"\n", "")))).containsExactlyInAnyOrder(
+                "chains[0].settlements[0].outputOracle: does not apply to kind disputeGames",
+                "chains[0].settlements[0].anchorStateRegistry: required for kind disputeGames");
+        assertThat(messages(problems(MINIMAL.replace("        outputOracle: \"" + ORACLE + "\"\n", "        "
+                + "disputeGameFactory: \"" + FACTORY + "\"\n        superchainConfig: \"" + SUPERCHAIN + "\"\n"))))
+                .containsExactlyInAnyOrder(
+                        "chains[0].settlements[0].outputOracle: required for kind outputOracle",
+                        "chains[0].settlements[0].disputeGameFactory: does not apply to kind outputOracle",
+                        "chains[0].settlements[0].superchainConfig: does not apply to kind outputOracle");
+    }
+
+    @Test
+    void anL2WithoutAnL2ToL2MessengerSaysNone() {
+        LoadedConfig loaded = load(MINIMAL.replace("    settlesOn: 900\n", "    settlesOn: 900\n"
+                + "    contracts: {l2ToL2Messenger: none}\n"));
+        assertThat(loaded.config().chain("l2a").orElseThrow().l2Contracts().l2ToL2Messenger()).isNull();
+        assertThat(loaded.effectiveYaml()).contains("l2ToL2Messenger: none");
+        assertThat(ConfigLoader.parse(loaded.effectiveYaml(), "again", Map.of()).config()).isEqualTo(loaded.config());
+        assertThat(messages(problems(MINIMAL.replace("    settlesOn: 900\n", "    settlesOn: 900\n"
+                + "    contracts: {l2ToL2Messenger: nothing}\n")))).containsExactly(
+                "chains[1].contracts.l2ToL2Messenger: 'nothing' is not an address (0x and 40 hex digits)");
     }
 
     @Test

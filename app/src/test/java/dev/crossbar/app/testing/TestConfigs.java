@@ -24,8 +24,8 @@ public final class TestConfigs {
                     role: L1
                     rpc: [%s]
                     settlements:
-                      - {l2ChainId: 901, outputOracle: "%s", portal: "%s", l1Messenger: "%s"}
-                      - {l2ChainId: 902, outputOracle: "%s", portal: "%s", l1Messenger: "%s"}
+                      - {l2ChainId: 901, kind: outputOracle, outputOracle: "%s", portal: "%s", l1Messenger: "%s"}
+                      - {l2ChainId: 902, kind: outputOracle, outputOracle: "%s", portal: "%s", l1Messenger: "%s"}
                   - {name: l2a, chainId: 901, role: L2, rpc: [%s], settlesOn: 900}
                   - {name: l2b, chainId: 902, role: L2, rpc: [%s], settlesOn: 900}
                 kafka:

@@ -3,6 +3,7 @@ package dev.crossbar.core.chain;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.rpc.JsonRpcClient;
+import dev.crossbar.core.rpc.RpcException;
 import io.vertx.core.Vertx;
 import java.math.BigInteger;
 import java.net.URI;
@@ -79,6 +80,15 @@ public interface EthApi extends AutoCloseable {
 
     /** Storage slot {@code slot} of {@code address} at block {@code block}. */
     BigInteger storageAt(String address, String slot, long block);
+
+    /** The code at {@code address} at {@code blockTag} (a tag or hex number): {@code 0x} when it has none. */
+    default String code(String address, String blockTag) {
+        JsonNode code = request("eth_getCode", List.of(address, blockTag));
+        if (!code.isTextual()) {
+            throw new RpcException.Malformed("eth_getCode of " + address + " answered " + code);
+        }
+        return code.asText();
+    }
 
     /**
      * {@code eth_call} at {@code blockTag} (a tag or hex number), as nobody in particular.

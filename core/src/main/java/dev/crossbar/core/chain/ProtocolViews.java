@@ -6,6 +6,8 @@ import dev.crossbar.contracts.bindings.L2ToL2Messenger;
 import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.contracts.bindings.OutputOracle;
 import dev.crossbar.contracts.bindings.Portal;
+import dev.crossbar.contracts.op.DisputeGameFactory;
+import dev.crossbar.contracts.op.OptimismPortal2;
 import dev.crossbar.core.rpc.RpcException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -123,6 +125,16 @@ public final class ProtocolViews {
     /** An L2's DepositExecutor at {@code address}, for view calls over {@code chain} at {@code blockTag}. */
     public static DepositExecutor depositExecutor(EthApi chain, String address, String blockTag) {
         return bind(DepositExecutor::load, chain, address, blockTag);
+    }
+
+    /** OP's {@code OptimismPortal2} at {@code address}, for view calls over {@code chain} at {@code blockTag}. */
+    public static OptimismPortal2 portal2(EthApi chain, String address, String blockTag) {
+        return bind(OptimismPortal2::load, chain, address, blockTag);
+    }
+
+    /** OP's {@code DisputeGameFactory} at {@code address}, for view calls over {@code chain} at {@code blockTag}. */
+    public static DisputeGameFactory disputeGameFactory(EthApi chain, String address, String blockTag) {
+        return bind(DisputeGameFactory::load, chain, address, blockTag);
     }
 
     /**
