@@ -1,6 +1,7 @@
 package dev.crossbar.app;
 
 import dev.crossbar.app.cli.ConfigCommand;
+import dev.crossbar.app.cli.GamesCommand;
 import dev.crossbar.app.cli.MessagesCommand;
 import dev.crossbar.app.cli.ServiceCommands;
 import dev.crossbar.app.cli.StatusCommand;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VersionProvider.class,
         description = "Cross-layer bridge and messaging middleware for OP Stack compatible rollups.",
         subcommands = {ServiceCommands.Watcher.class, ServiceCommands.Relayer.class, ServiceCommands.Monitor.class,
-                ServiceCommands.All.class, StatusCommand.class, MessagesCommand.class, ConfigCommand.class},
+                ServiceCommands.All.class, StatusCommand.class, MessagesCommand.class, GamesCommand.class,
+                ConfigCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 failure, 2 usage or configuration error, 3 not found, 130 stopped by Ctrl-C (after a clean stop)."})
 public final class CrossbarCommand implements Runnable {
     @Spec

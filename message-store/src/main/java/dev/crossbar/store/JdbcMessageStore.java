@@ -275,6 +275,53 @@ abstract sealed class JdbcMessageStore implements MessageStore permits SqliteMes
         });
     }
 
+    // ---- dispute games ------------------------------------------------------------------------------
+
+    @Override
+    public List<GameRecord> games(GameQuery query) {
+        Objects.requireNonNull(query, "query");
+        return db.read("querying games", tx -> Games.list(tx, query));
+    }
+
+    @Override
+    public Optional<GameRecord> game(long l2ChainId, long index) {
+        return db.read("game " + index + " of chain " + l2ChainId, tx -> Games.find(tx, l2ChainId, index));
+    }
+
+    @Override
+    public Optional<GameRecord> gameAt(String address) {
+        Objects.requireNonNull(address, "game address");
+        return db.read("game " + address, tx -> Games.find(tx, address));
+    }
+
+    @Override
+    public List<GameClaim> claims(String gameAddress) {
+        Objects.requireNonNull(gameAddress, "game address");
+        return db.read("claims of game " + gameAddress, tx -> Games.claims(tx, gameAddress));
+    }
+
+    @Override
+    public List<GameHistoryEntry> gameHistory(String gameAddress) {
+        Objects.requireNonNull(gameAddress, "game address");
+        return db.read("history of game " + gameAddress, tx -> Games.history(tx, gameAddress));
+    }
+
+    @Override
+    public List<String> unresolvedGameAddresses(long l1ChainId) {
+        return db.read("unresolved games of chain " + l1ChainId, tx -> Games.unresolved(tx, l1ChainId));
+    }
+
+    @Override
+    public void recordGameVerdict(String gameAddress, boolean valid, String detail, String by) {
+        Objects.requireNonNull(gameAddress, "game address");
+        Objects.requireNonNull(detail, "verdict detail");
+        Objects.requireNonNull(by, "who gives the verdict");
+        db.write("verdict on game " + gameAddress, tx -> {
+            Games.verdict(tx, gameAddress, valid, detail, by);
+            return null;
+        });
+    }
+
     // ---- transactions -------------------------------------------------------------------------------
 
     @Override

@@ -9,7 +9,11 @@ import dev.crossbar.core.event.ProtocolEvent.CrossRollupSent;
 import dev.crossbar.core.event.ProtocolEvent.DepositExecuted;
 import dev.crossbar.core.event.ProtocolEvent.DepositInitiated;
 import dev.crossbar.core.event.ProtocolEvent.DepositReclaimed;
+import dev.crossbar.core.event.ProtocolEvent.DisputeGameBlacklisted;
+import dev.crossbar.core.event.ProtocolEvent.DisputeGameCreated;
 import dev.crossbar.core.event.ProtocolEvent.EscapeModeActivated;
+import dev.crossbar.core.event.ProtocolEvent.GameMove;
+import dev.crossbar.core.event.ProtocolEvent.GameResolved;
 import dev.crossbar.core.event.ProtocolEvent.OutputProposed;
 import dev.crossbar.core.event.ProtocolEvent.OutputsDeleted;
 import dev.crossbar.core.event.ProtocolEvent.PortalPauseChanged;
@@ -83,10 +87,11 @@ final class LifecycleProjector {
             case DepositReclaimed e -> depositReclaimed(s, e);
             case PortalPauseChanged e -> { }
             case EscapeModeActivated e -> { }
-            case ProtocolEvent.DisputeGameCreated e -> { }
-            case ProtocolEvent.GameMove e -> { }
-            case ProtocolEvent.GameResolved e -> { }
-            case ProtocolEvent.DisputeGameBlacklisted e -> { }
+            case DisputeGameCreated e -> gameCreated(s, e);
+            case GameMove e -> gameMove(s, e);
+            case GameResolved e -> gameResolved(s, e);
+            case DisputeGameBlacklisted e -> gameBlacklisted(s, e);
+            // Recorded as events only: no message or game changes with them.
             case ProtocolEvent.RespectedGameTypeSet e -> { }
             case ProtocolEvent.WithdrawalProofSubmitted e -> { }
             case ProtocolEvent.SuperchainPauseChanged e -> { }
@@ -137,11 +142,17 @@ final class LifecycleProjector {
         if (created.isEmpty()) {
             return;
         }
+        // The output's (or game's) event is what commits it: a reorg that removes the output undoes this move.
         Optional<Outputs.Covering> output = Outputs.covering(s.tx, source, s.ref.blockNumber());
         if (output.isPresent()) {
-            // The output's event is what commits it: a reorg that removes the output undoes this move.
             Outputs.Covering o = output.get();
             advance(s, created.get(), MessageState.COMMITTED, o.cause(), o.eventId());
+            return;
+        }
+        Optional<Games.Covering> game = Games.covering(s.tx, source, s.ref.blockNumber());
+        if (game.isPresent()) {
+            Games.Covering g = game.get();
+            advance(s, created.get(), MessageState.COMMITTED, g.cause(), g.eventId());
         }
     }
 
@@ -159,6 +170,51 @@ final class LifecycleProjector {
                 + " source_block_number <= ?", MessageKind.WITHDRAWAL, e.l2ChainId(), MessageState.SENT,
                 l2BlockNumber)) {
             advance(s, m, MessageState.COMMITTED, cause);
+        }
+    }
+
+    /**
+     * A dispute game commits the withdrawals of its L2 up to its L2 block, whatever its root claim says: the relayer
+     * checks the root before it proves against a game, and a withdrawal waits in COMMITTED until a valid game exists.
+     */
+    private void gameCreated(Step s, DisputeGameCreated e) throws SQLException {
+        if (!Games.insert(s.tx, e, s.eventId, s.where())) {
+            log.warn("game already recorded, creation ignored: game={} index={} event={}", e.game(), e.index(),
+                    s.where());
+            return;
+        }
+        String cause = Games.coverCause(e.index(), e.gameType(), e.l2BlockNumber());
+        for (MessageRecord m : Messages.lockWhere(s.tx, "kind = ? AND source_chain_id = ? AND state = ? AND"
+                + " source_block_number <= ?", MessageKind.WITHDRAWAL, e.l2ChainId(), MessageState.SENT,
+                e.l2BlockNumber())) {
+            advance(s, m, MessageState.COMMITTED, cause);
+        }
+    }
+
+    private static void gameMove(Step s, GameMove e) throws SQLException {
+        if (!Games.move(s.tx, e, s.eventId, s.where())) {
+            log.warn("move on an unknown game or a claim already recorded, not applied: game={} claimIndex={}"
+                    + " event={}", e.game(), e.claimIndex(), s.where());
+        }
+    }
+
+    private static void gameResolved(Step s, GameResolved e) throws SQLException {
+        Optional<GameRecord.Status> status = GameRecord.Status.ofResolved(e.status());
+        if (status.isEmpty()) {
+            log.error("game resolved with an unknown status, not applied: game={} status={} event={}", e.game(),
+                    e.status(), s.where());
+            return;
+        }
+        if (!Games.resolve(s.tx, e.game(), status.get(), s.ref.blockTimestamp(), s.eventId, s.where())) {
+            log.warn("resolution of an unknown or already resolved game, not applied: game={} status={} event={}",
+                    e.game(), status.get(), s.where());
+        }
+    }
+
+    private static void gameBlacklisted(Step s, DisputeGameBlacklisted e) throws SQLException {
+        if (!Games.blacklist(s.tx, e.game(), s.eventId, s.where())) {
+            log.warn("blacklisting of an unknown or already blacklisted game, not applied: game={} event={}", e.game(),
+                    s.where());
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The system's memory: every message with its lifecycle and history, output roots, each chain's cursor,
+ * The system's memory: every message with its lifecycle and history, output roots, dispute games (with their
+ * claims, history and verdicts), each chain's cursor,
  * the outbox to Kafka, the relayer's transactions, the monitor's findings and the circuit breakers.
  *
  * <p>Two backends implement it with the same semantics: an embedded one (SQLite, durable commits, no
@@ -47,8 +48,9 @@ public interface MessageStore extends AutoCloseable {
     /**
      * Undoes everything recorded from the blocks of {@code chainId} above {@code ancestor} (which stays):
      * their events are marked removed, messages they created become {@link MessageState#ORPHANED} (and are
-     * announced on the outbox so that every queue drops them), changes they caused to other messages and to
-     * output roots are reverted, and the cursor moves back to {@code ancestor}. One transaction.
+     * announced on the outbox so that every queue drops them), changes they caused to other messages, to
+     * output roots and to dispute games are reverted (games they created are deleted), and the cursor moves back
+     * to {@code ancestor}. One transaction.
      */
     RollbackResult rollbackTo(long chainId, BlockRef ancestor, String cause);
 
@@ -138,6 +140,35 @@ public interface MessageStore extends AutoCloseable {
 
     /** Records the monitor's verdict on an output (VALID or INVALID). */
     void setOutputVerdict(long l2ChainId, BigInteger outputIndex, String outputRoot, String verdict);
+
+    // ---- dispute games ---------------------------------------------------------------------------------
+
+    /** Dispute games matching {@code query}, newest factory index first. */
+    List<GameRecord> games(GameQuery query);
+
+    /** The game with factory index {@code index} of {@code l2ChainId}'s factory. */
+    Optional<GameRecord> game(long l2ChainId, long index);
+
+    /** The game at {@code address} (any case). */
+    Optional<GameRecord> gameAt(String address);
+
+    /** A game's claims by index, the root claim (index 0) first; empty for an unknown game. */
+    List<GameClaim> claims(String gameAddress);
+
+    /** A game's history, oldest first; empty for an unknown game. */
+    List<GameHistoryEntry> gameHistory(String gameAddress);
+
+    /** The games on {@code l1ChainId} still IN_PROGRESS (oldest first): those a watcher must keep following. */
+    List<String> unresolvedGameAddresses(long l1ChainId);
+
+    /**
+     * Records what was concluded about a game's root claim after recomputing it from the L2 node (VALID when
+     * {@code valid}, else INVALID), with why and by whom, and a line in the game's history. The same verdict again
+     * changes nothing (its detail included); a different one replaces it.
+     *
+     * @throws java.util.NoSuchElementException when there is no game at {@code gameAddress}
+     */
+    void recordGameVerdict(String gameAddress, boolean valid, String detail, String by);
 
     // ---- transactions ---------------------------------------------------------------------------------
 

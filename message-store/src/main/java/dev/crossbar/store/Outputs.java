@@ -25,12 +25,17 @@ final class Outputs {
         return "output " + outputIndex + " covers L2 block " + l2BlockNumber;
     }
 
+    /**
+     * Records a proposal; one whose event was removed by a reorg and recorded again (its block came back) is
+     * PROPOSED again.
+     */
     static void insert(Tx tx, OutputProposed e, long outputIndex, long l2BlockNumber, long eventId)
             throws SQLException {
         tx.update("""
                 INSERT INTO outputs (l2_chain_id, output_index, output_root, l2_block_number, l1_timestamp, l1_chain_id,
                     l1_block_number, l1_block_hash, l1_tx_hash, status, created_at, event_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (event_id) DO UPDATE SET status = excluded.status, deleted_by_event = NULL""",
                 e.l2ChainId(), outputIndex, e.outputRoot().toLowerCase(Locale.ROOT), l2BlockNumber, e.l1Timestamp(),
                 e.ref().chainId(), e.ref().blockNumber(), e.ref().blockHash(), e.ref().txHash(),
                 OutputRecord.Status.PROPOSED, tx.now(), eventId);

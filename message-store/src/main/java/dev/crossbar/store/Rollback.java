@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Undoes what the events of a chain's orphaned blocks did, in the rollback's transaction:
@@ -18,10 +20,13 @@ import java.util.Set;
  *       it was in before the move (recorded as a new move with the rollback's cause; this bypasses the
  *       lifecycle table: it is a correction, not a step);
  *   <li>outputs they proposed become ORPHANED, outputs they deleted PROPOSED again;
+ *   <li>dispute games they created are deleted with their claims and history, claims they added are deleted, and
+ *       resolutions and blacklistings they recorded are undone ({@link Games#undo});
  *   <li>the events are marked removed.
  * </ol>
  */
 final class Rollback {
+    private static final Logger log = LoggerFactory.getLogger(Rollback.class);
     /** The not yet removed events above a block of a chain (two parameters: chain id, block number). */
     private static final String REMOVED_EVENTS =
             "SELECT id FROM events WHERE chain_id = ? AND block_number > ? AND removed = FALSE";
@@ -40,6 +45,10 @@ final class Rollback {
                 aboveBlock);
         tx.update("UPDATE message_transitions SET undone = TRUE WHERE event_id IN (" + REMOVED_EVENTS + ")", chainId,
                 aboveBlock);
+        int games = Games.undo(tx, REMOVED_EVENTS, chainId, aboveBlock, cause);
+        if (games > 0) {
+            log.info("rollback removed dispute games: chainId={} aboveBlock={} games={}", chainId, aboveBlock, games);
+        }
         int removed = tx.update("UPDATE events SET removed = TRUE WHERE chain_id = ? AND block_number > ? AND"
                 + " removed = FALSE", chainId, aboveBlock);
         return new MessageStore.RollbackResult(removed, orphans.moved(), reverted);

@@ -55,6 +55,25 @@ final class Rows {
                 r.str("verdict"), r.instant("checked_at"), r.instant("created_at"));
     }
 
+    static GameRecord game(Row r) throws SQLException {
+        return new GameRecord(r.lng("l1_chain_id"), r.lng("l2_chain_id"), r.lng("game_index"), r.str("address"),
+                r.intg("game_type"), r.str("root_claim"), r.lng("l2_block_number"), r.lng("created_at"),
+                r.lng("l1_block_number"), r.str("l1_block_hash"), r.str("l1_tx_hash"),
+                GameRecord.Status.valueOf(r.str("status")), r.lngOrNull("resolved_at"), r.bool("blacklisted"),
+                r.lngOrNull("max_clock_duration"), r.str("verdict"), r.str("verdict_detail"), r.str("verdict_by"),
+                r.instant("verdict_at"), r.intg("claim_count"), r.instant("recorded_at"));
+    }
+
+    static GameClaim gameClaim(Row r) throws SQLException {
+        return new GameClaim(r.str("game_address"), r.lng("claim_index"), r.lngOrNull("parent_index"), r.str("claim"),
+                r.str("claimant"), r.big("position"), r.big("bond"), r.big("clock"));
+    }
+
+    static GameHistoryEntry gameHistory(Row r) throws SQLException {
+        return new GameHistoryEntry(r.str("game_address"), GameHistoryEntry.What.valueOf(r.str("what")),
+                r.str("cause"), r.instant("at"));
+    }
+
     static TxRecord transaction(Row r) throws SQLException {
         return new TxRecord(r.lng("id"), r.str("message_id"), r.str("purpose"), r.lng("chain_id"), r.str("signer"),
                 r.big("nonce"), r.str("tx_hash"), r.str("raw_tx"), r.big("max_fee_per_gas"),

@@ -6,6 +6,12 @@ import static dev.crossbar.store.TestEvents.crossRollupRelayed;
 import static dev.crossbar.store.TestEvents.deposit;
 import static dev.crossbar.store.TestEvents.depositExecuted;
 import static dev.crossbar.store.TestEvents.finalized;
+import static dev.crossbar.store.TestEvents.gameAddress;
+import static dev.crossbar.store.TestEvents.gameBlacklisted;
+import static dev.crossbar.store.TestEvents.gameCreated;
+import static dev.crossbar.store.TestEvents.gameMove;
+import static dev.crossbar.store.TestEvents.gameResolved;
+import static dev.crossbar.store.TestEvents.gameRoot;
 import static dev.crossbar.store.TestEvents.messengerFailed;
 import static dev.crossbar.store.TestEvents.messengerRelayed;
 import static dev.crossbar.store.TestEvents.messengerSent;
@@ -59,6 +65,7 @@ abstract class MessageStoreContract {
     static final String XR1 = hash("cross-rollup-1");
     static final String XR2 = hash("cross-rollup-2");
     static final String MSG_HASH = hash("messenger-message-1");
+    static final BigInteger UINT128_MAX = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
 
     private StoreFixture fixture;
     private final List<MessageStore> opened = new ArrayList<>();
@@ -796,6 +803,25 @@ abstract class MessageStoreContract {
     }
 
     @Test
+    void outputWhoseBlockComesBackAfterARollbackIsProposedAgain() {
+        BlockRef w = l2a.mine();
+        store.commitBatch(l2a.batch(w, withdrawal(l2a.at(w, 1, 0), 0, WD1)));
+        BlockRef b1 = l1.mine();
+        store.commitBatch(l1.batch(b1));
+        BlockRef b2 = l1.mine();
+        ChainBatch proposal = l1.batch(b2, output(l1.at(b2, 1, 0), L2A, 0, 3));
+        store.commitBatch(proposal);
+        store.rollbackTo(L1, b1, "reorg on chain 900");
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.SENT);
+
+        store.commitBatch(proposal);
+
+        assertThat(store.outputs(L2A, 10)).extracting(OutputRecord::status)
+                .containsExactly(OutputRecord.Status.PROPOSED);
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.COMMITTED);
+    }
+
+    @Test
     void rollbackToABlockThatIsNotOnTheRecordedChainIsRefused() {
         store.commitBatch(l1.batch(l1.mine(3)));
         l1.fork(1, "b");
@@ -809,6 +835,231 @@ abstract class MessageStoreContract {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("chain 901 has no cursor");
         assertThat(store.cursor(L1)).get().extracting(ChainCursor::blockNumber).isEqualTo(3L);
+    }
+
+    // ---- dispute games --------------------------------------------------------------------------------
+
+    @Test
+    void gameIsListedAndCommitsTheWithdrawalsItsL2BlockCovers() {
+        BlockRef w1 = l2a.mine();
+        store.commitBatch(l2a.batch(w1, withdrawal(l2a.at(w1, 1, 0), 0, WD1)));
+        store.commitBatch(l2a.batch(l2a.mine(4)));
+        BlockRef w6 = l2a.mine();
+        String wd2 = hash("withdrawal-2");
+        store.commitBatch(l2a.batch(w6, withdrawal(l2a.at(w6, 2, 0), 1, wd2)));
+        BlockRef g = l1.mine();
+
+        BatchResult r = store.commitBatch(l1.batch(g, gameCreated(l1.at(g, 1, 0), L2A, 7, 5)));
+
+        assertThat(r.transitions()).isEqualTo(1);
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.COMMITTED);
+        assertThat(store.history(WD1).getLast().cause()).isEqualTo("game 7 (type 255) at L2 block 5 covers it");
+        assertThat(store.message(wd2).orElseThrow().state()).as("its block 6 is above the game's")
+                .isEqualTo(MessageState.SENT);
+        String address = gameAddress(L2A, 7);
+        GameRecord game = store.gameAt(address.toUpperCase().replace("0X", "0x")).orElseThrow();
+        assertThat(game).isEqualTo(new GameRecord(L1, L2A, 7, address, 255, gameRoot(L2A, 7), 5, g.timestamp(),
+                g.number(), g.hash(), l1.txHash(1), GameRecord.Status.IN_PROGRESS, null, false, null, null, null, null,
+                null, 1, game.recordedAt()));
+        assertThat(store.game(L2A, 7)).contains(game);
+        assertThat(store.game(L2B, 7)).isEmpty();
+        assertThat(store.claims(address)).containsExactly(new GameClaim(address, 0, null, gameRoot(L2A, 7), null,
+                BigInteger.ONE, null, GameClaim.packClock(0, g.timestamp())));
+        assertThat(store.gameHistory(address)).singleElement().satisfies(h -> {
+            assertThat(h.what()).isEqualTo(GameHistoryEntry.What.CREATED);
+            assertThat(h.cause()).contains("game 7 (type 255) of L2 901", "L2 block 5", "chain 900 block 1");
+        });
+        assertThat(store.unresolvedGameAddresses(L1)).containsExactly(address);
+        assertThat(store.unresolvedGameAddresses(L2A)).isEmpty();
+    }
+
+    @Test
+    void withdrawalSeenAfterAGameCoversItIsCommittedAtOnceWhateverTheGame() {
+        BlockRef g = l1.mine();
+        store.commitBatch(l1.batch(g, gameCreated(l1.at(g, 1, 0), L2A, 0, 10),
+                gameResolved(l1.at(g, 2, 1), L2A, gameAddress(L2A, 0), 1),
+                gameCreated(l1.at(g, 3, 2), L2A, 1, 20)));
+        store.recordGameVerdict(gameAddress(L2A, 0), false, "the L2 node says 0x01", "relayer");
+        l2a.mine(2);
+        BlockRef w = l2a.mine();
+
+        BatchResult r = store.commitBatch(l2a.batch(w, withdrawal(l2a.at(w, 1, 0), 0, WD1)));
+
+        assertThat(r.transitions()).isEqualTo(2);
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.COMMITTED);
+        assertThat(store.history(WD1).getLast().cause()).as("the game recorded first, lost and invalid as it is")
+                .isEqualTo("game 0 (type 255) at L2 block 10 covers it");
+        store.commitBatch(l2a.batch(l2a.mine(18)));
+        BlockRef late = l2a.mine();
+        store.commitBatch(l2a.batch(late, withdrawal(l2a.at(late, 2, 0), 1, hash("withdrawal-late"))));
+        assertThat(late.number()).isEqualTo(22);
+        assertThat(store.message(hash("withdrawal-late")).orElseThrow().state()).as("no game covers block 22")
+                .isEqualTo(MessageState.SENT);
+    }
+
+    @Test
+    void movesAreRecordedWithTheirPositionsBondsAndClocks() {
+        BlockRef g = l1.mine();
+        store.commitBatch(l1.batch(g, gameCreated(l1.at(g, 1, 0), L2A, 3, 8)));
+        String game = gameAddress(L2A, 3);
+        BlockRef m1 = l1.mine();
+        BlockRef m2 = l1.mine();
+        BigInteger bigBond = new BigInteger("80000000000000000000");
+
+        store.commitBatch(l1.batch(List.of(m1, m2), gameMove(l1.at(m1, 2, 0), L2A, game, 1, 0, 2, 1_000, 2),
+                new ProtocolEvent.GameMove(l1.at(m2, 3, 0), L2A, game.toUpperCase().replace("0X", "0x"), 1,
+                        hash("claim:2"), TestChain.address("player:2"), 2, UINT128_MAX, bigBond,
+                        GameClaim.packClock(4, m2.timestamp())),
+                gameMove(l1.at(m2, 4, 1), L2A, game, 2, 1, 5, 9, 9),
+                gameMove(l1.at(m2, 5, 2), L2A, gameAddress(L2A, 99), 1, 0, 2, 1_000, 0)));
+
+        List<GameClaim> claims = store.claims(game);
+        assertThat(claims).extracting(GameClaim::claimIndex).containsExactly(0L, 1L, 2L);
+        GameClaim first = claims.get(1);
+        assertThat(first).isEqualTo(new GameClaim(game, 1, 0L, hash("claim:1"), TestChain.address("player:1"),
+                BigInteger.TWO, BigInteger.valueOf(1_000), GameClaim.packClock(2, m1.timestamp())));
+        assertThat(first.clockDurationSeconds()).isEqualTo(2);
+        assertThat(first.clockTimestamp()).isEqualTo(m1.timestamp());
+        assertThat(first.depth()).isEqualTo(1);
+        assertThat(first.byDefender()).isFalse();
+        GameClaim deep = claims.get(2);
+        assertThat(deep.position()).as("a uint128 kept whole").isEqualTo(UINT128_MAX);
+        assertThat(deep.depth()).isEqualTo(127);
+        assertThat(deep.bond()).isEqualTo(bigBond);
+        assertThat(deep.clockDurationSeconds()).isEqualTo(4);
+        assertThat(store.gameAt(game).orElseThrow().claims()).isEqualTo(3);
+        assertThat(store.gameHistory(game)).extracting(GameHistoryEntry::what).containsExactly(
+                GameHistoryEntry.What.CREATED, GameHistoryEntry.What.MOVE, GameHistoryEntry.What.MOVE);
+        assertThat(store.gameHistory(game).get(1).cause()).contains("claim 1 at position 2 (depth 1, challenging)",
+                "counters claim 0", "bond 1000 wei", "chain 900 block 2");
+        assertThat(store.claims(gameAddress(L2A, 99))).as("a move on a game the store does not know").isEmpty();
+        assertThat(store.eventCount(L1)).isEqualTo(5);
+    }
+
+    @Test
+    void gameResolvesAndIsBlacklisted() {
+        BlockRef g = l1.mine();
+        store.commitBatch(l1.batch(g, gameCreated(l1.at(g, 1, 0), L2A, 0, 8), gameCreated(l1.at(g, 2, 1), L2A, 1, 16),
+                gameCreated(l1.at(g, 3, 2), L2B, 0, 4)));
+        String game0 = gameAddress(L2A, 0);
+        BlockRef r = l1.mine();
+
+        store.commitBatch(l1.batch(r, gameResolved(l1.at(r, 4, 0), L2A, game0, 2),
+                gameResolved(l1.at(r, 5, 1), L2A, gameAddress(L2A, 1), 7),
+                gameBlacklisted(l1.at(r, 6, 2), L2A, game0), gameBlacklisted(l1.at(r, 7, 3), L2A, game0)));
+
+        GameRecord resolved = store.gameAt(game0).orElseThrow();
+        assertThat(resolved.status()).isEqualTo(GameRecord.Status.DEFENDER_WINS);
+        assertThat(resolved.resolvedAt()).isEqualTo(r.timestamp());
+        assertThat(resolved.blacklisted()).isTrue();
+        assertThat(store.gameHistory(game0)).extracting(GameHistoryEntry::what).containsExactly(
+                GameHistoryEntry.What.CREATED, GameHistoryEntry.What.RESOLVED, GameHistoryEntry.What.BLACKLISTED);
+        assertThat(store.gameHistory(game0).get(1).cause()).startsWith("resolved DEFENDER_WINS on chain 900 block 2");
+        assertThat(store.gameAt(gameAddress(L2A, 1)).orElseThrow().status()).as("an unknown status is not applied")
+                .isEqualTo(GameRecord.Status.IN_PROGRESS);
+        assertThat(store.unresolvedGameAddresses(L1)).containsExactly(gameAddress(L2A, 1), gameAddress(L2B, 0));
+
+        assertThat(store.games(GameQuery.all())).extracting(GameRecord::l2ChainId, GameRecord::index).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(L2A, 1L), org.assertj.core.groups.Tuple.tuple(L2B, 0L),
+                org.assertj.core.groups.Tuple.tuple(L2A, 0L));
+        assertThat(store.games(new GameQuery(L2A, null, null, 10))).extracting(GameRecord::index)
+                .containsExactly(1L, 0L);
+        assertThat(store.games(new GameQuery(null, Set.of(GameRecord.Status.DEFENDER_WINS), null, 10)))
+                .extracting(GameRecord::address).containsExactly(game0);
+        assertThat(store.games(new GameQuery(null, Set.of(GameRecord.Status.IN_PROGRESS,
+                GameRecord.Status.CHALLENGER_WINS), null, 10))).hasSize(2);
+        assertThat(store.games(new GameQuery(null, null, 255, 1))).extracting(GameRecord::index).containsExactly(1L);
+        assertThat(store.games(new GameQuery(null, null, 0, 10))).isEmpty();
+    }
+
+    @Test
+    void verdictIsRecordedOnceAndAChangeIsKeptInTheHistory() {
+        BlockRef g = l1.mine();
+        store.commitBatch(l1.batch(g, gameCreated(l1.at(g, 1, 0), L2A, 0, 8)));
+        String game = gameAddress(L2A, 0);
+
+        store.recordGameVerdict(game, true, "root claim is the output root of L2 block 8", "relayer");
+        GameRecord valid = store.gameAt(game).orElseThrow();
+        store.recordGameVerdict(game.toUpperCase().replace("0X", "0x"), true, "checked again", "monitor");
+
+        assertThat(store.gameAt(game)).contains(valid);
+        assertThat(valid.verdict()).isEqualTo("VALID");
+        assertThat(valid.verdictDetail()).isEqualTo("root claim is the output root of L2 block 8");
+        assertThat(valid.verdictBy()).isEqualTo("relayer");
+        assertThat(valid.verdictAt()).isNotNull();
+        assertThat(store.gameHistory(game)).hasSize(2);
+
+        store.recordGameVerdict(game, false, "the L2 node gives 0x02 for L2 block 8", "monitor");
+
+        GameRecord invalid = store.gameAt(game).orElseThrow();
+        assertThat(invalid.verdict()).isEqualTo("INVALID");
+        assertThat(invalid.verdictBy()).isEqualTo("monitor");
+        assertThat(store.gameHistory(game)).extracting(GameHistoryEntry::what).containsExactly(
+                GameHistoryEntry.What.CREATED, GameHistoryEntry.What.VERDICT, GameHistoryEntry.What.VERDICT);
+        assertThat(store.gameHistory(game).get(1).cause())
+                .isEqualTo("VALID by relayer: root claim is the output root of L2 block 8");
+        assertThat(store.gameHistory(game).getLast().cause())
+                .isEqualTo("INVALID by monitor: the L2 node gives 0x02 for L2 block 8 (was VALID)");
+        assertThatThrownBy(() -> store.recordGameVerdict(gameAddress(L2A, 5), true, "x", "relayer"))
+                .isInstanceOf(NoSuchElementException.class).hasMessageContaining(gameAddress(L2A, 5));
+    }
+
+    @Test
+    void rollbackUndoesWhatRemovedBlocksDidToGamesAndTheWithdrawalsTheyCommitted() {
+        BlockRef w = l2a.mine();
+        store.commitBatch(l2a.batch(w, withdrawal(l2a.at(w, 1, 0), 0, WD1)));
+        String game = gameAddress(L2A, 0);
+        BlockRef b1 = l1.mine();
+        store.commitBatch(l1.batch(b1));
+        BlockRef created = l1.mine();
+        ChainBatch creation = l1.batch(created, gameCreated(l1.at(created, 1, 0), L2A, 0, 4));
+        store.commitBatch(creation);
+        BlockRef moved = l1.mine();
+        store.commitBatch(l1.batch(moved, gameMove(l1.at(moved, 2, 0), L2A, game, 1, 0, 2, 100, 3)));
+        BlockRef ended = l1.mine();
+        store.commitBatch(l1.batch(ended, gameResolved(l1.at(ended, 3, 0), L2A, game, 1),
+                gameBlacklisted(l1.at(ended, 4, 1), L2A, game)));
+        store.recordGameVerdict(game, false, "wrong root", "relayer");
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.COMMITTED);
+
+        // A reorg of the resolution's block: the game is in progress again, not blacklisted; its history says so.
+        store.rollbackTo(L1, moved, "reorg on chain 900: block 4 orphaned");
+
+        GameRecord reopened = store.gameAt(game).orElseThrow();
+        assertThat(reopened.status()).isEqualTo(GameRecord.Status.IN_PROGRESS);
+        assertThat(reopened.resolvedAt()).isNull();
+        assertThat(reopened.blacklisted()).isFalse();
+        assertThat(reopened.verdict()).as("not an event's").isEqualTo("INVALID");
+        assertThat(store.unresolvedGameAddresses(L1)).containsExactly(game);
+        List<GameHistoryEntry> history = store.gameHistory(game);
+        assertThat(history).extracting(GameHistoryEntry::what).containsExactly(GameHistoryEntry.What.CREATED,
+                GameHistoryEntry.What.MOVE, GameHistoryEntry.What.VERDICT, GameHistoryEntry.What.ROLLED_BACK,
+                GameHistoryEntry.What.ROLLED_BACK);
+        assertThat(history.get(3).cause()).startsWith("reorg on chain 900: block 4 orphaned (undoing: blacklisted");
+        assertThat(history.get(4).cause()).startsWith("reorg on chain 900: block 4 orphaned (undoing: resolved"
+                + " CHALLENGER_WINS");
+
+        // A reorg of the moves' and the creation's blocks: the game is gone, the withdrawal waits for another.
+        RollbackResult r = store.rollbackTo(L1, b1, "reorg on chain 900: blocks 2..3 orphaned");
+
+        assertThat(r).isEqualTo(new RollbackResult(2, 0, 1));
+        assertThat(store.gameAt(game)).isEmpty();
+        assertThat(store.game(L2A, 0)).isEmpty();
+        assertThat(store.claims(game)).isEmpty();
+        assertThat(store.gameHistory(game)).isEmpty();
+        assertThat(store.games(GameQuery.all())).isEmpty();
+        assertThat(store.unresolvedGameAddresses(L1)).isEmpty();
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.SENT);
+        assertThat(store.history(WD1).getLast().cause()).startsWith("reorg on chain 900: blocks 2..3 orphaned"
+                + " (undoing: game 0 (type 255) at L2 block 4 covers it)");
+
+        // The creation's block comes back: the game is recorded again and commits the withdrawal again.
+        store.commitBatch(creation);
+
+        assertThat(store.gameAt(game).orElseThrow().claims()).isEqualTo(1);
+        assertThat(store.gameHistory(game)).extracting(GameHistoryEntry::what)
+                .containsExactly(GameHistoryEntry.What.CREATED);
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.COMMITTED);
     }
 
     // ---- outputs, outbox, transactions, findings, breakers -------------------------------------------

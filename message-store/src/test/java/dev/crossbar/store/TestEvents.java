@@ -72,6 +72,37 @@ final class TestEvents {
         return new ProtocolEvent.CrossRollupRelayed(ref, big(source), big(nonce), messageHash, TestChain.hash("ret"));
     }
 
+    /** The game contract of factory index {@code index} of an L2 (an address derived from both). */
+    static String gameAddress(long l2ChainId, long index) {
+        return TestChain.address("game:" + l2ChainId + ":" + index);
+    }
+
+    static String gameRoot(long l2ChainId, long index) {
+        return TestChain.hash("game-root:" + l2ChainId + ":" + index);
+    }
+
+    /** Game {@code index} of type 255 (ALPHABET) for {@code l2Block}, created at its L1 block's time. */
+    static ProtocolEvent.DisputeGameCreated gameCreated(EventRef ref, long l2ChainId, long index, long l2Block) {
+        return new ProtocolEvent.DisputeGameCreated(ref, l2ChainId, gameAddress(l2ChainId, index), 255,
+                gameRoot(l2ChainId, index), index, l2Block, ref.blockTimestamp());
+    }
+
+    /** A move in {@code game} countering {@code parentIndex}, made at its L1 block's time. */
+    static ProtocolEvent.GameMove gameMove(EventRef ref, long l2ChainId, String game, long claimIndex,
+            long parentIndex, long position, long bond, long clockDuration) {
+        return new ProtocolEvent.GameMove(ref, l2ChainId, game, parentIndex, TestChain.hash("claim:" + claimIndex),
+                TestChain.address("player:" + claimIndex), claimIndex, big(position), big(bond),
+                GameClaim.packClock(clockDuration, ref.blockTimestamp()));
+    }
+
+    static ProtocolEvent.GameResolved gameResolved(EventRef ref, long l2ChainId, String game, int status) {
+        return new ProtocolEvent.GameResolved(ref, l2ChainId, game, status);
+    }
+
+    static ProtocolEvent.DisputeGameBlacklisted gameBlacklisted(EventRef ref, long l2ChainId, String game) {
+        return new ProtocolEvent.DisputeGameBlacklisted(ref, l2ChainId, game);
+    }
+
     static ProtocolEvent.DepositReclaimed reclaimed(EventRef ref, long l2ChainId, long nonce) {
         return new ProtocolEvent.DepositReclaimed(ref, l2ChainId, big(nonce), SENDER, big(1_000));
     }

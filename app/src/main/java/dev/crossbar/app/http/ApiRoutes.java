@@ -1,13 +1,18 @@
 package dev.crossbar.app.http;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.crossbar.app.config.Config;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
+import dev.crossbar.core.json.Json;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.store.BreakerState;
 import dev.crossbar.store.Finding;
+import dev.crossbar.store.GameClaim;
+import dev.crossbar.store.GameQuery;
+import dev.crossbar.store.GameRecord;
 import dev.crossbar.store.MessageQuery;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
@@ -15,6 +20,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -27,11 +33,15 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 /**
- * The read side of the JSON API under {@code /api/}: chains, messages with their history, outputs, findings,
- * breakers and a status summary. Store calls run on worker threads, never on the event loop.
+ * The read side of the JSON API under {@code /api/}: chains, messages with their history, outputs, dispute games
+ * with their claims, clocks and history, findings, breakers and a status summary. Store calls run on worker
+ * threads, never on the event loop.
  */
 final class ApiRoutes {
     static final int DEFAULT_LIMIT = 100;
+    private static final String ADDRESS = "0x[0-9a-fA-F]{40}";
+    /** A record as a JSON object to add fields to (through the one mapping, so values look as they do anywhere). */
+    private static final TypeReference<LinkedHashMap<String, Object>> VIEW = new TypeReference<>() {};
 
     private final Vertx vertx;
     private final Config config;
@@ -55,6 +65,8 @@ final class ApiRoutes {
         router.get("/api/messages").handler(this::messages);
         router.get("/api/messages/:id").handler(this::message);
         router.get("/api/outputs").handler(this::outputs);
+        router.get("/api/games").handler(this::games);
+        router.get("/api/games/:ref").handler(this::game);
         router.get("/api/findings").handler(this::findings);
         router.get("/api/breakers").handler(ctx -> Responses.reply(ctx, blocking(store::breakers)));
     }
@@ -178,6 +190,128 @@ final class ApiRoutes {
         Responses.reply(ctx, blocking(() -> store.outputs(chain, limit)));
     }
 
+    private void games(RoutingContext ctx) {
+        GameQuery query;
+        try {
+            query = new GameQuery(chainParam(ctx, "chain", true),
+                    enums(ctx.queryParam("status"), GameRecord.Status.class, "status"), gameType(ctx), limit(ctx));
+        } catch (ApiException e) {
+            Responses.fail(ctx, e);
+            return;
+        }
+        Responses.reply(ctx, blocking(() -> {
+            long now = Instant.now().getEpochSecond();
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (GameRecord g : store.games(query)) {
+                out.add(gameView(g, g.status() == GameRecord.Status.IN_PROGRESS ? store.claims(g.address())
+                        : List.of(), now));
+            }
+            return out;
+        }));
+    }
+
+    /** One game by address or factory index ({@code ?chain=} says whose when several L2s have that index). */
+    private void game(RoutingContext ctx) {
+        String ref = ctx.pathParam("ref").trim();
+        Long chain;
+        Long index = null;
+        try {
+            chain = chainParam(ctx, "chain", true);
+            if (ref.matches("\\d{1,18}")) {
+                index = Long.parseLong(ref);
+            } else if (!ref.matches(ADDRESS)) {
+                throw ApiException.badRequest("game '" + ref + "' is neither an address (0x and 40 hex digits) nor a"
+                        + " factory index (a number)");
+            }
+        } catch (ApiException e) {
+            Responses.fail(ctx, e);
+            return;
+        }
+        Long factoryIndex = index;
+        Responses.reply(ctx, blocking(() -> {
+            GameRecord g = factoryIndex == null ? gameAt(ref.toLowerCase(Locale.ROOT), chain)
+                    : gameWithIndex(factoryIndex, chain);
+            List<GameClaim> claims = store.claims(g.address());
+            List<Map<String, Object>> claimViews = new ArrayList<>();
+            for (GameClaim c : claims) {
+                Map<String, Object> view = Json.MAPPER.convertValue(c, VIEW);
+                view.put("depth", c.depth());
+                view.put("clockDurationSeconds", c.clockDurationSeconds());
+                view.put("clockTimestamp", c.clockTimestamp());
+                claimViews.add(view);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("game", gameView(g, claims, Instant.now().getEpochSecond()));
+            out.put("claims", claimViews);
+            out.put("history", store.gameHistory(g.address()));
+            return out;
+        }));
+    }
+
+    private GameRecord gameAt(String address, Long chain) {
+        return store.gameAt(address).filter(g -> chain == null || g.l2ChainId() == chain)
+                .orElseThrow(() -> ApiException.notFound("no game " + address + (chain == null ? ""
+                        : " on " + chainName(chain))));
+    }
+
+    private GameRecord gameWithIndex(long index, Long chain) {
+        if (chain != null) {
+            return store.game(chain, index).orElseThrow(() -> ApiException.notFound("no game with index " + index
+                    + " on " + chainName(chain)));
+        }
+        List<GameRecord> found = new ArrayList<>();
+        for (ChainConfig c : config.chains()) {
+            if (c.role() == ChainRole.L2) {
+                store.game(c.chainId(), index).ifPresent(found::add);
+            }
+        }
+        if (found.isEmpty()) {
+            throw ApiException.notFound("no game with index " + index + " on any L2");
+        }
+        if (found.size() > 1) {
+            throw ApiException.badRequest("game index " + index + " is on several L2s ("
+                    + String.join(", ", found.stream().map(g -> chainName(g.l2ChainId())).toList())
+                    + "): say which with the chain parameter");
+        }
+        return found.getFirst();
+    }
+
+    /** A game as the API shows it: its record and, in progress, its clocks ({@link GameClocks}). */
+    private static Map<String, Object> gameView(GameRecord g, List<GameClaim> claims, long now) {
+        Map<String, Object> view = Json.MAPPER.convertValue(g, VIEW);
+        if (g.status() == GameRecord.Status.IN_PROGRESS) {
+            GameClocks clocks = GameClocks.of(claims, g.maxClockDuration(), now);
+            view.put("challengerClockUsedSeconds", clocks.challengerUsedSeconds());
+            view.put("defenderClockUsedSeconds", clocks.defenderUsedSeconds());
+            if (clocks.timeLeftSeconds() != null) {
+                view.put("timeLeftSeconds", clocks.timeLeftSeconds());
+            }
+        }
+        return view;
+    }
+
+    private String chainName(long chainId) {
+        return config.chain(chainId).map(ChainConfig::name).orElse("chain " + chainId);
+    }
+
+    /** The {@code type} parameter: a game type number. */
+    static Integer gameType(RoutingContext ctx) {
+        String v = single(ctx, "type");
+        if (v == null) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        throw ApiException.badRequest("type '" + v + "' is not a game type number (e.g. 0 CANNON, 1"
+                + " PERMISSIONED_CANNON, 255 ALPHABET)");
+    }
+
     private void findings(RoutingContext ctx) {
         String status;
         int limit;
@@ -219,7 +353,7 @@ final class ApiRoutes {
         return out;
     }
 
-    /** A chain named by name or id; {@code l2Only} for parameters that only an L2 fits (outputs). */
+    /** A chain named by name or id; {@code l2Only} for parameters that only an L2 fits (outputs, games). */
     Long chainParam(RoutingContext ctx, String param, boolean l2Only) {
         String v = single(ctx, param);
         if (v == null) {
@@ -229,7 +363,8 @@ final class ApiRoutes {
                 + "' (configured: " + String.join(", ", config.chains().stream().map(ChainConfig::name).toList())
                 + ")"));
         if (l2Only && c.role() != ChainRole.L2) {
-            throw ApiException.badRequest(param + " '" + v + "' is not an L2 (output roots belong to L2s)");
+            throw ApiException.badRequest(param + " '" + v + "' is not an L2 (output roots and dispute games belong to"
+                    + " L2s)");
         }
         return c.chainId();
     }
@@ -246,7 +381,7 @@ final class ApiRoutes {
         if (v == null) {
             return null;
         }
-        if (!v.matches("0x[0-9a-fA-F]{40}")) {
+        if (!v.matches(ADDRESS)) {
             throw ApiException.badRequest(param + " '" + v + "' is not an address (0x and 40 hex digits)");
         }
         return v.toLowerCase(Locale.ROOT);

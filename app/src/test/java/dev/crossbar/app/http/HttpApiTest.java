@@ -10,6 +10,7 @@ import dev.crossbar.app.testing.Seed;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.store.Finding;
 import io.vertx.ext.web.Route;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +108,128 @@ class HttpApiTest {
         ApiFixture.Response path = api.get("/api/nothing");
         assertThat(path.status()).isEqualTo(404);
         assertThat(path.json().path("error").asText()).contains("no such endpoint");
+    }
+
+    @Test
+    void gamesAreListedNewestFirstWithTheClocksOfThoseInProgress() throws Exception {
+        Seed.games(api.store);
+        long before = java.time.Instant.now().getEpochSecond();
+        JsonNode games = api.get("/api/games").json();
+        long after = java.time.Instant.now().getEpochSecond();
+
+        assertThat(addresses(games)).containsExactly(Seed.GAME_A1, Seed.GAME_B0, Seed.GAME_A0);
+        JsonNode a1 = games.get(0);
+        assertThat(a1.path("index").asLong()).isEqualTo(1);
+        assertThat(a1.path("l2ChainId").asLong()).isEqualTo(Seed.L2A);
+        assertThat(a1.path("gameType").asInt()).isEqualTo(255);
+        assertThat(a1.path("l2BlockNumber").asLong()).isEqualTo(20);
+        assertThat(a1.path("status").asText()).isEqualTo("IN_PROGRESS");
+        assertThat(a1.path("claims").asInt()).isEqualTo(4);
+        assertThat(a1.path("verdict").isNull()).isTrue();
+        // Block 3 (time 1_700_000_006) has the moves: claim 3 (a challenger's, uncountered) runs the defender's
+        // clock from its parent's 0 s; claim 2 (the defender's, uncountered) the challengers' from claim 1's 5 s.
+        long defender = a1.path("defenderClockUsedSeconds").asLong();
+        assertThat(defender).isBetween(before - 1_700_000_006L, after - 1_700_000_006L);
+        assertThat(a1.path("challengerClockUsedSeconds").asLong()).isEqualTo(defender + 5);
+        assertThat(a1.has("timeLeftSeconds")).as("the game's max clock duration is not known").isFalse();
+        JsonNode b0 = games.get(1);
+        assertThat(b0.path("blacklisted").asBoolean()).isTrue();
+        assertThat(b0.path("challengerClockUsedSeconds").asLong()).as("its root claim, made in block 2")
+                .isBetween(before - 1_700_000_004L, after - 1_700_000_004L);
+        assertThat(b0.path("defenderClockUsedSeconds").isNull()).as("no challenger claim runs it").isTrue();
+        JsonNode a0 = games.get(2);
+        assertThat(a0.path("status").asText()).isEqualTo("DEFENDER_WINS");
+        assertThat(a0.path("resolvedAt").asLong()).isEqualTo(1_700_000_006L);
+        assertThat(a0.path("verdict").asText()).isEqualTo("VALID");
+        assertThat(a0.has("challengerClockUsedSeconds")).as("resolved: no clocks").isFalse();
+
+        assertThat(addresses(api.get("/api/games?chain=l2b").json())).containsExactly(Seed.GAME_B0);
+        assertThat(addresses(api.get("/api/games?chain=901&status=in_progress").json()))
+                .containsExactly(Seed.GAME_A1);
+        assertThat(addresses(api.get("/api/games?status=DEFENDER_WINS,CHALLENGER_WINS").json()))
+                .containsExactly(Seed.GAME_A0);
+        assertThat(addresses(api.get("/api/games?type=255&limit=2").json()))
+                .containsExactly(Seed.GAME_A1, Seed.GAME_B0);
+        assertThat(api.get("/api/games?type=0").body()).isEqualTo("[]");
+    }
+
+    @Test
+    void aBadGameFilterIsA400NamingIt() throws Exception {
+        ApiFixture.Response status = api.get("/api/games?status=LOST");
+        assertThat(status.status()).isEqualTo(400);
+        assertThat(status.json().path("error").asText())
+                .isEqualTo("unknown status 'LOST' (known: IN_PROGRESS, CHALLENGER_WINS, DEFENDER_WINS)");
+        assertThat(api.get("/api/games?chain=l1").json().path("error").asText()).contains("is not an L2");
+        ApiFixture.Response type = api.get("/api/games?type=cannon");
+        assertThat(type.status()).isEqualTo(400);
+        assertThat(type.json().path("error").asText()).startsWith("type 'cannon' is not a game type number");
+        assertThat(api.get("/api/games?type=-1").status()).isEqualTo(400);
+        assertThat(api.get("/api/games?limit=0").status()).isEqualTo(400);
+    }
+
+    @Test
+    void aGameIsFoundByAddressOrIndexWithItsClaimsAndHistory() throws Exception {
+        Seed.games(api.store);
+
+        JsonNode byAddress = api.get("/api/games/" + Seed.GAME_A1.toUpperCase().replace("0X", "0x")).json();
+
+        assertThat(byAddress.path("game").path("address").asText()).isEqualTo(Seed.GAME_A1);
+        assertThat(byAddress.path("game").has("challengerClockUsedSeconds")).isTrue();
+        JsonNode claims = byAddress.path("claims");
+        assertThat(claims).hasSize(4);
+        JsonNode root = claims.get(0);
+        assertThat(root.path("position").asText()).isEqualTo("1");
+        assertThat(root.path("parentIndex").isNull()).isTrue();
+        assertThat(root.path("clockDurationSeconds").asLong()).isZero();
+        assertThat(root.path("clockTimestamp").asLong()).isEqualTo(1_700_000_004L);
+        JsonNode second = claims.get(2);
+        assertThat(second.path("claimIndex").asLong()).isEqualTo(2);
+        assertThat(second.path("parentIndex").asLong()).isEqualTo(1);
+        assertThat(second.path("depth").asInt()).isEqualTo(2);
+        assertThat(second.path("position").asText()).isEqualTo("4");
+        assertThat(second.path("bond").asText()).isEqualTo("80000000000000000");
+        assertThat(second.path("clock").asText()).isEqualTo(BigInteger.valueOf(7).shiftLeft(64)
+                .or(BigInteger.valueOf(1_700_000_006L)).toString());
+        assertThat(second.path("clockDurationSeconds").asLong()).isEqualTo(7);
+        assertThat(second.path("clockTimestamp").asLong()).isEqualTo(1_700_000_006L);
+        List<String> history = new ArrayList<>();
+        byAddress.path("history").forEach(h -> history.add(h.path("what").asText()));
+        assertThat(history).containsExactly("CREATED", "MOVE", "MOVE", "MOVE");
+
+        assertThat(api.get("/api/games/1").json().path("game").path("address").asText()).isEqualTo(Seed.GAME_A1);
+        assertThat(api.get("/api/games/0?chain=l2b").json().path("game").path("address").asText())
+                .isEqualTo(Seed.GAME_B0);
+        JsonNode a0 = api.get("/api/games/0?chain=901").json();
+        assertThat(a0.path("game").path("address").asText()).isEqualTo(Seed.GAME_A0);
+        assertThat(a0.path("history").get(2).path("what").asText()).isEqualTo("VERDICT");
+        assertThat(a0.path("history").get(2).path("cause").asText())
+                .isEqualTo("VALID by relayer: the L2 node gives the same output root for L2 block 10");
+    }
+
+    @Test
+    void aGameRefThatIsAmbiguousUnknownOrMalformedSaysSo() throws Exception {
+        Seed.games(api.store);
+
+        ApiFixture.Response ambiguous = api.get("/api/games/0");
+        assertThat(ambiguous.status()).isEqualTo(400);
+        assertThat(ambiguous.json().path("error").asText())
+                .isEqualTo("game index 0 is on several L2s (l2a, l2b): say which with the chain parameter");
+        ApiFixture.Response noIndex = api.get("/api/games/7");
+        assertThat(noIndex.status()).isEqualTo(404);
+        assertThat(noIndex.json().path("error").asText()).isEqualTo("no game with index 7 on any L2");
+        assertThat(api.get("/api/games/1?chain=l2b").json().path("error").asText())
+                .isEqualTo("no game with index 1 on l2b");
+        String unknown = "0x" + Seed.hash("no-game").substring(26);
+        ApiFixture.Response noAddress = api.get("/api/games/" + unknown);
+        assertThat(noAddress.status()).isEqualTo(404);
+        assertThat(noAddress.json().path("error").asText()).isEqualTo("no game " + unknown);
+        assertThat(api.get("/api/games/" + Seed.GAME_A1 + "?chain=l2b").json().path("error").asText())
+                .isEqualTo("no game " + Seed.GAME_A1 + " on l2b");
+        ApiFixture.Response malformed = api.get("/api/games/banana");
+        assertThat(malformed.status()).isEqualTo(400);
+        assertThat(malformed.json().path("error").asText())
+                .isEqualTo("game 'banana' is neither an address (0x and 40 hex digits) nor a factory index (a number)");
+        assertThat(api.get("/api/games/1?chain=l1").status()).isEqualTo(400);
     }
 
     @Test
@@ -230,6 +353,12 @@ class HttpApiTest {
         }
         assertThat(served).isNotEmpty();
         assertThat(documented).containsExactlyInAnyOrderElementsOf(served);
+    }
+
+    private static List<String> addresses(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(g -> out.add(g.path("address").asText()));
+        return out;
     }
 
     private static List<String> ids(JsonNode array) {
