@@ -39,11 +39,11 @@ final class Games {
         if (tx.update("""
                 INSERT INTO games (l1_chain_id, l2_chain_id, game_index, address, game_type, root_claim,
                     l2_block_number, created_at, l1_block_number, l1_block_hash, l1_tx_hash, status, blacklisted,
-                    recorded_at, event_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?)
+                    recorded_at, event_id, max_clock_duration)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?, ?, ?)
                 ON CONFLICT (address) DO NOTHING""", ref.chainId(), e.l2ChainId(), e.index(), address, e.gameType(),
                 Messages.normalize(e.rootClaim()), e.l2BlockNumber(), e.createdAt(), ref.blockNumber(), ref.blockHash(),
-                ref.txHash(), GameRecord.Status.IN_PROGRESS, tx.now(), eventId) == 0) {
+                ref.txHash(), GameRecord.Status.IN_PROGRESS, tx.now(), eventId, e.maxClockDuration()) == 0) {
             return false;
         }
         // The root claim as the game's initialize() writes it: no parent, position 1, clock (0, createdAt).
@@ -163,9 +163,14 @@ final class Games {
                 Messages.normalize(address));
     }
 
-    static List<String> unresolved(Tx tx, long l1ChainId) throws SQLException {
-        return tx.list("SELECT address FROM games WHERE l1_chain_id = ? AND status = ? ORDER BY id",
-                r -> r.str("address"), l1ChainId, GameRecord.Status.IN_PROGRESS);
+    static java.util.Map<String, Long> unresolved(Tx tx, long l1ChainId) throws SQLException {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        for (String[] g : tx.list("SELECT address, l2_chain_id FROM games WHERE l1_chain_id = ? AND status = ?"
+                + " ORDER BY id", r -> new String[] {r.str("address"), Long.toString(r.lng("l2_chain_id"))}, l1ChainId,
+                GameRecord.Status.IN_PROGRESS)) {
+            out.put(g[0], Long.parseLong(g[1]));
+        }
+        return out;
     }
 
     /**

@@ -307,7 +307,7 @@ abstract sealed class JdbcMessageStore implements MessageStore permits SqliteMes
     }
 
     @Override
-    public List<String> unresolvedGameAddresses(long l1ChainId) {
+    public java.util.Map<String, Long> unresolvedGames(long l1ChainId) {
         return db.read("unresolved games of chain " + l1ChainId, tx -> Games.unresolved(tx, l1ChainId));
     }
 

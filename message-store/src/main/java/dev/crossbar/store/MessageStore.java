@@ -158,8 +158,11 @@ public interface MessageStore extends AutoCloseable {
     /** A game's history, oldest first; empty for an unknown game. */
     List<GameHistoryEntry> gameHistory(String gameAddress);
 
-    /** The games on {@code l1ChainId} still IN_PROGRESS (oldest first): those a watcher must keep following. */
-    List<String> unresolvedGameAddresses(long l1ChainId);
+    /**
+     * The games on {@code l1ChainId} still IN_PROGRESS (oldest first), address to the L2 they are about: those a
+     * watcher must keep following.
+     */
+    java.util.Map<String, Long> unresolvedGames(long l1ChainId);
 
     /**
      * Records what was concluded about a game's root claim after recomputing it from the L2 node (VALID when

@@ -869,8 +869,8 @@ abstract class MessageStoreContract {
             assertThat(h.what()).isEqualTo(GameHistoryEntry.What.CREATED);
             assertThat(h.cause()).contains("game 7 (type 255) of L2 901", "L2 block 5", "chain 900 block 1");
         });
-        assertThat(store.unresolvedGameAddresses(L1)).containsExactly(address);
-        assertThat(store.unresolvedGameAddresses(L2A)).isEmpty();
+        assertThat(store.unresolvedGames(L1).keySet()).containsExactly(address);
+        assertThat(store.unresolvedGames(L2A)).isEmpty();
     }
 
     @Test
@@ -957,7 +957,7 @@ abstract class MessageStoreContract {
         assertThat(store.gameHistory(game0).get(1).cause()).startsWith("resolved DEFENDER_WINS on chain 900 block 2");
         assertThat(store.gameAt(gameAddress(L2A, 1)).orElseThrow().status()).as("an unknown status is not applied")
                 .isEqualTo(GameRecord.Status.IN_PROGRESS);
-        assertThat(store.unresolvedGameAddresses(L1)).containsExactly(gameAddress(L2A, 1), gameAddress(L2B, 0));
+        assertThat(store.unresolvedGames(L1).keySet()).containsExactly(gameAddress(L2A, 1), gameAddress(L2B, 0));
 
         assertThat(store.games(GameQuery.all())).extracting(GameRecord::l2ChainId, GameRecord::index).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(L2A, 1L), org.assertj.core.groups.Tuple.tuple(L2B, 0L),
@@ -1030,7 +1030,7 @@ abstract class MessageStoreContract {
         assertThat(reopened.resolvedAt()).isNull();
         assertThat(reopened.blacklisted()).isFalse();
         assertThat(reopened.verdict()).as("not an event's").isEqualTo("INVALID");
-        assertThat(store.unresolvedGameAddresses(L1)).containsExactly(game);
+        assertThat(store.unresolvedGames(L1).keySet()).containsExactly(game);
         List<GameHistoryEntry> history = store.gameHistory(game);
         assertThat(history).extracting(GameHistoryEntry::what).containsExactly(GameHistoryEntry.What.CREATED,
                 GameHistoryEntry.What.MOVE, GameHistoryEntry.What.VERDICT, GameHistoryEntry.What.ROLLED_BACK,
@@ -1048,7 +1048,7 @@ abstract class MessageStoreContract {
         assertThat(store.claims(game)).isEmpty();
         assertThat(store.gameHistory(game)).isEmpty();
         assertThat(store.games(GameQuery.all())).isEmpty();
-        assertThat(store.unresolvedGameAddresses(L1)).isEmpty();
+        assertThat(store.unresolvedGames(L1)).isEmpty();
         assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.SENT);
         assertThat(store.history(WD1).getLast().cause()).startsWith("reorg on chain 900: blocks 2..3 orphaned"
                 + " (undoing: game 0 (type 255) at L2 block 4 covers it)");

@@ -84,7 +84,7 @@ final class TestEvents {
     /** Game {@code index} of type 255 (ALPHABET) for {@code l2Block}, created at its L1 block's time. */
     static ProtocolEvent.DisputeGameCreated gameCreated(EventRef ref, long l2ChainId, long index, long l2Block) {
         return new ProtocolEvent.DisputeGameCreated(ref, l2ChainId, gameAddress(l2ChainId, index), 255,
-                gameRoot(l2ChainId, index), index, l2Block, ref.blockTimestamp());
+                gameRoot(l2ChainId, index), index, l2Block, ref.blockTimestamp(), 60);
     }
 
     /** A move in {@code game} countering {@code parentIndex}, made at its L1 block's time. */

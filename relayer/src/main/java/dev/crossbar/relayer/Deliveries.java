@@ -423,8 +423,7 @@ final class Deliveries {
         }
         if (r.contains("has not been proven") || r.contains("output root proven is not the same")
                 || r.contains("output does not exist") || r.contains("dispute game has been blacklisted")
-                || r.contains("invalid game type") || r.contains("created before respected game type")
-                || r.contains("less than dispute game creation timestamp")) {
+                || r.contains("invalid game type") || r.contains("created before respected game type")) {
             return new Step.Moved(MessageState.COMMITTED, "simulation: " + r + "; proving again");
         }
         if (r.contains("finalization period has not elapsed") || r.contains("has not matured yet")

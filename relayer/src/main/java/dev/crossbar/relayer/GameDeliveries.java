@@ -85,8 +85,7 @@ final class GameDeliveries {
         if (count == 0) {
             return new Step.Wait(Duration.ofSeconds(5), "no dispute game was created yet");
         }
-        // The portal wants the proof's block strictly after the game's creation: any block after the one the watcher
-        // saw the game created in is, as block times strictly increase.
+        long now = l1.latest().timestamp();
         List<String> passedOver = new ArrayList<>();
         for (long i = count - 1; i >= 0 && passedOver.size() < CANDIDATES; i--) {
             FaultProofViews.Game g = FaultProofViews.game(l1, s.disputeGameFactory(), i);
@@ -115,6 +114,12 @@ final class GameDeliveries {
             }
             verdicts.record(g.address(), true, "root claim equals the output root the L2 node gives for block "
                     + g.l2BlockNumber());
+            if (now <= g.createdAt()) {
+                // The portal finalizes only a proof made after the game's creation second, and a proof of ours
+                // cannot be replaced while its game stands: wait until the chain's time has moved past it.
+                return new Step.Wait(Duration.ofSeconds(1), "game " + i + " was created in the L1's latest second ("
+                        + g.createdAt() + "); proving once the L1 has moved on");
+            }
             WithdrawalProof proof = attempt.proof();
             String data = FaultProofViews.portal2(s.portal()).proveWithdrawalTransaction(withdrawalTx(m),
                     BigInteger.valueOf(i), new OptimismPortal2.OutputRootProof(new byte[32], proof.stateRoot(),

@@ -10,23 +10,33 @@ import java.util.concurrent.ConcurrentHashMap;
  * own check found and never proves against a game found invalid.
  */
 final class GameVerdicts {
+    static final String BY = "relayer";
     private final MessageStore store;
-    private final Map<String, Boolean> known = new ConcurrentHashMap<>();
+    /** The verdicts this relayer recorded: recording again adds nothing. */
+    private final Map<String, Boolean> recorded = new ConcurrentHashMap<>();
 
     GameVerdicts(MessageStore store) {
         this.store = store;
     }
 
-    /** Whether the game's root claim is known to be invalid. */
+    /** Whether the game's root claim is known to be invalid (by the relayer's own check or the monitor's). */
     boolean invalid(String game) {
-        Boolean valid = known.get(game.toLowerCase());
-        return valid != null && !valid;
+        Boolean mine = recorded.get(game.toLowerCase());
+        if (mine != null) {
+            return !mine;
+        }
+        return store.gameAt(game).map(g -> "INVALID".equals(g.verdict())).orElse(false);
     }
 
-    /** Records what the relayer's own check of the game's root claim found. */
+    /** Records what the relayer's own check of the game's root claim found (once per game and verdict). */
     void record(String game, boolean valid, String detail) {
-        if (known.put(game.toLowerCase(), valid) == null || true) {
-            // the store keeps it with its history (added with the games table)
+        Boolean before = recorded.put(game.toLowerCase(), valid);
+        if (before == null || before != valid) {
+            try {
+                store.recordGameVerdict(game, valid, detail, BY);
+            } catch (java.util.NoSuchElementException notYet) {
+                recorded.remove(game.toLowerCase()); // the watcher has not recorded the game yet: next time
+            }
         }
     }
 }

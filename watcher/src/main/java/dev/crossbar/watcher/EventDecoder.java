@@ -293,7 +293,8 @@ public final class EventDecoder {
                     String game = lower(e.disputeProxy);
                     GameFacts.Created c = facts.created(game, block);
                     yield Decoded.of(new ProtocolEvent.DisputeGameCreated(ref, w.l2ChainId(), game,
-                            e.gameType.intValueExact(), hex(e.rootClaim), index, c.l2BlockNumber(), c.createdAt()));
+                            e.gameType.intValueExact(), hex(e.rootClaim), index, c.l2BlockNumber(), c.createdAt(),
+                            c.maxClockDuration()));
                 }
                 if (OP_ADMINISTRATION.contains(t)) {
                     yield Decoded.IGNORED;

@@ -2,6 +2,7 @@ package dev.crossbar.watcher;
 
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.FaultProofViews;
+import dev.crossbar.core.chain.ProtocolViews;
 
 /**
  * What the L1's decoder asks the chain about dispute games, at the block of the event it decodes: the logs name a
@@ -11,12 +12,12 @@ import dev.crossbar.core.chain.FaultProofViews;
  */
 public interface GameFacts {
     /** What a game says of itself. */
-    record Created(long l2BlockNumber, long createdAt) {}
+    record Created(long l2BlockNumber, long createdAt, long maxClockDuration) {}
 
     /** The factory's {@code gameCount()} at the end of {@code block}. */
     long gameCount(String factory, long block);
 
-    /** The game's L2 block and creation time (both fixed at creation). */
+    /** The game's L2 block, creation time and clock length (all fixed at creation). */
     Created created(String game, long block);
 
     /** The game's {@code claimDataLen()} at the end of {@code block}. */
@@ -59,7 +60,8 @@ public interface GameFacts {
             @Override
             public Created created(String game, long block) {
                 var g = FaultProofViews.game(l1, game, EthApi.hex(block));
-                return new Created(FaultProofViews.l2BlockNumber(g), FaultProofViews.createdAt(g));
+                return new Created(FaultProofViews.l2BlockNumber(g), FaultProofViews.createdAt(g),
+                        ProtocolViews.view(g.maxClockDuration()).longValueExact());
             }
 
             @Override

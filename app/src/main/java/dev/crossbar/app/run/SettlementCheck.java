@@ -3,6 +3,7 @@ package dev.crossbar.app.run;
 import dev.crossbar.app.config.ConfigProblem;
 import dev.crossbar.contracts.op.OptimismPortal2;
 import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.FaultProofViews;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.ChainRole;
@@ -104,7 +105,7 @@ final class SettlementCheck {
     }
 
     private void checkPortal2(Settlement s, boolean factoryHasCode) {
-        OptimismPortal2 portal = ProtocolViews.portal2(l1, s.portal(), LATEST);
+        OptimismPortal2 portal = FaultProofViews.portal2(l1, s.portal(), LATEST);
         String version;
         BigInteger gameType;
         String factory;
@@ -136,7 +137,7 @@ final class SettlementCheck {
             return;
         }
         try {
-            String impl = call("gameImpls(" + gameType + ")", ProtocolViews.disputeGameFactory(l1,
+            String impl = call("gameImpls(" + gameType + ")", FaultProofViews.factory(l1,
                     s.disputeGameFactory(), LATEST).gameImpls(gameType));
             if (Numeric.toBigInt(impl).signum() == 0) {
                 problem("disputeGameFactory", "DisputeGameFactory has no implementation for the respected game type "

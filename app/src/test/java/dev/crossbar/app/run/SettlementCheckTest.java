@@ -6,6 +6,7 @@ import dev.crossbar.app.Main;
 import dev.crossbar.app.config.ConfigProblem;
 import dev.crossbar.contracts.op.OptimismPortal2;
 import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.FaultProofViews;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
@@ -98,7 +99,7 @@ class SettlementCheckTest {
         Settlement a = deployed.get(0);
         Settlement b = deployed.get(1);
         String eoa = DevKeys.RELAYER.address().toLowerCase();
-        String factoryVersion = ProtocolViews.view(ProtocolViews.disputeGameFactory(l1, b.disputeGameFactory(),
+        String factoryVersion = ProtocolViews.view(FaultProofViews.factory(l1, b.disputeGameFactory(),
                 ProtocolViews.LATEST).version());
         assertThat(problems(List.of(withPortal(a, eoa), withPortal(b, b.disputeGameFactory())))).containsExactly(
                 "chains[0].settlements[0].portal: no contract at " + eoa + " on chain l1",

@@ -84,7 +84,7 @@ public final class Seed {
     private static ProtocolEvent.DisputeGameCreated gameCreated(EventRef ref, long l2ChainId, String game, long index,
             long l2Block) {
         return new ProtocolEvent.DisputeGameCreated(ref, l2ChainId, game, 255, hash("root:" + game), index, l2Block,
-                ref.blockTimestamp());
+                ref.blockTimestamp(), 60);
     }
 
     private static ProtocolEvent.GameMove move(EventRef ref, long claimIndex, long parentIndex, long position,

@@ -6,8 +6,6 @@ import dev.crossbar.contracts.bindings.L2ToL2Messenger;
 import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.contracts.bindings.OutputOracle;
 import dev.crossbar.contracts.bindings.Portal;
-import dev.crossbar.contracts.op.DisputeGameFactory;
-import dev.crossbar.contracts.op.OptimismPortal2;
 import dev.crossbar.core.rpc.RpcException;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -127,15 +125,6 @@ public final class ProtocolViews {
         return bind(DepositExecutor::load, chain, address, blockTag);
     }
 
-    /** OP's {@code OptimismPortal2} at {@code address}, for view calls over {@code chain} at {@code blockTag}. */
-    public static OptimismPortal2 portal2(EthApi chain, String address, String blockTag) {
-        return bind(OptimismPortal2::load, chain, address, blockTag);
-    }
-
-    /** OP's {@code DisputeGameFactory} at {@code address}, for view calls over {@code chain} at {@code blockTag}. */
-    public static DisputeGameFactory disputeGameFactory(EthApi chain, String address, String blockTag) {
-        return bind(DisputeGameFactory::load, chain, address, blockTag);
-    }
 
     /**
      * Sends a view call of a binding from this class and returns its typed answer.

@@ -114,9 +114,10 @@ public sealed interface ProtocolEvent {
      * @param index the game's index in the factory ({@code gameAtIndex})
      * @param l2BlockNumber the L2 block the root claim is the output root of
      * @param createdAt the game's {@code createdAt} (L1 seconds)
+     * @param maxClockDuration the game's {@code maxClockDuration()} (seconds): how long each side's clock runs
      */
     record DisputeGameCreated(EventRef ref, long l2ChainId, String game, int gameType, String rootClaim, long index,
-            long l2BlockNumber, long createdAt) implements ProtocolEvent {}
+            long l2BlockNumber, long createdAt, long maxClockDuration) implements ProtocolEvent {}
 
     /**
      * A game's {@code Move}: a claim added under {@code parentIndex}; with the new claim's entry in the game's
