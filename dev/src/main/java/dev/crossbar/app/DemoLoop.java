@@ -38,10 +38,13 @@ final class DemoLoop implements AutoCloseable {
         try {
             user.deposit(0, "deposit #" + n, BigInteger.ZERO);
             user.withdrawal(0, "withdrawal #" + n, BigInteger.ZERO);
-            user.crossRollup(0, 1, "fast l2a->l2b #" + n);
-            user.crossRollup(1, 0, "fast l2b->l2a #" + n);
+            if (user.fastMessages()) {
+                user.crossRollup(0, 1, "fast l2a->l2b #" + n);
+                user.crossRollup(1, 0, "fast l2b->l2a #" + n);
+            }
             user.settled(0, 1, "settled l2a->L1->l2b #" + n);
-            out.println("  demo round " + n + " sent: deposit, withdrawal, 2 fast and 1 settled cross-rollup messages");
+            out.println("  demo round " + n + " sent: deposit, withdrawal, " + (user.fastMessages() ? "2 fast and "
+                    : "") + "1 settled cross-rollup message" + (user.fastMessages() ? "s" : ""));
         } catch (Exception e) {
             out.println("  demo round " + n + " failed: " + e.getMessage());
         }

@@ -8,6 +8,7 @@ import dev.crossbar.app.run.Roles;
 import dev.crossbar.app.run.ServiceRuntime;
 import dev.crossbar.devnet.AnvilNode;
 import dev.crossbar.devnet.DevnetConfig;
+import dev.crossbar.devnet.SettlementKind;
 import dev.crossbar.kafka.embedded.EmbeddedKafka;
 import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
 import java.io.PrintStream;
@@ -48,6 +49,12 @@ public final class DevCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "${env:CROSSBAR_DEV_DIR:-.crossbar/dev}",
             description = "Folder for the devnet, the broker and the store (default: ${DEFAULT-VALUE}).")
     Path dataDir;
+
+    @Option(names = "--settlement", paramLabel = "KIND", defaultValue = "fault-proofs",
+            description = "How the L2s of a new devnet settle: fault-proofs (OP's unmodified dispute-game contracts) "
+                    + "or output-oracle (Crossbar's Bedrock-v1 output oracle; fast L2-to-L2 messages need it) "
+                    + "(default: ${DEFAULT-VALUE}). A devnet kept from an earlier run keeps its kind.")
+    String settlement;
 
     @Option(names = "--fresh", description = "Start over: forget the chains, messages and records of an earlier run.")
     boolean fresh;
@@ -98,14 +105,22 @@ public final class DevCommand implements Callable<Integer> {
             DevData.wipe(dataDir);
         }
         Files.createDirectories(dataDir);
-        DevnetConfig devnetConfig = DevnetConfig.forDemo(dataDir.resolve("devnet")).withBasePort(0).persistent(true)
-                .detached(true);
+        SettlementKind kind;
+        try {
+            kind = SettlementKind.fromCliName(settlement);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--settlement: "
+                    + e.getMessage());
+        }
+        DevnetConfig devnetConfig = DevnetConfig.forDemo(dataDir.resolve("devnet")).withSettlement(kind)
+                .withBasePort(0).persistent(true).detached(true);
 
         String failure = null;
         // On Ctrl-C this command stops services, broker and nodes in that order; the children's reaper waits for it.
         dev.crossbar.core.process.ChildProcesses.ownerStopsChildrenWithin(Duration.ofSeconds(25));
         out.println("[1/5] devnet: L1 " + devnetConfig.l1ChainId() + ", L2s " + devnetConfig.l2ChainIds()
-                + " (anvil), challenge window " + devnetConfig.finalizationPeriod().toSeconds() + "s");
+                + " (anvil), settling through " + (kind == SettlementKind.FAULT_PROOFS ? "OP's dispute games"
+                        : "output roots, challenge window " + devnetConfig.finalizationPeriod().toSeconds() + "s"));
         try (DevnetSession session = DevnetSession.start(devnetConfig, Duration.ofSeconds(6), out)) {
             java.util.concurrent.CountDownLatch stop = new java.util.concurrent.CountDownLatch(1);
             Shutdown.onSignal(stop::countDown);
@@ -132,15 +147,20 @@ public final class DevCommand implements Callable<Integer> {
                 try (ServiceRuntime runtime = ServiceRuntime.start(config, roles, System::getenv)) {
                     String api = runtime.http().url();
                     out.println("      HTTP " + api + "  (/api/status, /api/messages, /metrics, /health/ready)");
+                    boolean games = session.manifest().l2s().getFirst().faultProofs() != null;
                     out.println("[5/5] demo traffic" + (noDemo ? ": off (--no-demo)" : " every " + demoEvery.toSeconds()
-                            + "s: deposits, withdrawals, fast and settled cross-rollup messages"));
+                            + "s: deposits, withdrawals" + (games ? " and settled cross-rollup messages"
+                                    : ", fast and settled cross-rollup messages")));
                     out.println();
                     out.println("make the operator misbehave while this runs, and watch the monitor catch it:");
-                    out.println("  ./crossbar devnet misbehave wrong-output|censor-deposit|stop-proposing|forge-relay"
+                    out.println("  ./crossbar devnet misbehave " + (games
+                            ? "wrong-root|attack-valid|censor-deposit|stop-proposing|blacklist-game N|"
+                                    + "set-respected-type T|pause|unpause"
+                            : "wrong-output|censor-deposit|stop-proposing|forge-relay")
                             + " --l2 l2a --data-dir " + devnetConfig.dataDir());
                     out.println("running; Ctrl-C stops everything");
                     DemoLoop demo = noDemo ? null : DemoLoop.start(session.devnet(), demoEvery, out);
-                    DevStatus status = new DevStatus(api, out, devnetConfig.finalizationPeriod());
+                    DevStatus status = new DevStatus(api, out, devnetConfig.finalizationPeriod(), games);
                     long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
                     try {
                         while (!stop.await(interval.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)

@@ -16,7 +16,8 @@ import java.util.List;
 
 /**
  * Dev mode's live status, read from the service's own API (what {@code crossbar status} shows, on a few lines):
- * each chain's head and cursor, messages by state, the newest output of each L2 with the time left in its window,
+ * each chain's head and cursor, messages by state, the newest output of each L2 with the time left in its window
+ * (on L2s that settle through dispute games: the newest game of each and every game in progress with its clocks),
  * and the monitor's findings.
  */
 final class DevStatus {
@@ -26,10 +27,14 @@ final class DevStatus {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
-    DevStatus(String api, PrintStream out, Duration window) {
+    private final boolean games;
+
+    /** @param games whether the L2s settle through dispute games (the status shows games, not outputs) */
+    DevStatus(String api, PrintStream out, Duration window, boolean games) {
         this.api = api;
         this.out = out;
         this.windowSeconds = window.toSeconds();
+        this.games = games;
     }
 
     void print() {
@@ -46,7 +51,11 @@ final class DevStatus {
             List<String> counts = new ArrayList<>();
             status.path("messages").properties().forEach(e -> counts.add(e.getKey() + " " + e.getValue().asLong()));
             s.append("\n          messages: ").append(counts.isEmpty() ? "none yet" : String.join(", ", counts));
-            s.append("\n          outputs: ").append(outputs());
+            if (games) {
+                s.append("\n          games: ").append(games());
+            } else {
+                s.append("\n          outputs: ").append(outputs());
+            }
             int open = status.path("findings").path("open").asInt();
             s.append("\n          findings: ").append(open == 0 ? "none" : open + " open");
             for (JsonNode f : status.path("findings").path("latest")) {
@@ -73,6 +82,39 @@ final class DevStatus {
             long left = o.path("l1Timestamp").asLong() + windowSeconds - now;
             parts.add(l2 + ": #" + o.path("outputIndex").asText() + " at L2 block " + o.path("l2BlockNumber").asText()
                     + (left > 0 ? ", " + left + "s left in its window" : ", window passed"));
+        }
+        return parts.isEmpty() ? "none yet" : String.join("; ", parts);
+    }
+
+    /**
+     * The newest game of each L2 and every game in progress with its clock: how long the side to move has used and
+     * how long the first running clock has left.
+     */
+    private String games() throws Exception {
+        JsonNode games = get("/api/games?limit=30");
+        List<String> parts = new ArrayList<>();
+        List<Long> newestSeen = new ArrayList<>();
+        for (JsonNode g : games.isArray() ? games : games.path("games")) {
+            long l2 = g.path("l2ChainId").asLong();
+            boolean open = "IN_PROGRESS".equals(g.path("status").asText());
+            boolean newest = !newestSeen.contains(l2);
+            if (!open && !newest) {
+                continue;
+            }
+            newestSeen.add(l2);
+            StringBuilder p = new StringBuilder(l2 + " #" + g.path("index").asText() + " (type "
+                    + g.path("gameType").asText() + ", L2 block " + g.path("l2BlockNumber").asText() + ") "
+                    + g.path("status").asText());
+            if (g.hasNonNull("verdict")) {
+                p.append(' ').append(g.path("verdict").asText());
+            }
+            if (g.path("blacklisted").asBoolean()) {
+                p.append(" BLACKLISTED");
+            }
+            if (open && g.has("timeLeftSeconds")) {
+                p.append(", ").append(g.path("timeLeftSeconds").asLong()).append("s left on its clocks");
+            }
+            parts.add(p.toString());
         }
         return parts.isEmpty() ? "none yet" : String.join("; ", parts);
     }

@@ -57,9 +57,10 @@ public final class DevnetCommand {
                 description = "How often the proposer posts an output root (default: ${DEFAULT-VALUE}).")
         String proposalInterval;
 
-        @Option(names = "--settlement", paramLabel = "KIND", defaultValue = "output-oracle",
-                description = "How the L2s settle: output-oracle (Crossbar's output oracle) or fault-proofs (OP's "
-                        + "dispute games; the L2s run in OP mode) (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--settlement", paramLabel = "KIND", defaultValue = "fault-proofs",
+                description = "How the L2s settle: fault-proofs (OP's unmodified dispute-game contracts; the L2s run "
+                        + "in OP mode) or output-oracle (Crossbar's Bedrock-v1 output oracle) (default: "
+                        + "${DEFAULT-VALUE}).")
         String settlement;
 
         @Option(names = "--base-port", defaultValue = "8545",

@@ -124,6 +124,8 @@ class DevModeCrashCampaignIT {
         if (!demo) {
             args.add("--no-demo");
         }
+        // Fast messages are what a crash can duplicate most easily: the output-oracle devnet has them.
+        args.addAll(List.of("--settlement", "output-oracle"));
         DevModeProcess p = DevModeProcess.start(work.resolve("dev"), Path.of("target", "crash-campaign-run" + run
                 + ".log"), args.toArray(String[]::new));
         runs.add(p);

@@ -44,7 +44,7 @@ class DevModeCrashIT {
 
     private DevModeProcess launch(int run) throws Exception {
         DevModeProcess p = DevModeProcess.start(dev(), Path.of("target", "DevModeCrashIT-run" + run + ".log"),
-                "--status-interval", "2s", "--demo-interval", "2s");
+                "--status-interval", "2s", "--demo-interval", "2s", "--settlement", "output-oracle");
         runs.add(p);
         return p;
     }

@@ -33,8 +33,7 @@ public final class DemoTraffic {
     public TransactionReceipt deposit(int l2Index, String note, BigInteger value) throws Exception {
         DevnetManifest.Chain l2 = devnet.manifest().l2s().get(l2Index);
         DevChain l1 = devnet.l1();
-        L1Messenger messenger = L1Messenger.load(l2.settlement().l1Messenger(), l1.web3j(), l1.txManager(user),
-                DevChain.GAS);
+        L1Messenger messenger = L1Messenger.load(l1Messenger(l2), l1.web3j(), l1.txManager(user), DevChain.GAS);
         return messenger.sendMessage(l2.contract("demoTarget"), ping(l2Index, note), GAS_LIMIT, value).send();
     }
 
@@ -42,7 +41,9 @@ public final class DemoTraffic {
     public TransactionReceipt depositEther(int l2Index, String to, BigInteger mint) throws Exception {
         DevnetManifest.Chain l2 = devnet.manifest().l2s().get(l2Index);
         DevChain l1 = devnet.l1();
-        Portal portal = Portal.load(l2.settlement().portal(), l1.web3j(), l1.txManager(user), DevChain.GAS);
+        // OptimismPortal2's depositTransaction has the Bedrock signature our Portal keeps.
+        Portal portal = Portal.load(l2.faultProofs() != null ? l2.faultProofs().portal() : l2.settlement().portal(),
+                l1.web3j(), l1.txManager(user), DevChain.GAS);
         return portal.depositTransaction(to, mint, BigInteger.valueOf(100_000), false, new byte[0], mint).send();
     }
 
@@ -73,7 +74,7 @@ public final class DemoTraffic {
     public TransactionReceipt settled(int sourceIndex, int destinationIndex, String note) throws Exception {
         DevChain source = devnet.l2(sourceIndex);
         DevnetManifest.Chain dest = devnet.manifest().l2s().get(destinationIndex);
-        String destL1Messenger = dest.settlement().l1Messenger();
+        String destL1Messenger = l1Messenger(dest);
         L1Messenger onL1 = L1Messenger.load(destL1Messenger, devnet.l1().web3j(), devnet.l1().txManager(user),
                 DevChain.GAS);
         byte[] forward = Numeric.hexStringToByteArray(onL1.sendMessage(dest.contract("demoTarget"),
@@ -106,6 +107,20 @@ public final class DemoTraffic {
             throw new IllegalStateException("batch of " + perTx + " messages failed in " + r.getTransactionHash());
         }
         return r;
+    }
+
+    /**
+     * Whether the devnet's L2s have the L2-to-L2 messenger of fast cross-rollup messages (the output-oracle devnet
+     * does; OP's fault-proof L2s have no interop predeploys).
+     */
+    public boolean fastMessages() {
+        return devnet.manifest().l2s().stream().allMatch(l2 -> l2.contracts().containsKey(
+                "l2ToL2CrossDomainMessenger"));
+    }
+
+    /** The L1 messenger of an L2: OP's L1CrossDomainMessenger on a fault-proof devnet, else ours. */
+    private static String l1Messenger(DevnetManifest.Chain l2) {
+        return l2.faultProofs() != null ? l2.faultProofs().l1CrossDomainMessenger() : l2.settlement().l1Messenger();
     }
 
     private byte[] ping(int l2Index, String note) {
