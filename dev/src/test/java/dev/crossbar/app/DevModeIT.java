@@ -53,6 +53,8 @@ class DevModeIT {
             awaitLine(lines, "running; Ctrl-C stops everything", Duration.ofSeconds(120), p);
             awaitLine(lines, "demo round 1 sent", Duration.ofSeconds(60), p);
             awaitLine(lines, firstRun ? "RELAYED" : "messages:", Duration.ofSeconds(90), p);
+            // Fault-proof chains by default: the status shows the dispute games the proposer created.
+            awaitLine(lines, "(type 255, L2 block", Duration.ofSeconds(60), p);
             List<ProcessHandle> children = new ArrayList<>(p.descendants().toList());
             assertThat(children).as("three anvil nodes run under dev mode")
                     .filteredOn(h -> h.info().command().orElse("").contains("anvil")).hasSizeGreaterThanOrEqualTo(3);

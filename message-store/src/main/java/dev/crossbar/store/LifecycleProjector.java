@@ -87,12 +87,21 @@ final class LifecycleProjector {
             case DepositReclaimed e -> depositReclaimed(s, e);
             case PortalPauseChanged e -> { }
             case EscapeModeActivated e -> { }
-            case DisputeGameCreated e -> gameCreated(s, e);
+            case DisputeGameCreated e -> {
+                gameCreated(s, e);
+                wakeWithdrawals(s, e.l2ChainId());
+            }
             case GameMove e -> gameMove(s, e);
-            case GameResolved e -> gameResolved(s, e);
-            case DisputeGameBlacklisted e -> gameBlacklisted(s, e);
+            case GameResolved e -> {
+                gameResolved(s, e);
+                wakeWithdrawals(s, e.l2ChainId());
+            }
+            case DisputeGameBlacklisted e -> {
+                gameBlacklisted(s, e);
+                wakeWithdrawals(s, e.l2ChainId());
+            }
+            case ProtocolEvent.RespectedGameTypeSet e -> wakeWithdrawals(s, e.l2ChainId());
             // Recorded as events only: no message or game changes with them.
-            case ProtocolEvent.RespectedGameTypeSet e -> { }
             case ProtocolEvent.WithdrawalProofSubmitted e -> { }
             case ProtocolEvent.SuperchainPauseChanged e -> { }
         }
@@ -320,6 +329,18 @@ final class LifecycleProjector {
                 + " AND nonce = ?", MessageKind.DEPOSIT, s.ref.chainId(), e.l2ChainId(), e.depositNonce())) {
             advance(s, m, MessageState.EXITED, "reclaimed through escape mode on " + s.where());
         }
+    }
+
+    /**
+     * A game created, resolved or blacklisted, or a change of the respected game type, changes what the L2's
+     * withdrawals that wait on L1 conditions can do (be proven, finalized, proven again): they are due at once instead
+     * of at the end of their wait. Only the time of the next look changes (no state, no version), so a relayer's
+     * step in flight is not disturbed.
+     */
+    private static void wakeWithdrawals(Step s, long l2ChainId) throws SQLException {
+        s.tx.update("UPDATE messages SET next_attempt_at = NULL WHERE kind = ? AND source_chain_id = ? AND state IN"
+                + " (?, ?, ?, ?) AND next_attempt_at IS NOT NULL", MessageKind.WITHDRAWAL, l2ChainId,
+                MessageState.COMMITTED, MessageState.PROVEN, MessageState.IN_WINDOW, MessageState.READY);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------

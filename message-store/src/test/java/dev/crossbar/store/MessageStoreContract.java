@@ -33,6 +33,7 @@ import dev.crossbar.core.model.MessageState;
 import dev.crossbar.store.MessageStore.BatchResult;
 import dev.crossbar.store.MessageStore.RollbackResult;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -840,6 +841,25 @@ abstract class MessageStoreContract {
     // ---- dispute games --------------------------------------------------------------------------------
 
     @Test
+    void aGameResolvedMakesTheL2sWaitingWithdrawalsDueAtOnce() {
+        BlockRef w1 = l2a.mine();
+        store.commitBatch(l2a.batch(w1, withdrawal(l2a.at(w1, 1, 0), 0, WD1)));
+        BlockRef g = l1.mine();
+        store.commitBatch(l1.batch(g, gameCreated(l1.at(g, 1, 0), L2A, 0, 1)));
+        Instant now = Instant.now();
+        store.recordAttempt(WD1, 0, now.plus(Duration.ofHours(1)), "waiting for the game to resolve");
+        Set<MessageState> waiting = Set.of(MessageState.COMMITTED);
+        assertThat(store.due(L1, 0, 1, waiting, now, 10)).isEmpty();
+
+        BlockRef r = l1.mine();
+        store.commitBatch(l1.batch(r, gameResolved(l1.at(r, 1, 0), L2A, gameAddress(L2A, 0), 2)));
+
+        assertThat(store.due(L1, 0, 1, waiting, now, 10)).extracting(MessageRecord::id).containsExactly(WD1);
+        assertThat(store.message(WD1).orElseThrow().lastError()).as("only the time of the next look changed")
+                .isEqualTo("waiting for the game to resolve");
+    }
+
+    @Test
     void gameIsListedAndCommitsTheWithdrawalsItsL2BlockCovers() {
         BlockRef w1 = l2a.mine();
         store.commitBatch(l2a.batch(w1, withdrawal(l2a.at(w1, 1, 0), 0, WD1)));
@@ -859,7 +879,7 @@ abstract class MessageStoreContract {
         String address = gameAddress(L2A, 7);
         GameRecord game = store.gameAt(address.toUpperCase().replace("0X", "0x")).orElseThrow();
         assertThat(game).isEqualTo(new GameRecord(L1, L2A, 7, address, 255, gameRoot(L2A, 7), 5, g.timestamp(),
-                g.number(), g.hash(), l1.txHash(1), GameRecord.Status.IN_PROGRESS, null, false, null, null, null, null,
+                g.number(), g.hash(), l1.txHash(1), GameRecord.Status.IN_PROGRESS, null, false, 60L, null, null, null,
                 null, 1, game.recordedAt()));
         assertThat(store.game(L2A, 7)).contains(game);
         assertThat(store.game(L2B, 7)).isEmpty();

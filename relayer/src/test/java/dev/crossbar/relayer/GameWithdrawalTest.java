@@ -15,6 +15,8 @@ import dev.crossbar.devnet.operator.Misbehaviour;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.Transition;
 import dev.crossbar.contracts.bindings.L2ToL1MessagePasser;
+import dev.crossbar.contracts.op.OptimismPortal2;
+import dev.crossbar.core.protocol.OpDepositTx;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.List;
@@ -143,6 +145,20 @@ class GameWithdrawalTest {
         } finally {
             p.operator.misbehave(Misbehaviour.SET_RESPECTED_TYPE, L2, BigInteger.valueOf(255));
         }
+    }
+
+    @Test
+    void aDepositThroughOpsMessengerIsNamedByItsL2TransactionAndSeenRelayedOnTheL2() throws Exception {
+        TransactionReceipt sent = user.deposit(0, "deposit through OP's messenger", BigInteger.ZERO);
+        OpDepositTx deposit = OpDepositTx.from(OptimismPortal2.getTransactionDepositedEvents(sent).getFirst());
+        String id = deposit.hash().toLowerCase();
+        await().atMost(Duration.ofSeconds(30)).until(() -> p.store.message(id).isPresent());
+        assertThat(p.store.message(id).orElseThrow().messengerHash()).as("linked to its messenger message").isNotNull();
+
+        assertThat(p.operator.faultProofSequencer(L2).executeDue()).isPositive();
+        assertThat(p.devnet.l2(0).web3j().ethGetTransactionReceipt(id).send().getTransactionReceipt())
+                .as("the L2 has the deposit under the hash the message is named by").isPresent();
+        awaitState(id, MessageState.RELAYED);
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------

@@ -18,15 +18,24 @@ import java.util.Set;
  * besides:      FAILED (reverted on the destination, replayable), DEAD_LETTERED (given up, with its reason),
  *               ORPHANED (its block left the canonical chain), BLOCKED (its chain's circuit breaker is tripped)
  * </pre>
+ *
+ * <p>On an L2 that settles through dispute games the withdrawal states read: COMMITTED, a game covers its block (the
+ * relayer proves only against one whose root it verified); PROVEN, proven against game G (the message's
+ * {@code provenGame} detail, and who proved it); IN_WINDOW, waiting for the proof to mature and G to resolve
+ * DEFENDER_WINS plus the airgap (the wait's reason says which); READY, all three passed; back to COMMITTED to be proven
+ * again when G is blacklisted, lost or no longer of the respected type (the history says which).
  */
 public enum MessageState {
     /** Seen on its source chain, in a confirmed block. */
     SENT,
-    /** A withdrawal whose block is covered by an output root posted on L1. */
+    /** A withdrawal whose block is covered by an output root posted on L1 (or a dispute game created there). */
     COMMITTED,
-    /** A withdrawal proven on L1 against an output root. */
+    /** A withdrawal proven on L1 against an output root (or a dispute game). */
     PROVEN,
-    /** A proven withdrawal waiting out the challenge window. */
+    /**
+     * A proven withdrawal waiting out the challenge window (on dispute-game chains: its proof's maturity, its game's
+     * resolution and the airgap).
+     */
     IN_WINDOW,
     /** Due for delivery: nothing but the relayer stands between it and its destination. */
     READY,
