@@ -60,6 +60,8 @@ public final class ChainWatcher implements Service {
     private boolean cursorLoaded;
     private boolean stepping;
     private boolean again;
+    /** Completed when the step in flight at {@link #stop} ends. */
+    private io.vertx.core.Promise<Void> stopped;
     private volatile boolean running;
     private volatile long lastStepFinishedNanos = System.nanoTime();
 
@@ -145,6 +147,7 @@ public final class ChainWatcher implements Service {
         });
     }
 
+    /** Stops following the chain; the future completes once the step in flight, if any, has ended. */
     @Override
     public Future<Void> stop() {
         running = false;
@@ -153,7 +156,14 @@ public final class ChainWatcher implements Service {
         }
         return Future.future(p -> context.runOnContext(v -> {
             heads.stop();
-            p.complete();
+            if (stepping) { // a step still reads the chain or writes to the store: stopped when it ends
+                if (stopped == null) {
+                    stopped = io.vertx.core.Promise.promise();
+                }
+                stopped.future().onComplete(p);
+            } else {
+                p.complete();
+            }
         }));
     }
 
@@ -177,6 +187,10 @@ public final class ChainWatcher implements Service {
         step().onComplete(ar -> {
             stepping = false;
             lastStepFinishedNanos = System.nanoTime();
+            if (stopped != null) {
+                stopped.complete();
+                stopped = null;
+            }
             if (ar.failed()) {
                 log.warn("watcher step failed chain={} error={}", chain.name(), describe(ar.cause()));
                 vertx.setTimer(RETRY_DELAY.toMillis(), id -> requestStep());

@@ -118,7 +118,11 @@ final class HeadTracker {
                 subscribed = false;
                 reconnectLater("socket " + uri + " closed");
             });
-            socket.exceptionHandler(err -> log.warn("head socket error chain={} error={}", chain, err.getMessage()));
+            socket.exceptionHandler(err -> {
+                if (running) { // closing the socket on stop is no error
+                    log.warn("head socket error chain={} error={}", chain, err.getMessage());
+                }
+            });
             socket.writeTextMessage("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
             WebSocket mine = socket;
             vertx.setTimer(SUBSCRIBE_TIMEOUT.toMillis(), id -> {
