@@ -4,7 +4,7 @@ import java.math.BigInteger;
 
 /**
  * A claim in a dispute game: its entry in the game's {@code claimData}. The root claim (index 0) comes from the
- * game's creation, whose event names neither its claimant nor its bond (both null) and has no parent (null).
+ * game's creation (its claimant the game's creator, its bond the init bond) and has no parent (null).
  *
  * @param claimIndex the claim's index in {@code claimData}
  * @param parentIndex the index of the claim it counters; null for the root claim

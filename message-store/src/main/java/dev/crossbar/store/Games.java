@@ -47,8 +47,8 @@ final class Games {
             return false;
         }
         // The root claim as the game's initialize() writes it: no parent, position 1, clock (0, createdAt).
-        insertClaim(tx, address, 0, null, e.rootClaim(), null, GameClaim.ROOT_POSITION, null,
-                GameClaim.packClock(0, e.createdAt()), eventId);
+        insertClaim(tx, address, 0, null, e.rootClaim(), Messages.normalize(e.creator()), GameClaim.ROOT_POSITION,
+                e.initBond(), GameClaim.packClock(0, e.createdAt()), eventId);
         history(tx, address, GameHistoryEntry.What.CREATED, "created as game " + e.index() + " (type " + e.gameType()
                 + ") of L2 " + e.l2ChainId() + " claiming " + Messages.normalize(e.rootClaim()) + " at L2 block "
                 + e.l2BlockNumber() + " on " + where, eventId);

@@ -883,8 +883,9 @@ abstract class MessageStoreContract {
                 null, 1, game.recordedAt()));
         assertThat(store.game(L2A, 7)).contains(game);
         assertThat(store.game(L2B, 7)).isEmpty();
-        assertThat(store.claims(address)).containsExactly(new GameClaim(address, 0, null, gameRoot(L2A, 7), null,
-                BigInteger.ONE, null, GameClaim.packClock(0, g.timestamp())));
+        assertThat(store.claims(address)).containsExactly(new GameClaim(address, 0, null, gameRoot(L2A, 7),
+                "0x00000000000000000000000000000000000000c0", BigInteger.ONE,
+                BigInteger.valueOf(80_000_000_000_000_000L), GameClaim.packClock(0, g.timestamp())));
         assertThat(store.gameHistory(address)).singleElement().satisfies(h -> {
             assertThat(h.what()).isEqualTo(GameHistoryEntry.What.CREATED);
             assertThat(h.cause()).contains("game 7 (type 255) of L2 901", "L2 block 5", "chain 900 block 1");

@@ -84,7 +84,8 @@ final class TestEvents {
     /** Game {@code index} of type 255 (ALPHABET) for {@code l2Block}, created at its L1 block's time. */
     static ProtocolEvent.DisputeGameCreated gameCreated(EventRef ref, long l2ChainId, long index, long l2Block) {
         return new ProtocolEvent.DisputeGameCreated(ref, l2ChainId, gameAddress(l2ChainId, index), 255,
-                gameRoot(l2ChainId, index), index, l2Block, ref.blockTimestamp(), 60);
+                gameRoot(l2ChainId, index), index, l2Block, ref.blockTimestamp(), 60,
+                "0x00000000000000000000000000000000000000c0", java.math.BigInteger.valueOf(80_000_000_000_000_000L));
     }
 
     /** A move in {@code game} countering {@code parentIndex}, made at its L1 block's time. */

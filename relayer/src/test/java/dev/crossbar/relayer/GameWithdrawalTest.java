@@ -159,6 +159,10 @@ class GameWithdrawalTest {
         assertThat(p.devnet.l2(0).web3j().ethGetTransactionReceipt(id).send().getTransactionReceipt())
                 .as("the L2 has the deposit under the hash the message is named by").isPresent();
         awaitState(id, MessageState.RELAYED);
+        for (long chain : p.chains.keySet()) {
+            assertThat(p.store.setAside(chain, 10)).as("logs of OP's contracts set aside on chain %d", chain)
+                    .isEmpty();
+        }
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------

@@ -98,8 +98,6 @@ public final class EventDecoder {
         ORACLE, PORTAL, CROSS_DOMAIN_MESSENGER, MESSAGE_PASSER, L2_TO_L2_MESSENGER, DEPOSIT_EXECUTOR,
         /** OP's OptimismPortal2 (a dispute-game settlement). */
         PORTAL2,
-        /** OP's L1CrossDomainMessenger: our messenger's events, and OP's administration. */
-        OP_MESSENGER,
         DISPUTE_GAME_FACTORY,
         /** A game the factory created: followed until it resolves. */
         DISPUTE_GAME,
@@ -137,7 +135,7 @@ public final class EventDecoder {
             for (Settlement s : chain.settlements()) {
                 if (s.disputeGames()) {
                     put(s.portal(), Kind.PORTAL2, s.l2ChainId());
-                    put(s.l1Messenger(), Kind.OP_MESSENGER, s.l2ChainId());
+                    put(s.l1Messenger(), Kind.CROSS_DOMAIN_MESSENGER, s.l2ChainId());
                     put(s.disputeGameFactory(), Kind.DISPUTE_GAME_FACTORY, s.l2ChainId());
                     put(s.superchainConfig(), Kind.SUPERCHAIN_CONFIG, s.l2ChainId());
                 } else {
@@ -282,8 +280,6 @@ public final class EventDecoder {
         String t = log.getTopics().getFirst().toLowerCase();
         return switch (w.kind()) {
             case PORTAL2 -> decodePortal2(w, log, ref, t);
-            case OP_MESSENGER -> OP_ADMINISTRATION.contains(t) ? Decoded.IGNORED
-                    : decodeMessenger(w, log, next, ref, t);
             case DISPUTE_GAME_FACTORY -> {
                 if (t.equals(GAME_CREATED)) {
                     var e = DisputeGameFactory.getDisputeGameCreatedEventFromLog(log);
@@ -292,9 +288,10 @@ public final class EventDecoder {
                     long index = facts.gameCount(factory, block) - 1 - batch.laterInBlock(i);
                     String game = lower(e.disputeProxy);
                     GameFacts.Created c = facts.created(game, block);
+                    FaultProofViews.Claim root = facts.claim(game, 0, block);
                     yield Decoded.of(new ProtocolEvent.DisputeGameCreated(ref, w.l2ChainId(), game,
                             e.gameType.intValueExact(), hex(e.rootClaim), index, c.l2BlockNumber(), c.createdAt(),
-                            c.maxClockDuration()));
+                            c.maxClockDuration(), root.claimant(), root.bond()));
                 }
                 if (OP_ADMINISTRATION.contains(t)) {
                     yield Decoded.IGNORED;
@@ -506,8 +503,8 @@ public final class EventDecoder {
             var e = L1Messenger.getFailedRelayedMessageEventFromLog(log);
             return Decoded.of(new ProtocolEvent.CrossDomainMessageFailed(ref, hex(e.msgHash)));
         }
-        if (t.equals(DEPOSIT_SENDER_RECORDED) || t.equals(DEPOSIT_REFUNDED)) {
-            return Decoded.IGNORED;
+        if (t.equals(DEPOSIT_SENDER_RECORDED) || t.equals(DEPOSIT_REFUNDED) || OP_ADMINISTRATION.contains(t)) {
+            return Decoded.IGNORED; // OP's messengers (L1 and the L2 predeploy) also emit Initialized, their proxies Upgraded
         }
         throw unknown(w, t);
     }

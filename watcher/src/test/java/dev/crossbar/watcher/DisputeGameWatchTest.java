@@ -253,11 +253,10 @@ class DisputeGameWatchTest {
             assertThat(r.position()).isEqualTo(c.position());
             assertThat(r.clock()).as("clock of claim %d", i).isEqualTo(c.clock());
             if (i == 0) {
-                // The root claim: its parent is uint32.max on chain; the creation event names no claimant or bond.
-                assertThat(r.parentIndex()).isNull();
-                continue;
+                assertThat(r.parentIndex()).as("the root claim's parent is uint32.max on chain: none").isNull();
+            } else {
+                assertThat(r.parentIndex()).isEqualTo(c.parentIndex());
             }
-            assertThat(r.parentIndex()).isEqualTo(c.parentIndex());
             assertThat(r.claimant()).isEqualTo(c.claimant());
             assertThat(r.bond()).as("bond of claim %d", i).isEqualTo(c.bond());
         }

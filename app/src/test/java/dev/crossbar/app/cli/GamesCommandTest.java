@@ -44,8 +44,8 @@ class GamesCommandTest {
         assertThat(lines).hasSize(4);
         String root = Seed.hash("root:" + Seed.GAME_A1).substring(0, 10);
         assertThat(lines.get(1)).matches("901 +1 +255 +20 +" + root + "\\.\\. +IN_PROGRESS +2023-11-14T22:13:24Z +4"
-                + " +- +no +C \\d+d\\d\\dh D \\d+d\\d\\dh");
-        assertThat(lines.get(2)).matches("902 +0 +255 +5 +\\S+ +IN_PROGRESS +\\S+ +1 +- +yes +C \\d+d\\d\\dh D -");
+                + " +- +no +C \\d+d\\d\\dh D \\d+d\\d\\dh \\(0s left\\)");
+        assertThat(lines.get(2)).matches("902 +0 +255 +5 +\\S+ +IN_PROGRESS +\\S+ +1 +- +yes +C \\d+d\\d\\dh D -.*");
         assertThat(lines.get(3)).matches("901 +0 +255 +10 +\\S+ +DEFENDER_WINS +\\S+ +1 +VALID +no +-");
     }
 
@@ -74,10 +74,10 @@ class GamesCommandTest {
         assertThat(cli.out).contains("game 1 of chain 901 at " + Seed.GAME_A1, "  status      IN_PROGRESS",
                 "  blacklisted no", "  verdict     not checked yet");
         assertThat(cli.out.lines().filter(l -> l.startsWith("  clocks")).findFirst().orElseThrow())
-                .matches("  clocks +challenger used \\d+d\\d\\dh, defender used \\d+d\\d\\dh");
+                .matches("  clocks +challenger used \\d+d\\d\\dh, defender used \\d+d\\d\\dh, 0s left");
         List<String> claims = section(cli.out, "claims:");
         assertThat(claims).hasSize(5);
-        assertThat(claims.get(1)).matches("  0 +- +0 +1 +0x\\S+ +- +- +0s used at 2023-11-14T22:13:24Z");
+        assertThat(claims.get(1)).matches("  0 +- +0 +1 +0x\\S+ +0x0+c0 +80000000000000000 +0s used at 2023-11-14T22:13:24Z");
         assertThat(claims.get(3)).matches("  2 +1 +2 +4 +0x\\S+ +0x\\S+ +80000000000000000 +7s used at"
                 + " 2023-11-14T22:13:26Z");
         assertThat(section(cli.out, "history:")).extracting(l -> l.trim().split(" +")[1])

@@ -28,6 +28,8 @@ class MetricsTest {
         try (ApiFixture api = new ApiFixture(dir, false, ChainStatusSource.none())) {
             var registry = api.metrics.registry();
             Counter.builder("crossbar.watcher.events").tag("chain", "l2a").register(registry).increment(3);
+            // The supervised loops' meters, as SupervisedLoop registers them: their loop label is kept.
+            Counter.builder("crossbar.loop.restarts").tag("loop", "relayer-consumer").register(registry).increment();
             Timer.builder("crossbar.relay.latency").tag("kind", "CROSS_ROLLUP").register(registry)
                     .record(Duration.ofSeconds(2));
             // A label with a message id would make one series per message: refused, whole.
@@ -41,6 +43,7 @@ class MetricsTest {
             String text = r.body();
             assertThat(text).contains("crossbar_watcher_events_total{chain=\"l2a\"} 3.0");
             assertThat(text).contains("crossbar_relay_latency_seconds_count{kind=\"CROSS_ROLLUP\"} 1");
+            assertThat(text).contains("crossbar_loop_restarts_total{loop=\"relayer-consumer\"} 1.0");
             assertThat(text).contains("crossbar_jvm_memory_used_bytes{", "crossbar_process_uptime_seconds",
                     "crossbar_jvm_threads_live_threads");
             assertThat(text).doesNotContain("crossbar_relay_attempts", "message_id", "0xabc", "crossbar_unbounded");

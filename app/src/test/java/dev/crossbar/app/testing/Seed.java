@@ -84,7 +84,8 @@ public final class Seed {
     private static ProtocolEvent.DisputeGameCreated gameCreated(EventRef ref, long l2ChainId, String game, long index,
             long l2Block) {
         return new ProtocolEvent.DisputeGameCreated(ref, l2ChainId, game, 255, hash("root:" + game), index, l2Block,
-                ref.blockTimestamp(), 60);
+                ref.blockTimestamp(), 60,
+                "0x00000000000000000000000000000000000000c0", java.math.BigInteger.valueOf(80_000_000_000_000_000L));
     }
 
     private static ProtocolEvent.GameMove move(EventRef ref, long claimIndex, long parentIndex, long position,

@@ -115,9 +115,12 @@ public sealed interface ProtocolEvent {
      * @param l2BlockNumber the L2 block the root claim is the output root of
      * @param createdAt the game's {@code createdAt} (L1 seconds)
      * @param maxClockDuration the game's {@code maxClockDuration()} (seconds): how long each side's clock runs
+     * @param creator who created the game (the root claim's claimant)
+     * @param initBond the bond paid with the root claim, in wei
      */
     record DisputeGameCreated(EventRef ref, long l2ChainId, String game, int gameType, String rootClaim, long index,
-            long l2BlockNumber, long createdAt, long maxClockDuration) implements ProtocolEvent {}
+            long l2BlockNumber, long createdAt, long maxClockDuration, String creator, BigInteger initBond)
+            implements ProtocolEvent {}
 
     /**
      * A game's {@code Move}: a claim added under {@code parentIndex}; with the new claim's entry in the game's
