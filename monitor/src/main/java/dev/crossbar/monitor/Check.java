@@ -2,7 +2,10 @@ package dev.crossbar.monitor;
 
 /** The checks the monitor runs; each can be switched off per chain ({@link ChainChecks}). */
 public enum Check {
-    /** Every output root proposed on L1, recomputed from the L2 (header and message passer storage root). */
+    /**
+     * Every output root proposed on L1 (an output-oracle output, or a dispute game's root claim), recomputed from the
+     * L2 (header and message passer storage root).
+     */
     OUTPUTS,
     /** Every proven withdrawal against the L2's {@code sentMessages}. */
     WITHDRAWAL_PROOFS,
@@ -25,7 +28,7 @@ public enum Check {
      */
     public boolean outputOracleOnly() {
         return switch (this) {
-            case OUTPUTS, WITHDRAWAL_PROOFS, FINALIZATIONS, PROPOSER_LIVENESS, DEPOSITS -> true;
+            case WITHDRAWAL_PROOFS, FINALIZATIONS, PROPOSER_LIVENESS, DEPOSITS -> true;
             default -> false;
         };
     }

@@ -43,6 +43,14 @@ public enum FindingKind {
             + " follow the incident process."),
     ACTION_FAILED(Severity.CRITICAL, false, "The monitor could not carry out an action (pause, escape mode or a"
             + " reclaim). Check the key's balance and the revert reason in the evidence and do it by hand."),
+    INVALID_ROOT_CLAIM(Severity.CRITICAL, false, "A dispute game claims an output root that its L2 block does not"
+            + " have. An honest challenger must counter it before its clock runs out, or withdrawals proven against"
+            + " it could be finalized; the relayer never proves against it. Check the challenger's moves on the game"
+            + " (crossbar games show) and its key's balance, and find out why the proposer posted it."),
+    WRONG_RESOLUTION(Severity.CRITICAL, true, "A dispute game resolved against the truth: DEFENDER_WINS with a false"
+            + " root (withdrawals proven against it can be finalized after the airgap) or CHALLENGER_WINS with a true"
+            + " one. Within the airgap the guardian must blacklist the game (OptimismPortal2.blacklistDisputeGame);"
+            + " withdrawals proven against it are proven again against another game."),
     MONITOR_LAGGING(Severity.WARNING, false, "The monitor is behind the chain's head, so its checks are late (or"
             + " it checked a valid output only after its act-by time, e.g. after a restart). Check the watchers, Kafka"
             + " and the monitor's endpoints; windows keep running meanwhile."),

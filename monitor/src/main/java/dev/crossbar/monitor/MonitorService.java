@@ -15,6 +15,7 @@ import dev.crossbar.monitor.act.Responder;
 import dev.crossbar.monitor.alert.AlertDispatcher;
 import dev.crossbar.monitor.alert.WebhookSink;
 import dev.crossbar.monitor.chain.MonitoredChains;
+import dev.crossbar.monitor.check.GameChecks;
 import dev.crossbar.monitor.check.OutputChecks;
 import dev.crossbar.monitor.check.OutputWindows;
 import dev.crossbar.monitor.check.ProposerLiveness;
@@ -130,7 +131,8 @@ public final class MonitorService implements Service {
                 meters, clock);
         OutputChecks outputs = new OutputChecks(chains, store, windows, reporter, settings.endpointLagTolerance(),
                 settings.challengeMargin(), clock);
-        patrol = new Patrol(new Patrol.Parts(settings, chains, store, feed, reporter, outputs,
+        GameChecks games = new GameChecks(chains, store, reporter, settings.endpointLagTolerance(), clock);
+        patrol = new Patrol(new Patrol.Parts(settings, chains, store, feed, reporter, outputs, games,
                 new OutputWindows(chains, store, windows, outputs, reporter, settings.challengeMargin()),
                 new Challenger(chains, store, windows, actors, reporter),
                 new ProposerLiveness(chains, windows, reporter), responder,

@@ -9,6 +9,7 @@ import dev.crossbar.monitor.act.FindingReporter;
 import dev.crossbar.monitor.act.Responder;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import dev.crossbar.monitor.check.ChainHealth;
+import dev.crossbar.monitor.check.GameChecks;
 import dev.crossbar.monitor.check.OutputChecks;
 import dev.crossbar.monitor.check.OutputWindows;
 import dev.crossbar.monitor.check.ProposerLiveness;
@@ -39,7 +40,8 @@ final class Patrol {
 
     /** Everything a round uses. */
     record Parts(MonitorSettings settings, MonitoredChains chains, MessageStore store, EventFeed feed,
-            FindingReporter reporter, OutputChecks outputs, OutputWindows windows, Challenger challenger,
+            FindingReporter reporter, OutputChecks outputs, GameChecks games, OutputWindows windows,
+            Challenger challenger,
             ProposerLiveness liveness, Responder responder, DepositReclaimer reclaimer, Actors actors,
             SelfLag selfLag, MonitorMetrics metrics, Clock clock) {}
 
@@ -106,7 +108,9 @@ final class Patrol {
         // What has a deadline first: output verdicts, challenges, the guardian's actions.
         for (ChainConfig c : p.chains().l2s()) {
             long l2 = c.chainId();
-            if (p.settings().checks(l2).runs(Check.OUTPUTS) && p.chains().applies(l2, Check.OUTPUTS)) {
+            if (p.settings().checks(l2).runs(Check.OUTPUTS) && p.chains().settlementOf(l2).disputeGames()) {
+                step("games of " + c.name(), () -> p.games().verify(l2));
+            } else if (p.settings().checks(l2).runs(Check.OUTPUTS)) {
                 // Check, then judge deadlines, then challenge: after a start the outstanding outputs are checked
                 // before any deadline is judged (an output valid all along is not a missed deadline); a bad output
                 // found past its act-by time is still an alert of its own (undeleted) even though this very round

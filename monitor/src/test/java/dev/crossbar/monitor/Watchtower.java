@@ -81,12 +81,21 @@ final class Watchtower implements AutoCloseable {
     MonitoredChains monitored;
 
     Watchtower() throws Exception {
-        this(null);
+        this((StoreConfig) null);
     }
 
     /** @param storeConfig the store; null for an embedded one in the test's folder */
     Watchtower(StoreConfig storeConfig) throws Exception {
-        stack = RealStack.start("monitor", 1, storeConfig);
+        this(RealStack.start("monitor", 1, storeConfig));
+    }
+
+    /** On a devnet of its own whose L2s settle through OP's dispute games. */
+    static Watchtower faultProofs() throws Exception {
+        return new Watchtower(RealStack.startWithFaultProofs("monitor-games", 1, null));
+    }
+
+    private Watchtower(RealStack stack) throws Exception {
+        this.stack = stack;
         dir = stack.dir;
         devnet = stack.devnet;
         operator = stack.operator;

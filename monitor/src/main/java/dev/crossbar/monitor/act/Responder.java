@@ -97,6 +97,13 @@ public final class Responder {
             return true;
         }
         Settlement s = chains.settlementOf(l2);
+        if (s.disputeGames()) {
+            // Pausing and escape mode are our Portal's; on OP's portal the guardian blacklists games and pauses the
+            // SuperchainConfig (not done by the monitor yet): the breaker holds the relayer meanwhile.
+            log.warn("guardian action not available on a dispute-game chain chain={} escape={}", chains.name(l2),
+                    escape);
+            return true;
+        }
         EthApi l1 = chains.client(chains.l1Of(l2));
         ProtocolViews.Escape state = ProtocolViews.escape(l1, s.portal());
         if (state.active()) {

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The monitor's checks of the output-oracle contracts do not run on an L2 that settles through dispute games (they
- * would read contracts it does not have); the checks of the chain itself run on every chain.
+ * would read contracts it does not have); the checks of the chain itself, and of its root claims, run on every chain.
  */
 class SettlementChecksTest {
     private static final List<URI> RPC = List.of(URI.create("http://127.0.0.1:9"));
@@ -40,7 +40,7 @@ class SettlementChecksTest {
                 onGames.add(c);
             }
         }
-        assertThat(onGames).containsExactlyInAnyOrder(Check.RELAYS, Check.HALTS, Check.REORGS);
+        assertThat(onGames).containsExactlyInAnyOrder(Check.OUTPUTS, Check.RELAYS, Check.HALTS, Check.REORGS);
     }
 
     private static ChainConfig l2(String name, long id) {

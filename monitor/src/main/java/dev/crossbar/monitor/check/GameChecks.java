@@ -1,0 +1,133 @@
+package dev.crossbar.monitor.check;
+
+import static dev.crossbar.monitor.Observation.evidence;
+
+import dev.crossbar.monitor.FindingKind;
+import dev.crossbar.monitor.FindingSink;
+import dev.crossbar.monitor.Observation;
+import dev.crossbar.monitor.chain.Consensus;
+import dev.crossbar.monitor.chain.MonitoredChains;
+import dev.crossbar.store.GameQuery;
+import dev.crossbar.store.GameRecord;
+import dev.crossbar.store.MessageStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Rule: every dispute game's root claim is the output root of its L2 block as the L2 reports it, recomputed on every
+ * L2 endpoint (block header and {@code eth_getProof} of the message passer; endpoints that have not reached the block
+ * hold the verdict back, up to the tolerance). The verdict goes into the store, where the relayer reads it (it never
+ * proves against an invalid root). A false root in a game in progress is an INVALID_ROOT_CLAIM; a game that resolved
+ * against its verdict (DEFENDER_WINS with a false root, CHALLENGER_WINS with a true one) is a WRONG_RESOLUTION.
+ */
+public final class GameChecks {
+    private static final Logger log = LoggerFactory.getLogger(GameChecks.class);
+    /** Who the verdicts of this check are recorded as. */
+    public static final String BY = "monitor";
+    private static final int SCAN = 200;
+
+    private final MonitoredChains chains;
+    private final MessageStore store;
+    private final FindingSink findings;
+    private final Duration tolerance;
+    private final Clock clock;
+    /** Games without a verdict of ours this monitor has tried since it started, and when it first did. */
+    private final Map<String, Instant> firstTried = new ConcurrentHashMap<>();
+
+    public GameChecks(MonitoredChains chains, MessageStore store, FindingSink findings, Duration tolerance,
+            Clock clock) {
+        this.chains = chains;
+        this.store = store;
+        this.findings = findings;
+        this.tolerance = tolerance;
+        this.clock = clock;
+    }
+
+    /** Checks the newest games of {@code l2}: verdicts for those without one of ours, findings from verdicts. */
+    public int verify(long l2) {
+        int done = 0;
+        for (GameRecord g : store.games(new GameQuery(l2, null, null, SCAN))) {
+            try {
+                if (!BY.equals(g.verdictBy()) && verdict(g)) {
+                    done++;
+                    g = store.gameAt(g.address()).orElse(g);
+                }
+                judge(g);
+            } catch (RuntimeException e) {
+                log.warn("game check failed chain={} game={} index={} error=\"{}\"", chains.name(l2), g.address(),
+                        g.index(), e.toString());
+            }
+        }
+        return done;
+    }
+
+    /** Recomputes the game's root claim on the L2's endpoints; true when that gave a verdict. */
+    private boolean verdict(GameRecord g) {
+        Instant first = firstTried.computeIfAbsent(g.address(), k -> clock.instant());
+        boolean waited = Duration.between(first, clock.instant()).compareTo(tolerance) >= 0;
+        String passer = chains.chain(g.l2ChainId()).l2Contracts().messagePasser();
+        Consensus<String> computed = chains.witnesses(g.l2ChainId()).at(g.l2BlockNumber(), !waited,
+                e -> OutputChecks.root(e, passer, g.l2BlockNumber()));
+        switch (computed) {
+            case Consensus.Agreed<String> a -> {
+                boolean valid = a.value().equalsIgnoreCase(g.rootClaim());
+                store.recordGameVerdict(g.address(), valid, "the output root of L2 block " + g.l2BlockNumber()
+                        + " is " + a.value() + " on " + a.endpoints(), BY);
+                firstTried.remove(g.address());
+                log.info("game checked chain={} index={} game={} l2Block={} verdict={} endpoints={}",
+                        chains.name(g.l2ChainId()), g.index(), g.address(), g.l2BlockNumber(),
+                        valid ? "VALID" : "INVALID", a.endpoints());
+                if (!valid) {
+                    findings.report(new Observation(FindingKind.INVALID_ROOT_CLAIM, g.l2ChainId(),
+                            "INVALID_ROOT_CLAIM:" + g.address(), "dispute game " + g.index() + " of "
+                                    + chains.name(g.l2ChainId()) + " claims a root that L2 block " + g.l2BlockNumber()
+                                    + " does not have", evidence("chain", chains.name(g.l2ChainId()), "game",
+                                    g.address(), "index", g.index(), "gameType", g.gameType(), "l2Block",
+                                    g.l2BlockNumber(), "expected", a.value(), "seen", g.rootClaim(), "endpoints",
+                                    a.endpoints(), "status", g.status(), "createdAt", Windows.iso(g.createdAt()))));
+                }
+                return true;
+            }
+            case Consensus.Disagreed<String> d -> {
+                if (waited) {
+                    findings.report(new Observation(FindingKind.ENDPOINTS_DISAGREE, g.l2ChainId(),
+                            "ENDPOINTS_DISAGREE:game:" + g.address(), "the endpoints of " + chains.name(g.l2ChainId())
+                                    + " compute different output roots for L2 block " + g.l2BlockNumber(),
+                            evidence("chain", chains.name(g.l2ChainId()), "game", g.address(), "l2Block",
+                                    g.l2BlockNumber(), "claimed", g.rootClaim(), "computed", d.answers())));
+                }
+                return false;
+            }
+            case Consensus.Pending<String> p -> {
+                log.debug("game not checked yet chain={} game={} reason=\"{}\"", chains.name(g.l2ChainId()),
+                        g.address(), p.reason());
+                return false;
+            }
+        }
+    }
+
+    /** A resolution against our verdict is a WRONG_RESOLUTION (critical: withdrawals are at stake). */
+    private void judge(GameRecord g) {
+        if (!BY.equals(g.verdictBy()) || g.status() == GameRecord.Status.IN_PROGRESS) {
+            return;
+        }
+        boolean valid = "VALID".equals(g.verdict());
+        boolean wrong = valid ? g.status() == GameRecord.Status.CHALLENGER_WINS
+                : g.status() == GameRecord.Status.DEFENDER_WINS;
+        if (wrong) {
+            findings.report(new Observation(FindingKind.WRONG_RESOLUTION, g.l2ChainId(),
+                    "WRONG_RESOLUTION:" + g.address(), "dispute game " + g.index() + " of "
+                            + chains.name(g.l2ChainId()) + " resolved " + g.status() + " although its root claim is "
+                            + (valid ? "true" : "false"), evidence("chain", chains.name(g.l2ChainId()), "game",
+                            g.address(), "index", g.index(), "gameType", g.gameType(), "l2Block", g.l2BlockNumber(),
+                            "rootClaim", g.rootClaim(), "verdict", g.verdict(), "verdictDetail", g.verdictDetail(),
+                            "status", g.status(), "resolvedAt", g.resolvedAt() == null ? "?"
+                                    : Windows.iso(g.resolvedAt()), "blacklisted", g.blacklisted())));
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.crossbar.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.crossbar.core.chain.FaultProofViews;
+import dev.crossbar.devnet.DevnetManifest;
+import dev.crossbar.devnet.faultproof.FaultProofParams;
+import dev.crossbar.devnet.operator.GameProposer;
+import dev.crossbar.devnet.operator.Misbehaviour;
+import dev.crossbar.store.Finding;
+import dev.crossbar.store.GameRecord;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * On a fault-proof devnet the monitor recomputes every game's root claim from the L2 and records its verdict, which
+ * the relayer reads: a true root is VALID; a false one (devnet switch {@code wrong-root}) is INVALID and raises
+ * INVALID_ROOT_CLAIM with the expected and claimed roots; left unopposed (nobody plays it here), the false root wins
+ * when its clock runs out, and that resolution raises WRONG_RESOLUTION and trips the chain's breaker.
+ */
+class GameVerdictTest {
+
+    @Test
+    void aFalseRootIsFoundInvalidAlertedAndItsWrongResolutionCaught() throws Exception {
+        try (Watchtower w = Watchtower.faultProofs()) {
+            w.startMonitor(w.settings());
+            GameProposer proposer = w.operator.gameProposer("l2a");
+            DevnetManifest.FaultProofSettlement fp = w.devnet.manifest().l2("l2a").faultProofs();
+
+            w.l2(0).anvil().mine(1);
+            GameProposer.Game honest = proposer.propose(FaultProofParams.ALPHABET,
+                    w.l2(0).blockNumber().longValueExact());
+            w.operator.misbehave(Misbehaviour.WRONG_ROOT, "l2a", null);
+            w.l2(0).anvil().mine(1);
+            GameProposer.Game wrong = proposer.propose(FaultProofParams.ALPHABET,
+                    w.l2(0).blockNumber().longValueExact());
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                assertThat(verdict(w, honest.address())).isEqualTo("VALID");
+                assertThat(verdict(w, wrong.address())).isEqualTo("INVALID");
+            });
+            assertThat(w.store.gameAt(wrong.address()).orElseThrow().verdictBy()).isEqualTo("monitor");
+            Finding invalid = w.awaitFinding("INVALID_ROOT_CLAIM", Duration.ofSeconds(10));
+            assertThat(invalid.evidence()).containsEntry("game", wrong.address().toLowerCase())
+                    .containsEntry("seen", org.web3j.utils.Numeric.toHexString(wrong.rootClaim()));
+            assertThat(w.findings("WRONG_RESOLUTION")).isEmpty();
+
+            // Nobody counters it: past its clock it resolves for the defender.
+            w.l1().anvil().increaseTime(fp.maxClockDurationSeconds() + 1);
+            w.l1().anvil().mine(1);
+            proposer.resolveDue();
+            assertThat(FaultProofViews.outcome(w.clients.get(Watchtower.L1), wrong.address()).status())
+                    .isEqualTo(FaultProofViews.DEFENDER_WINS);
+
+            Finding resolution = w.awaitFinding("WRONG_RESOLUTION", Duration.ofSeconds(30));
+            assertThat(resolution.severity()).isEqualToIgnoringCase("critical");
+            assertThat(resolution.evidence()).containsEntry("game", wrong.address().toLowerCase())
+                    .containsEntry("status", "DEFENDER_WINS");
+            await().atMost(Duration.ofSeconds(10)).until(() -> w.tripped(Watchtower.L2A));
+            assertThat(w.findings("WRONG_RESOLUTION")).hasSize(1);
+            assertThat(verdict(w, honest.address())).as("the honest game resolved as it should").isEqualTo("VALID");
+        }
+    }
+
+    private static String verdict(Watchtower w, String game) {
+        return w.store.gameAt(game).map(GameRecord::verdict).orElse(null);
+    }
+}
