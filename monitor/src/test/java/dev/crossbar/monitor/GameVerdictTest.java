@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * On a fault-proof devnet the monitor recomputes every game's root claim from the L2 and records its verdict, which
  * the relayer reads: a true root is VALID; a false one (devnet switch {@code wrong-root}) is INVALID and raises
  * INVALID_ROOT_CLAIM with the expected and claimed roots; left unopposed (nobody plays it here), the false root wins
- * when its clock runs out, and that resolution raises WRONG_RESOLUTION and trips the chain's breaker.
+ * when its clock runs out (the monitor resolves it: it has a stake in a false root), and that resolution raises
+ * WRONG_RESOLUTION and trips the chain's breaker.
  */
 class GameVerdictTest {
 
@@ -46,12 +47,14 @@ class GameVerdictTest {
                     .containsEntry("seen", org.web3j.utils.Numeric.toHexString(wrong.rootClaim()));
             assertThat(w.findings("WRONG_RESOLUTION")).isEmpty();
 
-            // Nobody counters it: past its clock it resolves for the defender.
+            // Nobody counters it: past its clock the monitor resolves it (a game with a false root is one it has a
+            // stake in), and it resolves for the defender.
             w.l1().anvil().increaseTime(fp.maxClockDurationSeconds() + 1);
             w.l1().anvil().mine(1);
-            proposer.resolveDue();
-            assertThat(FaultProofViews.outcome(w.clients.get(Watchtower.L1), wrong.address()).status())
-                    .isEqualTo(FaultProofViews.DEFENDER_WINS);
+            await().atMost(Duration.ofSeconds(30)).until(() -> FaultProofViews.outcome(w.clients.get(Watchtower.L1),
+                    wrong.address()).status() == FaultProofViews.DEFENDER_WINS);
+            assertThat(FaultProofViews.outcome(w.clients.get(Watchtower.L1), honest.address()).status())
+                    .as("a true root it has no stake in is left to others").isEqualTo(FaultProofViews.IN_PROGRESS);
 
             Finding resolution = w.awaitFinding("WRONG_RESOLUTION", Duration.ofSeconds(30));
             assertThat(resolution.severity()).isEqualToIgnoringCase("critical");

@@ -41,6 +41,11 @@ public final class FaultProofViews {
         return OptimismPortal2.load(address, null, (TransactionManager) null, null);
     }
 
+    /** A game, for the call data of moves, steps, resolutions and credit claims. */
+    public static FaultDisputeGame game(String address) {
+        return FaultDisputeGame.load(address, null, (TransactionManager) null, null);
+    }
+
     // ---- binders -----------------------------------------------------------------------------------------
 
     public static OptimismPortal2 portal2(EthApi chain, String address, String blockTag) {
@@ -148,6 +153,24 @@ public final class FaultProofViews {
      */
     public record Claim(long parentIndex, String counteredBy, String claimant, BigInteger bond, byte[] claim,
             BigInteger position, BigInteger clock) {}
+
+    /** How long the side countering claim {@code index} has used (capped at the max clock); reverts once resolved. */
+    public static long challengerDuration(EthApi l1, String game, long index) {
+        return view(game(l1, game, LATEST).getChallengerDuration(BigInteger.valueOf(index))).longValueExact();
+    }
+
+    public static long maxClockDuration(EthApi l1, String game) {
+        return view(game(l1, game, LATEST).maxClockDuration()).longValueExact();
+    }
+
+    public static boolean subgameResolved(EthApi l1, String game, long index) {
+        return view(game(l1, game, LATEST).resolvedSubgames(BigInteger.valueOf(index)));
+    }
+
+    /** The bonds the game owes {@code recipient} (claimable through DelayedWETH after its delay). */
+    public static BigInteger credit(EthApi l1, String game, String recipient) {
+        return view(game(l1, game, LATEST).credit(recipient));
+    }
 
     public static long claimCount(EthApi l1, String game, String blockTag) {
         return view(game(l1, game, blockTag).claimDataLen()).longValueExact();

@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Why a transaction is sent: the one list of the values of {@code TxRecord.purpose} in the store and of the
  * {@code purpose} metric label. Relayer: PROVE, FINALIZE, RELAY, RELAY_BATCH, REPLAY; monitor: CHALLENGE, PAUSE,
- * ESCAPE, RECLAIM; the transaction manager itself: CANCEL (a no-op to self that fills a nonce).
+ * ESCAPE, RECLAIM, and in dispute games MOVE, STEP, RESOLVE, CLAIM_CREDIT; the transaction manager itself: CANCEL (a no-op to self that fills a nonce).
  */
 public final class TxPurpose {
     private TxPurpose() {}
@@ -30,6 +30,14 @@ public final class TxPurpose {
     public static final String ESCAPE = "ESCAPE";
     /** Reclaim an unexecuted deposit to its sender in escape mode. */
     public static final String RECLAIM = "RECLAIM";
+    /** A move in a dispute game (attack or defend a claim, with its bond). */
+    public static final String MOVE = "MOVE";
+    /** A step on the fault-proof VM at a dispute game's maximum depth. */
+    public static final String STEP = "STEP";
+    /** Resolve a dispute game's claims (bottom-up) or the game itself once its clocks ran out. */
+    public static final String RESOLVE = "RESOLVE";
+    /** Claim the bonds a dispute game credited to us (from DelayedWETH, after its delay). */
+    public static final String CLAIM_CREDIT = "CLAIM_CREDIT";
 
     /** The relayer's purposes (the bounded values of its metrics' {@code purpose} label). */
     public static final List<String> RELAYER = List.of(PROVE, FINALIZE, RELAY, RELAY_BATCH, REPLAY, CANCEL);

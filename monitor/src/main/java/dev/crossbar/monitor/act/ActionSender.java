@@ -63,13 +63,18 @@ public final class ActionSender {
 
     /** Simulates and sends {@code data} to {@code to} as action {@code actionId} with purpose {@code purpose}. */
     public Result send(String purpose, String actionId, String to, String data) {
+        return send(purpose, actionId, to, data, BigInteger.ZERO);
+    }
+
+    /** {@link #send(String, String, String, String)} paying {@code value} wei with the call (a game's bond). */
+    public Result send(String purpose, String actionId, String to, String data, BigInteger value) {
         String id = actionId.toLowerCase(Locale.ROOT);
         if (signer.hasOpenTransaction(id)) {
             return new Result.InFlight();
         }
         BigInteger estimate;
         try {
-            estimate = chain.estimateGas(signer.address(), to, data, BigInteger.ZERO);
+            estimate = chain.estimateGas(signer.address(), to, data, value);
         } catch (EthApi.Reverted r) {
             String reason = RevertReasons.of(r);
             metrics.action(purpose, "refused");
@@ -78,7 +83,7 @@ public final class ActionSender {
             return new Result.Refused(reason);
         }
         BigInteger gas = estimate.multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN).add(GAS_MARGIN);
-        TxRecord tx = signer.submit(new TxManager.Intent(purpose, id, to, data, BigInteger.ZERO, gas));
+        TxRecord tx = signer.submit(new TxManager.Intent(purpose, id, to, data, value, gas));
         metrics.action(purpose, "sent");
         log.warn("action sent purpose={} action={} chain={} signer={} nonce={} tx={}", purpose, id, chain.name(),
                 signer.address(), tx.nonce(), tx.txHash());
