@@ -77,6 +77,12 @@ public final class DevConfigFile {
         if (m.keys().containsKey("monitor")) {
             monitor.put("reclaimerKey", m.keys().get("monitor").keyRef());
         }
+        if (m.l2s().stream().anyMatch(l2 -> l2.faultProofs() != null)) {
+            // the devnet's games run on OP's AlphabetVM: the monitor plays them
+            monitor.put("alphabetGameTypes", m.l2s().stream().filter(l2 -> l2.faultProofs() != null)
+                    .flatMap(l2 -> l2.faultProofs().gameImplementations().keySet().stream()).map(Integer::valueOf)
+                    .distinct().sorted().toList());
+        }
         if (options.instance() != null) {
             relayer.put("instanceId", "relayer-" + options.instance());
             monitor.put("instanceId", "monitor-" + options.instance());

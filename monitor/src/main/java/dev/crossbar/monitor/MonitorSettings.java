@@ -33,11 +33,33 @@ import java.util.Set;
  * @param extraRpc more endpoints per L2 chain id, to cross-check what the configured endpoints say
  * @param instanceId this instance's stable name in its consumer group (static membership); null for dynamic
  * @param sessionTimeout how long the group waits for an instance that stopped answering
+ * @param alphabetGameTypes dispute game types whose VM is OP's AlphabetVM (a test VM, for devnets): the monitor plays
+ *     those games as an honest challenger with the alphabet trace; games of other types are watched and alerted on,
+ *     never played (no trace provider for their VM)
  */
 public record MonitorSettings(String group, Duration tick, double challengeMargin, ChainChecks chainDefaults,
         Map<Long, ChainChecks> chains, boolean pauseOnMisbehaviour, Set<FindingKind> escapeOn, boolean reopenForExits,
         long maxLagBlocks, Duration lagGrace, Duration endpointLagTolerance, Duration checkGiveUpAfter,
-        FeePolicy fees, Alerts alerts, Map<Long, List<URI>> extraRpc, String instanceId, Duration sessionTimeout) {
+        FeePolicy fees, Alerts alerts, Map<Long, List<URI>> extraRpc, String instanceId, Duration sessionTimeout,
+        Set<Integer> alphabetGameTypes) {
+
+    /** Settings that play no dispute game. */
+    public MonitorSettings(String group, Duration tick, double challengeMargin, ChainChecks chainDefaults,
+            Map<Long, ChainChecks> chains, boolean pauseOnMisbehaviour, Set<FindingKind> escapeOn,
+            boolean reopenForExits, long maxLagBlocks, Duration lagGrace, Duration endpointLagTolerance,
+            Duration checkGiveUpAfter, FeePolicy fees, Alerts alerts, Map<Long, List<URI>> extraRpc,
+            String instanceId, Duration sessionTimeout) {
+        this(group, tick, challengeMargin, chainDefaults, chains, pauseOnMisbehaviour, escapeOn, reopenForExits,
+                maxLagBlocks, lagGrace, endpointLagTolerance, checkGiveUpAfter, fees, alerts, extraRpc, instanceId,
+                sessionTimeout, Set.of());
+    }
+
+    /** These settings, playing the games of {@code types} with the alphabet trace. */
+    public MonitorSettings withAlphabetGameTypes(Set<Integer> types) {
+        return new MonitorSettings(group, tick, challengeMargin, chainDefaults, chains, pauseOnMisbehaviour, escapeOn,
+                reopenForExits, maxLagBlocks, lagGrace, endpointLagTolerance, checkGiveUpAfter, fees, alerts, extraRpc,
+                instanceId, sessionTimeout, types);
+    }
 
     /** Settings with no extra endpoints, dynamic membership and a 30 s session timeout. */
     public MonitorSettings(String group, Duration tick, double challengeMargin, ChainChecks chainDefaults,
@@ -58,6 +80,7 @@ public record MonitorSettings(String group, Duration tick, double challengeMargi
             throw new IllegalArgumentException("challengeMargin must be above 0 and below 1, was " + challengeMargin);
         }
         Objects.requireNonNull(chainDefaults, "chainDefaults");
+        alphabetGameTypes = alphabetGameTypes == null ? Set.of() : Set.copyOf(alphabetGameTypes);
         chains = chains == null ? Map.of() : Map.copyOf(chains);
         escapeOn = escapeOn == null || escapeOn.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(escapeOn));
         escapeOn.stream().filter(k -> !k.misbehaviour()).findFirst().ifPresent(k -> {

@@ -66,6 +66,10 @@ final class MonitorSection {
     static final Key<Duration> ENDPOINT_LAG = Key.of("endpointLagTolerance", Types.DURATION, "2m",
             "how long a check waits for an endpoint that has not reached the block it asks about before it decides"
                     + " with the others");
+    static final Key<List<Integer>> ALPHABET_TYPES = Key.optional("alphabetGameTypes",
+            ValueType.listOf(Types.integer(0, Integer.MAX_VALUE), 0), "none (devnet only)",
+            "dispute game types whose VM is OP's AlphabetVM (a test VM: devnets only); the monitor plays those games as"
+                    + " an honest challenger; games of other types are watched and alerted on, never played");
     static final Key<Map<Long, List<URI>>> EXTRA_RPC = Key.optional("extraRpc", RefTypes.CHAIN_URLS, "none",
             "more endpoints per L2 (chain id: [urls]) to cross-check the configured ones");
     static final Key<Duration> RESEND = Key.of("alertResendInterval", Types.DURATION, "1m",
@@ -118,7 +122,7 @@ final class MonitorSection {
             "The monitor (watchtower): checks outputs, withdrawals, relays, deposits, finalizations, liveness, halts"
                     + " and reorgs; challenges bad outputs, trips breakers, pauses bridges, carries out exits, alerts.",
             CHALLENGER, GUARDIAN, RECLAIMER, GROUP, TICK, LIVENESS, INCLUSION, REORG_DEPTH, HALT, MARGIN, PAUSE,
-            ESCAPE_ON, REOPEN, MAX_LAG, LAG_GRACE, ENDPOINT_LAG, GIVE_UP, EXTRA_RPC, RESEND, ALERT_LINK, WEBHOOKS,
+            ESCAPE_ON, REOPEN, MAX_LAG, LAG_GRACE, ENDPOINT_LAG, GIVE_UP, ALPHABET_TYPES, EXTRA_RPC, RESEND, ALERT_LINK, WEBHOOKS,
             ALERT_DELIVERY, CHECKS, SESSION_TIMEOUT, INSTANCE_ID, RelayerSection.FEES);
 
     /**
@@ -213,6 +217,7 @@ final class MonitorSection {
         Boolean reopen = r.get(REOPEN);
         Duration lagGrace = r.get(LAG_GRACE);
         Duration endpointLag = r.get(ENDPOINT_LAG);
+        List<Integer> alphabet = r.get(ALPHABET_TYPES);
         if (r.problemCount() > before) {
             return new Read(null, challenger, guardian, reclaimer);
         }
@@ -221,7 +226,8 @@ final class MonitorSection {
                     alertAttempts, alertQueue, resend, link);
             return new Read(new MonitorSettings(group, tick, margin, defaults, perChain, pause,
                     escapeOn == null ? Set.of() : Set.copyOf(escapeOn), reopen, maxLag, lagGrace, endpointLag,
-                    giveUp, fees, alerts, extra == null ? Map.of() : extra, instanceId, sessionTimeout),
+                    giveUp, fees, alerts, extra == null ? Map.of() : extra, instanceId, sessionTimeout,
+                    alphabet == null ? Set.of() : Set.copyOf(alphabet)),
                     challenger, guardian, reclaimer);
         } catch (IllegalArgumentException e) {
             r.problem(e.getMessage());
