@@ -11,6 +11,7 @@ import dev.crossbar.monitor.act.Actors;
 import dev.crossbar.monitor.act.Challenger;
 import dev.crossbar.monitor.act.DepositReclaimer;
 import dev.crossbar.monitor.act.FindingReporter;
+import dev.crossbar.monitor.act.GamePlayer;
 import dev.crossbar.monitor.act.GameResolver;
 import dev.crossbar.monitor.act.Responder;
 import dev.crossbar.monitor.alert.AlertDispatcher;
@@ -134,7 +135,7 @@ public final class MonitorService implements Service {
                 settings.challengeMargin(), clock);
         GameChecks games = new GameChecks(chains, store, reporter, settings.endpointLagTolerance(), clock);
         patrol = new Patrol(new Patrol.Parts(settings, chains, store, feed, reporter, outputs, games,
-                new GameResolver(chains, store, actors),
+                new GamePlayer(chains, store, actors, settings), new GameResolver(chains, store, actors),
                 new OutputWindows(chains, store, windows, outputs, reporter, settings.challengeMargin()),
                 new Challenger(chains, store, windows, actors, reporter),
                 new ProposerLiveness(chains, windows, reporter), responder,

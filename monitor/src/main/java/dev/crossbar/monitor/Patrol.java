@@ -6,6 +6,7 @@ import dev.crossbar.monitor.act.Actors;
 import dev.crossbar.monitor.act.Challenger;
 import dev.crossbar.monitor.act.DepositReclaimer;
 import dev.crossbar.monitor.act.FindingReporter;
+import dev.crossbar.monitor.act.GamePlayer;
 import dev.crossbar.monitor.act.GameResolver;
 import dev.crossbar.monitor.act.Responder;
 import dev.crossbar.monitor.chain.MonitoredChains;
@@ -41,7 +42,7 @@ final class Patrol {
 
     /** Everything a round uses. */
     record Parts(MonitorSettings settings, MonitoredChains chains, MessageStore store, EventFeed feed,
-            FindingReporter reporter, OutputChecks outputs, GameChecks games, GameResolver resolver,
+            FindingReporter reporter, OutputChecks outputs, GameChecks games, GamePlayer player, GameResolver resolver,
             OutputWindows windows, Challenger challenger,
             ProposerLiveness liveness, Responder responder, DepositReclaimer reclaimer, Actors actors,
             SelfLag selfLag, MonitorMetrics metrics, Clock clock) {}
@@ -111,6 +112,7 @@ final class Patrol {
             long l2 = c.chainId();
             if (p.settings().checks(l2).runs(Check.OUTPUTS) && p.chains().settlementOf(l2).disputeGames()) {
                 step("games of " + c.name(), () -> p.games().verify(l2));
+                step("game play on " + c.name(), () -> p.player().play(l2));
                 step("game resolutions on " + c.name(), () -> p.resolver().resolve(l2));
             } else if (p.settings().checks(l2).runs(Check.OUTPUTS)) {
                 // Check, then judge deadlines, then challenge: after a start the outstanding outputs are checked

@@ -252,7 +252,7 @@ public final class OutputChecks {
     }
 
     /** The output root of {@code block} as endpoint {@code e} has it; null when it does not have the block. */
-    static String root(EthApi e, String passer, long block) {
+    public static String root(EthApi e, String passer, long block) {
         Optional<EthApi.Header> h = e.findHeader(block);
         if (h.isEmpty()) {
             return null;

@@ -1,0 +1,120 @@
+package dev.crossbar.monitor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.FaultProofViews;
+import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.devnet.DevnetManifest;
+import dev.crossbar.devnet.faultproof.FaultProofParams;
+import dev.crossbar.devnet.operator.GameProposer;
+import dev.crossbar.devnet.operator.Misbehaviour;
+import dev.crossbar.store.Finding;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+
+/**
+ * The monitor as honest challenger on OP's unmodified FaultDisputeGame (devnet switch {@code wrong-root}): it
+ * counters the false root with the challenger key, and when the proposer does not defend it, the root falls once its
+ * clock runs out: the monitor resolves the game CHALLENGER_WINS and, after DelayedWETH's delay, claims the bonds
+ * (the proposer's init bond and its own), which reach the challenger key; no finding is WRONG_RESOLUTION. And the
+ * other way round (switch {@code attack-valid}): a true root attacked with a false claim is defended, the game resolves
+ * DEFENDER_WINS and the attacker's bond comes to the challenger.
+ */
+class HonestChallengerTest {
+
+    @Test
+    void aFalseRootIsCounteredWonAndItsBondsClaimed() throws Exception {
+        try (Watchtower w = Watchtower.faultProofs()) {
+            w.startMonitor(w.settings().withAlphabetGameTypes(Set.of(FaultProofParams.ALPHABET,
+                    FaultProofParams.PERMISSIONED)));
+            GameProposer proposer = w.operator.gameProposer("l2a");
+            DevnetManifest.FaultProofSettlement fp = w.devnet.manifest().l2("l2a").faultProofs();
+            EthApi l1 = w.clients.get(Watchtower.L1);
+            String challenger = DevKeys.CHALLENGER.address();
+
+            w.operator.misbehave(Misbehaviour.WRONG_ROOT, "l2a", null);
+            w.l2(0).anvil().mine(1);
+            Instant proposed = Instant.now();
+            GameProposer.Game wrong = proposer.propose(FaultProofParams.ALPHABET,
+                    w.l2(0).blockNumber().longValueExact());
+
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    FaultProofViews.claimCount(l1, wrong.address(), "latest") > 1);
+            Watchtower.timing("wrong-root creation->first move", Duration.between(proposed, Instant.now()));
+            FaultProofViews.Claim move = FaultProofViews.claim(l1, wrong.address(), 1, "latest");
+            assertThat(move.claimant()).as("the counter to the false root").isEqualToIgnoringCase(challenger);
+            assertThat(move.parentIndex()).isZero();
+            assertThat(move.position()).as("an attack on the root").isEqualTo(BigInteger.TWO);
+            Finding invalid = w.awaitFinding("INVALID_ROOT_CLAIM", Duration.ofSeconds(10));
+            assertThat(invalid.evidence()).containsEntry("game", wrong.address().toLowerCase());
+
+            BigInteger before = balance(w, challenger);
+            // The proposer does not defend its root: once the root's clock has run out the game is ours.
+            w.l1().anvil().increaseTime(fp.maxClockDurationSeconds() + 1);
+            w.l1().anvil().mine(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> FaultProofViews.outcome(l1, wrong.address()).status()
+                    == FaultProofViews.CHALLENGER_WINS);
+            BigInteger credit = FaultProofViews.credit(l1, wrong.address(), challenger);
+            assertThat(credit).as("the proposer's init bond and our own").isEqualTo(fp.initBond().add(move.bond()));
+
+            w.l1().anvil().increaseTime(fp.delayedWethDelaySeconds() + 1);
+            w.l1().anvil().mine(1);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    FaultProofViews.credit(l1, wrong.address(), challenger).signum() == 0);
+            assertThat(balance(w, challenger).subtract(before)).as("bonds received, less gas")
+                    .isGreaterThan(fp.initBond());
+            assertThat(w.findings("WRONG_RESOLUTION")).isEmpty();
+        }
+    }
+
+    @Test
+    void aTrueRootAttackedWithAFalseClaimIsDefendedAndTheAttackersBondWon() throws Exception {
+        try (Watchtower w = Watchtower.faultProofs()) {
+            w.startMonitor(w.settings().withAlphabetGameTypes(Set.of(FaultProofParams.ALPHABET,
+                    FaultProofParams.PERMISSIONED)));
+            GameProposer proposer = w.operator.gameProposer("l2a");
+            DevnetManifest.FaultProofSettlement fp = w.devnet.manifest().l2("l2a").faultProofs();
+            EthApi l1 = w.clients.get(Watchtower.L1);
+            String challenger = DevKeys.CHALLENGER.address();
+
+            w.l2(0).anvil().mine(1);
+            GameProposer.Game honest = proposer.propose(FaultProofParams.ALPHABET,
+                    w.l2(0).blockNumber().longValueExact());
+            await().atMost(Duration.ofSeconds(30)).until(() -> "VALID".equals(w.store.gameAt(honest.address())
+                    .map(g -> g.verdict()).orElse(null)));
+            assertThat(FaultProofViews.claimCount(l1, honest.address(), "latest")).as("a true root is not countered")
+                    .isEqualTo(1);
+
+            w.operator.misbehave(Misbehaviour.ATTACK_VALID, "l2a", null);
+            FaultProofViews.Claim attack = FaultProofViews.claim(l1, honest.address(), 1, "latest");
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
+                    FaultProofViews.claimCount(l1, honest.address(), "latest") > 2);
+            FaultProofViews.Claim defense = FaultProofViews.claim(l1, honest.address(), 2, "latest");
+            assertThat(defense.claimant()).isEqualToIgnoringCase(challenger);
+            assertThat(defense.parentIndex()).as("it counters the attacker's claim").isEqualTo(1);
+
+            w.l1().anvil().increaseTime(fp.maxClockDurationSeconds() + 1);
+            w.l1().anvil().mine(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> FaultProofViews.outcome(l1, honest.address()).status()
+                    == FaultProofViews.DEFENDER_WINS);
+            assertThat(FaultProofViews.credit(l1, honest.address(), challenger)).as("the attacker's bond and our own")
+                    .isEqualTo(attack.bond().add(defense.bond()));
+            w.l1().anvil().increaseTime(fp.delayedWethDelaySeconds() + 1);
+            w.l1().anvil().mine(1);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    FaultProofViews.credit(l1, honest.address(), challenger).signum() == 0);
+            assertThat(w.findings("WRONG_RESOLUTION")).isEmpty();
+            assertThat(w.findings("INVALID_ROOT_CLAIM")).isEmpty();
+        }
+    }
+
+    private static BigInteger balance(Watchtower w, String address) throws Exception {
+        return w.l1().web3j().ethGetBalance(address, DefaultBlockParameterName.LATEST).send().getBalance();
+    }
+}
