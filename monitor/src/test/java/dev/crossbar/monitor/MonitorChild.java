@@ -31,8 +31,12 @@ public final class MonitorChild {
         Vertx vertx = Vertx.vertx();
         MonitoredChains chains = MonitoredChains.connect(vertx, DevnetChains.of(manifest, Confirmations.blocks(0),
                 Duration.ofMillis(200)), Map.of());
-        MonitorService monitor = new MonitorService(Watchtower.settings(a[6], URI.create(a[7]), URI.create(a[8])),
-                chains, store, new KafkaClients(KafkaClientConfig.of(a[4], "monitor-child")),
+        // On a fault-proof devnet it plays the devnet's game types (they run on the AlphabetVM).
+        java.util.Set<Integer> playable = new java.util.TreeSet<>();
+        manifest.l2s().stream().filter(l2 -> l2.faultProofs() != null).forEach(l2 -> l2.faultProofs()
+                .gameImplementations().keySet().forEach(t -> playable.add(Integer.valueOf(t))));
+        MonitorService monitor = new MonitorService(Watchtower.settings(a[6], URI.create(a[7]), URI.create(a[8]))
+                .withAlphabetGameTypes(playable), chains, store, new KafkaClients(KafkaClientConfig.of(a[4], "monitor-child")),
                 TopicsConfig.withPrefix(a[5]), vertx, new SimpleMeterRegistry(), Watchtower.keys(), Clock.systemUTC());
         monitor.start();
         System.out.println("monitor started");

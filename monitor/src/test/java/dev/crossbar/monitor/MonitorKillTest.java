@@ -85,6 +85,54 @@ class MonitorKillTest {
         }
     }
 
+    /**
+     * On a fault-proof devnet: killed the moment its counter to a false root is recorded (in flight, or about to be
+     * broadcast) and started again, it counters the root once, resolves the game CHALLENGER_WINS once the root's clock has run out, and
+     * claims the bonds: the game's state comes from the chain, the moves in flight from the store.
+     */
+    @Test
+    void aMonitorKilledInAGameStillWinsItWithOneCounter() throws Exception {
+        String schema = "crossbar_monkill_" + Long.toHexString(new Random().nextLong() & 0xffffffffL);
+        try (Watchtower w = Watchtower.faultProofs(StoreConfig.postgres(PG_URL, PG_USER, 4, schema))) {
+            String group = "monitor-kill-" + schema;
+            var fp = w.devnet.manifest().l2("l2a").faultProofs();
+            var l1 = w.clients.get(Watchtower.L1);
+            Process child = start(w, schema, group);
+            try {
+                w.operator.misbehave(dev.crossbar.devnet.operator.Misbehaviour.WRONG_ROOT, "l2a", null);
+                w.l2(0).anvil().mine(1);
+                var wrong = w.operator.gameProposer("l2a").propose(
+                        dev.crossbar.devnet.faultproof.FaultProofParams.ALPHABET, w.l2(0).blockNumber().longValueExact());
+                // killed the moment its counter is recorded (sent or about to be): the work has started
+                String counter = "move:" + wrong.address().toLowerCase() + ":0:attack";
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> !w.store.transactionsOf(counter).isEmpty());
+                child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                child = start(w, schema, group);
+
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        dev.crossbar.core.chain.FaultProofViews.claimCount(l1, wrong.address(), "latest") > 1);
+                w.l1().anvil().increaseTime(fp.maxClockDurationSeconds() + 1);
+                w.l1().anvil().mine(1);
+                await().atMost(Duration.ofSeconds(60)).until(() -> dev.crossbar.core.chain.FaultProofViews
+                        .outcome(l1, wrong.address()).status() == dev.crossbar.core.chain.FaultProofViews.CHALLENGER_WINS);
+                assertThat(dev.crossbar.core.chain.FaultProofViews.claimCount(l1, wrong.address(), "latest"))
+                        .as("one counter to the false root, however the kill fell").isEqualTo(2);
+                w.l1().anvil().increaseTime(fp.delayedWethDelaySeconds() + 1);
+                w.l1().anvil().mine(1);
+                await().atMost(Duration.ofSeconds(60)).until(() -> dev.crossbar.core.chain.FaultProofViews.credit(l1,
+                        wrong.address(), dev.crossbar.devnet.DevKeys.CHALLENGER.address()).signum() == 0);
+                assertThat(w.findings("WRONG_RESOLUTION")).isEmpty();
+            } finally {
+                child.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } finally {
+            try (var c = DriverManager.getConnection(PG_URL, PG_USER, null); var st = c.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
     /** The first index each OutputsDeleted of l2a's oracle deleted from, in order. */
     private static java.util.List<BigInteger> deletions(Watchtower w) throws Exception {
         var f = new org.web3j.protocol.core.methods.request.EthFilter(

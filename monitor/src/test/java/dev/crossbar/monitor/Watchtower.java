@@ -91,7 +91,12 @@ final class Watchtower implements AutoCloseable {
 
     /** On a devnet of its own whose L2s settle through OP's dispute games. */
     static Watchtower faultProofs() throws Exception {
-        return new Watchtower(RealStack.startWithFaultProofs("monitor-games", 1, null));
+        return faultProofs(null);
+    }
+
+    /** {@link #faultProofs()} with {@code storeConfig}; null for an embedded store in the test's folder. */
+    static Watchtower faultProofs(StoreConfig storeConfig) throws Exception {
+        return new Watchtower(RealStack.startWithFaultProofs("monitor-games", 1, storeConfig));
     }
 
     private Watchtower(RealStack stack) throws Exception {

@@ -95,7 +95,15 @@ public final class GamePlayer {
         GameState state = new GameState(maxDepth, splitDepth, claims);
         OutputTraceProvider top = new OutputTraceProvider(startingBlock, g.l2BlockNumber(), splitDepth,
                 block -> outputRoot(l2, block));
-        List<Action> actions = new Solver(SplitTrace.alphabet(top, maxDepth)).actions(state);
+        SplitTrace trace = SplitTrace.alphabet(top, maxDepth);
+        byte[] prestate = ProtocolViews.view(game.absolutePrestate());
+        if (!java.util.Arrays.equals(prestate, trace.absolutePrestate())) {
+            // Not the VM our trace is of: playing would lose every step. Watched and alerted on only.
+            log.warn("game not played: its VM's absolute prestate is not the alphabet trace's chain={} game={}"
+                    + " prestate={}", chains.name(l2), address, Numeric.toHexString(prestate));
+            return 0;
+        }
+        List<Action> actions = new Solver(trace).actions(state);
         int sent = 0;
         for (Action a : actions) {
             if (send(l1, challenger, address, a)) {
