@@ -8,7 +8,7 @@ import org.web3j.crypto.Hash;
  * Fixtures of the game tests: the L2's honest output roots, a liar's, and games on the devnet's shape (max depth 10,
  * split depth 6, the AlphabetVM below) or a smaller one.
  */
-final class Games {
+public final class Games {
     /** The devnet's game shape ({@code FaultProofParams.devnet()}). */
     static final Shape DEVNET = new Shape(10, 6);
     /** A small shape, for liars that answer every claim four times. */
@@ -17,7 +17,7 @@ final class Games {
     static final long STARTING_BLOCK = 100;
 
     /** A game's depths and the L2 block it claims. */
-    record Shape(int maxDepth, int splitDepth) {
+    public record Shape(int maxDepth, int splitDepth) {
         /** The last L2 block a game of this shape can judge: the end of its output window. */
         long lastBlock() {
             return STARTING_BLOCK + (1L << splitDepth);
@@ -26,7 +26,7 @@ final class Games {
 
     private Games() {}
 
-    static byte[] keccak(String text) {
+    public static byte[] keccak(String text) {
         return Hash.sha3(text.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -49,9 +49,14 @@ final class Games {
      * trace index {@code firstFalseStep} and made-up states (status INVALID, as the VM's) from it on.
      */
     static SplitTrace lyingTrace(Shape shape, long l2Block, long firstFalse, int firstFalseStep) {
+        return lyingTrace(shape, STARTING_BLOCK, l2Block, outputsFalseFrom(firstFalse), firstFalseStep);
+    }
+
+    /** A liar's trace over {@code outputs} (its top half) with made-up VM states from {@code firstFalseStep} on. */
+    public static SplitTrace lyingTrace(Shape shape, long startingBlock, long l2Block, OutputRoots outputs,
+            int firstFalseStep) {
         int bottomDepth = shape.maxDepth() - shape.splitDepth() - 1;
-        OutputTraceProvider top = new OutputTraceProvider(STARTING_BLOCK, l2Block, shape.splitDepth(),
-                outputsFalseFrom(firstFalse));
+        OutputTraceProvider top = new OutputTraceProvider(startingBlock, l2Block, shape.splitDepth(), outputs);
         return new SplitTrace(top, shape.maxDepth(), new SplitTrace.BottomProviders() {
             @Override
             public TraceProvider forSubGame(SubGame subGame) {

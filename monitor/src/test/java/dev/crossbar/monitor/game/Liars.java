@@ -15,7 +15,7 @@ import java.util.Random;
  * the AlphabetVM cannot show a valid execution, so the honest answer to such a claim is one the contract refuses
  * (see {@link SolverTest}); with a real VM the honest trace would answer it.
  */
-final class Liars {
+public final class Liars {
     private Liars() {}
 
     /** Does nothing: the proposer of a false root who leaves it to the clock. */
@@ -138,7 +138,7 @@ final class Liars {
      * {@code value}, unless it is the honest claim at the split depth or at an execution root: then a lie (status
      * INVALID at an execution root, which the contract takes for an attack).
      */
-    static byte[] truthless(GameState state, Claim parent, Position p, byte[] value, SplitTrace honest) {
+    public static byte[] truthless(GameState state, Claim parent, Position p, byte[] value, SplitTrace honest) {
         int depth = p.depth();
         if ((depth == state.splitDepth() || depth == state.splitDepth() + 1)
                 && Arrays.equals(value, honest.claimAt(state, parent, p))) {
