@@ -30,6 +30,16 @@ class HonestChallengerTest {
 
     @Test
     void aFalseRootIsCounteredWonAndItsBondsClaimed() throws Exception {
+        aFalseRootOfTypeIsCounteredWonAndItsBondsClaimed(FaultProofParams.ALPHABET);
+    }
+
+    /** The permissioned game: only the challenger role may move, and the monitor's challenger key has it. */
+    @Test
+    void aFalsePermissionedRootIsCounteredWithTheChallengerRole() throws Exception {
+        aFalseRootOfTypeIsCounteredWonAndItsBondsClaimed(FaultProofParams.PERMISSIONED);
+    }
+
+    private static void aFalseRootOfTypeIsCounteredWonAndItsBondsClaimed(int gameType) throws Exception {
         try (Watchtower w = Watchtower.faultProofs()) {
             w.startMonitor(w.settings().withAlphabetGameTypes(Set.of(FaultProofParams.ALPHABET,
                     FaultProofParams.PERMISSIONED)));
@@ -41,12 +51,12 @@ class HonestChallengerTest {
             w.operator.misbehave(Misbehaviour.WRONG_ROOT, "l2a", null);
             w.l2(0).anvil().mine(1);
             Instant proposed = Instant.now();
-            GameProposer.Game wrong = proposer.propose(FaultProofParams.ALPHABET,
-                    w.l2(0).blockNumber().longValueExact());
+            GameProposer.Game wrong = proposer.propose(gameType, w.l2(0).blockNumber().longValueExact());
 
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() ->
                     FaultProofViews.claimCount(l1, wrong.address(), "latest") > 1);
-            Watchtower.timing("wrong-root creation->first move", Duration.between(proposed, Instant.now()));
+            Watchtower.timing("wrong-root (type " + gameType + ") creation->first move",
+                    Duration.between(proposed, Instant.now()));
             FaultProofViews.Claim move = FaultProofViews.claim(l1, wrong.address(), 1, "latest");
             assertThat(move.claimant()).as("the counter to the false root").isEqualToIgnoringCase(challenger);
             assertThat(move.parentIndex()).isZero();

@@ -72,8 +72,8 @@ class GameWithdrawalTest {
                 .isEqualTo(MessageState.COMMITTED);
 
         GameProposer.Game valid = propose();
-        MessageRecord proven = awaitState(id, MessageState.IN_WINDOW);
-        assertThat(proven.details().get(MessageDetails.PROVEN_GAME)).isEqualToIgnoringCase(valid.address());
+        awaitState(id, MessageState.IN_WINDOW);
+        awaitProvenAgainst(id, valid);
         assertThat(p.store.gameAt(valid.address()).orElseThrow().verdict()).isEqualTo("VALID");
 
         resolveAndPassDelays();
@@ -85,8 +85,8 @@ class GameWithdrawalTest {
     void aWithdrawalWhoseGameIsBlacklistedIsProvenAgainAgainstANewerGame() throws Exception {
         String id = withdraw("blacklisted");
         GameProposer.Game first = propose();
-        assertThat(awaitState(id, MessageState.IN_WINDOW).details().get(MessageDetails.PROVEN_GAME))
-                .isEqualToIgnoringCase(first.address());
+        awaitState(id, MessageState.IN_WINDOW);
+        awaitProvenAgainst(id, first);
 
         p.operator.misbehave(Misbehaviour.BLACKLIST_GAME, L2, BigInteger.valueOf(first.index()));
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(causes(id))
@@ -202,6 +202,15 @@ class GameWithdrawalTest {
                 assertThat(p.store.message(id).orElseThrow().state()).as("state of %s; history %s", id, causes(id))
                         .isEqualTo(state));
         return p.store.message(id).orElseThrow();
+    }
+
+    /**
+     * Waits for the relayer to have recorded the game its proof was made against (it does when it settles the proof's
+     * transaction, which the watcher may have seen first).
+     */
+    private static void awaitProvenAgainst(String id, GameProposer.Game game) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(p.store.message(id).orElseThrow()
+                .details().get(MessageDetails.PROVEN_GAME)).isEqualToIgnoringCase(game.address()));
     }
 
     private static List<String> causes(String id) {
