@@ -28,8 +28,10 @@ import org.web3j.utils.Numeric;
  * portal's own checks are asked of the chain (views) before anything is sent, so nothing goes out that must revert.
  */
 final class GameDeliveries {
-    /** How many games one round looks at, newest first, before it waits for the next round. */
+    /** How many usable-looking games one round tries, newest first, before it waits for the next round. */
     private static final int CANDIDATES = 8;
+    /** How many games one round reads at most, newest first (games of other types included). */
+    private static final int SCAN = 64;
 
     private final Chains chains;
     private final Deliveries deliveries;
@@ -87,7 +89,7 @@ final class GameDeliveries {
         }
         long now = l1.latest().timestamp();
         List<String> passedOver = new ArrayList<>();
-        for (long i = count - 1; i >= 0 && passedOver.size() < CANDIDATES; i--) {
+        for (long i = count - 1; i >= 0 && i >= count - SCAN && passedOver.size() < CANDIDATES; i--) {
             FaultProofViews.Game g = FaultProofViews.game(l1, s.disputeGameFactory(), i);
             if (g.l2BlockNumber() < m.source().blockNumber()) {
                 if (g.gameType() == rules.respectedGameType()) {

@@ -172,6 +172,13 @@ public final class FaultProofViews {
         return view(game(l1, game, LATEST).credit(recipient));
     }
 
+    /** How long the game's DelayedWETH holds credit after it is unlocked, in seconds. */
+    public static long creditDelay(EthApi l1, String game) {
+        String weth = view(game(l1, game, LATEST).weth());
+        return view(ProtocolViews.bind(dev.crossbar.contracts.op.DelayedWETH::load, l1, weth, LATEST).delay())
+                .longValueExact();
+    }
+
     public static long claimCount(EthApi l1, String game, String blockTag) {
         return view(game(l1, game, blockTag).claimDataLen()).longValueExact();
     }

@@ -29,6 +29,8 @@ public final class GameResolver {
     private final MonitoredChains chains;
     private final MessageStore store;
     private final Actors actors;
+    /** Each game's DelayedWETH delay (fixed at deployment). */
+    private final java.util.Map<String, Long> creditDelays = new java.util.concurrent.ConcurrentHashMap<>();
 
     public GameResolver(MonitoredChains chains, MessageStore store, Actors actors) {
         this.chains = chains;
@@ -88,6 +90,12 @@ public final class GameResolver {
 
     private void claimCredit(EthApi chain, ActionSender challenger, GameRecord g) {
         if (FaultProofViews.credit(chain, g.address(), challenger.address()).signum() == 0) {
+            return;
+        }
+        // DelayedWETH pays only after its delay from the unlock, which the resolution of our claims made: not before
+        // the game's resolution plus the delay.
+        long delay = creditDelays.computeIfAbsent(g.address(), a -> FaultProofViews.creditDelay(chain, a));
+        if (g.resolvedAt() != null && chain.latest().timestamp() <= g.resolvedAt() + delay) {
             return;
         }
         String data = FaultProofViews.game(g.address()).claimCredit(challenger.address()).encodeFunctionCall();
