@@ -269,7 +269,8 @@ class ChartRenderTest {
         assertThat(alerts).contains("CrossbarWatcherLagging", "CrossbarMessagesStuck", "CrossbarRelayTransactionsFailing",
                 "CrossbarMessagesDeadLettered", "CrossbarSignerBalanceLow", "CrossbarKafkaConsumerLag",
                 "CrossbarFindingCritical", "CrossbarFindingWarning", "CrossbarFindingInfo",
-                "CrossbarChallengeWindowClosingUnchecked", "CrossbarMonitorLagging");
+                "CrossbarChallengeWindowClosingUnchecked", "CrossbarMonitorLagging", "CrossbarGameAtRisk",
+                "CrossbarGameResolvedAgainstVerdict", "CrossbarBondsUnclaimed");
         // The README documents every alert (its runbook anchors), and the schema knows every name (values
         // metrics.prometheusRule.disabled).
         String readme = Files.readString(Repo.root().resolve("helm/README.md"));

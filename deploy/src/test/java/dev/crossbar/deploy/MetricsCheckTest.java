@@ -2,12 +2,16 @@ package dev.crossbar.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crossbar.monitor.MonitorMetrics;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** The checks LiveMetricsIT applies, on made-up scrapes: they must fail when a used metric or label is missing. */
+/**
+ * The checks LiveMetricsIT applies, on made-up scrapes: they must fail when a used metric or label is missing; and
+ * applied to the metrics that test's devnet cannot show.
+ */
 class MetricsCheckTest {
     @Test
     void namesAndLabelsAreParsedOutOfPromQl() {
@@ -49,5 +53,31 @@ class MetricsCheckTest {
                 .anyMatch(p -> p.startsWith("crossbar_relay_latency_seconds_bucket is not exported (used by panel C)"));
         assertThat(Metrics.seriesFor("crossbar_relay_latency_seconds", exported))
                 .containsExactly("crossbar_relay_latency_seconds_bucket");
+    }
+
+    /**
+     * The monitor's dispute-game gauges, which LiveMetricsIT's devnet (output oracles) does not export: what the
+     * chart's rules and panels read of them is what the monitor's meters export through the application's registry
+     * (its naming, and its allow-list of label keys, which refuses a meter with any other).
+     */
+    @Test
+    void theDisputeGameMetricsTheChartReadsAreWhatTheMonitorExports() {
+        List<Rendered.Expression> used = Helm.template("prod", "bridge", List.of(Repo.productionValues()))
+                .expressions().stream().filter(e -> Metrics.namesIn(e.expr()).stream()
+                        .anyMatch(LiveMetricsIT.DISPUTE_GAMES_ONLY::contains)).toList();
+        assertThat(used).extracting(Rendered.Expression::usedBy).contains("alert CrossbarGameAtRisk",
+                "alert CrossbarGameResolvedAgainstVerdict", "alert CrossbarBondsUnclaimed");
+        try (dev.crossbar.app.http.Metrics app = dev.crossbar.app.http.Metrics.create()) {
+            MonitorMetrics monitor = new MonitorMetrics(app.registry());
+            monitor.games("l2a", "CHALLENGER_WINS", "disagree", 1);
+            monitor.gameClaims("l2a", "dishonest", 2);
+            monitor.gameClockLeft("l2a", 600);
+            monitor.gameBonds("l2a", "claimable", 1e17);
+            String scrape = app.scrape();
+
+            Map<String, Set<String>> exported = Metrics.exported(scrape);
+            assertThat(exported.keySet()).containsAll(LiveMetricsIT.DISPUTE_GAMES_ONLY);
+            assertThat(LiveMetricsIT.check(used, exported, Metrics.withValues(scrape))).isEmpty();
+        }
     }
 }

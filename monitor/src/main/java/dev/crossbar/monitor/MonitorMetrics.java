@@ -9,13 +9,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The monitor's meters. Tags are bounded: {@code kind} and {@code severity} (finding kinds), {@code chain} (a
  * configured chain's name), {@code check}, {@code purpose} (CHALLENGE, PAUSE, ESCAPE, RECLAIM), {@code component} (a
- * webhook format) and {@code result}; never a hash or an id.
+ * webhook format), {@code result}, and for dispute games {@code status} (a game's), {@code agreement} (agree,
+ * disagree, unknown), {@code honesty} (honest, dishonest, unknown) and {@code state} (at_stake, claimable); never a
+ * hash or an id.
  * <ul>
  *   <li>{@code crossbar_monitor_findings_total{kind,severity}}: findings opened;</li>
  *   <li>{@code crossbar_monitor_findings_open{severity}}: findings open now;</li>
  *   <li>{@code crossbar_monitor_lag_blocks{chain}}: blocks of the chain the monitor has not processed yet;</li>
  *   <li>{@code crossbar_monitor_challenge_window_seconds_left{chain}}: L1 seconds left of the nearest open challenge
  *       window of an output that is unchecked or bad and undeleted (NaN when there is none);</li>
+ *   <li>{@code crossbar_monitor_games{chain,status,agreement}}, {@code crossbar_monitor_game_claims{chain,honesty}},
+ *       {@code crossbar_monitor_game_clock_left_seconds{chain}} (NaN when no game is at risk) and
+ *       {@code crossbar_monitor_game_bonds_wei{chain,state}}: the dispute games of an L2 that settles through them
+ *       (see {@code check.GameGauges});</li>
  *   <li>{@code crossbar_monitor_checks_total{check,result}}, {@code crossbar_monitor_actions_total{purpose,result}},
  *       {@code crossbar_monitor_alerts_total{component,result}}, {@code crossbar_monitor_checks_pending}.</li>
  * </ul>
@@ -41,7 +47,7 @@ public final class MonitorMetrics {
         this.registry = registry;
         this.cells = CELLS.computeIfAbsent(registry, r -> new ConcurrentHashMap<>());
         for (FindingKind.Severity s : FindingKind.Severity.values()) {
-            cell("crossbar.monitor.findings.open", "findings open now", "severity", s.label(), 0);
+            cell("crossbar.monitor.findings.open", "findings open now", 0, "severity", s.label());
         }
         // every kind from the start, at 0, so that increase() and absent() see a series before the first finding
         for (FindingKind kind : FindingKind.values()) {
@@ -59,17 +65,41 @@ public final class MonitorMetrics {
     }
 
     public void open(FindingKind.Severity severity, long count) {
-        cell("crossbar.monitor.findings.open", "findings open now", "severity", severity.label(), 0).value = count;
+        cell("crossbar.monitor.findings.open", "findings open now", 0, "severity", severity.label()).value = count;
     }
 
     public void lag(String chain, long blocks) {
-        cell("crossbar.monitor.lag.blocks", "blocks of the chain the monitor has not processed yet", "chain", chain,
-                0).value = blocks;
+        cell("crossbar.monitor.lag.blocks", "blocks of the chain the monitor has not processed yet", 0, "chain",
+                chain).value = blocks;
     }
 
     public void windowLeft(String chain, double seconds) {
         cell("crossbar.monitor.challenge.window.seconds.left", "L1 seconds left of the nearest open challenge window"
-                + " of an unchecked or bad output (NaN: none)", "chain", chain, Double.NaN).value = seconds;
+                + " of an unchecked or bad output (NaN: none)", Double.NaN, "chain", chain).value = seconds;
+    }
+
+    /** The number of {@code chain}'s dispute games (of those the store holds) with this status and agreement. */
+    public void games(String chain, String status, String agreement, long count) {
+        cell("crossbar.monitor.games", "dispute games by status and agreement with the monitor's verdict", 0,
+                "chain", chain, "status", status, "agreement", agreement).value = count;
+    }
+
+    /** The number of claims in {@code chain}'s dispute games in progress of this honesty. */
+    public void gameClaims(String chain, String honesty, long count) {
+        cell("crossbar.monitor.game.claims", "claims in dispute games in progress by honesty", 0, "chain", chain,
+                "honesty", honesty).value = count;
+    }
+
+    /** The least time left (seconds) before a clock decides a game with a false root against us; NaN: none. */
+    public void gameClockLeft(String chain, double seconds) {
+        cell("crossbar.monitor.game.clock.left.seconds", "L1 seconds left before a dispute game with a false root"
+                + " is lost on time (NaN: none at risk)", Double.NaN, "chain", chain).value = seconds;
+    }
+
+    /** The challenger key's bonds in {@code chain}'s dispute games, in wei: {@code at_stake} or {@code claimable}. */
+    public void gameBonds(String chain, String state, double wei) {
+        cell("crossbar.monitor.game.bonds.wei", "the challenger key's bonds in dispute games (wei): at stake in games"
+                + " in progress, claimable from resolved ones", 0, "chain", chain, "state", state).value = wei;
     }
 
     public void checked(Check check, String result) {
@@ -88,17 +118,14 @@ public final class MonitorMetrics {
     }
 
     public void pendingChecks(int n) {
-        cell("crossbar.monitor.checks.pending", "event checks waiting to conclude", null, null, 0).value = n;
+        cell("crossbar.monitor.checks.pending", "event checks waiting to conclude", 0).value = n;
     }
 
-    private Cell cell(String name, String description, String tagKey, String tagValue, double initial) {
-        return cells.computeIfAbsent(name + "|" + tagValue, k -> {
+    /** The gauge {@code name} with the tags {@code tags} (key, value, key, value, ...), registered on first use. */
+    private Cell cell(String name, String description, double initial, String... tags) {
+        return cells.computeIfAbsent(name + "|" + String.join("|", tags), k -> {
             Cell c = new Cell(initial);
-            Gauge.Builder<Cell> b = Gauge.builder(name, c, x -> x.value).description(description);
-            if (tagKey != null) {
-                b.tag(tagKey, tagValue);
-            }
-            b.register(registry);
+            Gauge.builder(name, c, x -> x.value).description(description).tags(tags).register(registry);
             return c;
         });
     }

@@ -18,6 +18,7 @@ import dev.crossbar.monitor.alert.AlertDispatcher;
 import dev.crossbar.monitor.alert.WebhookSink;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import dev.crossbar.monitor.check.GameChecks;
+import dev.crossbar.monitor.check.GameGauges;
 import dev.crossbar.monitor.check.OutputChecks;
 import dev.crossbar.monitor.check.OutputWindows;
 import dev.crossbar.monitor.check.ProposerLiveness;
@@ -136,6 +137,7 @@ public final class MonitorService implements Service {
         GameChecks games = new GameChecks(chains, store, reporter, settings.endpointLagTolerance(), clock);
         patrol = new Patrol(new Patrol.Parts(settings, chains, store, feed, reporter, outputs, games,
                 new GamePlayer(chains, store, actors, settings), new GameResolver(chains, store, actors),
+                new GameGauges(chains, store, actors, windows, metrics),
                 new OutputWindows(chains, store, windows, outputs, reporter, settings.challengeMargin()),
                 new Challenger(chains, store, windows, actors, reporter),
                 new ProposerLiveness(chains, windows, reporter), responder,

@@ -12,6 +12,7 @@ import dev.crossbar.monitor.act.Responder;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import dev.crossbar.monitor.check.ChainHealth;
 import dev.crossbar.monitor.check.GameChecks;
+import dev.crossbar.monitor.check.GameGauges;
 import dev.crossbar.monitor.check.OutputChecks;
 import dev.crossbar.monitor.check.OutputWindows;
 import dev.crossbar.monitor.check.ProposerLiveness;
@@ -30,9 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The monitor's periodic round over the chains, for what no single event tells: every chain's head (halts, reorgs,
- * the monitor's own lag); every L2's outputs (verdicts, challenges, window deadlines), its proposer's liveness and,
- * in escape mode, its exits; the guardian's queued actions; the monitor's own transactions. Each step runs on its
- * own: one that fails (an endpoint down) is logged and the others run. A round runs every {@code tick}, or at once
+ * the monitor's own lag); every L2's outputs (verdicts, challenges, window deadlines) or dispute games (verdicts,
+ * play, resolutions, their gauges), its proposer's liveness and, in escape mode, its exits; the guardian's queued
+ * actions; the monitor's own transactions. Each step runs on its own: one that fails (an endpoint down) is logged and the others run. A round runs every {@code tick}, or at once
  * when an event wakes it. It is the only thread that uses the monitor's keys.
  */
 final class Patrol {
@@ -43,7 +44,7 @@ final class Patrol {
     /** Everything a round uses. */
     record Parts(MonitorSettings settings, MonitoredChains chains, MessageStore store, EventFeed feed,
             FindingReporter reporter, OutputChecks outputs, GameChecks games, GamePlayer player, GameResolver resolver,
-            OutputWindows windows, Challenger challenger,
+            GameGauges gameGauges, OutputWindows windows, Challenger challenger,
             ProposerLiveness liveness, Responder responder, DepositReclaimer reclaimer, Actors actors,
             SelfLag selfLag, MonitorMetrics metrics, Clock clock) {}
 
@@ -137,7 +138,10 @@ final class Patrol {
             if (checks.runs(Check.PROPOSER_LIVENESS) && p.chains().applies(l2, Check.PROPOSER_LIVENESS)) {
                 step("proposer of " + c.name(), () -> p.liveness().check(l2, checks.proposerLivenessTimeout()));
             }
-            if (!p.chains().settlementOf(l2).disputeGames()) {
+            if (p.chains().settlementOf(l2).disputeGames()) {
+                // what op-dispute-mon shows: games, claims, clocks, bonds (after the moves with a deadline)
+                step("game gauges of " + c.name(), () -> p.gameGauges().update(l2));
+            } else {
                 // escape mode is a feature of our output-oracle Portal
                 step("exits of " + c.name(), () -> p.reclaimer().exits(l2));
             }

@@ -22,9 +22,10 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
  * The monitor as honest challenger on OP's unmodified FaultDisputeGame (devnet switch {@code wrong-root}): it
  * counters the false root with the challenger key, and when the proposer does not defend it, the root falls once its
  * clock runs out: the monitor resolves the game CHALLENGER_WINS and, after DelayedWETH's delay, claims the bonds
- * (the proposer's init bond and its own), which reach the challenger key; no finding is WRONG_RESOLUTION. And the
- * other way round (switch {@code attack-valid}): a true root attacked with a false claim is defended, the game resolves
- * DEFENDER_WINS and the attacker's bond comes to the challenger.
+ * (the proposer's init bond and its own), which reach the challenger key (its gauges show them at stake, then
+ * claimable, then claimed); no finding is WRONG_RESOLUTION. And the other way round (switch {@code attack-valid}): a
+ * true root attacked with a false claim is defended, the game resolves DEFENDER_WINS and the attacker's bond comes to
+ * the challenger.
  */
 class HonestChallengerTest {
 
@@ -63,6 +64,7 @@ class HonestChallengerTest {
             assertThat(move.position()).as("an attack on the root").isEqualTo(BigInteger.TWO);
             Finding invalid = w.awaitFinding("INVALID_ROOT_CLAIM", Duration.ofSeconds(10));
             assertThat(invalid.evidence()).containsEntry("game", wrong.address().toLowerCase());
+            await().atMost(Duration.ofSeconds(10)).until(() -> bonds(w, "at_stake") == move.bond().doubleValue());
 
             BigInteger before = balance(w, challenger);
             // The proposer does not defend its root: once the root's clock has run out the game is ours.
@@ -72,6 +74,11 @@ class HonestChallengerTest {
                     == FaultProofViews.CHALLENGER_WINS);
             BigInteger credit = FaultProofViews.credit(l1, wrong.address(), challenger);
             assertThat(credit).as("the proposer's init bond and our own").isEqualTo(fp.initBond().add(move.bond()));
+            // Until DelayedWETH's delay has passed the credit waits: the gauge shows it.
+            await().atMost(Duration.ofSeconds(10)).until(() -> bonds(w, "claimable") == credit.doubleValue());
+            assertThat(bonds(w, "at_stake")).isZero();
+            assertThat(w.meters.get("crossbar.monitor.games").tags("chain", "l2a", "status", "CHALLENGER_WINS",
+                    "agreement", "agree").gauge().value()).isGreaterThanOrEqualTo(1);
 
             w.l1().anvil().increaseTime(fp.delayedWethDelaySeconds() + 1);
             w.l1().anvil().mine(1);
@@ -79,6 +86,7 @@ class HonestChallengerTest {
                     FaultProofViews.credit(l1, wrong.address(), challenger).signum() == 0);
             assertThat(balance(w, challenger).subtract(before)).as("bonds received, less gas")
                     .isGreaterThan(fp.initBond());
+            await().atMost(Duration.ofSeconds(10)).until(() -> bonds(w, "claimable") == 0);
             assertThat(w.findings("WRONG_RESOLUTION")).isEmpty();
         }
     }
@@ -122,6 +130,12 @@ class HonestChallengerTest {
             assertThat(w.findings("WRONG_RESOLUTION")).isEmpty();
             assertThat(w.findings("INVALID_ROOT_CLAIM")).isEmpty();
         }
+    }
+
+    /** The monitor's gauge of the challenger key's bonds on l2a (NaN before its first round on the games). */
+    private static double bonds(Watchtower w, String state) {
+        var gauge = w.meters.find("crossbar.monitor.game.bonds.wei").tags("chain", "l2a", "state", state).gauge();
+        return gauge == null ? Double.NaN : gauge.value();
     }
 
     private static BigInteger balance(Watchtower w, String address) throws Exception {

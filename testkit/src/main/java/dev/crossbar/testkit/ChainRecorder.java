@@ -1,9 +1,12 @@
 package dev.crossbar.testkit;
 
+import dev.crossbar.core.chain.FaultProofViews;
 import dev.crossbar.core.event.EventRef;
 import dev.crossbar.core.event.ProtocolEvent;
 import dev.crossbar.store.BlockRef;
 import dev.crossbar.store.ChainBatch;
+import dev.crossbar.store.GameClaim;
+import dev.crossbar.store.GameRecord;
 import dev.crossbar.store.MessageStore;
 import java.math.BigInteger;
 import java.util.List;
@@ -79,6 +82,39 @@ public final class ChainRecorder {
     public BlockRef proven(long l2ChainId, String withdrawalHash) {
         return record(b -> List.of(new ProtocolEvent.WithdrawalProven(at(b, 0), l2ChainId, withdrawalHash, SENDER,
                 TARGET)));
+    }
+
+    /**
+     * On an L1: dispute game {@code index} of L2 {@code l2ChainId} (type 255, ALPHABET) created by {@code creator}
+     * with {@code rootClaim} for {@code l2Block}, its clocks starting at the new block's time; returns its address.
+     */
+    public String game(long l2ChainId, long index, long l2Block, String rootClaim, long maxClockDuration,
+            String creator, BigInteger initBond) {
+        String game = address("game:" + l2ChainId + ":" + index);
+        record(b -> List.of(new ProtocolEvent.DisputeGameCreated(at(b, 0), l2ChainId, game, 255, rootClaim, index,
+                l2Block, b.timestamp(), maxClockDuration, creator, initBond)));
+        return game;
+    }
+
+    /**
+     * On an L1: a move by {@code claimant} in {@code game} countering claim {@code parentIndex}, made at the new
+     * block's time when its side had used {@code clockDuration} seconds.
+     */
+    public BlockRef move(long l2ChainId, String game, long claimIndex, long parentIndex, long position,
+            String claimant, BigInteger bond, long clockDuration) {
+        return record(b -> List.of(new ProtocolEvent.GameMove(at(b, 0), l2ChainId, game, parentIndex,
+                hash("claim:" + game + ":" + claimIndex), claimant, claimIndex, BigInteger.valueOf(position), bond,
+                GameClaim.packClock(clockDuration, b.timestamp()))));
+    }
+
+    /** On an L1: {@code game} resolved with {@code status} (CHALLENGER_WINS or DEFENDER_WINS). */
+    public BlockRef resolved(long l2ChainId, String game, GameRecord.Status status) {
+        int code = switch (status) {
+            case CHALLENGER_WINS -> FaultProofViews.CHALLENGER_WINS;
+            case DEFENDER_WINS -> FaultProofViews.DEFENDER_WINS;
+            case IN_PROGRESS -> throw new IllegalArgumentException("a game resolves CHALLENGER_WINS or DEFENDER_WINS");
+        };
+        return record(b -> List.of(new ProtocolEvent.GameResolved(at(b, 0), l2ChainId, game, code)));
     }
 
     /** A 32-byte hash derived from a label (lower-case 0x hex). */

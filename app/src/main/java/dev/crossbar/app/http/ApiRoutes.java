@@ -11,6 +11,7 @@ import dev.crossbar.core.model.MessageState;
 import dev.crossbar.store.BreakerState;
 import dev.crossbar.store.Finding;
 import dev.crossbar.store.GameClaim;
+import dev.crossbar.store.GameClocks;
 import dev.crossbar.store.GameQuery;
 import dev.crossbar.store.GameRecord;
 import dev.crossbar.store.MessageQuery;

@@ -1,8 +1,7 @@
-package dev.crossbar.app.http;
+package dev.crossbar.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crossbar.store.GameClaim;
 import java.math.BigInteger;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,5 +38,18 @@ class GameClocksTest {
         assertThat(clocks.timeLeftSeconds()).isEqualTo(120);
         assertThat(GameClocks.of(claims, null, 1_100).timeLeftSeconds()).as("max clock duration unknown").isNull();
         assertThat(GameClocks.of(claims, 200L, 1_500).timeLeftSeconds()).as("a clock ran out").isZero();
+    }
+
+    @Test
+    void onlyTheClocksOfTheClaimsAskedForCount() {
+        // As above: the challengers' clock runs against claim 2 (60 s used), the defender's against claim 3 (80 s).
+        List<GameClaim> claims = List.of(claim(0, null, 1, 0, 1_000), claim(1, 0L, 2, 10, 1_010),
+                claim(2, 1L, 4, 40, 1_050), claim(3, 0L, 2, 20, 1_020));
+
+        GameClocks challengers = GameClocks.of(claims, 200L, 1_100, GameClaim::byDefender);
+
+        assertThat(challengers).isEqualTo(new GameClocks(60L, null, 140L));
+        assertThat(GameClocks.of(claims, 200L, 1_100, c -> false)).as("no clock runs")
+                .isEqualTo(new GameClocks(null, null, null));
     }
 }
