@@ -47,6 +47,10 @@ public enum FindingKind {
             + " have. An honest challenger must counter it before its clock runs out, or withdrawals proven against"
             + " it could be finalized; the relayer never proves against it. Check the challenger's moves on the game"
             + " (crossbar games show) and its key's balance, and find out why the proposer posted it."),
+    GAME_AT_RISK(Severity.CRITICAL, false, "A dispute game with a false root has a false claim nobody has countered,"
+            + " and less than the challenge margin of its clock is left: if the clock runs out, the false root can"
+            + " win. Check the challenger key (configured? balance? its moves in the game: crossbar games show) and"
+            + " the monitor's log; counter the claim by hand if needed."),
     WRONG_RESOLUTION(Severity.CRITICAL, true, "A dispute game resolved against the truth: DEFENDER_WINS with a false"
             + " root (withdrawals proven against it can be finalized after the airgap) or CHALLENGER_WINS with a true"
             + " one. Within the airgap the guardian must blacklist the game (OptimismPortal2.blacklistDisputeGame);"

@@ -134,7 +134,9 @@ public final class MonitorService implements Service {
                 meters, clock);
         OutputChecks outputs = new OutputChecks(chains, store, windows, reporter, settings.endpointLagTolerance(),
                 settings.challengeMargin(), clock);
-        GameChecks games = new GameChecks(chains, store, reporter, settings.endpointLagTolerance(), clock);
+        GameChecks games = new GameChecks(chains, store, reporter, settings.endpointLagTolerance(),
+                settings.challengeMargin(), l1 -> actors.of(Actors.Role.CHALLENGER, l1).map(a -> a.address())
+                        .orElse(null), windows, clock);
         patrol = new Patrol(new Patrol.Parts(settings, chains, store, feed, reporter, outputs, games,
                 new GamePlayer(chains, store, actors, settings), new GameResolver(chains, store, actors),
                 new GameGauges(chains, store, actors, windows, metrics),

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * On a fault-proof devnet the monitor recomputes every game's root claim from the L2 and records its verdict, which
  * the relayer reads: a true root is VALID; a false one (devnet switch {@code wrong-root}) is INVALID and raises
- * INVALID_ROOT_CLAIM with the expected and claimed roots; left unopposed (nobody plays it here), the false root wins
+ * INVALID_ROOT_CLAIM with the expected and claimed roots; left unopposed (nobody plays it here) it is GAME_AT_RISK once
+ * less than the margin of its clock is left, and the false root wins
  * when its clock runs out (the monitor resolves it: it has a stake in a false root), and that resolution raises
  * WRONG_RESOLUTION and trips the chain's breaker.
  */
@@ -46,10 +47,20 @@ class GameVerdictTest {
             assertThat(invalid.evidence()).containsEntry("game", wrong.address().toLowerCase())
                     .containsEntry("seen", org.web3j.utils.Numeric.toHexString(wrong.rootClaim()));
             assertThat(w.findings("WRONG_RESOLUTION")).isEmpty();
+            assertThat(w.findings("GAME_AT_RISK")).as("its clock has hardly started").isEmpty();
 
-            // Nobody counters it: past its clock the monitor resolves it (a game with a false root is one it has a
-            // stake in), and it resolves for the defender.
-            w.l1().anvil().increaseTime(fp.maxClockDurationSeconds() + 1);
+            // Nobody counters it (this monitor plays no game type): past the margin of its clock it is at risk.
+            w.l1().anvil().increaseTime(fp.maxClockDurationSeconds() * 3 / 4);
+            w.l1().anvil().mine(1);
+            Finding risk = w.awaitFinding("GAME_AT_RISK", Duration.ofSeconds(30));
+            assertThat(risk.evidence()).containsEntry("game", wrong.address().toLowerCase())
+                    .containsEntry("ourMoves", "0");
+            assertThat(Long.parseLong(risk.evidence().get("timeLeftSeconds"))).isPositive()
+                    .isLessThan(fp.maxClockDurationSeconds() / 2);
+
+            // Past its clock the monitor resolves it (a game with a false root is one it has a stake in), and it
+            // resolves for the defender.
+            w.l1().anvil().increaseTime(fp.maxClockDurationSeconds() / 4 + 1);
             w.l1().anvil().mine(1);
             await().atMost(Duration.ofSeconds(30)).until(() -> FaultProofViews.outcome(w.clients.get(Watchtower.L1),
                     wrong.address()).status() == FaultProofViews.DEFENDER_WINS);

@@ -88,6 +88,7 @@ class HonestChallengerTest {
                     .isGreaterThan(fp.initBond());
             await().atMost(Duration.ofSeconds(10)).until(() -> bonds(w, "claimable") == 0);
             assertThat(w.findings("WRONG_RESOLUTION")).isEmpty();
+            assertThat(w.findings("GAME_AT_RISK")).as("countered at once, never at risk").isEmpty();
         }
     }
 

@@ -7,12 +7,15 @@ import dev.crossbar.monitor.FindingSink;
 import dev.crossbar.monitor.Observation;
 import dev.crossbar.monitor.chain.Consensus;
 import dev.crossbar.monitor.chain.MonitoredChains;
+import dev.crossbar.store.GameClaim;
+import dev.crossbar.store.GameClocks;
 import dev.crossbar.store.GameQuery;
 import dev.crossbar.store.GameRecord;
 import dev.crossbar.store.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -35,22 +38,36 @@ public final class GameChecks {
     private final MessageStore store;
     private final FindingSink findings;
     private final Duration tolerance;
+    private final double margin;
+    private final java.util.function.LongFunction<String> challengerOf;
+    private final Windows windows;
     private final Clock clock;
     /** Games without a verdict of ours this monitor has tried since it started, and when it first did. */
     private final Map<String, Instant> firstTried = new ConcurrentHashMap<>();
 
+    /**
+     * @param challengeMargin a false root is at risk once less than this fraction of its clock is left uncountered
+     * @param challengerOf the challenger key's address on an L1 (by chain id), or null when the monitor has none
+     */
     public GameChecks(MonitoredChains chains, MessageStore store, FindingSink findings, Duration tolerance,
+            double challengeMargin, java.util.function.LongFunction<String> challengerOf, Windows windows,
             Clock clock) {
         this.chains = chains;
         this.store = store;
         this.findings = findings;
         this.tolerance = tolerance;
+        this.margin = challengeMargin;
+        this.challengerOf = challengerOf;
+        this.windows = windows;
         this.clock = clock;
     }
 
     /** Checks the newest games of {@code l2}: verdicts for those without one of ours, findings from verdicts. */
     public int verify(long l2) {
         int done = 0;
+        java.util.Set<String> atRisk = new java.util.HashSet<>();
+        String us = challengerOf.apply(chains.l1Of(l2));
+        Long now = null;
         for (GameRecord g : store.games(new GameQuery(l2, null, null, SCAN))) {
             try {
                 if (!BY.equals(g.verdictBy()) && verdict(g)) {
@@ -58,12 +75,47 @@ public final class GameChecks {
                     g = store.gameAt(g.address()).orElse(g);
                 }
                 judge(g);
+                if (g.status() == GameRecord.Status.IN_PROGRESS && "INVALID".equals(g.verdict())) {
+                    now = now == null ? windows.l1Now(l2) : now;
+                    if (atRisk(g, now, us)) {
+                        atRisk.add(AT_RISK + g.address());
+                    }
+                }
             } catch (RuntimeException e) {
                 log.warn("game check failed chain={} game={} index={} error=\"{}\"", chains.name(l2), g.address(),
                         g.index(), e.toString());
             }
         }
+        findings.clearIf(FindingKind.GAME_AT_RISK, l2, k -> !atRisk.contains(k), "the false claims of the game are"
+                + " countered, or it is over");
         return done;
+    }
+
+    private static final String AT_RISK = "GAME_AT_RISK:";
+
+    /**
+     * A game with a false root is at risk when a false claim in it is left uncountered by us with less than the margin
+     * of its clock: the challengers' clock against it is what runs out ({@link GameClocks}). Reported with the game,
+     * the time left and our moves so far.
+     */
+    private boolean atRisk(GameRecord g, long now, String us) {
+        if (g.maxClockDuration() == null) {
+            return false;
+        }
+        List<GameClaim> claims = store.claims(g.address());
+        Long left = GameClocks.of(claims, g.maxClockDuration(), now, c -> c.byDefender()
+                && (us == null || !us.equalsIgnoreCase(c.claimant()))).timeLeftSeconds();
+        if (left == null || left >= g.maxClockDuration() * margin) {
+            return false;
+        }
+        long ours = us == null ? 0 : claims.stream().filter(c -> us.equalsIgnoreCase(c.claimant())).count();
+        findings.report(new Observation(FindingKind.GAME_AT_RISK, g.l2ChainId(), AT_RISK + g.address(),
+                "dispute game " + g.index() + " of " + chains.name(g.l2ChainId()) + " has a false claim uncountered"
+                        + " with " + left + "s left on the clock", evidence("chain", chains.name(g.l2ChainId()),
+                        "game", g.address(), "index", g.index(), "rootClaim", g.rootClaim(), "verdict", g.verdict(),
+                        "timeLeftSeconds", left, "maxClockDurationSeconds", g.maxClockDuration(), "challenger",
+                        us == null ? "none configured" : us, "ourMoves", ours, "claims", claims.size())));
+        return true;
     }
 
     /** Recomputes the game's root claim on the L2's endpoints; true when that gave a verdict. */
