@@ -136,7 +136,7 @@ public final class MonitorService implements Service {
                 settings.challengeMargin(), clock);
         GameChecks games = new GameChecks(chains, store, reporter, settings.endpointLagTolerance(),
                 settings.challengeMargin(), l1 -> actors.of(Actors.Role.CHALLENGER, l1).map(a -> a.address())
-                        .orElse(null), windows, clock);
+                        .orElse(null), l1 -> actors.of(Actors.Role.GUARDIAN, l1), windows, clock);
         patrol = new Patrol(new Patrol.Parts(settings, chains, store, feed, reporter, outputs, games,
                 new GamePlayer(chains, store, actors, settings), new GameResolver(chains, store, actors),
                 new GameGauges(chains, store, actors, windows, metrics),

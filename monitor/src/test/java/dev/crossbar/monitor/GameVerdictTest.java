@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * INVALID_ROOT_CLAIM with the expected and claimed roots; left unopposed (nobody plays it here) it is GAME_AT_RISK once
  * less than the margin of its clock is left, and the false root wins
  * when its clock runs out (the monitor resolves it: it has a stake in a false root), and that resolution raises
- * WRONG_RESOLUTION and trips the chain's breaker.
+ * WRONG_RESOLUTION, trips the chain's breaker, and has the guardian key blacklist the game on the portal.
  */
 class GameVerdictTest {
 
@@ -72,6 +72,11 @@ class GameVerdictTest {
             assertThat(resolution.evidence()).containsEntry("game", wrong.address().toLowerCase())
                     .containsEntry("status", "DEFENDER_WINS");
             await().atMost(Duration.ofSeconds(10)).until(() -> w.tripped(Watchtower.L2A));
+            // The guardian key blacklists the game on the portal, so nothing finalizes against its false root.
+            await().atMost(Duration.ofSeconds(30)).until(() -> FaultProofViews.blacklisted(
+                    w.clients.get(Watchtower.L1), fp.portal(), wrong.address()));
+            assertThat(w.findings("WRONG_RESOLUTION").getFirst().evidence().get("guardianAction"))
+                    .contains("blacklistDisputeGame");
             assertThat(w.findings("WRONG_RESOLUTION")).hasSize(1);
             assertThat(verdict(w, honest.address())).as("the honest game resolved as it should").isEqualTo("VALID");
         }

@@ -125,7 +125,7 @@ public final class GamePlayer {
                         .encodeFunctionCall();
                 String id = "move:" + game + ":" + m.parentIndex() + ":" + (m.isAttack() ? "attack" : "defend");
                 ActionSender.Result r = challenger.send(TxPurpose.MOVE, id, game, data, bond);
-                log.info("game move game={} action=\"{}\" bond={} result={}", game, m, bond, r);
+                log.info("game move game={} action=\"{}\" bond={} result={}", game, m, bond, describe(r));
                 yield r instanceof ActionSender.Result.Sent;
             }
             case Action.Step s -> {
@@ -143,9 +143,17 @@ public final class GamePlayer {
                         .encodeFunctionCall();
                 ActionSender.Result r = challenger.send(TxPurpose.STEP, "step:" + game + ":" + s.claimIndex(), game,
                         data);
-                log.info("game step game={} action=\"{}\" result={}", game, s, r);
+                log.info("game step game={} action=\"{}\" result={}", game, s, describe(r));
                 yield r instanceof ActionSender.Result.Sent;
             }
+        };
+    }
+
+    private static String describe(ActionSender.Result r) {
+        return switch (r) {
+            case ActionSender.Result.Sent sent -> "sent in " + sent.tx().txHash();
+            case ActionSender.Result.InFlight inFlight -> "in flight";
+            case ActionSender.Result.Refused refused -> "refused: " + refused.reason();
         };
     }
 

@@ -40,6 +40,7 @@ public final class GameChecks {
     private final Duration tolerance;
     private final double margin;
     private final java.util.function.LongFunction<String> challengerOf;
+    private final java.util.function.LongFunction<java.util.Optional<dev.crossbar.monitor.act.ActionSender>> guardianOf;
     private final Windows windows;
     private final Clock clock;
     /** Games without a verdict of ours this monitor has tried since it started, and when it first did. */
@@ -48,16 +49,20 @@ public final class GameChecks {
     /**
      * @param challengeMargin a false root is at risk once less than this fraction of its clock is left uncountered
      * @param challengerOf the challenger key's address on an L1 (by chain id), or null when the monitor has none
+     * @param guardianOf the guardian key's sender on an L1 (by chain id), if the monitor has one: it blacklists a game
+     *     whose false root won
      */
     public GameChecks(MonitoredChains chains, MessageStore store, FindingSink findings, Duration tolerance,
-            double challengeMargin, java.util.function.LongFunction<String> challengerOf, Windows windows,
-            Clock clock) {
+            double challengeMargin, java.util.function.LongFunction<String> challengerOf,
+            java.util.function.LongFunction<java.util.Optional<dev.crossbar.monitor.act.ActionSender>> guardianOf,
+            Windows windows, Clock clock) {
         this.chains = chains;
         this.store = store;
         this.findings = findings;
         this.tolerance = tolerance;
         this.margin = challengeMargin;
         this.challengerOf = challengerOf;
+        this.guardianOf = guardianOf;
         this.windows = windows;
         this.clock = clock;
     }
@@ -92,6 +97,33 @@ public final class GameChecks {
     }
 
     private static final String AT_RISK = "GAME_AT_RISK:";
+
+    /**
+     * A false root that won must not finalize withdrawals: the guardian blacklists the game on the portal (before the
+     * airgap ends). With the guardian key the monitor sends it (once; nothing when the game is blacklisted already);
+     * without it, the transaction is in the finding's evidence, ready for an operator to send.
+     */
+    private String blacklist(GameRecord g) {
+        long l1 = chains.l1Of(g.l2ChainId());
+        String portal = chains.settlementOf(g.l2ChainId()).portal();
+        if (dev.crossbar.core.chain.FaultProofViews.blacklisted(chains.client(l1), portal, g.address())) {
+            return "blacklisted on " + portal;
+        }
+        String data = dev.crossbar.core.chain.FaultProofViews.portal2(portal).blacklistDisputeGame(g.address())
+                .encodeFunctionCall();
+        java.util.Optional<dev.crossbar.monitor.act.ActionSender> guardian = guardianOf.apply(l1);
+        if (guardian.isEmpty()) {
+            return "prepared for the guardian: to " + portal + " data " + data;
+        }
+        var result = guardian.get().send(dev.crossbar.core.model.TxPurpose.BLACKLIST, "blacklist:" + g.address(),
+                portal, data);
+        String outcome = switch (result) {
+            case dev.crossbar.monitor.act.ActionSender.Result.Sent sent -> "sent in " + sent.tx().txHash();
+            case dev.crossbar.monitor.act.ActionSender.Result.InFlight inFlight -> "in flight";
+            case dev.crossbar.monitor.act.ActionSender.Result.Refused refused -> "refused: " + refused.reason();
+        };
+        return "blacklistDisputeGame(" + g.address() + ") on " + portal + " with the guardian key: " + outcome;
+    }
 
     /**
      * A game with a false root is at risk when a false claim in it is left uncountered by us with less than the margin
@@ -172,6 +204,8 @@ public final class GameChecks {
         boolean wrong = valid ? g.status() == GameRecord.Status.CHALLENGER_WINS
                 : g.status() == GameRecord.Status.DEFENDER_WINS;
         if (wrong) {
+            String action = valid ? "none needed: withdrawals proven against it are proven again by the relayer"
+                    : blacklist(g);
             findings.report(new Observation(FindingKind.WRONG_RESOLUTION, g.l2ChainId(),
                     "WRONG_RESOLUTION:" + g.address(), "dispute game " + g.index() + " of "
                             + chains.name(g.l2ChainId()) + " resolved " + g.status() + " although its root claim is "
@@ -179,7 +213,8 @@ public final class GameChecks {
                             g.address(), "index", g.index(), "gameType", g.gameType(), "l2Block", g.l2BlockNumber(),
                             "rootClaim", g.rootClaim(), "verdict", g.verdict(), "verdictDetail", g.verdictDetail(),
                             "status", g.status(), "resolvedAt", g.resolvedAt() == null ? "?"
-                                    : Windows.iso(g.resolvedAt()), "blacklisted", g.blacklisted())));
+                                    : Windows.iso(g.resolvedAt()), "blacklisted", g.blacklisted(),
+                            "guardianAction", action)));
         }
     }
 }
