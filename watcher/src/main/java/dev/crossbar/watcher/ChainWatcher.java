@@ -1,6 +1,7 @@
 package dev.crossbar.watcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.lifecycle.Service;
@@ -16,9 +17,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -260,7 +263,7 @@ public final class ChainWatcher implements Service {
             if (found.size() > COMFORTABLE_LOGS_PER_STEP) {
                 range.shrink();
             }
-            return commit(blocks, found, expectedParent, java.util.Set.of()).map(v -> to < target);
+            return commit(blocks, found, expectedParent, Set.of()).map(v -> to < target);
         });
     }
 
@@ -272,19 +275,19 @@ public final class ChainWatcher implements Service {
      * @param fetchedGames the games whose logs {@code rawLogs} already holds
      */
     private Future<Void> commit(List<BlockRef> blocks, JsonNode rawLogs, String expectedParent,
-            java.util.Set<String> fetchedGames) {
+            Set<String> fetchedGames) {
         Map<Long, Long> timestamps = new HashMap<>();
         blocks.forEach(b -> timestamps.put(b.number(), b.timestamp()));
         long from = blocks.getFirst().number();
         long to = blocks.getLast().number();
-        return vertx.<Object>executeBlocking(() -> {
+        return vertx.<Committed>executeBlocking(() -> {
             long t0 = System.nanoTime();
             List<Log> logs = ChainReads.toLogs(rawLogs);
             EventDecoder.Result decoded = decoder.decode(logs, timestamps);
-            java.util.Set<String> unfetched = new java.util.HashSet<>(decoded.createdGames().keySet());
+            Set<String> unfetched = new HashSet<>(decoded.createdGames().keySet());
             unfetched.removeAll(fetchedGames);
             if (!unfetched.isEmpty()) {
-                return unfetched;
+                return new Committed(null, unfetched);
             }
             long t1 = System.nanoTime();
             for (var s : decoded.setAside()) {
@@ -301,16 +304,15 @@ public final class ChainWatcher implements Service {
             setAsideCounter.increment(decoded.setAside().size());
             decoded.createdGames().forEach(decoder::follow);
             decoded.resolvedGames().forEach(decoder::unfollow);
-            return store.cursor(chain.chainId()).orElseThrow();
+            return new Committed(store.cursor(chain.chainId()).orElseThrow(), Set.of());
         }, true).compose(result -> {
-            if (result instanceof ChainCursor c) {
-                cursor = c;
-                cursorGauge.set(c.blockNumber());
+            if (result.cursor() != null) {
+                cursor = result.cursor();
+                cursorGauge.set(cursor.blockNumber());
                 afterCommit.run();
                 return Future.succeededFuture();
             }
-            @SuppressWarnings("unchecked")
-            java.util.Set<String> games = (java.util.Set<String>) result;
+            Set<String> games = result.unfetchedGames();
             return reads.logs(from, to, games).compose(more -> {
                 Optional<String> inconsistent = Ancestry.inconsistency(blocks, more, expectedParent);
                 if (inconsistent.isPresent()) {
@@ -318,13 +320,19 @@ public final class ChainWatcher implements Service {
                             + " were read: " + inconsistent.get()));
                 }
                 var merged = rawLogs.deepCopy();
-                more.forEach(((com.fasterxml.jackson.databind.node.ArrayNode) merged)::add);
-                java.util.Set<String> fetched = new java.util.HashSet<>(fetchedGames);
+                more.forEach(((ArrayNode) merged)::add);
+                Set<String> fetched = new HashSet<>(fetchedGames);
                 fetched.addAll(games);
                 return commit(blocks, merged, expectedParent, fetched);
             });
         });
     }
+
+    /**
+     * What a decode-and-commit pass came to: committed, with the cursor now; or not committed, because the logs create
+     * games whose own logs in the range have not been read yet.
+     */
+    private record Committed(ChainCursor cursor, Set<String> unfetchedGames) {}
 
     /** Finds the newest recorded block that is still canonical and rolls back to it. */
     private Future<Void> handleReorg() {

@@ -10,6 +10,8 @@ import dev.crossbar.store.GameRecord;
 import dev.crossbar.store.MessageStore;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +32,7 @@ public final class GameResolver {
     private final MessageStore store;
     private final Actors actors;
     /** Each game's DelayedWETH delay (fixed at deployment). */
-    private final java.util.Map<String, Long> creditDelays = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> creditDelays = new ConcurrentHashMap<>();
 
     public GameResolver(MonitoredChains chains, MessageStore store, Actors actors) {
         this.chains = chains;

@@ -2,9 +2,12 @@ package dev.crossbar.monitor.check;
 
 import static dev.crossbar.monitor.Observation.evidence;
 
+import dev.crossbar.core.chain.FaultProofViews;
+import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.FindingSink;
 import dev.crossbar.monitor.Observation;
+import dev.crossbar.monitor.act.ActionSender;
 import dev.crossbar.monitor.chain.Consensus;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import dev.crossbar.store.GameClaim;
@@ -15,9 +18,13 @@ import dev.crossbar.store.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +46,8 @@ public final class GameChecks {
     private final FindingSink findings;
     private final Duration tolerance;
     private final double margin;
-    private final java.util.function.LongFunction<String> challengerOf;
-    private final java.util.function.LongFunction<java.util.Optional<dev.crossbar.monitor.act.ActionSender>> guardianOf;
+    private final LongFunction<String> challengerOf;
+    private final LongFunction<Optional<ActionSender>> guardianOf;
     private final Windows windows;
     private final Clock clock;
     /** Games without a verdict of ours this monitor has tried since it started, and when it first did. */
@@ -53,8 +60,8 @@ public final class GameChecks {
      *     whose false root won
      */
     public GameChecks(MonitoredChains chains, MessageStore store, FindingSink findings, Duration tolerance,
-            double challengeMargin, java.util.function.LongFunction<String> challengerOf,
-            java.util.function.LongFunction<java.util.Optional<dev.crossbar.monitor.act.ActionSender>> guardianOf,
+            double challengeMargin, LongFunction<String> challengerOf,
+            LongFunction<Optional<ActionSender>> guardianOf,
             Windows windows, Clock clock) {
         this.chains = chains;
         this.store = store;
@@ -70,7 +77,7 @@ public final class GameChecks {
     /** Checks the newest games of {@code l2}: verdicts for those without one of ours, findings from verdicts. */
     public int verify(long l2) {
         int done = 0;
-        java.util.Set<String> atRisk = new java.util.HashSet<>();
+        Set<String> atRisk = new HashSet<>();
         String us = challengerOf.apply(chains.l1Of(l2));
         Long now = null;
         for (GameRecord g : store.games(new GameQuery(l2, null, null, SCAN))) {
@@ -106,21 +113,21 @@ public final class GameChecks {
     private String blacklist(GameRecord g) {
         long l1 = chains.l1Of(g.l2ChainId());
         String portal = chains.settlementOf(g.l2ChainId()).portal();
-        if (dev.crossbar.core.chain.FaultProofViews.blacklisted(chains.client(l1), portal, g.address())) {
+        if (FaultProofViews.blacklisted(chains.client(l1), portal, g.address())) {
             return "blacklisted on " + portal;
         }
-        String data = dev.crossbar.core.chain.FaultProofViews.portal2(portal).blacklistDisputeGame(g.address())
+        String data = FaultProofViews.portal2(portal).blacklistDisputeGame(g.address())
                 .encodeFunctionCall();
-        java.util.Optional<dev.crossbar.monitor.act.ActionSender> guardian = guardianOf.apply(l1);
+        Optional<ActionSender> guardian = guardianOf.apply(l1);
         if (guardian.isEmpty()) {
             return "prepared for the guardian: to " + portal + " data " + data;
         }
-        var result = guardian.get().send(dev.crossbar.core.model.TxPurpose.BLACKLIST, "blacklist:" + g.address(),
+        var result = guardian.get().send(TxPurpose.BLACKLIST, "blacklist:" + g.address(),
                 portal, data);
         String outcome = switch (result) {
-            case dev.crossbar.monitor.act.ActionSender.Result.Sent sent -> "sent in " + sent.tx().txHash();
-            case dev.crossbar.monitor.act.ActionSender.Result.InFlight inFlight -> "in flight";
-            case dev.crossbar.monitor.act.ActionSender.Result.Refused refused -> "refused: " + refused.reason();
+            case ActionSender.Result.Sent sent -> "sent in " + sent.tx().txHash();
+            case ActionSender.Result.InFlight inFlight -> "in flight";
+            case ActionSender.Result.Refused refused -> "refused: " + refused.reason();
         };
         return "blacklistDisputeGame(" + g.address() + ") on " + portal + " with the guardian key: " + outcome;
     }
