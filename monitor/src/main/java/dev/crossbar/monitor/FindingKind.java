@@ -55,6 +55,9 @@ public enum FindingKind {
             + " root (withdrawals proven against it can be finalized after the airgap) or CHALLENGER_WINS with a true"
             + " one. Within the airgap the guardian must blacklist the game (OptimismPortal2.blacklistDisputeGame);"
             + " withdrawals proven against it are proven again against another game."),
+    BLACKLISTED_GAME(Severity.INFO, false, "The guardian blacklisted a dispute game: nothing finalizes against it any"
+            + " more. The relayer proves the withdrawals proven against it (named in the evidence) again against"
+            + " another game; nothing to do unless they stay unproven."),
     MONITOR_LAGGING(Severity.WARNING, false, "The monitor is behind the chain's head, so its checks are late (or"
             + " it checked a valid output only after its act-by time, e.g. after a restart). Check the watchers, Kafka"
             + " and the monitor's endpoints; windows keep running meanwhile."),

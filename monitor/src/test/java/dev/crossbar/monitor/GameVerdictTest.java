@@ -77,6 +77,9 @@ class GameVerdictTest {
                     w.clients.get(Watchtower.L1), fp.portal(), wrong.address()));
             assertThat(w.findings("WRONG_RESOLUTION").getFirst().evidence().get("guardianAction"))
                     .contains("blacklistDisputeGame");
+            Finding blacklisted = w.awaitFinding("BLACKLISTED_GAME", Duration.ofSeconds(30));
+            assertThat(blacklisted.severity()).isEqualToIgnoringCase("info");
+            assertThat(blacklisted.evidence()).containsEntry("game", wrong.address().toLowerCase());
             assertThat(w.findings("WRONG_RESOLUTION")).hasSize(1);
             assertThat(verdict(w, honest.address())).as("the honest game resolved as it should").isEqualTo("VALID");
         }

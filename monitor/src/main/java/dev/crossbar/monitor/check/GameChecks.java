@@ -3,6 +3,9 @@ package dev.crossbar.monitor.check;
 import static dev.crossbar.monitor.Observation.evidence;
 
 import dev.crossbar.core.chain.FaultProofViews;
+import dev.crossbar.core.model.MessageDetails;
+import dev.crossbar.core.model.MessageKind;
+import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.FindingSink;
@@ -14,6 +17,8 @@ import dev.crossbar.store.GameClaim;
 import dev.crossbar.store.GameClocks;
 import dev.crossbar.store.GameQuery;
 import dev.crossbar.store.GameRecord;
+import dev.crossbar.store.MessageQuery;
+import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,6 +92,9 @@ public final class GameChecks {
                     g = store.gameAt(g.address()).orElse(g);
                 }
                 judge(g);
+                if (g.blacklisted()) {
+                    blacklisted(g);
+                }
                 if (g.status() == GameRecord.Status.IN_PROGRESS && "INVALID".equals(g.verdict())) {
                     now = now == null ? windows.l1Now(l2) : now;
                     if (atRisk(g, now, us)) {
@@ -104,6 +112,23 @@ public final class GameChecks {
     }
 
     private static final String AT_RISK = "GAME_AT_RISK:";
+
+    /**
+     * A blacklisted game (informational): nothing finalizes against it any more; the withdrawals proven against it are
+     * proven again by the relayer. The evidence names them.
+     */
+    private void blacklisted(GameRecord g) {
+        List<String> affected = store.messages(new MessageQuery(Set.of(MessageState.PROVEN, MessageState.IN_WINDOW,
+                MessageState.READY, MessageState.COMMITTED), Set.of(MessageKind.WITHDRAWAL), null, g.l2ChainId(), null,
+                null, 1000)).stream().filter(m -> g.address().equalsIgnoreCase(m.details().get(
+                        MessageDetails.PROVEN_GAME))).map(MessageRecord::id).toList();
+        findings.report(new Observation(FindingKind.BLACKLISTED_GAME, g.l2ChainId(), "BLACKLISTED_GAME:"
+                + g.address(), "dispute game " + g.index() + " of " + chains.name(g.l2ChainId())
+                + " is blacklisted", evidence("chain", chains.name(g.l2ChainId()), "game", g.address(), "index",
+                        g.index(), "status", g.status(), "verdict", g.verdict() == null ? "unknown" : g.verdict(),
+                        "withdrawalsProvenAgainstIt", affected.size(), "withdrawals", affected.stream().limit(5)
+                                .toList())));
+    }
 
     /**
      * A false root that won must not finalize withdrawals: the guardian blacklists the game on the portal (before the
