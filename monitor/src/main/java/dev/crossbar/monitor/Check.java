@@ -13,7 +13,10 @@ public enum Check {
     RELAYS,
     /** Every L1 deposit executed on its L2 within the inclusion window. */
     DEPOSITS,
-    /** An output proposed at least every liveness timeout while the L2 moves on. */
+    /**
+     * An output (or, on a dispute-game chain, a game of the respected type) proposed at least every liveness timeout
+     * while the L2 moves on.
+     */
     PROPOSER_LIVENESS,
     /** Every finalized withdrawal finalized only after its challenge windows. */
     FINALIZATIONS,
@@ -28,7 +31,7 @@ public enum Check {
      */
     public boolean outputOracleOnly() {
         return switch (this) {
-            case WITHDRAWAL_PROOFS, FINALIZATIONS, PROPOSER_LIVENESS, DEPOSITS -> true;
+            case WITHDRAWAL_PROOFS, FINALIZATIONS, DEPOSITS -> true;
             default -> false;
         };
     }

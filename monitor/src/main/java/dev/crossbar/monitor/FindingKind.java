@@ -20,9 +20,11 @@ public enum FindingKind {
     CENSORED_DEPOSIT(Severity.CRITICAL, true, "An L1 deposit was not executed on its L2 within the inclusion"
             + " window: the sequencer is censoring or stalled. Ask the operator; if it does not recover, escape mode"
             + " lets depositors reclaim what the L2 never executed."),
-    PROPOSER_DOWN(Severity.CRITICAL, true, "The L2 keeps producing blocks but no output root was proposed for"
-            + " longer than the liveness timeout, so withdrawals cannot be proven. Restart or replace the proposer;"
-            + " past the Portal's own liveness timeout anyone may enter escape mode."),
+    PROPOSER_DOWN(Severity.CRITICAL, true, "The L2 keeps producing blocks but no output root (on a dispute-game"
+            + " chain: no game of the respected type) was proposed for longer than the liveness timeout, so"
+            + " withdrawals cannot be proven. Restart or replace the proposer; on an output-oracle chain, past the"
+            + " Portal's own liveness timeout anyone may enter escape mode; on a permissionless dispute-game chain"
+            + " anyone may propose."),
     EARLY_FINALIZATION(Severity.CRITICAL, true, "A withdrawal was finalized on L1 before its challenge window (or"
             + " its output's) had passed: the Portal or an admin broke the rules. Pause the Portal, audit its code"
             + " and admin keys, and account for what left the bridge."),
@@ -58,6 +60,17 @@ public enum FindingKind {
     BLACKLISTED_GAME(Severity.INFO, false, "The guardian blacklisted a dispute game: nothing finalizes against it any"
             + " more. The relayer proves the withdrawals proven against it (named in the evidence) again against"
             + " another game; nothing to do unless they stay unproven."),
+    RESPECTED_TYPE_CHANGED(Severity.INFO, false, "The guardian changed the portal's respected game type (or retired"
+            + " every game so far): withdrawals proven against games created before the change cannot be finalized"
+            + " and are proven again by the relayer against a newer game (named in the evidence), and the games in"
+            + " progress from before no longer prove anything. Nothing to do unless it was not announced."),
+    BOND_UNCLAIMED(Severity.WARNING, false, "A resolved dispute game owes the challenger key credit that could have"
+            + " been claimed for a while and is not: the monitor's claimCredit keeps reverting (the SuperchainConfig"
+            + " paused, the guardian holding DelayedWETH's funds) or is not sent (no gas, monitor down). Look at its"
+            + " CLAIM_CREDIT transactions and log; nothing is lost, the credit waits in the game."),
+    CHALLENGER_BALANCE_LOW(Severity.WARNING, false, "The challenger key holds less than the bonds one dispute game"
+            + " played to its end takes (evidence: balance and need), so a false root could go uncountered once it"
+            + " runs out. Top up the key on L1."),
     MONITOR_LAGGING(Severity.WARNING, false, "The monitor is behind the chain's head, so its checks are late (or"
             + " it checked a valid output only after its act-by time, e.g. after a restart). Check the watchers, Kafka"
             + " and the monitor's endpoints; windows keep running meanwhile."),

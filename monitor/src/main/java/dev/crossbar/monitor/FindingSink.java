@@ -18,4 +18,12 @@ public interface FindingSink {
      * keeps no open findings has nothing to resolve.
      */
     default void clearIf(FindingKind kind, long chainId, java.util.function.Predicate<String> which, String reason) {}
+
+    /**
+     * Whether a finding with {@code dedupeKey} is open, so that a check can skip gathering the evidence of one that is
+     * (reporting it again is harmless). A sink that keeps no open findings says no.
+     */
+    default boolean isOpen(String dedupeKey) {
+        return false;
+    }
 }

@@ -7,6 +7,7 @@ import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.messaging.DeadLetters;
 import dev.crossbar.messaging.KafkaClients;
 import dev.crossbar.messaging.TopicsConfig;
+import dev.crossbar.monitor.act.ActionSender;
 import dev.crossbar.monitor.act.Actors;
 import dev.crossbar.monitor.act.Challenger;
 import dev.crossbar.monitor.act.DepositReclaimer;
@@ -17,6 +18,7 @@ import dev.crossbar.monitor.act.Responder;
 import dev.crossbar.monitor.alert.AlertDispatcher;
 import dev.crossbar.monitor.alert.WebhookSink;
 import dev.crossbar.monitor.chain.MonitoredChains;
+import dev.crossbar.monitor.check.ChallengerFunds;
 import dev.crossbar.monitor.check.GameChecks;
 import dev.crossbar.monitor.check.GameGauges;
 import dev.crossbar.monitor.check.OutputChecks;
@@ -33,6 +35,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongFunction;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,12 +137,15 @@ public final class MonitorService implements Service {
                 meters, clock);
         OutputChecks outputs = new OutputChecks(chains, store, windows, reporter, settings.endpointLagTolerance(),
                 settings.challengeMargin(), clock);
+        LongFunction<String> challengerOf = l1 -> actors.of(Actors.Role.CHALLENGER, l1).map(ActionSender::address)
+                .orElse(null);
         GameChecks games = new GameChecks(chains, store, reporter, settings.endpointLagTolerance(),
-                settings.challengeMargin(), l1 -> actors.of(Actors.Role.CHALLENGER, l1).map(a -> a.address())
-                        .orElse(null), l1 -> actors.of(Actors.Role.GUARDIAN, l1), windows, clock);
+                settings.challengeMargin(), challengerOf, l1 -> actors.of(Actors.Role.GUARDIAN, l1), windows, clock);
+        GameGauges gauges = new GameGauges(chains, store, actors, windows, metrics);
         patrol = new Patrol(new Patrol.Parts(settings, chains, store, feed, reporter, outputs, games,
                 new GamePlayer(chains, store, actors, settings), new GameResolver(chains, store, actors),
-                new GameGauges(chains, store, actors, windows, metrics),
+                gauges, new ChallengerFunds(chains, store, reporter, gauges, windows, challengerOf,
+                        settings.alphabetGameTypes()),
                 new OutputWindows(chains, store, windows, outputs, reporter, settings.challengeMargin()),
                 new Challenger(chains, store, windows, actors, reporter),
                 new ProposerLiveness(chains, windows, reporter), responder,

@@ -11,6 +11,7 @@ import dev.crossbar.monitor.act.GameResolver;
 import dev.crossbar.monitor.act.Responder;
 import dev.crossbar.monitor.chain.MonitoredChains;
 import dev.crossbar.monitor.check.ChainHealth;
+import dev.crossbar.monitor.check.ChallengerFunds;
 import dev.crossbar.monitor.check.GameChecks;
 import dev.crossbar.monitor.check.GameGauges;
 import dev.crossbar.monitor.check.OutputChecks;
@@ -44,7 +45,7 @@ final class Patrol {
     /** Everything a round uses. */
     record Parts(MonitorSettings settings, MonitoredChains chains, MessageStore store, EventFeed feed,
             FindingReporter reporter, OutputChecks outputs, GameChecks games, GamePlayer player, GameResolver resolver,
-            GameGauges gameGauges, OutputWindows windows, Challenger challenger,
+            GameGauges gameGauges, ChallengerFunds funds, OutputWindows windows, Challenger challenger,
             ProposerLiveness liveness, Responder responder, DepositReclaimer reclaimer, Actors actors,
             SelfLag selfLag, MonitorMetrics metrics, Clock clock) {}
 
@@ -141,6 +142,7 @@ final class Patrol {
             if (p.chains().settlementOf(l2).disputeGames()) {
                 // what op-dispute-mon shows: games, claims, clocks, bonds (after the moves with a deadline)
                 step("game gauges of " + c.name(), () -> p.gameGauges().update(l2));
+                step("challenger funds on " + c.name(), () -> p.funds().check(l2));
             } else {
                 // escape mode is a feature of our output-oracle Portal
                 step("exits of " + c.name(), () -> p.reclaimer().exits(l2));

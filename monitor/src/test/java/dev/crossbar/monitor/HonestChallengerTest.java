@@ -10,6 +10,7 @@ import dev.crossbar.devnet.DevnetManifest;
 import dev.crossbar.devnet.faultproof.FaultProofParams;
 import dev.crossbar.devnet.operator.GameProposer;
 import dev.crossbar.devnet.operator.Misbehaviour;
+import dev.crossbar.monitor.check.ChallengerFunds;
 import dev.crossbar.store.Finding;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -23,7 +24,8 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
  * counters the false root with the challenger key, and when the proposer does not defend it, the root falls once its
  * clock runs out: the monitor resolves the game CHALLENGER_WINS and, after DelayedWETH's delay, claims the bonds
  * (the proposer's init bond and its own), which reach the challenger key (its gauges show them at stake, then
- * claimable, then claimed); no finding is WRONG_RESOLUTION. And the other way round (switch {@code attack-valid}): a
+ * claimable, then claimed; while the superchain is paused the claim cannot be paid, and credit left unclaimed past its
+ * grace is BOND_UNCLAIMED until claimed); no finding is WRONG_RESOLUTION. And the other way round (switch {@code attack-valid}): a
  * true root attacked with a false claim is defended, the game resolves DEFENDER_WINS and the attacker's bond comes to
  * the challenger.
  */
@@ -80,10 +82,23 @@ class HonestChallengerTest {
             assertThat(w.meters.get("crossbar.monitor.games").tags("chain", "l2a", "status", "CHALLENGER_WINS",
                     "agreement", "agree").gauge().value()).isGreaterThanOrEqualTo(1);
 
-            w.l1().anvil().increaseTime(fp.delayedWethDelaySeconds() + 1);
+            // The guardian pauses the superchain: DelayedWETH pays nothing while it is paused, so the claim keeps
+            // reverting and, past the grace after the delay, the unclaimed credit is a finding.
+            w.operator.misbehave(Misbehaviour.PAUSE, "l2a", null);
+            w.l1().anvil().increaseTime(fp.delayedWethDelaySeconds() + ChallengerFunds.CLAIM_GRACE.toSeconds() + 1);
             w.l1().anvil().mine(1);
+            Finding unclaimed = w.awaitFinding("BOND_UNCLAIMED", Duration.ofSeconds(30));
+            assertThat(unclaimed.severity()).isEqualToIgnoringCase("warning");
+            assertThat(unclaimed.evidence()).containsEntry("game", wrong.address().toLowerCase())
+                    .containsEntry("creditWei", credit.toString());
+            assertThat(FaultProofViews.credit(l1, wrong.address(), challenger)).isEqualTo(credit);
+            w.operator.misbehave(Misbehaviour.UNPAUSE, "l2a", null);
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     FaultProofViews.credit(l1, wrong.address(), challenger).signum() == 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> w.findings("BOND_UNCLAIMED").getFirst().status()
+                    .equals("RESOLVED"));
+            assertThat(w.findings("CHALLENGER_BALANCE_LOW")).as("the devnet's challenger key is well funded")
+                    .isEmpty();
             assertThat(balance(w, challenger).subtract(before)).as("bonds received, less gas")
                     .isGreaterThan(fp.initBond());
             await().atMost(Duration.ofSeconds(10)).until(() -> bonds(w, "claimable") == 0);

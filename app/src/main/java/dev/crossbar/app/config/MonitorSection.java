@@ -40,7 +40,8 @@ final class MonitorSection {
     static final Key<Duration> TICK = Key.of("tick", Types.DURATION, "5s",
             "how often the monitor polls the chains (heads, outputs, deadlines, actions) when no event wakes it");
     static final Key<Duration> LIVENESS = Key.of("proposerLivenessTimeout", Types.DURATION, "10m",
-            "an L2 that moves on without a new output root for this long (L1 time) is a finding (PROPOSER_DOWN)");
+            "an L2 that moves on without a new output root (an output, or a game of the respected type) for this"
+                    + " long (L1 time) is a finding (PROPOSER_DOWN)");
     static final Key<Duration> INCLUSION = Key.of("depositInclusionWindow", Types.DURATION, "10m",
             "a deposit not executed on its L2 within this long (L1 time) is a finding (CENSORED_DEPOSIT)");
     static final Key<Integer> REORG_DEPTH = Key.of("safeReorgDepth", Types.integer(1, 10_000), "16",

@@ -6,6 +6,7 @@ import static dev.crossbar.core.chain.ProtocolViews.view;
 import dev.crossbar.contracts.op.DisputeGameFactory;
 import dev.crossbar.contracts.op.FaultDisputeGame;
 import dev.crossbar.contracts.op.OptimismPortal2;
+import dev.crossbar.contracts.op.SuperchainConfig;
 import java.math.BigInteger;
 import org.web3j.tx.TransactionManager;
 import org.web3j.utils.Numeric;
@@ -39,6 +40,11 @@ public final class FaultProofViews {
 
     public static OptimismPortal2 portal2(String address) {
         return OptimismPortal2.load(address, null, (TransactionManager) null, null);
+    }
+
+    /** The SuperchainConfig, for the call data of the guardian's pause. */
+    public static SuperchainConfig superchainConfig(String address) {
+        return SuperchainConfig.load(address, null, (TransactionManager) null, null);
     }
 
     /** A game, for the call data of moves, steps, resolutions and credit claims. */
@@ -100,6 +106,11 @@ public final class FaultProofViews {
                 view(p.respectedGameTypeUpdatedAt()).longValueExact(),
                 view(p.proofMaturityDelaySeconds()).longValueExact(),
                 view(p.disputeGameFinalityDelaySeconds()).longValueExact(), view(p.paused()));
+    }
+
+    /** Whether the SuperchainConfig at {@code address} is paused (which pauses every portal under it). */
+    public static boolean superchainPaused(EthApi l1, String address) {
+        return view(ProtocolViews.bind(SuperchainConfig::load, l1, address, LATEST).paused());
     }
 
     public static boolean blacklisted(EthApi l1, String portal, String game) {

@@ -72,10 +72,11 @@ public final class FindingReporter implements FindingSink {
     }
 
     @Override
-    public synchronized void report(Observation o) {
-        if (open.containsKey(o.dedupeKey())) {
+    public synchronized void report(Observation observed) {
+        if (open.containsKey(observed.dedupeKey())) {
             return;
         }
+        Observation o = observed.kind().misbehaviour() ? responder.withGuardianAction(observed) : observed;
         MessageStore.FindingResult r = store.recordFinding(new Finding(0, o.kind().name(), o.kind().severity().label(),
                 o.chainId(), o.dedupeKey(), o.summary(), o.evidence(), null, 0, null, null));
         open.put(o.dedupeKey(), r.finding());
@@ -90,6 +91,11 @@ public final class FindingReporter implements FindingSink {
             responder.respond(o);
         }
         gauges();
+    }
+
+    @Override
+    public boolean isOpen(String dedupeKey) {
+        return open.containsKey(dedupeKey);
     }
 
     @Override

@@ -108,7 +108,44 @@ public final class GameChecks {
         }
         findings.clearIf(FindingKind.GAME_AT_RISK, l2, k -> !atRisk.contains(k), "the false claims of the game are"
                 + " countered, or it is over");
+        respectedType(l2);
         return done;
+    }
+
+    /**
+     * The respected game type changed (the portal's {@code respectedGameTypeUpdatedAt} is later than games the store
+     * holds, so it was set after they were made; its first setting at the portal's initialization predates every
+     * game): informational, naming the games from before, which prove nothing any more, and the withdrawals proven
+     * against them, which the relayer proves again.
+     */
+    private void respectedType(long l2) {
+        var rules = FaultProofViews.rules(chains.client(chains.l1Of(l2)), chains.settlementOf(l2).portal());
+        long changedAt = rules.respectedGameTypeUpdatedAt();
+        String key = "RESPECTED_TYPE_CHANGED:" + l2 + ":" + changedAt;
+        if (findings.isOpen(key)) {
+            return;
+        }
+        List<GameRecord> before = store.games(new GameQuery(l2, null, null, SCAN)).stream()
+                .filter(g -> g.createdAt() < changedAt).toList();
+        if (before.isEmpty()) {
+            return;
+        }
+        Set<String> old = new HashSet<>();
+        before.forEach(g -> old.add(g.address().toLowerCase()));
+        List<String> affected = store.messages(new MessageQuery(Set.of(MessageState.PROVEN, MessageState.IN_WINDOW,
+                MessageState.READY), Set.of(MessageKind.WITHDRAWAL), null, l2, null, null, 1000)).stream()
+                .filter(m -> {
+                    String game = m.details().get(MessageDetails.PROVEN_GAME);
+                    return game != null && old.contains(game.toLowerCase());
+                }).map(MessageRecord::id).toList();
+        long inProgress = before.stream().filter(g -> g.status() == GameRecord.Status.IN_PROGRESS).count();
+        findings.report(new Observation(FindingKind.RESPECTED_TYPE_CHANGED, l2, key, "the respected game type of "
+                + chains.name(l2) + " was set to " + rules.respectedGameType() + " at " + Windows.iso(changedAt)
+                + ": " + before.size() + " earlier games no longer prove withdrawals", evidence("chain",
+                chains.name(l2), "respectedGameType", rules.respectedGameType(), "changedAt", Windows.iso(changedAt),
+                "gamesBefore", before.size(), "gamesBeforeInProgress", inProgress, "games", before.stream().limit(5)
+                        .map(GameRecord::address).toList(), "withdrawalsToProveAgain", affected.size(),
+                "withdrawals", affected.stream().limit(5).toList())));
     }
 
     private static final String AT_RISK = "GAME_AT_RISK:";

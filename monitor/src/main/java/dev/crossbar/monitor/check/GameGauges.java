@@ -92,7 +92,7 @@ public final class GameGauges {
      * @param now the L1 time now (seconds): the games' clocks run on it
      * @param us the challenger key's address; null when the monitor has none (it plays no game, has no bonds)
      */
-    void update(String chain, long l2, long now, String us, Credit credit) {
+    synchronized void update(String chain, long l2, long now, String us, Credit credit) {
         Map<GameRecord.Status, Map<String, Long>> games = new EnumMap<>(GameRecord.Status.class);
         Map<String, Long> claims = new HashMap<>();
         double clockLeft = Double.NaN;
@@ -139,6 +139,20 @@ public final class GameGauges {
         metrics.gameClockLeft(chain, clockLeft);
         metrics.gameBonds(chain, AT_STAKE, atStake.doubleValue());
         metrics.gameBonds(chain, CLAIMABLE, claimable.doubleValue());
+    }
+
+    /**
+     * The resolved games of {@code l2} that owed the challenger key credit when last read (this round's, once
+     * {@link #update} ran), by game address.
+     */
+    public synchronized Map<String, BigInteger> owed(long l2) {
+        Map<String, BigInteger> out = new HashMap<>();
+        owed.getOrDefault(l2, Map.of()).forEach((game, wei) -> {
+            if (wei.signum() > 0) {
+                out.put(game, wei);
+            }
+        });
+        return out;
     }
 
     /** What resolved game {@code g} owes {@code us}: read while it owes something, and once to find it is 0. */
