@@ -45,6 +45,8 @@ public final class GamePlayer {
     private final Set<Integer> playable;
     /** Output roots already computed, per L2 and block: they do not change under a confirmed block. */
     private final Map<String, byte[]> roots = new ConcurrentHashMap<>();
+    /** The claims whose refused counter was logged (once each). */
+    private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
 
     public GamePlayer(MonitoredChains chains, MessageStore store, Actors actors, MonitorSettings settings) {
         this.chains = chains;
@@ -103,12 +105,23 @@ public final class GamePlayer {
                     + " prestate={}", chains.name(l2), address, Numeric.toHexString(prestate));
             return 0;
         }
-        List<Action> actions = new Solver(trace).actions(state);
+        Solver.Plan plan = new Solver(trace).plan(state);
+        for (Solver.Refused r : plan.refused()) {
+            if (refusedLogged.add(address + ":" + r.claimIndex())) {
+                log.warn("game claim left unanswered: the contract refuses its honest counter chain={} game={}"
+                        + " claim={} reason=\"{}\"", chains.name(l2), address, r.claimIndex(), r.reason());
+            }
+        }
         int sent = 0;
-        for (Action a : actions) {
+        for (Action a : plan.actions()) {
             if (send(l1, challenger, address, a)) {
                 sent++;
             }
+        }
+        if (plan.stoppedBy() != null) {
+            // what was decided before the error is sent; the rest waits for the next round
+            log.warn("game play stopped at a claim chain={} game={} sent={} error=\"{}\"", chains.name(l2), address,
+                    sent, plan.stoppedBy().toString());
         }
         return sent;
     }

@@ -46,7 +46,8 @@ import java.util.Set;
  *       disagrees with an execution root that attacks an honest output (it ends VALID, the root must not), but the
  *       AlphabetVM's own last state agrees with it.</li>
  * </ul>
- * In both the claim stays unanswered and the honest claim above it loses its subgame: on the AlphabetVM a liar that
+ * In both the claim stays unanswered ({@link Plan#refused}, which the player logs) and the honest claim above it loses
+ * its subgame: on the AlphabetVM a liar that
  * plays the VM's own states against an honest output wins. A limit of the test VM, not of the game.
  *
  * <p>Not decided here: whether to play at all (the caller checks that the game's {@code absolutePrestate()} is
@@ -68,30 +69,71 @@ public final class Solver {
     }
 
     /**
+     * What the solver decided about a game.
+     *
+     * @param actions the actions to take now, in claim order
+     * @param refused the claims it would counter but the contract refuses the honest move against (see the class
+     *     comment: on the AlphabetVM only); they stay unanswered
+     * @param stoppedBy the error that stopped it at a claim (its trace could not be had, e.g. an output root the L2
+     *     node does not have), or null. The actions found before it are still safe to take, as op-challenger takes
+     *     them: the response to a claim depends only on the claims before it.
+     */
+    public record Plan(List<Action> actions, List<Refused> refused, RuntimeException stoppedBy) {
+        public Plan {
+            actions = List.copyOf(actions);
+            refused = List.copyOf(refused);
+        }
+    }
+
+    /** A claim left unanswered because the contract refuses the honest move against it, and why. */
+    public record Refused(int claimIndex, String reason) {}
+
+    /**
      * The actions to take now, in claim order.
      *
      * @throws IllegalArgumentException when the game's depths are not the trace's
      * @throws RuntimeException when the trace cannot be had (an output root the L2 node does not have); nothing
-     *     is decided then, and the caller tries again
+     *     is decided then, and the caller tries again ({@link #plan} keeps what was decided before the error)
      */
     public List<Action> actions(GameState game) {
+        Plan plan = plan(game);
+        if (plan.stoppedBy() != null) {
+            throw plan.stoppedBy();
+        }
+        return plan.actions();
+    }
+
+    /**
+     * The actions to take now, the claims left unanswered because the contract refuses their honest counter, and the
+     * error that stopped the walk through the claims, if one did.
+     *
+     * @throws IllegalArgumentException when the game's depths are not the trace's
+     * @throws RuntimeException when the trace cannot say whether it agrees with the root (nothing is decided)
+     */
+    public Plan plan(GameState game) {
         check(game);
         Honest honest = new Honest();
         if (trace.agrees(game, game.root())) {
             honest.agreed.add(GameState.key(game.root()));
         }
         List<Action> out = new ArrayList<>();
+        List<Refused> refused = new ArrayList<>();
         for (Claim claim : game.claims()) {
-            if (claim.depth() == game.maxDepth()) {
-                step(game, claim, honest, out);
-            } else {
-                move(game, claim, honest, out);
+            try {
+                if (claim.depth() == game.maxDepth()) {
+                    step(game, claim, honest, out);
+                } else {
+                    move(game, claim, honest, out, refused);
+                }
+            } catch (RuntimeException e) {
+                // the claims after it may depend on the honest moves not worked out for this one: stop here
+                return new Plan(out, refused, e);
             }
         }
-        return out;
+        return new Plan(out, refused, null);
     }
 
-    private void move(GameState game, Claim claim, Honest honest, List<Action> out) {
+    private void move(GameState game, Claim claim, Honest honest, List<Action> out, List<Refused> refused) {
         if (!shouldCounter(game, claim, honest)) {
             return;
         }
@@ -102,7 +144,12 @@ public final class Solver {
         Position position = claim.position().move(!agree);
         byte[] value = trace.claimAt(game, claim, position);
         honest.counter(claim, GameState.key(value, position, claim.index()), position);
-        if (game.contains(value, position, claim.index()) || !contractTakes(game, claim, !agree, value)) {
+        if (game.contains(value, position, claim.index())) {
+            return;
+        }
+        String refusal = refusal(game, claim, !agree, value);
+        if (refusal != null) {
+            refused.add(new Refused(claim.index(), refusal));
             return;
         }
         out.add(new Action.Move(claim.index(), claim.claim(), value, !agree, position));
@@ -139,22 +186,23 @@ public final class Solver {
     /**
      * The contract's checks of a move that the honest trace alone does not settle: no defense of an execution
      * sub-game's root ({@code CannotDefendRootClaim}), and the VM status of a new execution root
-     * ({@code _verifyExecBisectionRoot}).
+     * ({@code _verifyExecBisectionRoot}). Null when the contract takes the move, else why it refuses it.
      */
-    private boolean contractTakes(GameState game, Claim parent, boolean isAttack, byte[] value) {
+    private String refusal(GameState game, Claim parent, boolean isAttack, byte[] value) {
         if (!isAttack && parent.depth() == game.splitDepth() + 1) {
-            return false;
+            return "CannotDefendRootClaim: the honest counter defends an execution sub-game's root";
         }
         if (parent.depth() != game.splitDepth()) {
-            return true;
+            return null;
         }
         Position disputedLeaf = parent.position().moveRight().traceAncestor();
         Claim disputed = game.ancestorAt(disputedLeaf, parent.index());
         VmStatus status = VmStatus.of(value);
-        if (isAttack || disputed.depth() % 2 == game.splitDepth() % 2) {
-            return status == VmStatus.INVALID || status == VmStatus.PANIC;
-        }
-        return status == VmStatus.VALID;
+        boolean mustBeInvalid = isAttack || disputed.depth() % 2 == game.splitDepth() % 2;
+        boolean takes = mustBeInvalid ? status == VmStatus.INVALID || status == VmStatus.PANIC
+                : status == VmStatus.VALID;
+        return takes ? null : "UnexpectedRootClaim: the honest execution root has VM status " + status
+                + " where the contract wants " + (mustBeInvalid ? "INVALID or PANIC" : "VALID");
     }
 
     private void check(GameState game) {

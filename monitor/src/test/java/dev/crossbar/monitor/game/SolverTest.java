@@ -202,6 +202,10 @@ class SolverTest {
         int correctLeaf = t.attack(claim, LIAR); // the honest output, attacking the honest claim at depth 5
 
         assertThat(solve(t)).isEmpty();
+        assertThat(new Solver(t.honest).plan(t.state()).refused()).singleElement().satisfies(r -> {
+            assertThat(r.claimIndex()).isEqualTo(correctLeaf);
+            assertThat(r.reason()).startsWith("UnexpectedRootClaim");
+        });
         Action.Move defense = t.expected(correctLeaf, false);
         assertThat(VmStatus.of(defense.newClaim())).isEqualTo(VmStatus.INVALID);
         SimulatedGame onChain = replay(t);
@@ -222,9 +226,39 @@ class SolverTest {
         int execRoot = t.attack(claim, LIAR); // the VM's last state: status INVALID, as an attack needs
 
         assertThat(solve(t)).isEmpty();
+        assertThat(new Solver(t.honest).plan(t.state()).refused()).singleElement().satisfies(r -> {
+            assertThat(r.claimIndex()).isEqualTo(execRoot);
+            assertThat(r.reason()).startsWith("CannotDefendRootClaim");
+        });
         SimulatedGame onChain = replay(t);
         assertThatThrownBy(() -> onChain.apply(HONEST, t.expected(execRoot, false)))
                 .hasMessage("CannotDefendRootClaim");
+    }
+
+    /**
+     * The trace fails at a later claim (the L2 node has no output for the block its answer needs): the actions found
+     * before it are kept, as op-challenger keeps them, and {@link Solver#actions} still refuses to decide.
+     */
+    @Test
+    void keepsTheActionsFoundBeforeATraceError() {
+        TreeBuilder t = game(false);
+        t.attack(0, LIAR, value(0xaa)); // a false output at position 2: its answer needs the output at block +16
+        IllegalStateException missing = new IllegalStateException("no output for block " + (Games.STARTING_BLOCK
+                + 16));
+        SplitTrace failing = SplitTrace.alphabet(new OutputTraceProvider(Games.STARTING_BLOCK, L2_BLOCK,
+                Games.DEVNET.splitDepth(), block -> {
+                    if (block == Games.STARTING_BLOCK + 16) {
+                        throw missing;
+                    }
+                    return Games.honestOutput(block);
+                }), Games.DEVNET.maxDepth());
+
+        Solver.Plan plan = new Solver(failing).plan(t.state());
+        assertThat(plan.actions()).as("the counter to the false root").containsExactly(t.expected(0, true));
+        assertThat(plan.stoppedBy()).isSameAs(missing);
+        assertThat(solve(t)).as("with the whole trace, both answers").containsExactly(t.expected(0, true),
+                t.expected(1, true));
+        assertThatThrownBy(() -> new Solver(failing).actions(t.state())).isSameAs(missing);
     }
 
     @Test
