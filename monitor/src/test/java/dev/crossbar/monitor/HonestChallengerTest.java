@@ -148,6 +148,44 @@ class HonestChallengerTest {
         }
     }
 
+    /**
+     * A root claimed for an L2 block the L2 has not reached: once no endpoint has the block after the tolerance, the
+     * root is found INVALID (no output exists for it) and countered with the output of the newest block there is, as
+     * op-challenger's trace stops at its node's safe head.
+     */
+    @Test
+    void aRootForABlockTheL2HasNotReachedIsCountered() throws Exception {
+        try (Watchtower w = Watchtower.faultProofs()) {
+            MonitorSettings s = w.settings();
+            Duration tolerance = Duration.ofSeconds(2); // how long endpoints may be behind a block before it counts
+            w.startMonitor(new MonitorSettings(s.group(), s.tick(), s.challengeMargin(), s.chainDefaults(),
+                    s.chains(), s.pauseOnMisbehaviour(), s.escapeOn(), s.reopenForExits(), s.maxLagBlocks(),
+                    s.lagGrace(), tolerance, s.checkGiveUpAfter(), s.fees(), s.alerts())
+                    .withAlphabetGameTypes(Set.of(FaultProofParams.ALPHABET)));
+            EthApi l1 = w.clients.get(Watchtower.L1);
+            long future = w.l2(0).blockNumber().longValueExact() + 500;
+            var factory = w.operator.gameProposer("l2a").factory();
+            BigInteger type = BigInteger.valueOf(FaultProofParams.ALPHABET);
+            byte[] root = org.web3j.crypto.Hash.sha3("a root for the future".getBytes(
+                    java.nio.charset.StandardCharsets.UTF_8));
+            var receipt = factory.create(type, root, org.web3j.utils.Numeric.toBytesPadded(BigInteger.valueOf(future),
+                    32), factory.initBonds(type).send()).send();
+            String game = dev.crossbar.contracts.op.DisputeGameFactory.getDisputeGameCreatedEvents(receipt).getFirst()
+                    .disputeProxy.toLowerCase();
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    FaultProofViews.claimCount(l1, game, "latest") > 1);
+            FaultProofViews.Claim move = FaultProofViews.claim(l1, game, 1, "latest");
+            assertThat(move.claimant()).isEqualToIgnoringCase(DevKeys.CHALLENGER.address());
+            assertThat(move.position()).as("an attack on the root").isEqualTo(BigInteger.TWO);
+            assertThat(w.store.gameAt(game).orElseThrow().verdict()).isEqualTo("INVALID");
+            Finding invalid = w.awaitFinding("INVALID_ROOT_CLAIM", Duration.ofSeconds(10));
+            assertThat(invalid.evidence()).containsEntry("game", game).containsEntry("l2Block",
+                    String.valueOf(future));
+            assertThat(invalid.evidence().get("expected")).contains("does not exist yet");
+        }
+    }
+
     /** The monitor's gauge of the challenger key's bonds on l2a (NaN before its first round on the games). */
     private static double bonds(Watchtower w, String state) {
         var gauge = w.meters.find("crossbar.monitor.game.bonds.wei").tags("chain", "l2a", "state", state).gauge();

@@ -95,8 +95,18 @@ public final class GamePlayer {
             claims.add(Claim.of(i, FaultProofViews.claim(l1, address, i, ProtocolViews.LATEST)));
         }
         GameState state = new GameState(maxDepth, splitDepth, claims);
+        // The honest trace stops at the L2's head, as op-challenger's outputs provider stops at its node's safe head:
+        // a claim about a block the L2 has not reached (a root proposed for the future) disagrees with the output of
+        // the newest block there is, and is countered; but only once the checks found no endpoint with the block
+        // after their tolerance (verdict INVALID), not while our endpoint may just be behind the proposer's.
+        long head = chains.client(l2).blockNumber();
+        if (g.l2BlockNumber() > head && !"INVALID".equals(g.verdict())) {
+            log.debug("game not played yet: its L2 block is past our head chain={} game={} l2Block={} head={}",
+                    chains.name(l2), address, g.l2BlockNumber(), head);
+            return 0;
+        }
         OutputTraceProvider top = new OutputTraceProvider(startingBlock, g.l2BlockNumber(), splitDepth,
-                block -> outputRoot(l2, block));
+                block -> outputRoot(l2, Math.min(block, head)));
         SplitTrace trace = SplitTrace.alphabet(top, maxDepth);
         byte[] prestate = ProtocolViews.view(game.absolutePrestate());
         if (!java.util.Arrays.equals(prestate, trace.absolutePrestate())) {

@@ -241,22 +241,8 @@ public final class GameChecks {
         switch (computed) {
             case Consensus.Agreed<String> a -> {
                 boolean valid = a.value().equalsIgnoreCase(g.rootClaim());
-                store.recordGameVerdict(g.address(), valid, "the output root of L2 block " + g.l2BlockNumber()
-                        + " is " + a.value() + " on " + a.endpoints(), BY);
-                given.put(g.address().toLowerCase(), valid ? "VALID" : "INVALID");
-                firstTried.remove(g.address());
-                log.info("game checked chain={} index={} game={} l2Block={} verdict={} endpoints={}",
-                        chains.name(g.l2ChainId()), g.index(), g.address(), g.l2BlockNumber(),
-                        valid ? "VALID" : "INVALID", a.endpoints());
-                if (!valid) {
-                    findings.report(new Observation(FindingKind.INVALID_ROOT_CLAIM, g.l2ChainId(),
-                            "INVALID_ROOT_CLAIM:" + g.address(), "dispute game " + g.index() + " of "
-                                    + chains.name(g.l2ChainId()) + " claims a root that L2 block " + g.l2BlockNumber()
-                                    + " does not have", evidence("chain", chains.name(g.l2ChainId()), "game",
-                                    g.address(), "index", g.index(), "gameType", g.gameType(), "l2Block",
-                                    g.l2BlockNumber(), "expected", a.value(), "seen", g.rootClaim(), "endpoints",
-                                    a.endpoints(), "status", g.status(), "createdAt", Windows.iso(g.createdAt()))));
-                }
+                record(g, valid, "the output root of L2 block " + g.l2BlockNumber() + " is " + a.value() + " on "
+                        + a.endpoints(), a.value(), a.endpoints());
                 return true;
             }
             case Consensus.Disagreed<String> d -> {
@@ -270,11 +256,53 @@ public final class GameChecks {
                 return false;
             }
             case Consensus.Pending<String> p -> {
+                Long head = waited ? newestHead(g.l2ChainId()) : null;
+                if (head != null && head < g.l2BlockNumber()) {
+                    // No endpoint has the block after the tolerance: a root for a block the L2 has not made cannot be
+                    // the L2's (an output root commits to the block's hash). The player counters it.
+                    record(g, false, "L2 block " + g.l2BlockNumber() + " is past the head of every endpoint ("
+                            + head + ") after " + tolerance.toSeconds() + "s: no output root exists for it",
+                            "none: L2 block " + g.l2BlockNumber() + " does not exist yet (head " + head + ")",
+                            chains.witnesses(g.l2ChainId()).endpoints().stream().map(e -> e.name()).toList());
+                    return true;
+                }
                 log.debug("game not checked yet chain={} game={} reason=\"{}\"", chains.name(g.l2ChainId()),
                         g.address(), p.reason());
                 return false;
             }
         }
+    }
+
+    /** Records our verdict on the game; a false root is an INVALID_ROOT_CLAIM. */
+    private void record(GameRecord g, boolean valid, String detail, String expected, List<String> endpoints) {
+        store.recordGameVerdict(g.address(), valid, detail, BY);
+        given.put(g.address().toLowerCase(), valid ? "VALID" : "INVALID");
+        firstTried.remove(g.address());
+        log.info("game checked chain={} index={} game={} l2Block={} verdict={} endpoints={}",
+                chains.name(g.l2ChainId()), g.index(), g.address(), g.l2BlockNumber(), valid ? "VALID" : "INVALID",
+                endpoints);
+        if (!valid) {
+            findings.report(new Observation(FindingKind.INVALID_ROOT_CLAIM, g.l2ChainId(),
+                    "INVALID_ROOT_CLAIM:" + g.address(), "dispute game " + g.index() + " of "
+                            + chains.name(g.l2ChainId()) + " claims a root that L2 block " + g.l2BlockNumber()
+                            + " does not have", evidence("chain", chains.name(g.l2ChainId()), "game",
+                            g.address(), "index", g.index(), "gameType", g.gameType(), "l2Block",
+                            g.l2BlockNumber(), "expected", expected, "seen", g.rootClaim(), "endpoints",
+                            endpoints, "status", g.status(), "createdAt", Windows.iso(g.createdAt()))));
+        }
+    }
+
+    /** The newest head among the L2's endpoints, or null when one of them does not answer (nothing concluded). */
+    private Long newestHead(long l2) {
+        long newest = -1;
+        for (var e : chains.witnesses(l2).endpoints()) {
+            try {
+                newest = Math.max(newest, e.blockNumber());
+            } catch (RuntimeException ex) {
+                return null;
+            }
+        }
+        return newest < 0 ? null : newest;
     }
 
     /** A resolution against our verdict is a WRONG_RESOLUTION (critical: withdrawals are at stake). */
