@@ -53,49 +53,31 @@ public sealed interface Action permits Action.Move, Action.Step {
     }
 
     /**
-     * {@code step(claimIndex, isAttack, stateData, proof)}, after loading {@code localData} (when not null) with
+     * {@code step(claimIndex, isAttack, stateData, proof)}, after loading the step's local data (when it has any) with
      * {@code addLocalData(localData.ident(), claimIndex, localData.partOffset())}.
      *
      * @param claimIndex the leaf claim (at the max depth) countered
      * @param isAttack an attack step (the VM from the state before the leaf's trace index must not reach the leaf's
      *     claim) or a defense step (from the leaf's state, the VM must not reach the claim at the next index)
-     * @param stateData the pre-state
-     * @param proof the VM's proof
-     * @param localData the local preimage the VM reads, or null
+     * @param data the pre-state, the VM's proof and the local preimage it reads
      */
-    record Step(int claimIndex, boolean isAttack, byte[] stateData, byte[] proof,
-            TraceProvider.LocalPreimage localData) implements Action {
-        public Step {
-            stateData = stateData.clone();
-            proof = proof.clone();
-        }
-
-        @Override
+    record Step(int claimIndex, boolean isAttack, TraceProvider.StepData data) implements Action {
         public byte[] stateData() {
-            return stateData.clone();
+            return data.stateData();
         }
 
-        @Override
         public byte[] proof() {
-            return proof.clone();
+            return data.proof();
         }
 
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Step s && claimIndex == s.claimIndex && isAttack == s.isAttack
-                    && Arrays.equals(stateData, s.stateData) && Arrays.equals(proof, s.proof)
-                    && java.util.Objects.equals(localData, s.localData);
-        }
-
-        @Override
-        public int hashCode() {
-            return 31 * claimIndex + Arrays.hashCode(stateData);
+        /** The local preimage the VM reads, or null. */
+        public TraceProvider.LocalPreimage localData() {
+            return data.localData();
         }
 
         @Override
         public String toString() {
-            return (isAttack ? "attack step on " : "defense step on ") + claimIndex + " from "
-                    + Numeric.toHexString(stateData) + (localData == null ? "" : " with local data " + localData);
+            return (isAttack ? "attack step on " : "defense step on ") + claimIndex + " from " + data;
         }
     }
 }

@@ -162,7 +162,7 @@ public final class Solver {
         boolean agree = trace.agrees(game, claim);
         Position from = agree ? claim.position().moveRight() : claim.position();
         TraceProvider.StepData data = trace.stepData(game, claim, from);
-        out.add(new Action.Step(claim.index(), !agree, data.stateData(), data.proof(), data.localData()));
+        out.add(new Action.Step(claim.index(), !agree, data));
     }
 
     private boolean shouldCounter(GameState game, Claim claim, Honest honest) {

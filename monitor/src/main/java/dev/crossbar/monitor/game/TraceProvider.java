@@ -67,6 +67,23 @@ public interface TraceProvider {
         public byte[] proof() {
             return proof.clone();
         }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof StepData d && java.util.Arrays.equals(stateData, d.stateData)
+                    && java.util.Arrays.equals(proof, d.proof) && java.util.Objects.equals(localData, d.localData);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(stateData);
+        }
+
+        @Override
+        public String toString() {
+            return org.web3j.utils.Numeric.toHexString(stateData) + (localData == null ? ""
+                    : " with local data " + localData);
+        }
     }
 
     /**

@@ -162,9 +162,9 @@ class SolverTest {
         GameState state = t.state();
         assertThat(state.claim(claim).position()).isEqualTo(Position.of(10, 0));
 
-        assertThat(solve(t)).containsExactly(new Action.Step(claim, true,
+        assertThat(solve(t)).containsExactly(new Action.Step(claim, true, new TraceProvider.StepData(
                 Numeric.toBytesPadded(BigInteger.valueOf(0x60), 32), new byte[0],
-                new TraceProvider.LocalPreimage(TraceProvider.LocalPreimage.DISPUTED_L2_BLOCK_NUMBER, 0)));
+                new TraceProvider.LocalPreimage(TraceProvider.LocalPreimage.DISPUTED_L2_BLOCK_NUMBER, 0))));
         SubGame sub = t.honest.subGame(state, state.claim(claim), state.claim(claim).position());
         assertThat(sub.starting()).isNull();
         assertThat(sub.disputed().index()).isEqualTo(6);
@@ -184,7 +184,8 @@ class SolverTest {
 
         byte[] state0 = Numeric.hexStringToByteArray(Numeric.toHexStringNoPrefixZeroPadded(BigInteger.valueOf(base), 64)
                 + Numeric.toHexStringNoPrefixZeroPadded(BigInteger.valueOf(0x60 + base), 64));
-        assertThat(solve(t)).containsExactly(new Action.Step(leaf, false, state0, new byte[0], null));
+        assertThat(solve(t)).containsExactly(new Action.Step(leaf, false,
+                new TraceProvider.StepData(state0, new byte[0], null)));
     }
 
     /**
