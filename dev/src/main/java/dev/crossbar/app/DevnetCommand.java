@@ -57,6 +57,11 @@ public final class DevnetCommand {
                 description = "How often the proposer posts an output root (default: ${DEFAULT-VALUE}).")
         String proposalInterval;
 
+        @Option(names = "--sequencing-window", paramLabel = "DURATION", defaultValue = "60s",
+                description = "Fault proofs: how long (L1 time) after its L1 block a censored deposit is forced into "
+                        + "the L2 anyway, as OP's derivation does (default: ${DEFAULT-VALUE}).")
+        String sequencingWindow;
+
         @Option(names = "--settlement", paramLabel = "KIND", defaultValue = "fault-proofs",
                 description = "How the L2s settle: fault-proofs (OP's unmodified dispute-game contracts; the L2s run "
                         + "in OP mode) or output-oracle (Crossbar's Bedrock-v1 output oracle) (default: "
@@ -78,7 +83,9 @@ public final class DevnetCommand {
                         "--settlement: " + e.getMessage());
             }
             DevnetConfig config = DevnetConfig.forDemo(dataDir)
-                    .withSettlement(kind)
+                    .withSettlement(kind);
+            config = config.withFaultProofs(config.faultProofs().withSequencingWindow(
+                    Durations.parse("--sequencing-window", sequencingWindow)))
                     .withBlockTimes(block, block)
                     .withFinalizationPeriod(Durations.parse("--window", window))
                     .withBasePort(basePort);

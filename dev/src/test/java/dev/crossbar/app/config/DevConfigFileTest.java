@@ -86,7 +86,7 @@ class DevConfigFileTest {
                 "0x00000000000000000000000000000000000000a1", "0x00000000000000000000000000000000000000a2", MESSENGER,
                 "0x00000000000000000000000000000000000000a3", SUPERCHAIN, "0x00000000000000000000000000000000000000a4",
                 "0x00000000000000000000000000000000000000a5", "0x00000000000000000000000000000000000000a6", Map.of(),
-                Map.of(), 255, "0x" + "00".repeat(32), 1200, 60, 8, 4, 30, 10, 60, BigInteger.TEN, 4);
+                Map.of(), 255, "0x" + "00".repeat(32), 1200, 60, 8, 4, 30, 10, 60, BigInteger.TEN, 4, 60);
         DevnetManifest.Chain l2 = m.l2s().getFirst();
         return new DevnetManifest(m.version(), m.createdAt(), m.l1(), List.of(new DevnetManifest.Chain(l2.name(),
                 l2.chainId(), l2.rpcUrl(), l2.wsUrl(), l2Contracts, null, faultProofs)), m.keys(), null);
