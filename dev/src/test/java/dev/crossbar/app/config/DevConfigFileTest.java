@@ -106,6 +106,16 @@ class DevConfigFileTest {
     }
 
     @Test
+    void onAFaultProofDevnetTheMonitorSeesCensorshipBeforeTheSequencingWindowForcesTheDepositIn() {
+        DevnetManifest m = faultProofManifest();
+        long window = m.l2s().getFirst().faultProofs().sequencingWindowSeconds();
+        Config c = ConfigLoader.parse(DevConfigFile.render(m, Path.of("/data/dev"), new DevConfigFile.Options(
+                "127.0.0.1:39092", null, null)), "dev", Map.of()).config();
+        assertThat(c.monitor().checks(901).depositInclusionWindow()).isLessThan(Duration.ofSeconds(window))
+                .isEqualTo(Duration.ofSeconds(window / 2));
+    }
+
+    @Test
     void theFileLoadsIntoTheChainsTheDevnetDescribes() {
         for (DevnetManifest m : List.of(manifest(), faultProofManifest())) {
             String yaml = DevConfigFile.render(m, Path.of("/data/dev"), new DevConfigFile.Options("127.0.0.1:39092",

@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * What the monitor does about proven misbehaviour on a chain. Rules:
  * <ol>
  *   <li>the chain's circuit breaker is tripped at once (the relayer holds every message from or to it as BLOCKED),
- *       unless the chain's Portal is already in escape mode and exits are reopened;</li>
+ *       unless the chain's Portal is already in escape mode and exits are reopened, or the finding starts forced
+ *       withdrawals on an L2 that settles through dispute games ({@link ForcedExits}) and exits are reopened: the
+ *       relayer must carry those out, and there it proves withdrawals only against games whose roots were
+ *       verified, so censorship or a halt puts no withdrawal at risk;</li>
+ *   <li>a finding that starts forced withdrawals queues them ({@link ForcedExits#incident});</li>
  *   <li>for an L2 with a guardian key: its Portal is paused ({@code pauseOnMisbehaviour}), or put into escape mode
  *       when the finding's kind is in {@code escapeOn} (which pauses it too). The chain is asked first, so nothing is
  *       sent twice; a refused action is ACTION_FAILED.</li>
@@ -41,15 +45,18 @@ public final class Responder {
     private final MessageStore store;
     private final Actors actors;
     private final MonitorSettings settings;
+    private final ForcedExits exits;
     private final Map<Long, Boolean> wanted = new ConcurrentHashMap<>();
     private final Set<Long> escaped = ConcurrentHashMap.newKeySet();
     private volatile FindingSink findings;
 
-    public Responder(MonitoredChains chains, MessageStore store, Actors actors, MonitorSettings settings) {
+    public Responder(MonitoredChains chains, MessageStore store, Actors actors, MonitorSettings settings,
+            ForcedExits exits) {
         this.chains = chains;
         this.store = store;
         this.actors = actors;
         this.settings = settings;
+        this.exits = exits;
     }
 
     /** Where refused actions are reported (set once the reporter exists). */
@@ -60,7 +67,9 @@ public final class Responder {
     /** Responds to a misbehaviour finding: trips the breaker now, queues the guardian's action. */
     public void respond(Observation o) {
         long chain = o.chainId();
-        if (!(escaped.contains(chain) && settings.reopenForExits())) {
+        boolean exit = exits.startsExits(o);
+        exits.incident(o);
+        if (!((escaped.contains(chain) || exit) && settings.reopenForExits())) {
             Optional<BreakerState> b = store.breaker(chain);
             if (b.isEmpty() || !b.get().tripped()) {
                 store.setBreaker(chain, true, o.kind() + ": " + o.summary(), BY);
