@@ -3,11 +3,13 @@ package dev.crossbar.monitor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.crossbar.contracts.op.OptimismPortal2;
 import dev.crossbar.core.chain.FaultProofViews;
 import dev.crossbar.core.model.MessageDetails;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.model.TxPurpose;
+import dev.crossbar.core.protocol.OpDepositTx;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.DevnetManifest;
@@ -61,7 +63,8 @@ class ForcedWithdrawalTest {
             String address = account.getAddress().toLowerCase(Locale.ROOT);
             new Transfer(w.l1().web3j(), w.l1().txManager(DevKeys.USER.credentials())).sendFunds(address,
                     java.math.BigDecimal.ONE, Convert.Unit.ETHER).send();
-            w.user.depositEther(0, address, AMOUNT);
+            String funding = OpDepositTx.from(OptimismPortal2.getTransactionDepositedEvents(
+                    w.user.depositEther(0, address, AMOUNT)).getFirst()).hash().toLowerCase(Locale.ROOT);
             assertThat(sequencer.executeDue()).isEqualTo(1);
             assertThat(balance(w.l2(0), address)).isEqualTo(AMOUNT);
 
@@ -92,6 +95,13 @@ class ForcedWithdrawalTest {
             // A restarted monitor follows the exit under way and never sends it again.
             w.stopMonitor();
             w.startMonitor(settings, List.of(account));
+            // The exit's own deposit is censored too (held behind the first): a second incident, for which the
+            // account, whose exit is under way, sends nothing more.
+            advanceL1(w, INCLUSION_WINDOW.toSeconds() + 1);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> w.findings(
+                    "CENSORED_DEPOSIT").stream().anyMatch(f -> f.dedupeKey().contains(deposit.id())));
+            Finding second = w.findings("CENSORED_DEPOSIT").stream().filter(f -> f.dedupeKey().contains(deposit.id()))
+                    .findFirst().orElseThrow();
 
             // Past the sequencing window derivation forces both deposits in, in order.
             advanceL1(w, fp.sequencingWindowSeconds() + 1);
@@ -123,6 +133,9 @@ class ForcedWithdrawalTest {
                     .isEqualTo(l1Before.add(AMOUNT));
             assertThat(exitDeposits(w, address)).as("one exit for the account, however many incidents followed")
                     .hasSize(1);
+            assertThat(w.store.transactionsOf(actionId(address, second))).as("nothing left to take out").isEmpty();
+            assertThat(w.findings("CENSORED_DEPOSIT")).as("the deposit included in time is no finding")
+                    .noneMatch(f -> f.dedupeKey().contains(funding));
             assertThat(w.store.transactionsOf(actionId(address, censored)))
                     .singleElement().satisfies(t -> assertThat(t.purpose()).isEqualTo(TxPurpose.FORCED_WITHDRAWAL));
             assertThat(causes(w, deposit.id())).anySatisfy(c -> assertThat(c).startsWith("forced withdrawal of "
