@@ -135,7 +135,7 @@ public final class DevnetCommand {
             description = "Make the devnet operator misbehave, so that the monitor has something to catch.")
     static final class Misbehave extends DataDirOption implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SWITCH", description = "Both settlements: censor-deposit (do not "
-                + "execute a deposit), stop-proposing (stop proposing). Output oracle: wrong-output (propose a wrong "
+                + "execute a deposit; on fault proofs it is forced in after the sequencing window), stop-proposing (stop proposing). Output oracle: wrong-output (propose a wrong "
                 + "output root next), forge-relay (relay a forged L2-to-L2 message to the L2). Fault proofs: "
                 + "wrong-root (the next game claims a wrong root), blacklist-game, set-respected-type, pause, unpause "
                 + "(the guardian's actions; pause is shared by every L2), attack-valid (attack the true root of the "
