@@ -51,7 +51,8 @@ public final class DepositInclusionCheck implements EventCheck {
 
     @Override
     public String describe() {
-        return "inclusion of deposit " + event.depositNonce() + " on " + chains.name(chainId());
+        return "inclusion of deposit " + name(chains.settlementOf(chainId()).disputeGames()) + " on "
+                + chains.name(chainId());
     }
 
     @Override
@@ -80,19 +81,22 @@ public final class DepositInclusionCheck implements EventCheck {
                     a.endpoints().toString()));
             case Consensus.Pending<Boolean> p -> new Outcome.Wait(POLL, p.reason());
             case Consensus.Disagreed<Boolean> d -> new Outcome.Wait(POLL, "L2 endpoints disagree on whether deposit "
-                    + event.depositNonce() + " executed: " + d.answers());
+                    + name(games) + " executed: " + d.answers());
         };
     }
 
     /**
-     * @param games whether the L2 settles through dispute games: its deposits are named by their L2 transaction's
-     *     hash (their "nonce" there is only the log's index in its L1 block, not unique)
+     * The deposit's name: on an L2 that settles through dispute games, its L2 transaction's hash (its "nonce" there
+     * is only the log's index in its L1 block, not unique); otherwise its nonce.
      */
+    private String name(boolean games) {
+        return games ? event.depositHash() : event.depositNonce().toString();
+    }
+
     private Observation censored(boolean games, long deadline, long now, String endpoints) {
         long l2 = event.l2ChainId();
-        return new Observation(FindingKind.CENSORED_DEPOSIT, l2, "CENSORED_DEPOSIT:" + l2 + ":"
-                + (games ? event.depositHash() : event.depositNonce()),
-                "deposit " + event.depositNonce() + " to " + chains.name(l2) + " was not executed within "
+        return new Observation(FindingKind.CENSORED_DEPOSIT, l2, "CENSORED_DEPOSIT:" + l2 + ":" + name(games),
+                "deposit " + name(games) + " to " + chains.name(l2) + " was not executed within "
                         + window.toSeconds() + "s",
                 evidence("chain", chains.name(l2), "depositNonce", event.depositNonce(), "depositHash",
                         event.depositHash(), "l1Sender", event.l1Sender(), "mint", event.mint(),
