@@ -136,6 +136,13 @@ and variables the Deployments provide from Secrets.
 {{- if $v.monitor.reclaimerKey }}
 {{- $_ := set $monitor "reclaimerKey" (dict "file" (printf "%s/monitor/reclaimer" $secrets)) }}
 {{- end }}
+{{- if $v.monitor.exitAccounts }}
+{{- $accounts := list }}
+{{- range $i, $k := $v.monitor.exitAccounts }}
+{{- $accounts = append $accounts (dict "file" (printf "%s/monitor/exit-%d" $secrets $i)) }}
+{{- end }}
+{{- $_ := set $monitor "exits" (dict "accounts" $accounts) }}
+{{- end }}
 {{- $_ := set $config "monitor" $monitor }}
 {{- /* http: every interface, the admin token from a Secret */}}
 {{- $http := dict "address" (printf "0.0.0.0:%d" (int $v.http.port)) }}

@@ -90,6 +90,7 @@ class ChartConfigTest {
         }
         chart.put("monitor", union(Set.of("group", "challengerKey", "guardianKey", "reclaimerKey", "instanceId"),
                 keysWithout(ms, "webhooks", "checks", "alertDelivery", "fees")));
+        chart.put("monitor.exits", Set.of("accounts")); // from monitor.exitAccounts, as mounted files
         chart.put("monitor.alertDelivery", keys(ms.at("/alertDelivery/properties")));
         chart.put("monitor.fees", keys(ms.at("/fees/properties")));
         chart.put("monitor.webhooks[]", keys(ms.at("/webhooks/items/properties")));
@@ -99,7 +100,7 @@ class ChartConfigTest {
 
         assertThat(relayer.has("consumerGroup") && relayer.has("signerSlots") && relayer.has("signers")).isTrue();
         assertThat(monitor.has("challengerKey") && monitor.has("guardianKey") && monitor.has("reclaimerKey")
-                && monitor.has("consumerGroup")).isTrue();
+                && monitor.has("exitAccounts") && monitor.has("consumerGroup")).isTrue();
         // store.sqlite is the embedded store: the chart runs several pods against PostgreSQL only.
         docs.remove("store.sqlite");
         assertThat(chart.keySet()).containsExactlyInAnyOrderElementsOf(docs.keySet());

@@ -193,8 +193,12 @@ class ChartRenderTest {
                 }
             }
         }
+        List<JsonNode> monitorKeys = new ArrayList<>();
         for (String key : List.of("challengerKey", "guardianKey", "reclaimerKey")) {
-            JsonNode k = config.path("monitor").path(key);
+            monitorKeys.add(config.path("monitor").path(key));
+        }
+        config.path("monitor").path("exits").path("accounts").forEach(monitorKeys::add);
+        for (JsonNode k : monitorKeys) {
             if (!k.isMissingNode()) {
                 assertThat(secretFiles(r, "monitor")).contains(k.path("file").asText());
                 assertThat(secretFiles(r, "relayer")).as("the relayer does not get the monitor's keys")

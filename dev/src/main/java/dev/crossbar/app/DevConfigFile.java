@@ -82,6 +82,11 @@ public final class DevConfigFile {
             monitor.put("alphabetGameTypes", m.l2s().stream().filter(l2 -> l2.faultProofs() != null)
                     .flatMap(l2 -> l2.faultProofs().gameImplementations().keySet().stream()).map(Integer::valueOf)
                     .distinct().sorted().toList());
+            // The devnet's sequencer forces a censored deposit in after its sequencing window: the monitor must
+            // see the censorship (and start forced withdrawals) well before, so its window is half of that one.
+            m.l2s().stream().filter(l2 -> l2.faultProofs() != null)
+                    .mapToLong(l2 -> l2.faultProofs().sequencingWindowSeconds()).filter(w -> w > 1).min()
+                    .ifPresent(w -> monitor.put("depositInclusionWindow", (w / 2) + "s"));
         }
         if (options.instance() != null) {
             relayer.put("instanceId", "relayer-" + options.instance());

@@ -57,6 +57,11 @@ public final class DevnetCommand {
                 description = "How often the proposer posts an output root (default: ${DEFAULT-VALUE}).")
         String proposalInterval;
 
+        @Option(names = "--sequencing-window", paramLabel = "DURATION", defaultValue = "60s",
+                description = "Fault proofs: how long (L1 time) after its L1 block a censored deposit is forced into "
+                        + "the L2 anyway, as OP's derivation does (default: ${DEFAULT-VALUE}).")
+        String sequencingWindow;
+
         @Option(names = "--settlement", paramLabel = "KIND", defaultValue = "fault-proofs",
                 description = "How the L2s settle: fault-proofs (OP's unmodified dispute-game contracts; the L2s run "
                         + "in OP mode) or output-oracle (Crossbar's Bedrock-v1 output oracle) (default: "
@@ -78,7 +83,9 @@ public final class DevnetCommand {
                         "--settlement: " + e.getMessage());
             }
             DevnetConfig config = DevnetConfig.forDemo(dataDir)
-                    .withSettlement(kind)
+                    .withSettlement(kind);
+            config = config.withFaultProofs(config.faultProofs().withSequencingWindow(
+                    Durations.parse("--sequencing-window", sequencingWindow)))
                     .withBlockTimes(block, block)
                     .withFinalizationPeriod(Durations.parse("--window", window))
                     .withBasePort(basePort);
@@ -128,7 +135,7 @@ public final class DevnetCommand {
             description = "Make the devnet operator misbehave, so that the monitor has something to catch.")
     static final class Misbehave extends DataDirOption implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "SWITCH", description = "Both settlements: censor-deposit (do not "
-                + "execute a deposit), stop-proposing (stop proposing). Output oracle: wrong-output (propose a wrong "
+                + "execute a deposit; on fault proofs it is forced in after the sequencing window), stop-proposing (stop proposing). Output oracle: wrong-output (propose a wrong "
                 + "output root next), forge-relay (relay a forged L2-to-L2 message to the L2). Fault proofs: "
                 + "wrong-root (the next game claims a wrong root), blacklist-game, set-respected-type, pause, unpause "
                 + "(the guardian's actions; pause is shared by every L2), attack-valid (attack the true root of the "

@@ -131,6 +131,8 @@ final class DevnetSession implements AutoCloseable {
         out.printf("          proof maturity %ds, airgap %ds, DelayedWETH delay %ds, init bond %s wei,"
                 + " proposal interval %d blocks%n", f.proofMaturityDelaySeconds(), f.disputeGameFinalityDelaySeconds(),
                 f.delayedWethDelaySeconds(), f.initBond(), f.proposalInterval());
+        out.printf("          sequencing window %ds (a censored deposit is forced in after it)%n",
+                f.sequencingWindowSeconds());
     }
 
     @Override

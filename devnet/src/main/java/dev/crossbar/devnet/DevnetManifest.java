@@ -96,6 +96,9 @@ public record DevnetManifest(
      * @param anchorRoot the starting anchor of every game type: the output root of L2 block 0
      * @param proposalInterval the operator's proposal interval, in L2 blocks
      * @param initBond what creating a game costs, in wei (the same for every type)
+     * @param sequencingWindowSeconds how long (L1 time) after its L1 block a censored deposit is forced into the L2
+     *     by the devnet's sequencer, with the deposits held behind it (0 in a manifest written before it existed:
+     *     never)
      */
     public record FaultProofSettlement(String portal, String disputeGameFactory, String anchorStateRegistry,
             String delayedWeth, String systemConfig, String l1CrossDomainMessenger, String l1StandardBridge,
@@ -103,7 +106,7 @@ public record DevnetManifest(
             Map<String, String> gameImplementations, Map<String, String> implementations, int respectedGameType,
             String anchorRoot, long maxClockDurationSeconds, long clockExtensionSeconds, int maxGameDepth,
             int splitDepth, long proofMaturityDelaySeconds, long disputeGameFinalityDelaySeconds,
-            long delayedWethDelaySeconds, BigInteger initBond, long proposalInterval) {
+            long delayedWethDelaySeconds, BigInteger initBond, long proposalInterval, long sequencingWindowSeconds) {
 
         /** The section for one L2 of {@code deployment}, deployed with {@code params}. */
         public static FaultProofSettlement of(FaultProofDeployment deployment, long l2ChainId,
@@ -130,7 +133,7 @@ public record DevnetManifest(
                     params.maxClockDuration().toSeconds(), params.clockExtension().toSeconds(), params.maxGameDepth(),
                     params.splitDepth(), params.proofMaturityDelay().toSeconds(),
                     params.disputeGameFinalityDelay().toSeconds(), params.delayedWethDelay().toSeconds(),
-                    params.initBond(), proposalInterval);
+                    params.initBond(), proposalInterval, params.sequencingWindow().toSeconds());
         }
 
         /** How many L2 blocks past the anchor a game may claim: {@code 2^splitDepth}. */

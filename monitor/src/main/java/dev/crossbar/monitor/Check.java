@@ -26,12 +26,13 @@ public enum Check {
     REORGS;
 
     /**
-     * Whether this check reads the output-oracle contracts (OutputOracle, our Portal, the devnet's DepositExecutor):
-     * on an L2 that settles through dispute games it does not apply (the games are watched by their own checks).
+     * Whether this check reads the output-oracle contracts (OutputOracle, our Portal): on an L2 that settles through
+     * dispute games it does not apply (the games are watched by their own checks). DEPOSITS applies to both: on a
+     * dispute-game L2 it looks for the deposit transaction itself.
      */
     public boolean outputOracleOnly() {
         return switch (this) {
-            case WITHDRAWAL_PROOFS, FINALIZATIONS, DEPOSITS -> true;
+            case WITHDRAWAL_PROOFS, FINALIZATIONS -> true;
             default -> false;
         };
     }

@@ -19,7 +19,8 @@ public enum FindingKind {
             + " what the target did with it, and keep the breaker tripped until the relayers are trusted again."),
     CENSORED_DEPOSIT(Severity.CRITICAL, true, "An L1 deposit was not executed on its L2 within the inclusion"
             + " window: the sequencer is censoring or stalled. Ask the operator; if it does not recover, escape mode"
-            + " lets depositors reclaim what the L2 never executed."),
+            + " lets depositors reclaim what the L2 never executed. On a fault-proof chain derivation forces the"
+            + " deposit in after the sequencing window, and the watched accounts' forced withdrawals are sent."),
     PROPOSER_DOWN(Severity.CRITICAL, true, "The L2 keeps producing blocks but no output root (on a dispute-game"
             + " chain: no game of the respected type) was proposed for longer than the liveness timeout, so"
             + " withdrawals cannot be proven. Restart or replace the proposer; on an output-oracle chain, past the"

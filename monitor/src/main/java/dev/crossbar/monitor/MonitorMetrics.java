@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The monitor's meters. Tags are bounded: {@code kind} and {@code severity} (finding kinds), {@code chain} (a
- * configured chain's name), {@code check}, {@code purpose} (CHALLENGE, PAUSE, ESCAPE, RECLAIM), {@code component} (a
+ * configured chain's name), {@code check}, {@code purpose} (the monitor's values of TxPurpose), {@code component} (a
  * webhook format), {@code result}, and for dispute games {@code status} (a game's), {@code agreement} (agree,
  * disagree, unknown), {@code honesty} (honest, dishonest, unknown) and {@code state} (at_stake, claimable); never a
  * hash or an id.

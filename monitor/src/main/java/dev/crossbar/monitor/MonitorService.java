@@ -12,6 +12,7 @@ import dev.crossbar.monitor.act.Actors;
 import dev.crossbar.monitor.act.Challenger;
 import dev.crossbar.monitor.act.DepositReclaimer;
 import dev.crossbar.monitor.act.FindingReporter;
+import dev.crossbar.monitor.act.ForcedExits;
 import dev.crossbar.monitor.act.GamePlayer;
 import dev.crossbar.monitor.act.GameResolver;
 import dev.crossbar.monitor.act.Responder;
@@ -47,7 +48,8 @@ import org.web3j.crypto.Credentials;
  * <p>It is a member of its own consumer group on the events topic ({@link EventFeed}): every proven withdrawal,
  * finalization, cross-rollup relay and deposit starts a check. A periodic patrol covers what events cannot tell:
  * output roots (from the store, with their proposal times, so deadlines survive restarts), chain heads (halts,
- * reorgs, its own lag), proposer liveness, window deadlines and, in escape mode, exits. Findings go to the store, the
+ * reorgs, its own lag), proposer liveness, window deadlines and exits (escape mode on output-oracle chains, forced
+ * withdrawals of the watched accounts on dispute-game chains). Findings go to the store, the
  * metrics and the webhooks; misbehaviour trips the chain's breaker and pauses its Portal; bad outputs are deleted
  * with the challenger key.
  */
@@ -66,6 +68,7 @@ public final class MonitorService implements Service {
     private final Vertx vertx;
     private final MeterRegistry meters;
     private final Map<Actors.Role, Credentials> keys;
+    private final List<Credentials> exitAccounts;
     private final Clock clock;
     private List<WebhookSink> sinks;
     private AlertDispatcher alerts;
@@ -79,9 +82,12 @@ public final class MonitorService implements Service {
      * across restarts, so that a restarted monitor has its partitions back at once) or a dynamic one.
      *
      * @param keys the monitor's keys by role (roles without a key only alert); they go nowhere but into the signers
+     * @param exitAccounts the keys of the watched accounts, whose funds it takes out through L1 with forced
+     *     withdrawals when their L2 censors deposits or halts; they go nowhere but into their signers
      */
     public MonitorService(MonitorSettings settings, MonitoredChains chains, MessageStore store, KafkaClients kafka,
-            TopicsConfig topics, Vertx vertx, MeterRegistry meters, Map<Actors.Role, Credentials> keys, Clock clock) {
+            TopicsConfig topics, Vertx vertx, MeterRegistry meters, Map<Actors.Role, Credentials> keys,
+            List<Credentials> exitAccounts, Clock clock) {
         this.settings = settings;
         this.chains = chains;
         this.store = store;
@@ -90,7 +96,14 @@ public final class MonitorService implements Service {
         this.vertx = vertx;
         this.meters = meters;
         this.keys = Map.copyOf(keys);
+        this.exitAccounts = List.copyOf(exitAccounts);
         this.clock = clock;
+    }
+
+    /** A monitor that watches no account for exits. */
+    public MonitorService(MonitorSettings settings, MonitoredChains chains, MessageStore store, KafkaClients kafka,
+            TopicsConfig topics, Vertx vertx, MeterRegistry meters, Map<Actors.Role, Credentials> keys, Clock clock) {
+        this(settings, chains, store, kafka, topics, vertx, meters, keys, List.of(), clock);
     }
 
     @Override
@@ -123,10 +136,13 @@ public final class MonitorService implements Service {
         alerts = new AlertDispatcher(sinks, settings.alerts(), metrics);
         List<EthApi> l1s = chains.all().stream().filter(c -> c.role() == ChainRole.L1)
                 .map(c -> chains.client(c.chainId())).toList();
-        Actors actors = new Actors(keys, l1s, store, settings.fees(), metrics, new TxMetrics(meters, "monitor"));
-        Responder responder = new Responder(chains, store, actors, settings);
+        Actors actors = new Actors(keys, exitAccounts, l1s, store, settings.fees(), metrics,
+                new TxMetrics(meters, "monitor"));
+        ForcedExits exits = new ForcedExits(chains, store, actors);
+        Responder responder = new Responder(chains, store, actors, settings, exits);
         reporter = new FindingReporter(store, chains, metrics, alerts, responder, clock);
         responder.reportTo(reporter);
+        exits.reportTo(reporter);
         Windows windows = new Windows(chains);
         SelfLag selfLag = new SelfLag(reporter, metrics, settings.maxLagBlocks(), settings.lagGrace(), clock);
         deadLetterProducer = kafka.bytesProducer();
@@ -149,14 +165,15 @@ public final class MonitorService implements Service {
                 new OutputWindows(chains, store, windows, outputs, reporter, settings.challengeMargin()),
                 new Challenger(chains, store, windows, actors, reporter),
                 new ProposerLiveness(chains, windows, reporter), responder,
-                new DepositReclaimer(chains, store, actors, responder, reporter, settings.reopenForExits()), actors,
+                new DepositReclaimer(chains, store, actors, responder, reporter, settings.reopenForExits()), exits, actors,
                 selfLag, metrics, clock));
         patrolRef[0] = patrol;
         patrol.start();
         feed.start();
-        log.info("monitor started group={} chains={} webhooks={} roles={} tickMs={}", settings.group(),
-                chains.all().stream().map(c -> c.name()).toList(), sinks.stream().map(WebhookSink::describe).toList(),
-                keys.keySet(), settings.tick().toMillis());
+        log.info("monitor started group={} chains={} webhooks={} roles={} watchedAccounts={} tickMs={}",
+                settings.group(), chains.all().stream().map(c -> c.name()).toList(),
+                sinks.stream().map(WebhookSink::describe).toList(), keys.keySet(), exitAccounts.size(),
+                settings.tick().toMillis());
         return Future.succeededFuture();
     }
 

@@ -6,6 +6,7 @@ import dev.crossbar.monitor.act.Actors;
 import dev.crossbar.monitor.act.Challenger;
 import dev.crossbar.monitor.act.DepositReclaimer;
 import dev.crossbar.monitor.act.FindingReporter;
+import dev.crossbar.monitor.act.ForcedExits;
 import dev.crossbar.monitor.act.GamePlayer;
 import dev.crossbar.monitor.act.GameResolver;
 import dev.crossbar.monitor.act.Responder;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The monitor's periodic round over the chains, for what no single event tells: every chain's head (halts, reorgs,
  * the monitor's own lag); every L2's outputs (verdicts, challenges, window deadlines) or dispute games (verdicts,
- * play, resolutions, their gauges), its proposer's liveness and, in escape mode, its exits; the guardian's queued
+ * play, resolutions, their gauges), its proposer's liveness and its exits (escape mode on output-oracle chains, the
+ * watched accounts' forced withdrawals on dispute-game chains); the guardian's queued
  * actions; the monitor's own transactions. Each step runs on its own: one that fails (an endpoint down) is logged and the others run. A round runs every {@code tick}, or at once
  * when an event wakes it. It is the only thread that uses the monitor's keys.
  */
@@ -46,7 +48,8 @@ final class Patrol {
     record Parts(MonitorSettings settings, MonitoredChains chains, MessageStore store, EventFeed feed,
             FindingReporter reporter, OutputChecks outputs, GameChecks games, GamePlayer player, GameResolver resolver,
             GameGauges gameGauges, ChallengerFunds funds, OutputWindows windows, Challenger challenger,
-            ProposerLiveness liveness, Responder responder, DepositReclaimer reclaimer, Actors actors,
+            ProposerLiveness liveness, Responder responder, DepositReclaimer reclaimer, ForcedExits exits,
+            Actors actors,
             SelfLag selfLag, MonitorMetrics metrics, Clock clock) {}
 
     private final Parts p;
@@ -143,6 +146,7 @@ final class Patrol {
                 // what op-dispute-mon shows: games, claims, clocks, bonds (after the moves with a deadline)
                 step("game gauges of " + c.name(), () -> p.gameGauges().update(l2));
                 step("challenger funds on " + c.name(), () -> p.funds().check(l2));
+                step("forced withdrawals on " + c.name(), () -> p.exits().act(l2));
             } else {
                 // escape mode is a feature of our output-oracle Portal
                 step("exits of " + c.name(), () -> p.reclaimer().exits(l2));

@@ -10,6 +10,7 @@ import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.config.Settlement;
 import dev.crossbar.monitor.act.Actors;
 import dev.crossbar.monitor.act.FindingReporter;
+import dev.crossbar.monitor.act.ForcedExits;
 import dev.crossbar.monitor.act.Responder;
 import dev.crossbar.monitor.alert.AlertDispatcher;
 import dev.crossbar.monitor.alert.WebhookSink;
@@ -65,10 +66,10 @@ class FindingReporterTest {
     }
 
     private FindingReporter reporter(MonitorSettings s) {
-        Actors noKeys = new Actors(Map.of(), List.of(), store, s.fees(), new MonitorMetrics(meters),
+        Actors noKeys = new Actors(Map.of(), List.of(), List.of(), store, s.fees(), new MonitorMetrics(meters),
                 new TxMetrics(meters, "monitor"));
         return new FindingReporter(store, chains, new MonitorMetrics(meters), alerts,
-                new Responder(chains, store, noKeys, s), Clock.systemUTC());
+                new Responder(chains, store, noKeys, s, new ForcedExits(chains, store, noKeys)), Clock.systemUTC());
     }
 
     @AfterEach

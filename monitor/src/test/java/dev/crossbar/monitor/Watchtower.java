@@ -171,12 +171,22 @@ final class Watchtower implements AutoCloseable {
      *     a node, say); the rest of the test's parts keep the devnet's
      */
     MonitorService startMonitor(MonitorSettings settings, Map<Long, List<URI>> rpc, Map<Long, List<URI>> extraRpc) {
+        return startMonitor(settings, rpc, extraRpc, List.of());
+    }
+
+    /** A monitor that takes {@code exitAccounts} out with forced withdrawals when their L2 censors or halts. */
+    MonitorService startMonitor(MonitorSettings settings, List<Credentials> exitAccounts) {
+        return startMonitor(settings, Map.of(), Map.of(), exitAccounts);
+    }
+
+    private MonitorService startMonitor(MonitorSettings settings, Map<Long, List<URI>> rpc,
+            Map<Long, List<URI>> extraRpc, List<Credentials> exitAccounts) {
         List<ChainConfig> configs = chains.values().stream().map(c -> !rpc.containsKey(c.chainId()) ? c
                 : new ChainConfig(c.name(), c.chainId(), c.role(), rpc.get(c.chainId()), List.of(), c.confirmations(),
                         c.startBlock(), c.pollInterval(), c.maxBlockRange(), c.settlements(), c.l2Contracts(),
                         c.settlesOn())).toList();
         monitored = MonitoredChains.connect(vertx, configs, extraRpc);
-        monitor = new MonitorService(settings, monitored, store, kafka, topics, vertx, meters, keys(),
+        monitor = new MonitorService(settings, monitored, store, kafka, topics, vertx, meters, keys(), exitAccounts,
                 Clock.systemUTC());
         monitor.start();
         return monitor;

@@ -85,6 +85,7 @@ public record Config(List<ChainConfig> chains, StoreSettings store, KafkaSetting
             return null;
         }
         return new Config(chains, store, kafka, relayer.settings(), monitor.settings(), new SigningKeys(
-                relayer.signers(), monitor.challenger(), monitor.guardian(), monitor.reclaimer()), http, log);
+                relayer.signers(), monitor.challenger(), monitor.guardian(), monitor.reclaimer(),
+                monitor.exitAccounts()), http, log);
     }
 }

@@ -56,6 +56,9 @@ public record LoadedConfig(Config config, Map<String, Object> effective, String 
         if (c.keys().reclaimer() != null) {
             out.add(use("monitor.reclaimerKey", c.keys().reclaimer(), env, true));
         }
+        for (int i = 0; i < c.keys().exitAccounts().size(); i++) {
+            out.add(use("monitor.exits.accounts[" + i + "]", c.keys().exitAccounts().get(i), env, true));
+        }
         if (c.http().adminToken() != null) {
             out.add(use("http.adminToken", c.http().adminToken(), env, false));
         }

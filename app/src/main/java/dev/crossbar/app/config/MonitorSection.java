@@ -24,7 +24,8 @@ final class MonitorSection {
     private MonitorSection() {}
 
     /** What the section holds: the monitor's settings (null when the section has problems) and its keys. */
-    record Read(MonitorSettings settings, SecretRef challenger, SecretRef guardian, SecretRef reclaimer) {}
+    record Read(MonitorSettings settings, SecretRef challenger, SecretRef guardian, SecretRef reclaimer,
+            List<SecretRef> exitAccounts) {}
 
     /** Where an alert webhook's requests go, in {@code kind}'s format. */
     enum WebhookKind { ALERTMANAGER, JSON }
@@ -35,6 +36,13 @@ final class MonitorSection {
             "the guardian's key: pauses a bridge after proven misbehaviour (and puts it into escape mode, see escapeOn)");
     static final Key<SecretRef> RECLAIMER = Key.optional("reclaimerKey", RefTypes.SECRET, "none (exits left to others)",
             "the key that carries out exits in escape mode: reclaims every deposit the L2 never executed to its sender");
+    static final Key<List<SecretRef>> EXIT_ACCOUNTS = Key.optional("accounts", ValueType.listOf(RefTypes.SECRET, 1),
+            "none (no forced withdrawals)", "the keys of the watched accounts: when an L2 that settles through dispute"
+                    + " games censors deposits (CENSORED_DEPOSIT) or halts (CHAIN_HALTED), each account sends, from"
+                    + " itself, an L1 deposit that withdraws its whole L2 balance through the message passer; the"
+                    + " relayer then proves and finalizes the withdrawal. Each account needs L1 ether for the gas");
+    static final Section EXITS = Section.mapping("exits", "Forced withdrawals of watched accounts (dispute-game L2s;"
+            + " on output-oracle L2s exits are escape mode's, see reclaimerKey).", EXIT_ACCOUNTS);
     static final Key<String> GROUP = Key.of("group", Types.TEXT, "crossbar-monitor",
             "the monitor's Kafka consumer group on the events topic (run one monitor replica per group)");
     static final Key<Duration> TICK = Key.of("tick", Types.DURATION, "5s",
@@ -122,7 +130,7 @@ final class MonitorSection {
     static final Section SECTION = Section.mapping("monitor",
             "The monitor (watchtower): checks outputs, withdrawals, relays, deposits, finalizations, liveness, halts"
                     + " and reorgs; challenges bad outputs, trips breakers, pauses bridges, carries out exits, alerts.",
-            CHALLENGER, GUARDIAN, RECLAIMER, GROUP, TICK, LIVENESS, INCLUSION, REORG_DEPTH, HALT, MARGIN, PAUSE,
+            CHALLENGER, GUARDIAN, RECLAIMER, EXITS, GROUP, TICK, LIVENESS, INCLUSION, REORG_DEPTH, HALT, MARGIN, PAUSE,
             ESCAPE_ON, REOPEN, MAX_LAG, LAG_GRACE, ENDPOINT_LAG, GIVE_UP, ALPHABET_TYPES, EXTRA_RPC, RESEND, ALERT_LINK, WEBHOOKS,
             ALERT_DELIVERY, CHECKS, SESSION_TIMEOUT, INSTANCE_ID, RelayerSection.FEES);
 
@@ -139,6 +147,8 @@ final class MonitorSection {
         SecretRef challenger = r.get(CHALLENGER);
         SecretRef guardian = r.get(GUARDIAN);
         SecretRef reclaimer = r.get(RECLAIMER);
+        List<SecretRef> exitAccounts = r.section(EXITS).get(EXIT_ACCOUNTS);
+        exitAccounts = exitAccounts == null ? List.of() : exitAccounts;
         Duration liveness = r.get(LIVENESS);
         Duration inclusion = r.get(INCLUSION);
         Integer depth = r.get(REORG_DEPTH);
@@ -220,7 +230,7 @@ final class MonitorSection {
         Duration endpointLag = r.get(ENDPOINT_LAG);
         List<Integer> alphabet = r.get(ALPHABET_TYPES);
         if (r.problemCount() > before) {
-            return new Read(null, challenger, guardian, reclaimer);
+            return new Read(null, challenger, guardian, reclaimer, exitAccounts);
         }
         try {
             var alerts = new MonitorSettings.Alerts(webhooks, new Backoff(alertBase, alertMax, alertJitter),
@@ -229,10 +239,10 @@ final class MonitorSection {
                     escapeOn == null ? Set.of() : Set.copyOf(escapeOn), reopen, maxLag, lagGrace, endpointLag,
                     giveUp, fees, alerts, extra == null ? Map.of() : extra, instanceId, sessionTimeout,
                     alphabet == null ? Set.of() : Set.copyOf(alphabet)),
-                    challenger, guardian, reclaimer);
+                    challenger, guardian, reclaimer, exitAccounts);
         } catch (IllegalArgumentException e) {
             r.problem(e.getMessage());
-            return new Read(null, challenger, guardian, reclaimer);
+            return new Read(null, challenger, guardian, reclaimer, exitAccounts);
         }
     }
 }

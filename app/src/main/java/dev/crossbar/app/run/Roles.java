@@ -81,9 +81,11 @@ public final class Roles {
         if (c.keys().reclaimer() != null) {
             keys.put(Actors.Role.RECLAIMER, c.keys().reclaimer().credentials(parts.env()));
         }
+        List<Credentials> exitAccounts = c.keys().exitAccounts().stream().map(k -> k.credentials(parts.env()))
+                .toList();
         var chains = MonitoredChains.connect(parts.vertx(), c.chains(), m.extraRpc());
         var monitor = new MonitorService(m, chains, parts.store(), parts.kafka(), c.kafka().topics(), parts.vertx(),
-                parts.meters(), keys, Clock.systemUTC());
+                parts.meters(), keys, exitAccounts, Clock.systemUTC());
         return List.of(Services.of(monitor.name(), monitor::start, () -> monitor.stop().onComplete(x -> chains.close())));
     }
 

@@ -192,6 +192,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void watchedAccountsForForcedWithdrawalsAreKeyReferencesNeverKeys() {
+        Config c = load(MINIMAL + """
+                monitor:
+                  exits:
+                    accounts: [{env: EXIT_KEY_1}, {file: /run/secrets/exit-2}]
+                """).config();
+        assertThat(c.keys().exitAccounts()).containsExactly(new SecretRef.FromEnv("EXIT_KEY_1"),
+                new SecretRef.FromFile(java.nio.file.Path.of("/run/secrets/exit-2")));
+        assertThat(load(MINIMAL).config().keys().exitAccounts()).isEmpty();
+
+        ConfigException e = problems(MINIMAL + """
+                monitor:
+                  exits:
+                    accounts: ["%s"]
+                """.formatted(KEY));
+        assertThat(messages(e)).anySatisfy(m -> assertThat(m).startsWith("monitor.exits.accounts[0]: a secret is"
+                + " written as a reference, never as its value"));
+        assertThat(e.getMessage()).doesNotContain(KEY.substring(2, 20));
+    }
+
+    @Test
     void aPrivateKeyInAnyPlainSettingIsRefusedWithoutBeingEchoed() {
         ConfigException e = problems(MINIMAL.replace("name: l2a", "name: \"" + KEY + "\""));
         assertThat(messages(e)).singleElement().asString().startsWith("chains[1].name: looks like a private key");

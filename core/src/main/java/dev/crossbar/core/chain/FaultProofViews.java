@@ -5,6 +5,7 @@ import static dev.crossbar.core.chain.ProtocolViews.view;
 
 import dev.crossbar.contracts.op.DisputeGameFactory;
 import dev.crossbar.contracts.op.FaultDisputeGame;
+import dev.crossbar.contracts.op.L2ToL1MessagePasser;
 import dev.crossbar.contracts.op.OptimismPortal2;
 import dev.crossbar.contracts.op.SuperchainConfig;
 import java.math.BigInteger;
@@ -45,6 +46,11 @@ public final class FaultProofViews {
     /** The SuperchainConfig, for the call data of the guardian's pause. */
     public static SuperchainConfig superchainConfig(String address) {
         return SuperchainConfig.load(address, null, (TransactionManager) null, null);
+    }
+
+    /** OP's L2ToL1MessagePasser predeploy, for the call data of {@code initiateWithdrawal} (a forced withdrawal). */
+    public static L2ToL1MessagePasser messagePasser(String address) {
+        return L2ToL1MessagePasser.load(address, null, (TransactionManager) null, null);
     }
 
     /** A game, for the call data of moves, steps, resolutions and credit claims. */

@@ -25,4 +25,15 @@ public final class MessageDetails {
     public static final String PROOF_SUBMITTER = "proofSubmitter";
     /** Cross-rollup message: the hash of the batch transaction that carries its relay. */
     public static final String BATCH_TX = "batchTx";
+    /**
+     * Forced withdrawal (the deposit that starts it, and the withdrawal it initiates): the account whose funds it
+     * takes out through L1.
+     */
+    public static final String EXIT_ACCOUNT = "exitAccount";
+    /** Forced withdrawal: the finding (its dedupe key) that made the monitor start it. */
+    public static final String EXIT_INCIDENT = "exitIncident";
+    /** Forced withdrawal, on the withdrawal: the deposit (its id, the L2 transaction's hash) that initiated it. */
+    public static final String EXIT_DEPOSIT = "exitDeposit";
+    /** Forced withdrawal, on the deposit: the withdrawal (its id, the withdrawal hash) it initiated on the L2. */
+    public static final String EXIT_WITHDRAWAL = "exitWithdrawal";
 }

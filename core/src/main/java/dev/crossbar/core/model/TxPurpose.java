@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * Why a transaction is sent: the one list of the values of {@code TxRecord.purpose} in the store and of the
  * {@code purpose} metric label. Relayer: PROVE, FINALIZE, RELAY, RELAY_BATCH, REPLAY; monitor: CHALLENGE, PAUSE,
- * ESCAPE, RECLAIM, and in dispute games MOVE, STEP, RESOLVE, CLAIM_CREDIT, BLACKLIST; the transaction manager itself: CANCEL (a no-op to self that fills a nonce).
+ * ESCAPE, RECLAIM, and in dispute games MOVE, STEP, RESOLVE, CLAIM_CREDIT, BLACKLIST, FORCED_WITHDRAWAL; the transaction manager itself: CANCEL (a no-op to self that fills a nonce).
  */
 public final class TxPurpose {
     private TxPurpose() {}
@@ -40,6 +40,11 @@ public final class TxPurpose {
     public static final String CLAIM_CREDIT = "CLAIM_CREDIT";
     /** Blacklist a dispute game that resolved wrongly, with the guardian key, so nothing finalizes against it. */
     public static final String BLACKLIST = "BLACKLIST";
+    /**
+     * Start a watched account's forced withdrawal: an L1 deposit, from the account itself, whose L2 call initiates the
+     * withdrawal of its L2 balance on the message passer.
+     */
+    public static final String FORCED_WITHDRAWAL = "FORCED_WITHDRAWAL";
 
     /** The relayer's purposes (the bounded values of its metrics' {@code purpose} label). */
     public static final List<String> RELAYER = List.of(PROVE, FINALIZE, RELAY, RELAY_BATCH, REPLAY, CANCEL);

@@ -86,7 +86,7 @@ class DevConfigFileTest {
                 "0x00000000000000000000000000000000000000a1", "0x00000000000000000000000000000000000000a2", MESSENGER,
                 "0x00000000000000000000000000000000000000a3", SUPERCHAIN, "0x00000000000000000000000000000000000000a4",
                 "0x00000000000000000000000000000000000000a5", "0x00000000000000000000000000000000000000a6", Map.of(),
-                Map.of(), 255, "0x" + "00".repeat(32), 1200, 60, 8, 4, 30, 10, 60, BigInteger.TEN, 4);
+                Map.of(), 255, "0x" + "00".repeat(32), 1200, 60, 8, 4, 30, 10, 60, BigInteger.TEN, 4, 60);
         DevnetManifest.Chain l2 = m.l2s().getFirst();
         return new DevnetManifest(m.version(), m.createdAt(), m.l1(), List.of(new DevnetManifest.Chain(l2.name(),
                 l2.chainId(), l2.rpcUrl(), l2.wsUrl(), l2Contracts, null, faultProofs)), m.keys(), null);
@@ -103,6 +103,16 @@ class DevConfigFileTest {
                 PORTAL, MESSENGER, FACTORY, ANCHORS, SUPERCHAIN));
         assertThat(c.chain("l2a").orElseThrow().l2Contracts()).isEqualTo(new ChainConfig.L2Contracts(
                 Predeploys.L2_TO_L1_MESSAGE_PASSER, Predeploys.L2_CROSS_DOMAIN_MESSENGER, null, null));
+    }
+
+    @Test
+    void onAFaultProofDevnetTheMonitorSeesCensorshipBeforeTheSequencingWindowForcesTheDepositIn() {
+        DevnetManifest m = faultProofManifest();
+        long window = m.l2s().getFirst().faultProofs().sequencingWindowSeconds();
+        Config c = ConfigLoader.parse(DevConfigFile.render(m, Path.of("/data/dev"), new DevConfigFile.Options(
+                "127.0.0.1:39092", null, null)), "dev", Map.of()).config();
+        assertThat(c.monitor().checks(901).depositInclusionWindow()).isLessThan(Duration.ofSeconds(window))
+                .isEqualTo(Duration.ofSeconds(window / 2));
     }
 
     @Test

@@ -26,10 +26,14 @@ import java.util.Map;
  * @param challengePeriod PreimageOracle's challenge period for large preimages (unused by the alphabet VM)
  * @param respectedGameTypes per L2 chain id, the game type its portal accepts proofs against; an L2 not in the map
  *     gets {@link #ALPHABET}
+ * @param sequencingWindow (the devnet operator's, not a contract's) how long (L1 time) after its L1 block a deposit
+ *     the sequencer censors is forced into the L2 anyway, in order with the deposits held behind it, as OP's
+ *     derivation does at the end of its sequencing window ({@code seq_window_size} L1 blocks)
  */
 public record FaultProofParams(Duration maxClockDuration, Duration clockExtension, int maxGameDepth, int splitDepth,
         Duration proofMaturityDelay, Duration disputeGameFinalityDelay, Duration delayedWethDelay, BigInteger initBond,
-        long minProposalSize, Duration challengePeriod, Map<Long, Integer> respectedGameTypes) {
+        long minProposalSize, Duration challengePeriod, Map<Long, Integer> respectedGameTypes,
+        Duration sequencingWindow) {
 
     /** Game type 255: the permissionless FaultDisputeGame on the AlphabetVM. */
     public static final int ALPHABET = 255;
@@ -57,6 +61,7 @@ public record FaultProofParams(Duration maxClockDuration, Duration clockExtensio
         positive("disputeGameFinalityDelay", disputeGameFinalityDelay);
         positive("delayedWethDelay", delayedWethDelay);
         positive("challengePeriod", challengePeriod);
+        positive("sequencingWindow", sequencingWindow);
         // FaultDisputeGame.move computes maxClockDuration - 2 * clockExtension (checked arithmetic) for a move
         // just above the split: a larger extension makes those moves revert.
         if (clockExtension.multipliedBy(2).compareTo(maxClockDuration) > 0) {
@@ -91,8 +96,9 @@ public record FaultProofParams(Duration maxClockDuration, Duration clockExtensio
 
     /**
      * The devnet's settings: a one-minute clock with a ten-second extension, depth 10 split 6 (a 64-block window),
-     * a 90 s proof maturity, a 15 s air gap, bonds locked 30 s, a 0.08 ether init bond (mainnet's), and OP's devnet
-     * PreimageOracle values.
+     * a 90 s proof maturity, a 15 s air gap, bonds locked 30 s, a 0.08 ether init bond (mainnet's), OP's devnet
+     * PreimageOracle values, and censored deposits forced in after a 60 s sequencing window (longer than the inclusion
+     * window dev mode gives the monitor, so that censorship is seen before it is undone).
      *
      * <p>The proof maturity is longer than the clock, in the same order as on OP Mainnet (7 days against 3.5): a
      * proof then matures after its game could resolve. Portal 3.10.0 answers a matured proof whose game is still in
@@ -102,7 +108,7 @@ public record FaultProofParams(Duration maxClockDuration, Duration clockExtensio
     public static FaultProofParams devnet() {
         return new FaultProofParams(Duration.ofSeconds(60), Duration.ofSeconds(10), 10, 6, Duration.ofSeconds(90),
                 Duration.ofSeconds(15), Duration.ofSeconds(30), new BigInteger("80000000000000000"), 10_000,
-                Duration.ofSeconds(120), Map.of());
+                Duration.ofSeconds(120), Map.of(), Duration.ofSeconds(60));
     }
 
     /** These settings, with {@code gameType} respected by the portal of L2 {@code chainId}. */
@@ -110,14 +116,22 @@ public record FaultProofParams(Duration maxClockDuration, Duration clockExtensio
         Map<Long, Integer> types = new HashMap<>(respectedGameTypes);
         types.put(chainId, gameType);
         return new FaultProofParams(maxClockDuration, clockExtension, maxGameDepth, splitDepth, proofMaturityDelay,
-                disputeGameFinalityDelay, delayedWethDelay, initBond, minProposalSize, challengePeriod, types);
+                disputeGameFinalityDelay, delayedWethDelay, initBond, minProposalSize, challengePeriod, types,
+                sequencingWindow);
     }
 
     /** These settings, with proofs maturing after {@code delay}. */
     public FaultProofParams withProofMaturityDelay(Duration delay) {
         return new FaultProofParams(maxClockDuration, clockExtension, maxGameDepth, splitDepth, delay,
                 disputeGameFinalityDelay, delayedWethDelay, initBond, minProposalSize, challengePeriod,
-                respectedGameTypes);
+                respectedGameTypes, sequencingWindow);
+    }
+
+    /** These settings, with censored deposits forced into the L2 {@code window} after their L1 block. */
+    public FaultProofParams withSequencingWindow(Duration window) {
+        return new FaultProofParams(maxClockDuration, clockExtension, maxGameDepth, splitDepth, proofMaturityDelay,
+                disputeGameFinalityDelay, delayedWethDelay, initBond, minProposalSize, challengePeriod,
+                respectedGameTypes, window);
     }
 
     /** The game type the portal of L2 {@code chainId} accepts. */

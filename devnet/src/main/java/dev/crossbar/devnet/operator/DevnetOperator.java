@@ -339,6 +339,7 @@ public final class DevnetOperator implements AutoCloseable {
             m.put("depositsOnL2", s.depositsOnL2());
             m.put("depositsSent", s.sentCount());
             m.put("censoredDeposits", s.censored().stream().map(BigInteger::toString).toList());
+            m.put("depositsForcedIn", s.forcedCount());
             m.put("gamesCreated", p.createdCount());
             m.put("gamesResolved", p.resolvedCount());
             m.put("lastProposedL2Block", p.lastProposedBlock());

@@ -15,7 +15,8 @@ public enum Misbehaviour {
     WRONG_OUTPUT("wrong-output", "propose a wrong output root next", Value.NONE, SettlementKind.OUTPUT_ORACLE),
     /** The sequencer does not execute a given deposit (and so none after it: deposits execute in order). */
     CENSOR_DEPOSIT("censor-deposit", "do not execute a deposit (the next one, or the one given: its deposit nonce;"
-            + " on fault proofs, its index in the portal's deposits)", Value.OPTIONAL, SettlementKind.OUTPUT_ORACLE,
+            + " on fault proofs, its index in the portal's deposits, forced in after the sequencing window)",
+            Value.OPTIONAL, SettlementKind.OUTPUT_ORACLE,
             SettlementKind.FAULT_PROOFS),
     /** The proposer stops proposing output roots. */
     STOP_PROPOSING("stop-proposing", "stop proposing output roots", Value.NONE, SettlementKind.OUTPUT_ORACLE,

@@ -22,6 +22,7 @@ import dev.crossbar.devnet.DevnetManifest;
 import dev.crossbar.devnet.SettlementKind;
 import dev.crossbar.devnet.operator.DevnetOperator;
 import dev.crossbar.devnet.operator.GameProposer;
+import dev.crossbar.devnet.operator.FaultProofSequencer;
 import dev.crossbar.devnet.operator.Misbehaviour;
 import dev.crossbar.devnet.operator.Proposer;
 import dev.crossbar.testkit.TempDirs;
@@ -241,6 +242,39 @@ class FaultProofDevnetTest {
         assertThat(operator.faultProofSequencer("l2a").executeDue()).isEqualTo(2);
         assertThat(balance(l2a(), first)).isEqualTo(ETHER);
         assertThat(balance(l2a(), second)).isEqualTo(ETHER);
+    }
+
+    @Test
+    @Order(5)
+    void aCensoredDepositIsForcedInWithThoseHeldBehindItOnceItsSequencingWindowHasPassed() throws Exception {
+        FaultProofSequencer sequencer = operator.faultProofSequencer("l2a");
+        sequencer.executeDue();
+        long forcedBefore = sequencer.forcedCount();
+        operator.misbehave(Misbehaviour.CENSOR_DEPOSIT, "l2a", null);
+        String first = freshAddress();
+        String second = freshAddress();
+        OpDepositTx censored = depositOf(sendMessage("l2a", first, ETHER), "l2a");
+        OpDepositTx behind = depositOf(sendMessage("l2a", second, ETHER), "l2a");
+        long window = faultProofs("l2a").sequencingWindowSeconds();
+        assertThat(window).as("the devnet's sequencing window").isEqualTo(60);
+
+        advanceL1Time(window - 10);
+        assertThat(sequencer.executeDue()).as("inside the window the censored deposit holds the later one").isZero();
+        assertThat(balance(l2a(), second)).isZero();
+
+        advanceL1Time(11);
+        assertThat(sequencer.executeDue()).as("forced in, and the one behind it follows").isEqualTo(2);
+        assertThat(sequencer.forcedCount()).isEqualTo(forcedBefore + 1);
+        assertThat(sequencer.censored()).isEmpty();
+        assertThat(balance(l2a(), first)).isEqualTo(ETHER);
+        assertThat(balance(l2a(), second)).isEqualTo(ETHER);
+        var forcedIn = l2a().web3j().ethGetTransactionReceipt(censored.hash()).send().getTransactionReceipt()
+                .orElseThrow();
+        var after = l2a().web3j().ethGetTransactionReceipt(behind.hash()).send().getTransactionReceipt().orElseThrow();
+        assertThat(after.getBlockNumber().compareTo(forcedIn.getBlockNumber()) > 0
+                || after.getTransactionIndex().compareTo(forcedIn.getTransactionIndex()) > 0)
+                .as("in L1 order").isTrue();
+        operator.behave("l2a");
     }
 
     @Test

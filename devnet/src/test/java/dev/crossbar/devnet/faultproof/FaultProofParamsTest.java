@@ -44,17 +44,17 @@ class FaultProofParamsTest {
     void fractionalOrMissingDelaysAreRefused() {
         assertThatThrownBy(() -> new FaultProofParams(D.maxClockDuration(), D.clockExtension(), D.maxGameDepth(),
                 D.splitDepth(), Duration.ofMillis(1500), D.disputeGameFinalityDelay(), D.delayedWethDelay(),
-                D.initBond(), D.minProposalSize(), D.challengePeriod(), Map.of()))
+                D.initBond(), D.minProposalSize(), D.challengePeriod(), Map.of(), D.sequencingWindow()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("proofMaturityDelay");
         assertThatThrownBy(() -> new FaultProofParams(D.maxClockDuration(), D.clockExtension(), D.maxGameDepth(),
                 D.splitDepth(), D.proofMaturityDelay(), D.disputeGameFinalityDelay(), D.delayedWethDelay(),
-                BigInteger.ONE.negate(), D.minProposalSize(), D.challengePeriod(), Map.of()))
+                BigInteger.ONE.negate(), D.minProposalSize(), D.challengePeriod(), Map.of(), D.sequencingWindow()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("initBond");
     }
 
     private static FaultProofParams with(Duration maxClock, Duration extension, int maxDepth, int splitDepth) {
         return new FaultProofParams(maxClock, extension, maxDepth, splitDepth, D.proofMaturityDelay(),
                 D.disputeGameFinalityDelay(), D.delayedWethDelay(), D.initBond(), D.minProposalSize(),
-                D.challengePeriod(), Map.of());
+                D.challengePeriod(), Map.of(), D.sequencingWindow());
     }
 }

@@ -27,15 +27,20 @@ import org.slf4j.LoggerFactory;
  * What the monitor does about proven misbehaviour on a chain. Rules:
  * <ol>
  *   <li>the chain's circuit breaker is tripped at once (the relayer holds every message from or to it as BLOCKED),
- *       unless the chain's Portal is already in escape mode and exits are reopened;</li>
+ *       unless the chain's Portal is already in escape mode and exits are reopened, or the finding starts forced
+ *       withdrawals on an L2 that settles through dispute games ({@link ForcedExits}) and exits are reopened: the
+ *       relayer must carry those out, and there it proves withdrawals only against games whose roots were
+ *       verified, so censorship or a halt puts no withdrawal at risk;</li>
+ *   <li>a finding that starts forced withdrawals queues them ({@link ForcedExits#incident});</li>
  *   <li>for an output-oracle L2 with a guardian key: its Portal is paused ({@code pauseOnMisbehaviour}), or put into
  *       escape mode when the finding's kind is in {@code escapeOn} (which pauses it too). The chain is asked first, so
  *       nothing is sent twice; a refused action is ACTION_FAILED.</li>
  *   <li>for a dispute-game L2 ({@code pauseOnMisbehaviour}): when the finding means withdrawals that were never sent
  *       can be finalized ({@link #SUPERCHAIN_PAUSE_ON}), the guardian pauses the L2's {@code SuperchainConfig}, which
  *       stops every portal under it. Without the guardian key the finding's evidence carries the pause, ready for an
- *       operator to send. Other misbehaviour there (a proposer down, a censored deposit) trips the breaker only: a
- *       pause would stop the exits users need; a game that resolved wrongly is blacklisted ({@code GameChecks}).</li>
+ *       operator to send. Other misbehaviour there (a proposer down, a censored deposit) trips the breaker only
+ *       (unless it starts exits): a pause would stop the exits users need; a game that resolved wrongly is
+ *       blacklisted ({@code GameChecks}).</li>
  * </ol>
  * {@link #respond} may be called from any thread; {@link #act} runs on the patrol thread, which owns the keys.
  */
@@ -50,17 +55,20 @@ public final class Responder {
     private final MessageStore store;
     private final Actors actors;
     private final MonitorSettings settings;
+    private final ForcedExits exits;
     private final Map<Long, Boolean> wanted = new ConcurrentHashMap<>();
     /** Dispute-game L2s whose SuperchainConfig is to be paused, with the finding that asked for it. */
     private final Map<Long, FindingKind> pauses = new ConcurrentHashMap<>();
     private final Set<Long> escaped = ConcurrentHashMap.newKeySet();
     private volatile FindingSink findings;
 
-    public Responder(MonitoredChains chains, MessageStore store, Actors actors, MonitorSettings settings) {
+    public Responder(MonitoredChains chains, MessageStore store, Actors actors, MonitorSettings settings,
+            ForcedExits exits) {
         this.chains = chains;
         this.store = store;
         this.actors = actors;
         this.settings = settings;
+        this.exits = exits;
     }
 
     /** Where refused actions are reported (set once the reporter exists). */
@@ -71,7 +79,9 @@ public final class Responder {
     /** Responds to a misbehaviour finding: trips the breaker now, queues the guardian's action. */
     public void respond(Observation o) {
         long chain = o.chainId();
-        if (!(escaped.contains(chain) && settings.reopenForExits())) {
+        boolean exit = exits.startsExits(o);
+        exits.incident(o);
+        if (!((escaped.contains(chain) || exit) && settings.reopenForExits())) {
             Optional<BreakerState> b = store.breaker(chain);
             if (b.isEmpty() || !b.get().tripped()) {
                 store.setBreaker(chain, true, o.kind() + ": " + o.summary(), BY);

@@ -71,7 +71,7 @@ class GameGaugesTest {
                 Duration.ofSeconds(1), 100, List.of(), new ChainConfig.L2Contracts("0x06", "0x07", null, null), L1);
         MonitoredChains chains = MonitoredChains.of(List.of(l1Config, l2Config), Map.<Long, EthApi>of(), Map.of());
         MonitorMetrics metrics = new MonitorMetrics(meters);
-        Actors noKeys = new Actors(Map.of(), List.of(), store, FeePolicy.defaults(), metrics,
+        Actors noKeys = new Actors(Map.of(), List.of(), List.of(), store, FeePolicy.defaults(), metrics,
                 new TxMetrics(meters, "monitor"));
         gauges = new GameGauges(chains, store, noKeys, new Windows(chains), metrics);
     }
