@@ -19,6 +19,7 @@ import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.DevnetManifest;
 import dev.crossbar.devnet.faultproof.FaultProofParams;
 import dev.crossbar.devnet.operator.GameProposer;
+import dev.crossbar.devnet.operator.Misbehaviour;
 import dev.crossbar.store.Finding;
 import dev.crossbar.store.Transition;
 import java.math.BigInteger;
@@ -123,6 +124,65 @@ class WrongResolutionTest {
             assertThat(w.findings("WRONG_RESOLUTION")).hasSize(1);
             assertThat(w.findings("FORGED_WITHDRAWAL")).as("the withdrawal proven against the false root is real")
                     .isEmpty();
+        }
+    }
+
+    /**
+     * The other way round (devnet switch {@code attack-valid}): the relayer proves a withdrawal against a true game,
+     * recording its own VALID verdict before the monitor starts; an attacker counters the true root and nobody
+     * defends it, so the game resolves CHALLENGER_WINS. The monitor, finding the relayer's verdict again, still judges
+     * the game and raises WRONG_RESOLUTION (no blacklist: nothing finalizes against a lost game); once the operator
+     * resets the breaker, the relayer proves the withdrawal again against a newer game and finalizes it.
+     */
+    @Test
+    void aTrueRootLostUnopposedIsAWrongResolutionAndItsWithdrawalProvenAgain() throws Exception {
+        try (Watchtower w = Watchtower.faultProofs()) {
+            w.startRelayer();
+            DevnetManifest.FaultProofSettlement fp = w.devnet.manifest().l2("l2a").faultProofs();
+            EthApi l1 = w.clients.get(Watchtower.L1);
+            DevChain l2 = w.l2(0);
+            GameProposer proposer = w.operator.gameProposer("l2a");
+
+            TransactionReceipt sent = w.user.withdrawal(0, "proven against a true root that loses", BigInteger.ZERO);
+            byte[] hash = L2ToL1MessagePasser.getMessagePassedEvents(sent).getFirst().withdrawalHash;
+            String id = Numeric.toHexString(hash);
+            await().atMost(Duration.ofSeconds(30)).until(() -> w.store.message(id).isPresent());
+            l2.anvil().mine(1);
+            GameProposer.Game first = proposer.propose(FaultProofParams.ALPHABET, l2.blockNumber().longValueExact());
+            advanceL1(w, 1);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(w.store.message(id).orElseThrow()
+                    .details().get(MessageDetails.PROVEN_GAME)).isEqualToIgnoringCase(first.address()));
+            assertThat(w.store.gameAt(first.address()).orElseThrow().verdictBy()).isEqualTo("relayer");
+
+            w.startMonitor(w.settings());
+            w.operator.misbehave(Misbehaviour.ATTACK_VALID, "l2a", null);
+            l2.anvil().mine(1);
+            GameProposer.Game second = proposer.propose(FaultProofParams.ALPHABET, l2.blockNumber().longValueExact());
+            advanceL1(w, fp.maxClockDurationSeconds() + 1);
+            proposer.resolveDue();
+            assertThat(FaultProofViews.outcome(l1, first.address()).status()).isEqualTo(FaultProofViews.CHALLENGER_WINS);
+
+            Finding wrong = w.awaitFinding("WRONG_RESOLUTION", Duration.ofSeconds(30));
+            assertThat(wrong.evidence()).containsEntry("game", first.address().toLowerCase())
+                    .containsEntry("status", "CHALLENGER_WINS").containsEntry("verdict", "VALID");
+            assertThat(wrong.evidence().get("guardianAction")).startsWith("none needed");
+            await().atMost(Duration.ofSeconds(10)).until(() -> w.tripped(Watchtower.L2A));
+            assertThat(FaultProofViews.blacklisted(l1, fp.portal(), first.address())).isFalse();
+
+            w.store.setBreaker(Watchtower.L2A, false, "dispute game " + first.address() + " lost; nothing finalizes"
+                    + " against it", "operator");
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(causes(w, id)).anySatisfy(c -> assertThat(c).contains("re-prove")
+                        .contains("CHALLENGER_WINS"));
+                assertThat(w.store.message(id).orElseThrow().details().get(MessageDetails.PROVEN_GAME))
+                        .isEqualToIgnoringCase(second.address());
+            });
+            advanceL1(w, Math.max(fp.proofMaturityDelaySeconds(), fp.disputeGameFinalityDelaySeconds()) + 2);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(w.store.message(id).orElseThrow().state()).as("history %s", causes(w, id))
+                            .isEqualTo(MessageState.RELAYED));
+            assertThat(ProtocolViews.finalizedWithdrawal(l1, fp.portal(), hash)).isTrue();
+            assertThat(w.findings("WRONG_RESOLUTION")).hasSize(1);
         }
     }
 

@@ -57,6 +57,12 @@ public final class GameChecks {
     private final Clock clock;
     /** Games without a verdict of ours this monitor has tried since it started, and when it first did. */
     private final Map<String, Instant> firstTried = new ConcurrentHashMap<>();
+    /**
+     * Games whose verdict this monitor's own check gave or confirmed. The store keeps the first party's name on a
+     * verdict that another party then finds again (the relayer often checks a root before the monitor does), so
+     * {@code verdictBy} alone would leave such a game unjudged and checked again every round. By address: valid.
+     */
+    private final Map<String, Boolean> confirmed = new ConcurrentHashMap<>();
 
     /**
      * @param challengeMargin a false root is at risk once less than this fraction of its clock is left uncountered
@@ -87,7 +93,7 @@ public final class GameChecks {
         Long now = null;
         for (GameRecord g : store.games(new GameQuery(l2, null, null, SCAN))) {
             try {
-                if (!BY.equals(g.verdictBy()) && verdict(g)) {
+                if (!ours(g) && verdict(g)) {
                     done++;
                     g = store.gameAt(g.address()).orElse(g);
                 }
@@ -196,6 +202,7 @@ public final class GameChecks {
                 store.recordGameVerdict(g.address(), valid, "the output root of L2 block " + g.l2BlockNumber()
                         + " is " + a.value() + " on " + a.endpoints(), BY);
                 firstTried.remove(g.address());
+                confirmed.put(g.address(), valid);
                 log.info("game checked chain={} index={} game={} l2Block={} verdict={} endpoints={}",
                         chains.name(g.l2ChainId()), g.index(), g.address(), g.l2BlockNumber(),
                         valid ? "VALID" : "INVALID", a.endpoints());
@@ -228,9 +235,18 @@ public final class GameChecks {
         }
     }
 
+    /**
+     * Whether the game's stored verdict is one this monitor's own check gave (now or before a restart) or found
+     * again; a different verdict recorded since by another party is checked again.
+     */
+    private boolean ours(GameRecord g) {
+        return BY.equals(g.verdictBy()) || (g.verdict() != null
+                && Boolean.valueOf("VALID".equals(g.verdict())).equals(confirmed.get(g.address())));
+    }
+
     /** A resolution against our verdict is a WRONG_RESOLUTION (critical: withdrawals are at stake). */
     private void judge(GameRecord g) {
-        if (!BY.equals(g.verdictBy()) || g.status() == GameRecord.Status.IN_PROGRESS) {
+        if (!ours(g) || g.status() == GameRecord.Status.IN_PROGRESS) {
             return;
         }
         boolean valid = "VALID".equals(g.verdict());
