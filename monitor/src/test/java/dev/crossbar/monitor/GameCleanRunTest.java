@@ -121,10 +121,11 @@ class GameCleanRunTest {
                 assertThat(FaultProofViews.outcome(l1, g.address()).status()).isEqualTo(FaultProofViews.DEFENDER_WINS);
             }
             for (Withdrawal x : withdrawals) {
-                assertThat(ProtocolViews.finalizedWithdrawal(l1, w.devnet.manifest().l2(L2S.get(x.l2Index()))
-                        .faultProofs().portal(), Numeric.hexStringToByteArray(x.id()))).as("finalized on L1: %s of %s, history %s",
-                        x.id(), L2S.get(x.l2Index()), w.store.history(x.id()).stream().map(t -> t.from() + "->" + t.to()
-                                + " " + t.cause()).toList()).isTrue();
+                String portal = w.devnet.manifest().l2(L2S.get(x.l2Index())).faultProofs().portal();
+                assertThat(ProtocolViews.finalizedWithdrawal(l1, portal, Numeric.hexStringToByteArray(x.id())))
+                        .as("finalized on L1: %s of %s, history %s", x.id(), L2S.get(x.l2Index()),
+                                w.store.history(x.id()).stream().map(t -> t.from() + "->" + t.to() + " " + t.cause())
+                                        .toList()).isTrue();
             }
             assertThat(checks(w, "withdrawal_proofs", "passed")).as("proofs checked against sentMessages")
                     .isGreaterThanOrEqualTo(withdrawals.size());

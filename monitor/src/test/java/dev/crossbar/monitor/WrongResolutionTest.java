@@ -160,7 +160,8 @@ class WrongResolutionTest {
             GameProposer.Game second = proposer.propose(FaultProofParams.ALPHABET, l2.blockNumber().longValueExact());
             advanceL1(w, fp.maxClockDurationSeconds() + 1);
             proposer.resolveDue();
-            assertThat(FaultProofViews.outcome(l1, first.address()).status()).isEqualTo(FaultProofViews.CHALLENGER_WINS);
+            assertThat(FaultProofViews.outcome(l1, first.address()).status())
+                    .isEqualTo(FaultProofViews.CHALLENGER_WINS);
 
             Finding wrong = w.awaitFinding("WRONG_RESOLUTION", Duration.ofSeconds(30));
             assertThat(wrong.evidence()).containsEntry("game", first.address().toLowerCase())
@@ -186,7 +187,7 @@ class WrongResolutionTest {
         }
     }
 
-    /** The withdrawal's proof at {@code l2Block} from the L2 node: the parts of its output root and the storage proof. */
+    /** The withdrawal's proof at {@code l2Block} from the L2 node: its output root's parts and the storage proof. */
     private static WithdrawalProof proofAt(Watchtower w, byte[] hash, long l2Block) {
         EthApi l2 = w.clients.get(Watchtower.L2A);
         EthApi.Header header = l2.header(EthApi.hex(l2Block));
