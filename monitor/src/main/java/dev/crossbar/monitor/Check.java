@@ -7,7 +7,10 @@ public enum Check {
      * L2 (header and message passer storage root).
      */
     OUTPUTS,
-    /** Every proven withdrawal against the L2's {@code sentMessages}. */
+    /**
+     * Every proven withdrawal against the L2's {@code sentMessages}, at the block of the output or the dispute game it
+     * was proven against.
+     */
     WITHDRAWAL_PROOFS,
     /** Every relayed cross-rollup message against its source chain's {@code SentMessage} log. */
     RELAYS,
@@ -32,7 +35,7 @@ public enum Check {
      */
     public boolean outputOracleOnly() {
         return switch (this) {
-            case WITHDRAWAL_PROOFS, FINALIZATIONS -> true;
+            case FINALIZATIONS -> true;
             default -> false;
         };
     }

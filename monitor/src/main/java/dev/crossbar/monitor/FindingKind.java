@@ -12,8 +12,10 @@ public enum FindingKind {
             + " Portal. Stop the proposer, find why it posted a wrong root, and let it propose honest outputs again;"
             + " resolve the finding and reset the breaker once outputs check out."),
     FORGED_WITHDRAWAL(Severity.CRITICAL, true, "A withdrawal was proven on L1 that the L2's message passer never"
-            + " recorded: the output it was proven against is forged. Make sure that output is deleted before its"
-            + " window ends (BAD_OUTPUT), keep the Portal paused, and treat the proposer key as compromised."),
+            + " recorded: the output or dispute game it was proven against is forged. Output oracle: make sure that"
+            + " output is deleted before its window ends (BAD_OUTPUT), keep the Portal paused, and treat the proposer"
+            + " key as compromised. Dispute games: make sure the game's root is countered (INVALID_ROOT_CLAIM) and, if"
+            + " it resolves DEFENDER_WINS, blacklisted before the airgap ends (WRONG_RESOLUTION)."),
     FORGED_RELAY(Severity.CRITICAL, true, "A cross-rollup message was relayed that its source chain never sent (or"
             + " sent differently). Remove the relayer that sent it from the destination messenger's allow-list, check"
             + " what the target did with it, and keep the breaker tripped until the relayers are trusted again."),

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.contracts.bindings.Portal;
+import dev.crossbar.contracts.op.DisputeGameFactory;
+import dev.crossbar.contracts.op.OptimismPortal2;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.protocol.Hashes;
+import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.devnet.DevnetManifest;
+import dev.crossbar.devnet.faultproof.FaultProofParams;
 import dev.crossbar.store.Finding;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -74,6 +79,64 @@ class ForgedWithdrawalTest {
             assertThat(w.tripped(Watchtower.L2A)).isTrue();
             await().atMost(Duration.ofSeconds(10)).until(() -> w.paused(0));
             w.awaitBlockedMessage(0, 1, "after a forged withdrawal");
+        }
+    }
+
+    /**
+     * On an L2 that settles through OP's dispute games: an attacker creates a game (permissionless type 255) whose root
+     * claim commits to a one-leaf message passer storage root holding a withdrawal never initiated, and proves that
+     * withdrawal on the unmodified OptimismPortal2 against it. The monitor finds FORGED_WITHDRAWAL (read at the
+     * game's L2 block, the proof found through its submitter) and INVALID_ROOT_CLAIM for the game, and trips the
+     * chain's breaker. Its challenger plays no game type here, so that nothing stops the proof from landing.
+     */
+    @Test
+    void aWithdrawalProvenAgainstAGameWithAForgedStorageRootIsFound() throws Exception {
+        try (Watchtower w = Watchtower.faultProofs()) {
+            w.startMonitor(w.settings());
+            DevnetManifest.FaultProofSettlement fp = w.devnet.manifest().l2("l2a").faultProofs();
+            OptimismPortal2.WithdrawalTransaction forged = new OptimismPortal2.WithdrawalTransaction(
+                    BigInteger.TWO.pow(200), DevKeys.USER.address(), DevKeys.USER.address(), BigInteger.ZERO,
+                    BigInteger.valueOf(100_000), new byte[0]);
+            byte[] hash = Hashes.withdrawalHash(forged.nonce, forged.sender, forged.target, forged.value,
+                    forged.gasLimit, forged.data);
+            byte[] leaf = singleLeaf(Hashes.sentMessageSlot(hash));
+            byte[] storageRoot = Hash.sha3(leaf);
+
+            w.l2(0).anvil().mine(1);
+            long l2Block = w.l2(0).blockNumber().longValueExact();
+            EthApi.Header header = w.clients.get(Watchtower.L2A).header(EthApi.hex(l2Block));
+            byte[] stateRoot = Numeric.hexStringToByteArray(header.stateRoot());
+            byte[] blockHash = Numeric.hexStringToByteArray(header.hash());
+            var attacker = w.l1().txManager(DevKeys.USER.credentials());
+            DisputeGameFactory factory = DisputeGameFactory.load(fp.disputeGameFactory(), w.l1().web3j(), attacker,
+                    DevChain.GAS);
+            TransactionReceipt created = factory.create(BigInteger.valueOf(FaultProofParams.ALPHABET),
+                    Hashes.outputRoot(stateRoot, storageRoot, blockHash),
+                    Numeric.toBytesPadded(BigInteger.valueOf(l2Block), 32), fp.initBond()).send();
+            String game = DisputeGameFactory.getDisputeGameCreatedEvents(created).getFirst().disputeProxy
+                    .toLowerCase();
+            BigInteger index = factory.gameCount().send().subtract(BigInteger.ONE);
+            TransactionReceipt proof = OptimismPortal2.load(fp.portal(), w.l1().web3j(), attacker, DevChain.GAS)
+                    .proveWithdrawalTransaction(forged, index, new OptimismPortal2.OutputRootProof(new byte[32],
+                            stateRoot, storageRoot, blockHash), List.of(leaf)).send();
+            assertThat(proof.isStatusOK()).as("OptimismPortal2 accepted the forged proof").isTrue();
+
+            Finding forgedFinding = w.awaitFinding("FORGED_WITHDRAWAL", Duration.ofSeconds(30));
+            assertThat(forgedFinding.severity()).isEqualToIgnoringCase("critical");
+            assertThat(forgedFinding.evidence()).containsEntry("withdrawalHash", Numeric.toHexString(hash))
+                    .containsEntry("game", game).containsEntry("proofSubmitter", DevKeys.USER.address().toLowerCase())
+                    .containsEntry("seen", "0").containsEntry("l2Block", Long.toString(l2Block))
+                    .containsKeys("expected", "deadline", "rootClaim");
+            assertThat(w.awaitFinding("INVALID_ROOT_CLAIM", Duration.ofSeconds(30)).evidence())
+                    .containsEntry("game", game);
+            await().atMost(Duration.ofSeconds(10)).until(() -> w.tripped(Watchtower.L2A));
+            await().atMost(Duration.ofSeconds(10)).until(() -> w.webhooks.firstAlert("FORGED_WITHDRAWAL", "l2a")
+                    .isPresent());
+            // A forged proof can be finalized once its game wins: the guardian key pauses the SuperchainConfig.
+            String superchainConfig = w.devnet.manifest().l2("l2a").faultProofs().superchainConfig();
+            await().atMost(Duration.ofSeconds(30)).until(() -> dev.crossbar.core.chain.FaultProofViews
+                    .superchainPaused(w.clients.get(Watchtower.L1), superchainConfig));
+            assertThat(forgedFinding.evidence().get("guardianAction")).contains("SuperchainConfig.pause");
         }
     }
 

@@ -9,6 +9,8 @@ import dev.crossbar.contracts.op.L2ToL1MessagePasser;
 import dev.crossbar.contracts.op.OptimismPortal2;
 import dev.crossbar.contracts.op.SuperchainConfig;
 import java.math.BigInteger;
+import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.TransactionManager;
 import org.web3j.utils.Numeric;
 
@@ -84,8 +86,29 @@ public final class FaultProofViews {
 
     /** {@code provenWithdrawals(hash, submitter)}. */
     public static Proof proof(EthApi l1, String portal, byte[] withdrawalHash, String submitter) {
-        var v = view(portal2(l1, portal, LATEST).provenWithdrawals(withdrawalHash, submitter));
+        return proof(l1, portal, withdrawalHash, submitter, LATEST);
+    }
+
+    /** {@code provenWithdrawals(hash, submitter)} at {@code blockTag}. */
+    public static Proof proof(EthApi l1, String portal, byte[] withdrawalHash, String submitter, String blockTag) {
+        var v = view(portal2(l1, portal, blockTag).provenWithdrawals(withdrawalHash, submitter));
         return new Proof(v.component1().toLowerCase(), v.component2().longValueExact());
+    }
+
+    /**
+     * Who submitted the proof of {@code withdrawalHash} that a transaction made: the {@code proofSubmitter} of the
+     * portal's {@code WithdrawalProvenExtension1} log in its receipt ({@code msg.sender} of the proof, which is not the
+     * transaction's sender when a contract proves); empty when the receipt has no such log.
+     */
+    public static java.util.Optional<String> proofSubmitter(TransactionReceipt receipt, String portal,
+            byte[] withdrawalHash) {
+        String topic = EventEncoder.encode(OptimismPortal2.WITHDRAWALPROVENEXTENSION1_EVENT);
+        String hash = Numeric.toHexString(withdrawalHash);
+        return receipt.getLogs().stream().filter(l -> l.getAddress().equalsIgnoreCase(portal)
+                && l.getTopics().size() == 3 && l.getTopics().get(0).equalsIgnoreCase(topic)
+                && l.getTopics().get(1).equalsIgnoreCase(hash))
+                .map(l -> OptimismPortal2.getWithdrawalProvenExtension1EventFromLog(l).proofSubmitter.toLowerCase())
+                .findFirst();
     }
 
     /** Every submitter of a proof of {@code withdrawalHash}, in the order they proved it. */

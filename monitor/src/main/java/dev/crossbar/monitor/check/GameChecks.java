@@ -158,12 +158,13 @@ public final class GameChecks {
 
     /**
      * A blacklisted game (informational): nothing finalizes against it any more; the withdrawals proven against it are
-     * proven again by the relayer. The evidence names them.
+     * proven again by the relayer. The evidence names them, those the relayer holds behind the chain's breaker too (a
+     * game blacklisted after a WRONG_RESOLUTION, which trips it).
      */
     private void blacklisted(GameRecord g) {
         List<String> affected = store.messages(new MessageQuery(Set.of(MessageState.PROVEN, MessageState.IN_WINDOW,
-                MessageState.READY, MessageState.COMMITTED), Set.of(MessageKind.WITHDRAWAL), null, g.l2ChainId(), null,
-                null, 1000)).stream().filter(m -> g.address().equalsIgnoreCase(m.details().get(
+                MessageState.READY, MessageState.COMMITTED, MessageState.BLOCKED), Set.of(MessageKind.WITHDRAWAL), null,
+                g.l2ChainId(), null, null, 1000)).stream().filter(m -> g.address().equalsIgnoreCase(m.details().get(
                         MessageDetails.PROVEN_GAME))).map(MessageRecord::id).toList();
         findings.report(new Observation(FindingKind.BLACKLISTED_GAME, g.l2ChainId(), "BLACKLISTED_GAME:"
                 + g.address(), "dispute game " + g.index() + " of " + chains.name(g.l2ChainId())

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The monitor's checks of the output-oracle contracts do not run on an L2 that settles through dispute games (they
- * would read contracts it does not have); the checks of the chain itself, and of its root claims, run on every chain.
+ * would read contracts it does not have); the checks of the chain itself, of its root claims and of its withdrawal
+ * proofs run on every chain.
  */
 class SettlementChecksTest {
     private static final List<URI> RPC = List.of(URI.create("http://127.0.0.1:9"));
@@ -40,7 +41,8 @@ class SettlementChecksTest {
                 onGames.add(c);
             }
         }
-        assertThat(onGames).containsExactlyInAnyOrder(Check.OUTPUTS, Check.RELAYS, Check.HALTS, Check.REORGS);
+        assertThat(onGames).containsExactlyInAnyOrder(Check.OUTPUTS, Check.WITHDRAWAL_PROOFS, Check.RELAYS, Check.HALTS,
+                Check.REORGS);
     }
 
     private static ChainConfig l2(String name, long id) {
