@@ -26,6 +26,7 @@ import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import java.math.BigInteger;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -80,8 +81,8 @@ final class LifecycleProjector {
             case WithdrawalProven e -> withdrawalProven(s, e);
             case WithdrawalFinalized e -> withdrawalFinalized(s, e);
             case CrossDomainMessageSent e -> messengerSent(s, e);
-            case CrossDomainMessageRelayed e -> messengerVerdict(s, e.messageHash(), true);
-            case CrossDomainMessageFailed e -> messengerVerdict(s, e.messageHash(), false);
+            case CrossDomainMessageRelayed e -> messengerVerdict(s, e.messageHash(), e.sourceChainId(), true);
+            case CrossDomainMessageFailed e -> messengerVerdict(s, e.messageHash(), e.sourceChainId(), false);
             case CrossRollupSent e -> crossRollupSent(s, e);
             case CrossRollupRelayed e -> crossRollupRelayed(s, e);
             case DepositReclaimed e -> depositReclaimed(s, e);
@@ -291,9 +292,17 @@ final class LifecycleProjector {
         Messages.setMessengerHash(s.tx, carrier.get(), e.messageHash());
     }
 
-    private void messengerVerdict(Step s, String messengerHash, boolean relayed) throws SQLException {
-        for (MessageRecord m : Messages.lockWhere(s.tx, "messenger_hash = ? AND destination_chain_id = ?",
-                Messages.normalize(messengerHash), s.ref.chainId())) {
+    /**
+     * The messenger's verdict on the messages with its hash that came to its chain: from {@code source} only where
+     * known (an L1's messengers, one per L2, can relay messages of the same hash from different L2s).
+     */
+    private void messengerVerdict(Step s, String messengerHash, Long source, boolean relayed) throws SQLException {
+        List<MessageRecord> messages = source == null
+                ? Messages.lockWhere(s.tx, "messenger_hash = ? AND destination_chain_id = ?",
+                        Messages.normalize(messengerHash), s.ref.chainId())
+                : Messages.lockWhere(s.tx, "messenger_hash = ? AND destination_chain_id = ? AND source_chain_id = ?",
+                        Messages.normalize(messengerHash), s.ref.chainId(), source);
+        for (MessageRecord m : messages) {
             if (relayed) {
                 advance(s, m, MessageState.RELAYED, "messenger relayed it on " + s.where());
             } else if (m.state() != MessageState.RELAYED) {

@@ -14,6 +14,7 @@ import static dev.crossbar.store.TestEvents.gameResolved;
 import static dev.crossbar.store.TestEvents.gameRoot;
 import static dev.crossbar.store.TestEvents.messengerFailed;
 import static dev.crossbar.store.TestEvents.messengerRelayed;
+import static dev.crossbar.store.TestEvents.messengerRelayedFrom;
 import static dev.crossbar.store.TestEvents.messengerSent;
 import static dev.crossbar.store.TestEvents.output;
 import static dev.crossbar.store.TestEvents.outputsDeleted;
@@ -656,6 +657,28 @@ abstract class MessageStoreContract {
         BlockRef c = l2a.mine();
         store.commitBatch(l2a.batch(c, messengerRelayed(l2a.at(c, 2, 0), MSG_HASH)));
         assertThat(store.message(DEP1).orElseThrow().state()).isEqualTo(MessageState.RELAYED);
+    }
+
+    /**
+     * The same message sent through the messengers of two L2s (same sender, nonce and call) has the same messenger
+     * hash on both: the relay by l2a's L1 messenger moves l2a's withdrawal only, never l2b's (which would then never be
+     * finalized).
+     */
+    @Test
+    void anL1MessengersRelayMovesOnlyTheWithdrawalOfItsOwnL2() {
+        String wd2 = hash("withdrawal-2");
+        BlockRef a = l2a.mine();
+        store.commitBatch(l2a.batch(a, withdrawal(l2a.at(a, 1, 0), 0, WD1), messengerSent(l2a.at(a, 1, 1), MSG_HASH)));
+        BlockRef b = l2b.mine();
+        store.commitBatch(l2b.batch(b, withdrawal(l2b.at(b, 1, 0), 0, wd2), messengerSent(l2b.at(b, 1, 1), MSG_HASH)));
+        assertThat(store.message(WD1).orElseThrow().messengerHash()).isEqualTo(MSG_HASH);
+        assertThat(store.message(wd2).orElseThrow().messengerHash()).isEqualTo(MSG_HASH);
+
+        BlockRef f = l1.mine();
+        store.commitBatch(l1.batch(f, messengerRelayedFrom(l1.at(f, 1, 0), MSG_HASH, L2A)));
+
+        assertThat(store.message(WD1).orElseThrow().state()).isEqualTo(MessageState.RELAYED);
+        assertThat(store.message(wd2).orElseThrow().state()).isEqualTo(MessageState.SENT);
     }
 
     @Test

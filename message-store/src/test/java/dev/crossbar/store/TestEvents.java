@@ -55,11 +55,17 @@ final class TestEvents {
     }
 
     static ProtocolEvent.CrossDomainMessageRelayed messengerRelayed(EventRef ref, String messageHash) {
-        return new ProtocolEvent.CrossDomainMessageRelayed(ref, messageHash);
+        return new ProtocolEvent.CrossDomainMessageRelayed(ref, messageHash, null);
+    }
+
+    /** An L1 messenger's {@code RelayedMessage}: the messenger of {@code l2ChainId}. */
+    static ProtocolEvent.CrossDomainMessageRelayed messengerRelayedFrom(EventRef ref, String messageHash,
+            long l2ChainId) {
+        return new ProtocolEvent.CrossDomainMessageRelayed(ref, messageHash, l2ChainId);
     }
 
     static ProtocolEvent.CrossDomainMessageFailed messengerFailed(EventRef ref, String messageHash) {
-        return new ProtocolEvent.CrossDomainMessageFailed(ref, messageHash);
+        return new ProtocolEvent.CrossDomainMessageFailed(ref, messageHash, null);
     }
 
     static ProtocolEvent.CrossRollupSent crossRollup(EventRef ref, long destination, long nonce, String messageHash) {

@@ -497,16 +497,21 @@ public final class EventDecoder {
         }
         if (t.equals(RELAYED_MESSAGE)) {
             var e = L1Messenger.getRelayedMessageEventFromLog(log);
-            return Decoded.of(new ProtocolEvent.CrossDomainMessageRelayed(ref, hex(e.msgHash)));
+            return Decoded.of(new ProtocolEvent.CrossDomainMessageRelayed(ref, hex(e.msgHash), counterpart(w, ref)));
         }
         if (t.equals(FAILED_RELAYED_MESSAGE)) {
             var e = L1Messenger.getFailedRelayedMessageEventFromLog(log);
-            return Decoded.of(new ProtocolEvent.CrossDomainMessageFailed(ref, hex(e.msgHash)));
+            return Decoded.of(new ProtocolEvent.CrossDomainMessageFailed(ref, hex(e.msgHash), counterpart(w, ref)));
         }
         if (t.equals(DEPOSIT_SENDER_RECORDED) || t.equals(DEPOSIT_REFUNDED) || OP_ADMINISTRATION.contains(t)) {
             return Decoded.IGNORED; // OP's messengers (L1 and the L2 predeploy) also emit Initialized, their proxies Upgraded
         }
         throw unknown(w, t);
+    }
+
+    /** The L2 an L1 messenger serves (its relayed messages come from there); null for an L2's own messenger. */
+    private static Long counterpart(Watched w, EventRef ref) {
+        return w.l2ChainId() == ref.chainId() ? null : w.l2ChainId();
     }
 
     private EventRef ref(Log log, Map<Long, Long> timestamps) {

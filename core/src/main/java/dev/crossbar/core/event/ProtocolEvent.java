@@ -79,11 +79,17 @@ public sealed interface ProtocolEvent {
     record CrossDomainMessageSent(EventRef ref, String target, String sender, String message, BigInteger messageNonce,
             BigInteger gasLimit, BigInteger value, String messageHash) implements ProtocolEvent {}
 
-    /** L1/L2 messenger {@code RelayedMessage}. */
-    record CrossDomainMessageRelayed(EventRef ref, String messageHash) implements ProtocolEvent {}
+    /**
+     * L1/L2 messenger {@code RelayedMessage}.
+     *
+     * @param sourceChainId the chain the message came from where the messenger's chain has several (an L1 messenger:
+     *     its own L2, as one L1 settles many L2s whose messages can share a hash); null for an L2's messenger, whose
+     *     messages all come from its L1, and in events recorded before it was known
+     */
+    record CrossDomainMessageRelayed(EventRef ref, String messageHash, Long sourceChainId) implements ProtocolEvent {}
 
-    /** L1/L2 messenger {@code FailedRelayedMessage}. */
-    record CrossDomainMessageFailed(EventRef ref, String messageHash) implements ProtocolEvent {}
+    /** L1/L2 messenger {@code FailedRelayedMessage}; {@code sourceChainId} as for {@link CrossDomainMessageRelayed}. */
+    record CrossDomainMessageFailed(EventRef ref, String messageHash, Long sourceChainId) implements ProtocolEvent {}
 
     /** L2ToL2 messenger {@code SentMessage}: a fast cross-rollup message. */
     record CrossRollupSent(EventRef ref, BigInteger destination, String target, BigInteger nonce, String sender,
