@@ -41,8 +41,9 @@ class SettlementChecksTest {
                 onGames.add(c);
             }
         }
-        assertThat(onGames).containsExactlyInAnyOrder(Check.OUTPUTS, Check.WITHDRAWAL_PROOFS, Check.RELAYS, Check.HALTS,
-                Check.REORGS);
+        assertThat(onGames).as("every check but the output-oracle finalization windows")
+                .containsExactlyInAnyOrder(Check.OUTPUTS, Check.WITHDRAWAL_PROOFS, Check.RELAYS, Check.DEPOSITS,
+                        Check.PROPOSER_LIVENESS, Check.HALTS, Check.REORGS);
     }
 
     private static ChainConfig l2(String name, long id) {
