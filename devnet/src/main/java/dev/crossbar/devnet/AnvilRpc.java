@@ -3,6 +3,7 @@ package dev.crossbar.devnet;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Map;
 import org.web3j.protocol.Web3jService;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
@@ -67,6 +68,18 @@ public final class AnvilRpc {
 
     public void setAutomine(boolean enabled) throws IOException {
         call("evm_setAutomine", List.of(enabled));
+    }
+
+    /**
+     * Whether {@code tx} (an {@code eth_call} transaction object: from, to, value, gas, data, hex-encoded) would
+     * run without reverting on the latest state with the account overrides {@code overrides} (e.g. a balance), as
+     * geth's {@code eth_call} with a state override runs it.
+     *
+     * @return null when it succeeds, otherwise the node's reason (a revert, running out of gas, ...)
+     */
+    public String callFailure(Map<String, String> tx, Map<String, Map<String, String>> overrides) throws IOException {
+        Response<?> r = new Request<>("eth_call", List.of(tx, "latest", overrides), service, RawResponse.class).send();
+        return r.hasError() ? r.getError().getMessage() : null;
     }
 
     private void call(String method, List<?> params) throws IOException {

@@ -134,9 +134,12 @@ public record DevnetConfig(
         return withFaultProofs(faultProofs.withRespectedGameType(chainId, gameType));
     }
 
-    /** The network the L2 nodes emulate: OP mode when they settle through fault proofs (they take deposits). */
+    /**
+     * The network the L2 nodes emulate: OP mode, whatever their settlement, so that they take deposits as OP
+     * deposit transactions ({@code 0x7E}) with the hash a client computes from the L1 log.
+     */
     public AnvilNode.Network l2Network() {
-        return settlement == SettlementKind.FAULT_PROOFS ? AnvilNode.Network.OPTIMISM : AnvilNode.Network.ETHEREUM;
+        return AnvilNode.Network.OPTIMISM;
     }
 
     /** Name of the i-th L2: l2a, l2b, ... */
