@@ -315,43 +315,6 @@ public final class Devnet implements AutoCloseable {
         return config;
     }
 
-    /** Something sent to a chain that {@link #inOneBlock} mines. */
-    @FunctionalInterface
-    public interface Sends {
-        void send() throws IOException;
-    }
-
-    /**
-     * Runs {@code sends} with the L2 {@code l2}'s mining stopped, then mines one block, which holds every
-     * transaction sent meanwhile, and mines as configured again. Anvil has no other way to put given transactions
-     * in one block: the devnet's sequencer uses it for a deposit and the record of its execution.
-     *
-     * @throws IOException when the chain refuses a mining call, or its block time is below a second (anvil can
-     *     resume interval mining only by whole seconds)
-     */
-    public void inOneBlock(DevChain l2, Sends sends) throws IOException {
-        Duration blockTime = config.l2BlockTime();
-        if (!wholeSeconds(blockTime)) {
-            throw new IOException("L2 " + l2.name() + " mines a block every " + blockTime.toMillis() + " ms: anvil"
-                    + " cannot stop and resume mining below a second, so transactions cannot be put in one block");
-        }
-        if (blockTime.isZero()) {
-            l2.anvil().setAutomine(false);
-        } else {
-            l2.anvil().setIntervalMining(0);
-        }
-        try {
-            sends.send();
-            l2.anvil().mine(1);
-        } finally {
-            if (blockTime.isZero()) {
-                l2.anvil().setAutomine(true);
-            } else {
-                setIntervalMining(l2, blockTime);
-            }
-        }
-    }
-
     public DevnetManifest manifest() {
         return manifest;
     }

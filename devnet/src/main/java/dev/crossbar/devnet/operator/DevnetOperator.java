@@ -62,7 +62,7 @@ public final class DevnetOperator implements AutoCloseable {
                 faultProofSequencers.put(l2.name(), new FaultProofSequencer(devnet.l1(), l2, entry.faultProofs()));
                 gameProposers.put(l2.name(), new GameProposer(devnet.l1(), l2, entry.faultProofs()));
             } else {
-                sequencers.put(l2.name(), new Sequencer(devnet, l2, entry.settlement()));
+                sequencers.put(l2.name(), new Sequencer(devnet.l1(), l2, entry.settlement()));
                 proposers.put(l2.name(), new Proposer(devnet.l1(), l2, entry.settlement()));
             }
         }

@@ -6,7 +6,6 @@ import dev.crossbar.core.protocol.DepositTransaction;
 import dev.crossbar.core.protocol.Predeploys;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
-import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.DevnetManifest;
 import dev.crossbar.core.protocol.OpDepositTx;
 import dev.crossbar.devnet.faultproof.OpDepositSender;
@@ -34,8 +33,9 @@ import org.web3j.utils.Numeric;
  * The devnet's sequencer for one L2 that settles through the output oracle: includes the deposits made on the L1
  * Portal, in deposit-nonce order, as OP deposit transactions ({@code 0x7E}, {@link OpDepositSender}: the L2 hash a
  * client computes from the L1 log), and records each one on the L2's {@link DepositExecutor} in the same L2 block
- * ({@link Devnet#inOneBlock}). The record's {@code executedCount} is what the Portal's escape mode proves: as no
- * output can separate a deposit from its record, a deposit that counts as unexecuted at an output had not run.
+ * ({@link dev.crossbar.devnet.AnvilRpc#inOneBlock}). The record's {@code executedCount} is what the Portal's escape
+ * mode proves: as no output can separate a deposit from its record, a deposit that counts as unexecuted at an output
+ * had not run.
  *
  * <p>It keeps no state of its own: the executor's {@code executedCount} says where it stands, so a restarted
  * sequencer picks up where it left off.
@@ -46,7 +46,6 @@ public final class Sequencer {
     /** Gas of a record: a storage write and an event. */
     private static final long RECORD_GAS = 100_000;
 
-    private final Devnet devnet;
     private final DevChain l1;
     private final DevChain l2;
     private final String portal;
@@ -59,9 +58,8 @@ public final class Sequencer {
     private volatile boolean censorNext;
     private long nextL1Block;
 
-    public Sequencer(Devnet devnet, DevChain l2, DevnetManifest.Settlement settlement) {
-        this.devnet = devnet;
-        this.l1 = devnet.l1();
+    public Sequencer(DevChain l1, DevChain l2, DevnetManifest.Settlement settlement) {
+        this.l1 = l1;
         this.l2 = l2;
         this.portal = settlement.portal();
         this.sequencerKey = l2.txManager(DevKeys.SEQUENCER.credentials());
@@ -108,11 +106,11 @@ public final class Sequencer {
         // The record says whether the deposit's call succeeded, before the block that runs it is mined: ask the L2
         // what the call does on its latest state, with the deposit's mint credited to its sender.
         String failure = had ? null : callFailure(d);
-        boolean success = had ? receiptSucceeded(sender.awaitReceipt(hash)) : failure == null;
+        boolean success = had ? sender.awaitReceipt(hash).isStatusOK() : failure == null;
         String record = executor.recordExecuted(nonce, d.depositHash(nonce), d.from(),
                 d.isCreation() ? ZERO_ADDRESS : d.to(), success).encodeFunctionCall();
         String[] recordHash = new String[1];
-        devnet.inOneBlock(l2, () -> {
+        l2.anvil().inOneBlock(() -> {
             if (!had) {
                 sender.send(tx);
             }
@@ -137,9 +135,9 @@ public final class Sequencer {
             throw new IOException("deposit " + nonce + " (tx " + hash + ") and its record (tx " + recordHash[0]
                     + ") were mined in different L2 blocks on " + l2.name());
         }
-        if (receiptSucceeded(deposited) != success) {
+        if (deposited.isStatusOK() != success) {
             log.error("deposit recorded with the wrong outcome l2={} depositNonce={} tx={} recorded={} receipt={}",
-                    l2.name(), nonce, hash, success, receiptSucceeded(deposited));
+                    l2.name(), nonce, hash, success, deposited.isStatusOK());
         }
         log.info("deposit executed l2={} depositNonce={} tx={} from={} to={} mint={} success={}{}", l2.name(), nonce,
                 hash, d.from(), d.to(), d.mint(), success, failure == null ? "" : " failure=" + failure);
@@ -157,10 +155,6 @@ public final class Sequencer {
         call.put("data", Numeric.toHexString(d.data()));
         return l2.anvil().callFailure(call, Map.of(d.from(),
                 Map.of("balance", Numeric.toHexStringWithPrefix(balance.add(d.mint())))));
-    }
-
-    private static boolean receiptSucceeded(TransactionReceipt r) {
-        return r.isStatusOK();
     }
 
     private void readNewDeposits() throws Exception {
