@@ -65,6 +65,12 @@ public record DevnetConfig(
             throw new IllegalArgumentException("basePort out of range: " + basePort);
         }
         settlement = settlement == null ? SettlementKind.OUTPUT_ORACLE : settlement;
+        if (settlement == SettlementKind.OUTPUT_ORACLE && l2BlockTime.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("l2BlockTime: the L2s of an output-oracle devnet mine in whole seconds"
+                    + " (or on demand, zero), was " + l2BlockTime.toMillis() + " ms: the sequencer stops mining to"
+                    + " put a deposit and its record in one block, and anvil resumes interval mining only by whole"
+                    + " seconds");
+        }
         faultProofs = faultProofs == null ? FaultProofParams.devnet() : faultProofs;
         for (Long chainId : faultProofs.respectedGameTypes().keySet()) {
             if (!l2ChainIds.contains(chainId)) {
