@@ -35,7 +35,7 @@ async function main() {
   const l2entry = m.l2s.find((c) => c.name === l2Name);
   if (!l2entry) throw new Error(`no L2 named ${l2Name} in ${manifestPath}`);
   const fp = l2entry.faultProofs;
-  const oo = l2entry.settlement;
+  const oo = fp ? null : l2entry.settlement;
   if (!fp && !oo) throw new Error(`${l2Name} has neither a faultProofs nor a settlement section`);
   if (oo && advanceTime) throw new Error('--advance-time is for dispute games: viem times an output\'s window with'
     + ' the wall clock');
