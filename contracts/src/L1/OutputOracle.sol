@@ -193,14 +193,17 @@ contract OutputOracle {
 
     /// @notice Index of the first output whose L2 block number is >= `_l2BlockNumber` (binary
     ///         search; L2 block numbers increase with the index). Reverts when no output has been
-    ///         proposed or when the block is after the latest proposed one.
+    ///         proposed or when the block is after the latest proposed one, with the revert
+    ///         strings of the OP Stack's L2OutputOracle (clients such as viem read "cannot get
+    ///         output for a block that has not been proposed" as "waiting to prove").
     /// @param _l2BlockNumber L2 block number to find a checkpoint for.
     /// @return Index of the first output that commits to the block or a later one.
     function getL2OutputIndexAfter(uint256 _l2BlockNumber) public view returns (uint256) {
         require(
-            _l2BlockNumber <= latestBlockNumber(), "OutputOracle: cannot get output for a block that has not been proposed"
+            _l2BlockNumber <= latestBlockNumber(),
+            "L2OutputOracle: cannot get output for a block that has not been proposed"
         );
-        require(l2Outputs.length > 0, "OutputOracle: cannot get output as no outputs have been proposed yet");
+        require(l2Outputs.length > 0, "L2OutputOracle: cannot get output as no outputs have been proposed yet");
 
         uint256 lo = 0;
         uint256 hi = l2Outputs.length;

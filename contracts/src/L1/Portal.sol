@@ -40,7 +40,7 @@ contract Portal {
 
     /// @notice An escrowed deposit.
     /// @custom:field depositHash hashDeposit(nonce, from, to, mint, value, gasLimit, isCreation, data),
-    ///                           the hash the L2 DepositExecutor reports when it executes it.
+    ///                           the hash the L2 DepositExecutor reports when the deposit is executed.
     /// @custom:field sender      The L1 msg.sender of depositTransaction (NOT aliased): who a
     ///                           reclaim pays (for a message deposit, the L1Messenger, which
     ///                           forwards the ETH to the message's sender).
@@ -224,6 +224,17 @@ contract Portal {
     function reclaimingDeposit() public view returns (uint256) {
         uint256 plusOne = reclaimingDepositPlusOne;
         return plusOne == 0 ? NO_RECLAIM_IN_PROGRESS : plusOne - 1;
+    }
+
+    /// @notice Version of the OP Stack portal interface this Portal implements: 2.x, OP's
+    ///         OptimismPortal before fault proofs (proofs against an L2OutputOracle, by output
+    ///         index), not OptimismPortal2 (3.x, dispute games). OP Stack clients (viem's
+    ///         op-stack actions, the OP SDK) read it to choose how to prove and finalize, and
+    ///         then use provenWithdrawals, finalizedWithdrawals, l2Oracle and the oracle's views
+    ///         with OP's signatures, as this Portal and the OutputOracle have them.
+    /// @return The semantic version, "2.0.0".
+    function version() external pure returns (string memory) {
+        return "2.0.0";
     }
 
     /// @notice Same as L2_ORACLE.

@@ -4,8 +4,7 @@ pragma solidity 0.8.37;
 import { AddressAliasHelper } from "src/vendor/AddressAliasHelper.sol";
 import { CrossDomainMessenger } from "universal/CrossDomainMessenger.sol";
 import { L2ToL1MessagePasser } from "L2/L2ToL1MessagePasser.sol";
-import { DepositExecutor } from "L2/DepositExecutor.sol";
-import { DEPOSIT_EXECUTOR_PREDEPLOY, L2_TO_L1_MESSAGE_PASSER_PREDEPLOY } from "libraries/Addresses.sol";
+import { L2_TO_L1_MESSAGE_PASSER_PREDEPLOY } from "libraries/Addresses.sol";
 
 /// @title L2Messenger
 /// @notice Crossbar's counterpart of the OP Stack's L2CrossDomainMessenger: the L2 side of the
@@ -16,9 +15,6 @@ import { DEPOSIT_EXECUTOR_PREDEPLOY, L2_TO_L1_MESSAGE_PASSER_PREDEPLOY } from "l
 ///      code, so its only configuration is the immutable other messenger, and it writes no storage
 ///      in its constructor.
 contract L2Messenger is CrossDomainMessenger {
-    /// @notice The devnet DepositExecutor predeploy, which executes deposits on the devnet L2s.
-    address public constant DEPOSIT_EXECUTOR = DEPOSIT_EXECUTOR_PREDEPLOY;
-
     /// @notice The L2ToL1MessagePasser predeploy.
     address public constant MESSAGE_PASSER = L2_TO_L1_MESSAGE_PASSER_PREDEPLOY;
 
@@ -38,17 +34,9 @@ contract L2Messenger is CrossDomainMessenger {
         );
     }
 
-    /// @notice A first delivery is a deposit from the L1Messenger: on the devnet, executed by the
-    ///         DepositExecutor with l1Sender() = the aliased L1Messenger; on an OP Stack chain, a
-    ///         deposit transaction whose msg.sender is the aliased L1Messenger.
+    /// @notice A first delivery is a deposit transaction from the L1Messenger: its msg.sender is
+    ///         the aliased L1Messenger (on the devnet as on an OP Stack chain).
     function _isOtherMessenger() internal view override returns (bool) {
-        if (
-            msg.sender == DEPOSIT_EXECUTOR_PREDEPLOY
-                && AddressAliasHelper.undoL1ToL2Alias(DepositExecutor(payable(DEPOSIT_EXECUTOR_PREDEPLOY)).l1Sender())
-                    == OTHER_MESSENGER_ADDRESS
-        ) {
-            return true;
-        }
         return AddressAliasHelper.undoL1ToL2Alias(msg.sender) == OTHER_MESSENGER_ADDRESS;
     }
 

@@ -27,6 +27,6 @@ address constant CROSS_L2_INBOX_PREDEPLOY = 0x4200000000000000000000000000000000
 // OP Stack (interop) predeploy of the L2ToL2CrossDomainMessenger (our L2ToL2Messenger).
 address constant L2_TO_L2_CROSS_DOMAIN_MESSENGER_PREDEPLOY = 0x4200000000000000000000000000000000000023;
 
-// Devnet-only predeploy of the DepositExecutor, the devnet's stand-in for the rollup
-// node's deposit derivation. Not an OP Stack address.
+// Devnet-only predeploy of the DepositExecutor, the devnet's record of executed deposits
+// (the count the Portal's escape mode proves). Not an OP Stack address.
 address constant DEPOSIT_EXECUTOR_PREDEPLOY = 0x42000000000000000000000000000000000000D0;

@@ -3,8 +3,8 @@ pragma solidity ^0.8.24;
 
 /// @notice Identifies one deposit of a Portal, as recorded by the Portal when the deposit is made
 ///         (`Portal.deposits(nonce).depositHash`, event `DepositEscrowed`) and by the L2
-///         DepositExecutor when it executes it (event `DepositExecuted`). Both sides use this one
-///         function so that the two hashes are equal by construction.
+///         DepositExecutor when it records it executed (event `DepositExecuted`, the hash the
+///         devnet sequencer computes with this same definition).
 /// @param _nonce      Sequential deposit nonce assigned by the Portal (0, 1, 2, ...).
 /// @param _from       L2 sender of the deposit: the L1 caller, aliased with
 ///                    AddressAliasHelper.applyL1ToL2Alias when the caller was a contract.

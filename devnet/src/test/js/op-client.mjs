@@ -1,15 +1,18 @@
 // An independent OP Stack client against a Crossbar devnet: viem's op-stack actions, unchanged, as a wallet or an
-// app would use them against OP Mainnet. Deposits, withdraws, reads every withdrawal status, proves against a
-// dispute game and finalizes, on one L2 of a fault-proof devnet.
+// app would use them against an OP Stack chain. Deposits, withdraws, reads every withdrawal status, proves and
+// finalizes, on one L2 of either devnet kind: against a dispute game on a fault-proof devnet (OptimismPortal2, as
+// on OP Mainnet today), against an output on an output-oracle devnet (viem's path for an OptimismPortal 2.x and its
+// L2OutputOracle, chosen by the portal's version as viem chooses it for any chain).
 //
 // usage: node op-client.mjs <manifest.json> <l2 name> <key role> [--advance-time]
 //   --advance-time: move the L1's clock (evm_increaseTime) while waiting out the game's clock, the proof maturity
-//   and the air gap, instead of waiting them out in real time. Nothing else touches the devnet's chains.
+//   and the air gap, instead of waiting them out in real time. Nothing else touches the devnet's chains. Not for an
+//   output-oracle devnet: viem times the challenge window with the wall clock there.
 //
 // Prints one JSON line per step ({"step": ..., ...}) and a last line {"ok": true} or {"ok": false, "error": ...};
 // exits 0 only when the whole flow went through with the statuses in the order OP's docs give.
 import { readFileSync } from 'node:fs';
-import { createPublicClient, createWalletClient, defineChain, http, parseEther } from 'viem';
+import { createPublicClient, createWalletClient, defineChain, http, parseAbi, parseEther } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import {
   chainConfig, getL2TransactionHashes, publicActionsL1, publicActionsL2, walletActionsL1, walletActionsL2,
@@ -32,23 +35,34 @@ async function main() {
   const l2entry = m.l2s.find((c) => c.name === l2Name);
   if (!l2entry) throw new Error(`no L2 named ${l2Name} in ${manifestPath}`);
   const fp = l2entry.faultProofs;
-  if (!fp) throw new Error(`${l2Name} does not settle through dispute games (no faultProofs section)`);
+  const oo = fp ? null : l2entry.settlement;
+  if (!fp && !oo) throw new Error(`${l2Name} has neither a faultProofs nor a settlement section`);
+  if (oo && advanceTime) throw new Error('--advance-time is for dispute games: viem times an output\'s window with'
+    + ' the wall clock');
   const keyRef = m.keys[keyRole]?.keyRef;
   if (!keyRef?.startsWith('file:')) throw new Error(`no file key for role ${keyRole}`);
   const account = privateKeyToAccount(readFileSync(keyRef.slice('file:'.length), 'utf8').trim());
 
   const eth = { name: 'Ether', symbol: 'ETH', decimals: 18 };
   const l1 = defineChain({ id: m.l1.chainId, name: m.l1.name, nativeCurrency: eth,
-    rpcUrls: { default: { http: [m.l1.rpcUrl] } } });
-  const l2 = defineChain({
-    ...chainConfig, id: l2entry.chainId, name: l2entry.name, nativeCurrency: eth, sourceId: l1.id,
-    rpcUrls: { default: { http: [l2entry.rpcUrl] } },
-    contracts: {
-      ...chainConfig.contracts,
+    rpcUrls: { default: { http: [m.l1.rpcUrl] } },
+    // viem reads an output oracle's views through Multicall3.
+    ...(m.l1.contracts?.multicall3 ? { contracts: { multicall3: { address: m.l1.contracts.multicall3 } } } : {}) });
+  // The L1 contracts by viem's names: those of OP's fault-proof system, or a portal and its output oracle.
+  const settlementContracts = fp
+    ? {
       portal: { [l1.id]: { address: fp.portal } },
       disputeGameFactory: { [l1.id]: { address: fp.disputeGameFactory } },
       l1StandardBridge: { [l1.id]: { address: fp.l1StandardBridge } },
-    },
+    }
+    : {
+      portal: { [l1.id]: { address: oo.portal } },
+      l2OutputOracle: { [l1.id]: { address: oo.outputOracle } },
+    };
+  const l2 = defineChain({
+    ...chainConfig, id: l2entry.chainId, name: l2entry.name, nativeCurrency: eth, sourceId: l1.id,
+    rpcUrls: { default: { http: [l2entry.rpcUrl] } },
+    contracts: { ...chainConfig.contracts, ...settlementContracts },
   });
   const publicL1 = createPublicClient({ chain: l1, transport: http() }).extend(publicActionsL1());
   const walletL1 = createWalletClient({ account, chain: l1, transport: http() }).extend(walletActionsL1());
@@ -107,6 +121,15 @@ async function main() {
     targetChain: l2 });
   step('time-to-finalize', { seconds, timestamp });
   await until(async () => (await status()) === 'ready-to-finalize', 'ready-to-finalize', 5);
+  if (oo) {
+    // viem's status for a 2.x portal compares the challenge window with the wall clock (on a real chain the window
+    // is 7 days, and a second does not matter); the portal counts it in L1 block time, which trails the wall clock by
+    // up to a block. Wait for an L1 block past the window, as a proof waits for an L1 block past its game.
+    const period = await publicL1.readContract({ address: oo.outputOracle, functionName: 'FINALIZATION_PERIOD_SECONDS',
+      abi: parseAbi(['function FINALIZATION_PERIOD_SECONDS() view returns (uint256)']) });
+    const proven = (await publicL1.getBlock({ blockNumber: proveReceipt.blockNumber })).timestamp;
+    await until(async () => (await publicL1.getBlock()).timestamp > proven + period, 'L1 past the window', 1);
+  }
 
   const finalizeHash = await walletL1.finalizeWithdrawal({ targetChain: l2, withdrawal });
   const finalizeReceipt = await publicL1.waitForTransactionReceipt({ hash: finalizeHash });

@@ -3,6 +3,7 @@ package dev.crossbar.devnet;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
+import java.util.Map;
 import org.web3j.protocol.Web3jService;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
@@ -67,6 +68,66 @@ public final class AnvilRpc {
 
     public void setAutomine(boolean enabled) throws IOException {
         call("evm_setAutomine", List.of(enabled));
+    }
+
+    /**
+     * Whether {@code tx} (an {@code eth_call} transaction object: from, to, value, gas, data, hex-encoded) would
+     * run without reverting on the latest state with the account overrides {@code overrides} (e.g. a balance), as
+     * geth's {@code eth_call} with a state override runs it.
+     *
+     * @return null when it succeeds, otherwise the node's reason (a revert, running out of gas, ...)
+     */
+    public String callFailure(Map<String, String> tx, Map<String, Map<String, String>> overrides) throws IOException {
+        Response<?> r = new Request<>("eth_call", List.of(tx, "latest", overrides), service, RawResponse.class).send();
+        return r.hasError() ? r.getError().getMessage() : null;
+    }
+
+    /** Something sent to the chain that {@link #inOneBlock} mines. */
+    @FunctionalInterface
+    public interface Sends {
+        void send() throws IOException;
+    }
+
+    /**
+     * Runs {@code sends} with mining stopped, then mines one block, which holds every transaction sent meanwhile,
+     * and mines again as the node did before (automine, interval mining, or not at all when mining was stopped).
+     * Anvil has no other way to put given transactions in one block: the devnet's sequencer uses it for a deposit
+     * and the record of its execution.
+     *
+     * @throws IOException when the node refuses a mining call, or mines blocks less than a second apart (anvil
+     *     stops and resumes interval mining only by whole seconds)
+     */
+    public void inOneBlock(Sends sends) throws IOException {
+        boolean automine = Boolean.TRUE.equals(query("anvil_getAutomine"));
+        Object interval = query("anvil_getIntervalMining");
+        long seconds = interval == null ? 0 : new BigInteger(interval.toString()).longValueExact();
+        if (!automine && interval != null && seconds == 0) {
+            throw new IOException("the node mines blocks less than a second apart: anvil cannot stop and resume such"
+                    + " mining, so transactions cannot be put in one block");
+        }
+        if (automine) {
+            setAutomine(false);
+        } else if (seconds > 0) {
+            setIntervalMining(0);
+        }
+        try {
+            sends.send();
+            mine(1);
+        } finally {
+            if (automine) {
+                setAutomine(true);
+            } else if (seconds > 0) {
+                setIntervalMining(seconds);
+            }
+        }
+    }
+
+    private Object query(String method) throws IOException {
+        Response<?> r = new Request<>(method, List.of(), service, RawResponse.class).send();
+        if (r.hasError()) {
+            throw new IOException(method + " failed: " + r.getError().getMessage());
+        }
+        return r.getResult();
     }
 
     private void call(String method, List<?> params) throws IOException {

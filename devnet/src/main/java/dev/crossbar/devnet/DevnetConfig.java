@@ -65,6 +65,12 @@ public record DevnetConfig(
             throw new IllegalArgumentException("basePort out of range: " + basePort);
         }
         settlement = settlement == null ? SettlementKind.OUTPUT_ORACLE : settlement;
+        if (settlement == SettlementKind.OUTPUT_ORACLE && l2BlockTime.toMillis() % 1000 != 0) {
+            throw new IllegalArgumentException("l2BlockTime: the L2s of an output-oracle devnet mine in whole seconds"
+                    + " (or on demand, zero), was " + l2BlockTime.toMillis() + " ms: the sequencer stops mining to"
+                    + " put a deposit and its record in one block, and anvil resumes interval mining only by whole"
+                    + " seconds");
+        }
         faultProofs = faultProofs == null ? FaultProofParams.devnet() : faultProofs;
         for (Long chainId : faultProofs.respectedGameTypes().keySet()) {
             if (!l2ChainIds.contains(chainId)) {
@@ -134,9 +140,12 @@ public record DevnetConfig(
         return withFaultProofs(faultProofs.withRespectedGameType(chainId, gameType));
     }
 
-    /** The network the L2 nodes emulate: OP mode when they settle through fault proofs (they take deposits). */
+    /**
+     * The network the L2 nodes emulate: OP mode, whatever their settlement, so that they take deposits as OP
+     * deposit transactions ({@code 0x7E}) with the hash a client computes from the L1 log.
+     */
     public AnvilNode.Network l2Network() {
-        return settlement == SettlementKind.FAULT_PROOFS ? AnvilNode.Network.OPTIMISM : AnvilNode.Network.ETHEREUM;
+        return AnvilNode.Network.OPTIMISM;
     }
 
     /** Name of the i-th L2: l2a, l2b, ... */

@@ -35,8 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class DevnetDeployer {
     private static final Logger log = LoggerFactory.getLogger(DevnetDeployer.class);
-    /** What the deposit executor holds to mint deposit values on L2: a billion ether. */
-    private static final BigInteger EXECUTOR_FUNDS = BigInteger.TEN.pow(27);
 
     private final DevnetConfig config;
 
@@ -82,7 +80,6 @@ final class DevnetDeployer {
                 List.of(new Address(DevKeys.DEPLOYER.address())));
         install(l2, Predeploys.DEVNET_DEPOSIT_EXECUTOR, DepositExecutor.BINARY,
                 List.of(new Address(DevKeys.SEQUENCER.address())));
-        l2.anvil().setBalance(Predeploys.DEVNET_DEPOSIT_EXECUTOR, EXECUTOR_FUNDS);
 
         // Relays of L2-to-L2 messages are accepted only from allow-listed relayers: the relayer keys,
         // and the operator's own key (so that it can be told to relay a forged message).

@@ -72,7 +72,7 @@ class RelayWorkerTest {
         String id = committedWithdrawal("w1");
         notProvenOnChain();
         l1.onCall(ORACLE, "getL2OutputIndexAfter(uint256)", data -> {
-            throw FakeEthApi.reverted("OutputOracle: cannot get output for a block that has not been proposed");
+            throw FakeEthApi.reverted("L2OutputOracle: cannot get output for a block that has not been proposed");
         });
 
         worker.runOnce();

@@ -44,14 +44,22 @@ public record OpDepositTx(byte[] sourceHash, DepositTransaction deposit) {
      *     its block hash or log index (a pending log)
      */
     public static OpDepositTx from(OptimismPortal2.TransactionDepositedEventResponse event) {
-        Log log = event.log;
+        return at(event.log, DepositTransaction.decode(event.from, event.to, event.version, event.opaqueData));
+    }
+
+    /**
+     * {@code deposit}, decoded from the {@code TransactionDeposited} log {@code log} (of OP's portal or of any portal
+     * that emits OP's event), at that log's place in its L1 block.
+     *
+     * @throws MalformedEventException when the log lacks its block hash or log index (a pending log)
+     */
+    public static OpDepositTx at(Log log, DepositTransaction deposit) {
         if (log == null || log.getBlockHash() == null || log.getLogIndex() == null) {
             throw new MalformedEventException("TransactionDeposited log has no block hash or log index: a deposit is"
                     + " derived only from a mined log");
         }
-        DepositTransaction d = DepositTransaction.decode(event.from, event.to, event.version, event.opaqueData);
         return new OpDepositTx(userDepositSourceHash(Numeric.hexStringToByteArray(log.getBlockHash()),
-                log.getLogIndex()), d);
+                log.getLogIndex()), deposit);
     }
 
     /**

@@ -49,27 +49,44 @@ public final class OpDepositSender {
         if (had) {
             log.debug("deposit already on the L2, not sent again chain={} tx={}", l2.name(), hash);
         } else {
-            EthSendTransaction sent = l2.web3j().ethSendRawTransaction(Numeric.toHexString(deposit.encoded())).send();
-            if (sent.hasError()) {
-                throw new IOException("L2 " + l2.name() + " refused deposit " + hash + ": "
-                        + sent.getError().getMessage());
-            }
-            if (!hash.equalsIgnoreCase(sent.getTransactionHash())) {
-                throw new IOException("L2 " + l2.name() + " took deposit " + hash + " under another hash, "
-                        + sent.getTransactionHash() + ": it does not encode deposits as the OP spec does");
-            }
-            log.info("deposit sent chain={} tx={} from={} to={} mint={}", l2.name(), hash, deposit.deposit().from(),
-                    deposit.deposit().to(), deposit.deposit().mint());
+            send(deposit);
         }
         return new Included(awaitReceipt(hash), !had);
     }
 
-    private boolean known(String hash) throws IOException {
+    /**
+     * Sends {@code deposit} to the L2 without waiting for it to be mined (the caller checked that the L2 does not
+     * have it: anvil would execute it again).
+     *
+     * @throws IOException when the node refuses it or answers with another hash than {@code keccak256} of the bytes
+     *     sent
+     */
+    public void send(OpDepositTx deposit) throws IOException {
+        String hash = deposit.hash();
+        EthSendTransaction sent = l2.web3j().ethSendRawTransaction(Numeric.toHexString(deposit.encoded())).send();
+        if (sent.hasError()) {
+            throw new IOException("L2 " + l2.name() + " refused deposit " + hash + ": " + sent.getError().getMessage());
+        }
+        if (!hash.equalsIgnoreCase(sent.getTransactionHash())) {
+            throw new IOException("L2 " + l2.name() + " took deposit " + hash + " under another hash, "
+                    + sent.getTransactionHash() + ": it does not encode deposits as the OP spec does");
+        }
+        log.info("deposit sent chain={} tx={} from={} to={} mint={}", l2.name(), hash, deposit.deposit().from(),
+                deposit.deposit().to(), deposit.deposit().mint());
+    }
+
+    /** Whether the L2 has the transaction {@code hash}, pending or mined. */
+    public boolean known(String hash) throws IOException {
         Optional<Transaction> tx = l2.web3j().ethGetTransactionByHash(hash).send().getTransaction();
         return tx.isPresent();
     }
 
-    private TransactionReceipt awaitReceipt(String hash) throws IOException {
+    /**
+     * The receipt of the L2 transaction {@code hash}, once mined (up to 30 s).
+     *
+     * @throws IOException when it is not mined in time
+     */
+    public TransactionReceipt awaitReceipt(String hash) throws IOException {
         try {
             return receipts.waitForTransactionReceipt(hash);
         } catch (TransactionException e) {

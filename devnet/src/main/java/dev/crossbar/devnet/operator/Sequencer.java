@@ -7,6 +7,9 @@ import dev.crossbar.core.protocol.Predeploys;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.DevnetManifest;
+import dev.crossbar.core.protocol.OpDepositTx;
+import dev.crossbar.devnet.faultproof.OpDepositSender;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.util.HashMap;
 import java.util.List;
@@ -19,22 +22,37 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.abi.EventEncoder;
+import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.tx.TransactionManager;
 import org.web3j.utils.Numeric;
 
 /**
- * The devnet's sequencer for one L2: executes the deposits made on the L1 Portal, in deposit-nonce
- * order, through the L2's deposit executor. It keeps no state of its own: the executor's
- * {@code executedCount} says where it stands, so a restarted sequencer picks up where it left off.
+ * The devnet's sequencer for one L2 that settles through the output oracle: includes the deposits made on the L1
+ * Portal, in deposit-nonce order, as OP deposit transactions ({@code 0x7E}, {@link OpDepositSender}: the L2 hash a
+ * client computes from the L1 log), and records each one on the L2's {@link DepositExecutor} in the same L2 block
+ * ({@link dev.crossbar.devnet.AnvilRpc#inOneBlock}). The record's {@code executedCount} is what the Portal's escape
+ * mode proves: as no output can separate a deposit from its record, a deposit that counts as unexecuted at an output
+ * had not run.
+ *
+ * <p>It keeps no state of its own: the executor's {@code executedCount} says where it stands, so a restarted
+ * sequencer picks up where it left off.
  */
 public final class Sequencer {
     private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
+    private static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+    /** Gas of a record: a storage write and an event. */
+    private static final long RECORD_GAS = 100_000;
 
     private final DevChain l1;
     private final DevChain l2;
     private final String portal;
     private final DepositExecutor executor;
-    private final NavigableMap<BigInteger, DepositTransaction> pending = new TreeMap<>();
+    private final TransactionManager sequencerKey;
+    private final OpDepositSender sender;
+    private final NavigableMap<BigInteger, OpDepositTx> pending = new TreeMap<>();
     private final Set<BigInteger> censored = ConcurrentHashMap.newKeySet();
     private final AtomicLong executed = new AtomicLong();
     private volatile boolean censorNext;
@@ -44,8 +62,10 @@ public final class Sequencer {
         this.l1 = l1;
         this.l2 = l2;
         this.portal = settlement.portal();
-        this.executor = DepositExecutor.load(Predeploys.DEVNET_DEPOSIT_EXECUTOR, l2.web3j(),
-                l2.txManager(DevKeys.SEQUENCER.credentials()), DevChain.GAS);
+        this.sequencerKey = l2.txManager(DevKeys.SEQUENCER.credentials());
+        this.executor = DepositExecutor.load(Predeploys.DEVNET_DEPOSIT_EXECUTOR, l2.web3j(), sequencerKey,
+                DevChain.GAS);
+        this.sender = new OpDepositSender(l2);
     }
 
     /**
@@ -66,11 +86,7 @@ public final class Sequencer {
             if (censored.contains(next)) {
                 break;
             }
-            DepositTransaction d = pending.remove(next);
-            executor.executeDeposit(next, d.from(), d.to(), d.mint(), d.value(), d.gasLimit(), d.isCreation(),
-                    d.data()).send();
-            log.info("deposit executed l2={} depositNonce={} from={} to={} mint={}", l2.name(), next, d.from(), d.to(),
-                    d.mint());
+            include(next, pending.remove(next));
             executed.incrementAndGet();
             count++;
             next = next.add(BigInteger.ONE);
@@ -79,20 +95,82 @@ public final class Sequencer {
         return count;
     }
 
+    /**
+     * Puts deposit {@code nonce} on the L2 with its record, in one block. A deposit the L2 already has (sent by a
+     * sequencer that stopped before recording it, which only a crash between the two can leave) is recorded alone.
+     */
+    private void include(BigInteger nonce, OpDepositTx tx) throws IOException {
+        DepositTransaction d = tx.deposit();
+        String hash = tx.hash();
+        boolean had = sender.known(hash);
+        // The record says whether the deposit's call succeeded, before the block that runs it is mined: ask the L2
+        // what the call does on its latest state, with the deposit's mint credited to its sender.
+        String failure = had ? null : callFailure(d);
+        boolean success = had ? sender.awaitReceipt(hash).isStatusOK() : failure == null;
+        String record = executor.recordExecuted(nonce, d.depositHash(nonce), d.from(),
+                d.isCreation() ? ZERO_ADDRESS : d.to(), success).encodeFunctionCall();
+        String[] recordHash = new String[1];
+        l2.anvil().inOneBlock(() -> {
+            if (!had) {
+                sender.send(tx);
+            }
+            EthSendTransaction sent = sequencerKey.sendTransaction(DevChain.GAS.getGasPrice(),
+                    BigInteger.valueOf(RECORD_GAS), Predeploys.DEVNET_DEPOSIT_EXECUTOR, record, BigInteger.ZERO);
+            if (sent.hasError()) {
+                throw new IOException("L2 " + l2.name() + " refused the record of deposit " + nonce + ": "
+                        + sent.getError().getMessage());
+            }
+            recordHash[0] = sent.getTransactionHash();
+        });
+        TransactionReceipt recorded = sender.awaitReceipt(recordHash[0]);
+        if (!recorded.isStatusOK()) {
+            throw new IOException("the record of deposit " + nonce + " reverted on L2 " + l2.name() + " (tx "
+                    + recordHash[0] + ")");
+        }
+        TransactionReceipt deposited = sender.awaitReceipt(hash);
+        if (had) {
+            log.error("deposit was on the L2 without its record, recorded now in a later block l2={} depositNonce={}"
+                    + " tx={}", l2.name(), nonce, hash);
+        } else if (!deposited.getBlockNumber().equals(recorded.getBlockNumber())) {
+            throw new IOException("deposit " + nonce + " (tx " + hash + ") and its record (tx " + recordHash[0]
+                    + ") were mined in different L2 blocks on " + l2.name());
+        }
+        if (deposited.isStatusOK() != success) {
+            log.error("deposit recorded with the wrong outcome l2={} depositNonce={} tx={} recorded={} receipt={}",
+                    l2.name(), nonce, hash, success, deposited.isStatusOK());
+        }
+        log.info("deposit executed l2={} depositNonce={} tx={} from={} to={} mint={} success={}{}", l2.name(), nonce,
+                hash, d.from(), d.to(), d.mint(), success, failure == null ? "" : " failure=" + failure);
+    }
+
+    private String callFailure(DepositTransaction d) throws IOException {
+        BigInteger balance = l2.web3j().ethGetBalance(d.from(), DefaultBlockParameterName.LATEST).send().getBalance();
+        Map<String, String> call = new HashMap<>();
+        call.put("from", d.from());
+        if (!d.isCreation()) {
+            call.put("to", d.to());
+        }
+        call.put("value", Numeric.toHexStringWithPrefix(d.value()));
+        call.put("gas", Numeric.toHexStringWithPrefix(d.gasLimit()));
+        call.put("data", Numeric.toHexString(d.data()));
+        return l2.anvil().callFailure(call, Map.of(d.from(),
+                Map.of("balance", Numeric.toHexStringWithPrefix(balance.add(d.mint())))));
+    }
+
     private void readNewDeposits() throws Exception {
         LogPages.Page page = LogPages.read(l1, portal, nextL1Block,
                 EventEncoder.encode(Portal.TRANSACTIONDEPOSITED_EVENT), EventEncoder.encode(Portal.DEPOSITESCROWED_EVENT));
         // TransactionDeposited and DepositEscrowed come as a pair from one deposit, in that order.
-        Map<String, DepositTransaction> byLog = new HashMap<>();
+        Map<String, OpDepositTx> byLog = new HashMap<>();
         for (Log l : page.logs()) {
             String topic0 = l.getTopics().getFirst();
             if (topic0.equals(EventEncoder.encode(Portal.TRANSACTIONDEPOSITED_EVENT))) {
                 Portal.TransactionDepositedEventResponse e = Portal.getTransactionDepositedEventFromLog(l);
                 byLog.put(l.getTransactionHash() + ":" + l.getLogIndex(),
-                        DepositTransaction.decode(e.from, e.to, e.version, e.opaqueData));
+                        OpDepositTx.at(l, DepositTransaction.decode(e.from, e.to, e.version, e.opaqueData)));
             } else {
                 Portal.DepositEscrowedEventResponse e = Portal.getDepositEscrowedEventFromLog(l);
-                DepositTransaction d = byLog.get(l.getTransactionHash() + ":" + l.getLogIndex().subtract(BigInteger.ONE));
+                OpDepositTx d = byLog.get(l.getTransactionHash() + ":" + l.getLogIndex().subtract(BigInteger.ONE));
                 if (d == null) {
                     log.error("DepositEscrowed without its TransactionDeposited tx={} logIndex={}",
                             l.getTransactionHash(), l.getLogIndex());
