@@ -76,6 +76,15 @@ class HonestChallengerTest {
                     == FaultProofViews.CHALLENGER_WINS);
             BigInteger credit = FaultProofViews.credit(l1, wrong.address(), challenger);
             assertThat(credit).as("the proposer's init bond and our own").isEqualTo(fp.initBond().add(move.bond()));
+            // The false root is over: its finding is resolved, and the resolved alert carries our moves.
+            await().atMost(Duration.ofSeconds(30)).until(() -> w.webhooks.alertmanagerAlerts().stream().anyMatch(a ->
+                    a.path("labels").path("kind").asText().equals("INVALID_ROOT_CLAIM") && a.has("endsAt")));
+            assertThat(w.webhooks.alertmanagerAlerts().stream().filter(a -> a.path("labels").path("kind").asText()
+                    .equals("INVALID_ROOT_CLAIM") && a.has("endsAt")).findFirst().orElseThrow().path("annotations")
+                    .path("description").asText())
+                    .contains("resolution=game resolved CHALLENGER_WINS: the false root lost; the challenger key's"
+                            + " moves: 1: claim 1 (depth 1, bond " + move.bond() + " wei)");
+            assertThat(w.findings("INVALID_ROOT_CLAIM")).extracting(Finding::status).containsExactly("RESOLVED");
             // Until DelayedWETH's delay has passed the credit waits: the gauge shows it.
             await().atMost(Duration.ofSeconds(10)).until(() -> bonds(w, "claimable") == credit.doubleValue());
             assertThat(bonds(w, "at_stake")).isZero();

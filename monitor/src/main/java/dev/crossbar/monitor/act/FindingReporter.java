@@ -110,7 +110,7 @@ public final class FindingReporter implements FindingSink {
             if (f.kind().equals(kind.name()) && f.chainId() == chainId && which.test(f.dedupeKey())) {
                 store.resolveFinding(f.id(), reason);
                 open.remove(f.dedupeKey());
-                alerts.send(alert(f, kind).resolvedAt(clock.instant()));
+                alerts.send(alert(f, kind).resolvedAt(clock.instant(), reason));
                 log.info("finding resolved kind={} chain={} findingId={} reason=\"{}\"", kind, chains.name(chainId),
                         f.id(), reason);
             }

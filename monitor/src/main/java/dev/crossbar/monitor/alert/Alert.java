@@ -31,6 +31,13 @@ public record Alert(long findingId, FindingKind kind, String chain, long chainId
         return new Alert(findingId, kind, chain, chainId, summary, evidence, startsAt, at, dedupeKey);
     }
 
+    /** This alert as resolved at {@code at}, its evidence ending with why ({@code resolution}). */
+    public Alert resolvedAt(Instant at, String reason) {
+        Map<String, String> withReason = new LinkedHashMap<>(evidence);
+        withReason.put("resolution", reason);
+        return new Alert(findingId, kind, chain, chainId, summary, withReason, startsAt, at, dedupeKey);
+    }
+
     /** The evidence as {@code key=value} lines. */
     public String description() {
         return evidence.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())

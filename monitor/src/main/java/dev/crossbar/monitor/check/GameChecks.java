@@ -98,6 +98,9 @@ public final class GameChecks {
                     g = store.gameAt(g.address()).orElse(g);
                 }
                 judge(g);
+                if (g.status() != GameRecord.Status.IN_PROGRESS && "INVALID".equals(g.verdict())) {
+                    over(g, us);
+                }
                 if (g.blacklisted()) {
                     blacklisted(g);
                 }
@@ -304,6 +307,26 @@ public final class GameChecks {
             }
         }
         return newest < 0 ? null : newest;
+    }
+
+    /**
+     * A game with a false root is over: its INVALID_ROOT_CLAIM is resolved, saying how it ended and with which of the
+     * challenger key's moves (claim, depth, bond), which the resolved alert carries.
+     */
+    private void over(GameRecord g, String us) {
+        String key = "INVALID_ROOT_CLAIM:" + g.address();
+        if (!findings.isOpen(key)) {
+            return;
+        }
+        List<String> moves = us == null ? List.of() : store.claims(g.address()).stream()
+                .filter(c -> us.equalsIgnoreCase(c.claimant()))
+                .map(c -> "claim " + c.claimIndex() + " (depth " + (c.position().bitLength() - 1) + ", bond "
+                        + c.bond() + " wei)").toList();
+        String outcome = g.status() == GameRecord.Status.CHALLENGER_WINS ? "the false root lost" : "the false root won"
+                + " (WRONG_RESOLUTION)";
+        findings.clearIf(FindingKind.INVALID_ROOT_CLAIM, g.l2ChainId(), key::equals, "game resolved " + g.status()
+                + ": " + outcome + "; the challenger key's moves: " + (moves.isEmpty() ? "none" : moves.size() + ": "
+                        + String.join(", ", moves)));
     }
 
     /** A resolution against our verdict is a WRONG_RESOLUTION (critical: withdrawals are at stake). */
