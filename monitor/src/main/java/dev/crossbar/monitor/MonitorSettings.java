@@ -55,6 +55,22 @@ public record MonitorSettings(String group, Duration tick, double challengeMargi
     }
 
     /** These settings, playing the games of {@code types} with the alphabet trace. */
+    /** These settings with {@code checks} for chain {@code chainId} (its thresholds and switched-off checks). */
+    public MonitorSettings withChecks(long chainId, ChainChecks checks) {
+        Map<Long, ChainChecks> all = new java.util.HashMap<>(chains);
+        all.put(chainId, checks);
+        return new MonitorSettings(group, tick, challengeMargin, chainDefaults, all, pauseOnMisbehaviour, escapeOn,
+                reopenForExits, maxLagBlocks, lagGrace, endpointLagTolerance, checkGiveUpAfter, fees, alerts, extraRpc,
+                instanceId, sessionTimeout, alphabetGameTypes);
+    }
+
+    /** These settings with endpoints allowed to be behind a block for {@code tolerance} before it counts. */
+    public MonitorSettings withEndpointLagTolerance(Duration tolerance) {
+        return new MonitorSettings(group, tick, challengeMargin, chainDefaults, chains, pauseOnMisbehaviour, escapeOn,
+                reopenForExits, maxLagBlocks, lagGrace, tolerance, checkGiveUpAfter, fees, alerts, extraRpc,
+                instanceId, sessionTimeout, alphabetGameTypes);
+    }
+
     public MonitorSettings withAlphabetGameTypes(Set<Integer> types) {
         return new MonitorSettings(group, tick, challengeMargin, chainDefaults, chains, pauseOnMisbehaviour, escapeOn,
                 reopenForExits, maxLagBlocks, lagGrace, endpointLagTolerance, checkGiveUpAfter, fees, alerts, extraRpc,

@@ -38,19 +38,15 @@ class ForgedWithdrawalTest {
     void aWithdrawalProvenAgainstAForgedStorageRootIsFoundAndItsOutputDeleted() throws Exception {
         try (Watchtower w = new Watchtower()) {
             w.startRelayer();
-            Portal.WithdrawalTransaction forged = new Portal.WithdrawalTransaction(BigInteger.TWO.pow(200),
-                    DevKeys.USER.address(), DevKeys.USER.address(), BigInteger.ZERO, BigInteger.valueOf(100_000),
-                    new byte[0]);
-            byte[] hash = Hashes.withdrawalHash(forged.nonce, forged.sender, forged.target, forged.value,
-                    forged.gasLimit, forged.data);
-            byte[] leaf = singleLeaf(Hashes.sentMessageSlot(hash));
-            byte[] storageRoot = Hash.sha3(leaf);
-
-            w.l2(0).anvil().mine(1);
-            long l2Block = w.l2(0).blockNumber().longValueExact();
-            EthApi.Header header = w.clients.get(Watchtower.L2A).header(EthApi.hex(l2Block));
-            byte[] stateRoot = Numeric.hexStringToByteArray(header.stateRoot());
-            byte[] blockHash = Numeric.hexStringToByteArray(header.hash());
+            Portal.WithdrawalTransaction forged = new Portal.WithdrawalTransaction(NONCE, DevKeys.USER.address(),
+                    DevKeys.USER.address(), BigInteger.ZERO, GAS_LIMIT, new byte[0]);
+            Forgery f = forgeAtL2aHead(w);
+            byte[] hash = f.hash();
+            byte[] leaf = f.leaf();
+            byte[] storageRoot = f.storageRoot();
+            long l2Block = f.l2Block();
+            byte[] stateRoot = f.stateRoot();
+            byte[] blockHash = f.blockHash();
             BigInteger index = w.nextOutputIndex(0);
             w.oracle(0, DevKeys.PROPOSER).proposeL2Output(Hashes.outputRoot(stateRoot, storageRoot, blockHash),
                     BigInteger.valueOf(l2Block), new byte[32], BigInteger.ZERO, BigInteger.ZERO).send();
@@ -94,19 +90,15 @@ class ForgedWithdrawalTest {
         try (Watchtower w = Watchtower.faultProofs()) {
             w.startMonitor(w.settings());
             DevnetManifest.FaultProofSettlement fp = w.devnet.manifest().l2("l2a").faultProofs();
-            OptimismPortal2.WithdrawalTransaction forged = new OptimismPortal2.WithdrawalTransaction(
-                    BigInteger.TWO.pow(200), DevKeys.USER.address(), DevKeys.USER.address(), BigInteger.ZERO,
-                    BigInteger.valueOf(100_000), new byte[0]);
-            byte[] hash = Hashes.withdrawalHash(forged.nonce, forged.sender, forged.target, forged.value,
-                    forged.gasLimit, forged.data);
-            byte[] leaf = singleLeaf(Hashes.sentMessageSlot(hash));
-            byte[] storageRoot = Hash.sha3(leaf);
-
-            w.l2(0).anvil().mine(1);
-            long l2Block = w.l2(0).blockNumber().longValueExact();
-            EthApi.Header header = w.clients.get(Watchtower.L2A).header(EthApi.hex(l2Block));
-            byte[] stateRoot = Numeric.hexStringToByteArray(header.stateRoot());
-            byte[] blockHash = Numeric.hexStringToByteArray(header.hash());
+            OptimismPortal2.WithdrawalTransaction forged = new OptimismPortal2.WithdrawalTransaction(NONCE,
+                    DevKeys.USER.address(), DevKeys.USER.address(), BigInteger.ZERO, GAS_LIMIT, new byte[0]);
+            Forgery f = forgeAtL2aHead(w);
+            byte[] hash = f.hash();
+            byte[] leaf = f.leaf();
+            byte[] storageRoot = f.storageRoot();
+            long l2Block = f.l2Block();
+            byte[] stateRoot = f.stateRoot();
+            byte[] blockHash = f.blockHash();
             var attacker = w.l1().txManager(DevKeys.USER.credentials());
             DisputeGameFactory factory = DisputeGameFactory.load(fp.disputeGameFactory(), w.l1().web3j(), attacker,
                     DevChain.GAS);
@@ -138,6 +130,28 @@ class ForgedWithdrawalTest {
                     .superchainPaused(w.clients.get(Watchtower.L1), superchainConfig));
             assertThat(forgedFinding.evidence().get("guardianAction")).contains("SuperchainConfig.pause");
         }
+    }
+
+    /** The forged withdrawal (never initiated): from and to the user, no value, this nonce and gas limit. */
+    private static final BigInteger NONCE = BigInteger.TWO.pow(200);
+    private static final BigInteger GAS_LIMIT = BigInteger.valueOf(100_000);
+
+    /**
+     * What a forged output root at l2a's newest block is made of: the forged withdrawal's hash, the one-leaf message
+     * passer storage trie holding it (its leaf and root), and the block's real state root and hash.
+     */
+    private record Forgery(byte[] hash, byte[] leaf, byte[] storageRoot, long l2Block, byte[] stateRoot,
+            byte[] blockHash) {}
+
+    private static Forgery forgeAtL2aHead(Watchtower w) throws Exception {
+        byte[] hash = Hashes.withdrawalHash(NONCE, DevKeys.USER.address(), DevKeys.USER.address(), BigInteger.ZERO,
+                GAS_LIMIT, new byte[0]);
+        byte[] leaf = singleLeaf(Hashes.sentMessageSlot(hash));
+        w.l2(0).anvil().mine(1);
+        long l2Block = w.l2(0).blockNumber().longValueExact();
+        EthApi.Header header = w.clients.get(Watchtower.L2A).header(EthApi.hex(l2Block));
+        return new Forgery(hash, leaf, Hash.sha3(leaf), l2Block, Numeric.hexStringToByteArray(header.stateRoot()),
+                Numeric.hexStringToByteArray(header.hash()));
     }
 
     /**

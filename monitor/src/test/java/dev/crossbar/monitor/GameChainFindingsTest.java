@@ -14,7 +14,6 @@ import dev.crossbar.store.Finding;
 import dev.crossbar.store.GameRecord;
 import java.math.BigInteger;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -40,11 +39,8 @@ class GameChainFindingsTest {
             ChainChecks l2a = s.chainDefaults().withThresholds(Duration.ofSeconds(120),
                     s.chainDefaults().depositInclusionWindow(), s.chainDefaults().safeReorgDepth(),
                     s.chainDefaults().haltAfter());
-            w.startMonitor(new MonitorSettings(s.group(), s.tick(), s.challengeMargin(), s.chainDefaults(),
-                    Map.of(Watchtower.L2A, l2a), s.pauseOnMisbehaviour(), s.escapeOn(), s.reopenForExits(),
-                    s.maxLagBlocks(), s.lagGrace(), s.endpointLagTolerance(), s.checkGiveUpAfter(), s.fees(),
-                    s.alerts()).withAlphabetGameTypes(Set.of(FaultProofParams.ALPHABET,
-                            FaultProofParams.PERMISSIONED)));
+            w.startMonitor(s.withChecks(Watchtower.L2A, l2a).withAlphabetGameTypes(Set.of(FaultProofParams.ALPHABET,
+                    FaultProofParams.PERMISSIONED)));
             GameProposer proposer = w.operator.gameProposer("l2a");
             DevnetManifest.FaultProofSettlement fp = w.devnet.manifest().l2("l2a").faultProofs();
             EthApi l1 = w.clients.get(Watchtower.L1);

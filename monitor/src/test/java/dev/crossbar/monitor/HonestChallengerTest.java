@@ -165,11 +165,8 @@ class HonestChallengerTest {
     @Test
     void aRootForABlockTheL2HasNotReachedIsCountered() throws Exception {
         try (Watchtower w = Watchtower.faultProofs()) {
-            MonitorSettings s = w.settings();
-            Duration tolerance = Duration.ofSeconds(2); // how long endpoints may be behind a block before it counts
-            w.startMonitor(new MonitorSettings(s.group(), s.tick(), s.challengeMargin(), s.chainDefaults(),
-                    s.chains(), s.pauseOnMisbehaviour(), s.escapeOn(), s.reopenForExits(), s.maxLagBlocks(),
-                    s.lagGrace(), tolerance, s.checkGiveUpAfter(), s.fees(), s.alerts())
+            // endpoints may be behind a block for 2 s before it counts as one the L2 has not reached
+            w.startMonitor(w.settings().withEndpointLagTolerance(Duration.ofSeconds(2))
                     .withAlphabetGameTypes(Set.of(FaultProofParams.ALPHABET)));
             EthApi l1 = w.clients.get(Watchtower.L1);
             long future = w.l2(0).blockNumber().longValueExact() + 500;

@@ -7,7 +7,6 @@ import dev.crossbar.devnet.operator.Misbehaviour;
 import dev.crossbar.store.Finding;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,10 +24,7 @@ class ProposerDownTest {
             ChainChecks l2a = s.chainDefaults().withThresholds(Duration.ofSeconds(120),
                     s.chainDefaults().depositInclusionWindow(), s.chainDefaults().safeReorgDepth(),
                     s.chainDefaults().haltAfter());
-            w.startMonitor(new MonitorSettings(s.group(), s.tick(), s.challengeMargin(), s.chainDefaults(),
-                    Map.of(Watchtower.L2A, l2a), s.pauseOnMisbehaviour(), s.escapeOn(), s.reopenForExits(),
-                    s.maxLagBlocks(), s.lagGrace(), s.endpointLagTolerance(), s.checkGiveUpAfter(), s.fees(),
-                    s.alerts()));
+            w.startMonitor(s.withChecks(Watchtower.L2A, l2a));
             w.proposeL2a();
             w.operator.misbehave(Misbehaviour.STOP_PROPOSING, "l2a", null);
             assertThat(w.operator.proposer("l2a").proposeIfDue()).isEqualTo(-1);
