@@ -20,7 +20,12 @@ import org.slf4j.LoggerFactory;
  * read.
  */
 public final class Logging {
-    static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0} - %msg%n";
+    /**
+     * One line per event: a line break in the message (a value from a request or an operator, say) is written as
+     * {@code \r} / {@code \n}, so it cannot forge a line of its own.
+     */
+    static final String TEXT_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{0} - "
+            + "%replace(%replace(%msg){'\\r', '\\\\r'}){'\\n', '\\\\n'}%n";
 
     private Logging() {}
 

@@ -49,4 +49,28 @@ class LoggingTest {
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(text).matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} DEBUG LoggingTest - step committed: chain=l2a events=3\\R");
     }
+
+    /**
+     * A value from outside (a request's path or query, an operator's reason) with line breaks cannot forge a log line
+     * in the text format: the breaks are written as {@code \n} and {@code \r}, on the one line of the event.
+     */
+    @Test
+    void aLineBreakInALoggedValueCannotForgeATextLine() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Logging.apply(new LogSettings(LogSettings.Format.TEXT, LogSettings.Level.INFO), out);
+        log.warn("admin action refused: path={}", "/api/x\r\n12:00:00.000 INFO  AdminRoutes - breaker reset");
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).hasSize(1);
+        assertThat(lines.getFirst()).endsWith("admin action refused: path=/api/x\\r\\n12:00:00.000 INFO  AdminRoutes"
+                + " - breaker reset");
+    }
+
+    /** {@code logback.xml} (applied before the configuration is read) writes text lines the same way. */
+    @Test
+    void logbackXmlHasTheSameTextPattern() throws Exception {
+        try (var in = LoggingTest.class.getResourceAsStream("/logback.xml")) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+                    .contains("<pattern>" + Logging.TEXT_PATTERN + "</pattern>");
+        }
+    }
 }
