@@ -41,17 +41,12 @@ class ForgedWithdrawalTest {
             Portal.WithdrawalTransaction forged = new Portal.WithdrawalTransaction(NONCE, DevKeys.USER.address(),
                     DevKeys.USER.address(), BigInteger.ZERO, GAS_LIMIT, new byte[0]);
             Forgery f = forgeAtL2aHead(w);
-            byte[] hash = f.hash();
-            byte[] leaf = f.leaf();
-            byte[] storageRoot = f.storageRoot();
-            long l2Block = f.l2Block();
-            byte[] stateRoot = f.stateRoot();
-            byte[] blockHash = f.blockHash();
             BigInteger index = w.nextOutputIndex(0);
-            w.oracle(0, DevKeys.PROPOSER).proposeL2Output(Hashes.outputRoot(stateRoot, storageRoot, blockHash),
-                    BigInteger.valueOf(l2Block), new byte[32], BigInteger.ZERO, BigInteger.ZERO).send();
+            w.oracle(0, DevKeys.PROPOSER).proposeL2Output(f.outputRoot(),
+                    BigInteger.valueOf(f.l2Block()), new byte[32], BigInteger.ZERO, BigInteger.ZERO).send();
             TransactionReceipt proof = w.portal(0, DevKeys.USER).proveWithdrawalTransaction(forged, index,
-                    new Portal.OutputRootProof(new byte[32], stateRoot, storageRoot, blockHash), List.of(leaf)).send();
+                    new Portal.OutputRootProof(new byte[32], f.stateRoot(), f.storageRoot(), f.blockHash()),
+                    List.of(f.leaf())).send();
             assertThat(proof.isStatusOK()).as("the Portal accepted the forged proof").isTrue();
 
             Instant start = Instant.now();
@@ -69,8 +64,8 @@ class ForgedWithdrawalTest {
             assertThat(w.l1Timestamp()).isLessThan(w.store.outputs(Watchtower.L2A, 10).stream()
                     .filter(o -> o.outputIndex().equals(index)).findFirst().orElseThrow().l1Timestamp()
                     + w.devnet.config().finalizationPeriod().toSeconds());
-            assertThat(forgedFinding.evidence()).containsEntry("withdrawalHash", Numeric.toHexString(hash))
-                    .containsEntry("seen", "0").containsEntry("l2Block", Long.toString(l2Block))
+            assertThat(forgedFinding.evidence()).containsEntry("withdrawalHash", Numeric.toHexString(f.hash()))
+                    .containsEntry("seen", "0").containsEntry("l2Block", Long.toString(f.l2Block()))
                     .containsKeys("expected", "deadline", "outputRoot");
             assertThat(w.tripped(Watchtower.L2A)).isTrue();
             await().atMost(Duration.ofSeconds(10)).until(() -> w.paused(0));
@@ -93,31 +88,25 @@ class ForgedWithdrawalTest {
             OptimismPortal2.WithdrawalTransaction forged = new OptimismPortal2.WithdrawalTransaction(NONCE,
                     DevKeys.USER.address(), DevKeys.USER.address(), BigInteger.ZERO, GAS_LIMIT, new byte[0]);
             Forgery f = forgeAtL2aHead(w);
-            byte[] hash = f.hash();
-            byte[] leaf = f.leaf();
-            byte[] storageRoot = f.storageRoot();
-            long l2Block = f.l2Block();
-            byte[] stateRoot = f.stateRoot();
-            byte[] blockHash = f.blockHash();
             var attacker = w.l1().txManager(DevKeys.USER.credentials());
             DisputeGameFactory factory = DisputeGameFactory.load(fp.disputeGameFactory(), w.l1().web3j(), attacker,
                     DevChain.GAS);
             TransactionReceipt created = factory.create(BigInteger.valueOf(FaultProofParams.ALPHABET),
-                    Hashes.outputRoot(stateRoot, storageRoot, blockHash),
-                    Numeric.toBytesPadded(BigInteger.valueOf(l2Block), 32), fp.initBond()).send();
+                    f.outputRoot(),
+                    Numeric.toBytesPadded(BigInteger.valueOf(f.l2Block()), 32), fp.initBond()).send();
             String game = DisputeGameFactory.getDisputeGameCreatedEvents(created).getFirst().disputeProxy
                     .toLowerCase();
             BigInteger index = factory.gameCount().send().subtract(BigInteger.ONE);
             TransactionReceipt proof = OptimismPortal2.load(fp.portal(), w.l1().web3j(), attacker, DevChain.GAS)
                     .proveWithdrawalTransaction(forged, index, new OptimismPortal2.OutputRootProof(new byte[32],
-                            stateRoot, storageRoot, blockHash), List.of(leaf)).send();
+                            f.stateRoot(), f.storageRoot(), f.blockHash()), List.of(f.leaf())).send();
             assertThat(proof.isStatusOK()).as("OptimismPortal2 accepted the forged proof").isTrue();
 
             Finding forgedFinding = w.awaitFinding("FORGED_WITHDRAWAL", Duration.ofSeconds(30));
             assertThat(forgedFinding.severity()).isEqualToIgnoringCase("critical");
-            assertThat(forgedFinding.evidence()).containsEntry("withdrawalHash", Numeric.toHexString(hash))
+            assertThat(forgedFinding.evidence()).containsEntry("withdrawalHash", Numeric.toHexString(f.hash()))
                     .containsEntry("game", game).containsEntry("proofSubmitter", DevKeys.USER.address().toLowerCase())
-                    .containsEntry("seen", "0").containsEntry("l2Block", Long.toString(l2Block))
+                    .containsEntry("seen", "0").containsEntry("l2Block", Long.toString(f.l2Block()))
                     .containsKeys("expected", "deadline", "rootClaim");
             assertThat(w.awaitFinding("INVALID_ROOT_CLAIM", Duration.ofSeconds(30)).evidence())
                     .containsEntry("game", game);
@@ -125,9 +114,8 @@ class ForgedWithdrawalTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> w.webhooks.firstAlert("FORGED_WITHDRAWAL", "l2a")
                     .isPresent());
             // A forged proof can be finalized once its game wins: the guardian key pauses the SuperchainConfig.
-            String superchainConfig = w.devnet.manifest().l2("l2a").faultProofs().superchainConfig();
             await().atMost(Duration.ofSeconds(30)).until(() -> dev.crossbar.core.chain.FaultProofViews
-                    .superchainPaused(w.clients.get(Watchtower.L1), superchainConfig));
+                    .superchainPaused(w.clients.get(Watchtower.L1), fp.superchainConfig()));
             assertThat(forgedFinding.evidence().get("guardianAction")).contains("SuperchainConfig.pause");
         }
     }
@@ -141,7 +129,12 @@ class ForgedWithdrawalTest {
      * passer storage trie holding it (its leaf and root), and the block's real state root and hash.
      */
     private record Forgery(byte[] hash, byte[] leaf, byte[] storageRoot, long l2Block, byte[] stateRoot,
-            byte[] blockHash) {}
+            byte[] blockHash) {
+        /** The forged output root: the block's real state root and hash, the forged storage root. */
+        byte[] outputRoot() {
+            return Hashes.outputRoot(stateRoot, storageRoot, blockHash);
+        }
+    }
 
     private static Forgery forgeAtL2aHead(Watchtower w) throws Exception {
         byte[] hash = Hashes.withdrawalHash(NONCE, DevKeys.USER.address(), DevKeys.USER.address(), BigInteger.ZERO,
