@@ -325,8 +325,39 @@ abstract sealed class JdbcMessageStore implements MessageStore permits SqliteMes
     // ---- transactions -------------------------------------------------------------------------------
 
     @Override
-    public TxRecord recordTransaction(TxRecord t) {
-        return db.write("recording transaction " + t.txHash(), tx -> Transactions.record(tx, t));
+    public TxRecord recordTransaction(TxRecord t, KeyLease lease, java.time.Duration margin) {
+        return db.write("recording transaction " + t.txHash(), tx -> Transactions.record(tx, t, lease, margin));
+    }
+
+    @Override
+    public Optional<KeyLease> acquireLease(String routingKey, String owner, java.time.Duration ttl) {
+        return db.serial("acquiring the lease of key " + routingKey, tx -> Leases.acquire(tx, routingKey, owner, ttl));
+    }
+
+    @Override
+    public Optional<KeyLease> renewLease(KeyLease lease, java.time.Duration ttl) {
+        return db.write("renewing the lease of key " + lease.routingKey(), tx -> Leases.renew(tx, lease, ttl));
+    }
+
+    @Override
+    public void releaseLease(KeyLease lease) {
+        db.write("releasing the lease of key " + lease.routingKey(), tx -> {
+            Leases.release(tx, lease);
+            return null;
+        });
+    }
+
+    @Override
+    public void checkLease(KeyLease lease, java.time.Duration margin) {
+        db.read("checking the lease of key " + lease.routingKey(), tx -> {
+            Leases.check(tx, lease, margin);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<KeyLease> lease(String routingKey) {
+        return db.read("the lease of key " + routingKey, tx -> Leases.current(tx, routingKey, false));
     }
 
     @Override

@@ -175,8 +175,38 @@ public interface MessageStore extends AutoCloseable {
 
     // ---- transactions ---------------------------------------------------------------------------------
 
-    /** Records a transaction before it is broadcast; returns it with its id. */
-    TxRecord recordTransaction(TxRecord tx);
+    /** Records a transaction of a sender without leases before it is broadcast; returns it with its id. */
+    default TxRecord recordTransaction(TxRecord tx) {
+        return recordTransaction(tx, null, java.time.Duration.ZERO);
+    }
+
+    /**
+     * Records a transaction before it is broadcast, in the same store transaction as the check that {@code lease}
+     * is its key's current lease with more than {@code margin} left; returns it with its id.
+     *
+     * @throws FencedOff when it is not (nothing is recorded)
+     */
+    TxRecord recordTransaction(TxRecord tx, KeyLease lease, java.time.Duration margin);
+
+    // ---- key leases (fencing) -----------------------------------------------------------------------------
+
+    /**
+     * Takes the routing key's lease for {@code owner} with a new epoch, if the key is free, its lease ran out, or
+     * {@code owner} held it; empty while another owner's lease runs.
+     */
+    Optional<KeyLease> acquireLease(String routingKey, String owner, java.time.Duration ttl);
+
+    /** Extends a lease that is still the key's current one; empty when it was lost (ran out, or taken since). */
+    Optional<KeyLease> renewLease(KeyLease lease, java.time.Duration ttl);
+
+    /** Ends a lease now (a clean hand-over), if it is still the key's current one. */
+    void releaseLease(KeyLease lease);
+
+    /** @throws FencedOff unless {@code lease} is the key's current lease with more than {@code margin} left */
+    void checkLease(KeyLease lease, java.time.Duration margin);
+
+    /** The key's lease as recorded (possibly run out), if it was ever taken. */
+    Optional<KeyLease> lease(String routingKey);
 
     /** Updates a transaction's status (and error, when it failed). */
     void updateTransaction(long id, TxRecord.Status status, String error);

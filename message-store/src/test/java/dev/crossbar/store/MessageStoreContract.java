@@ -1143,6 +1143,59 @@ abstract class MessageStoreContract {
         assertThat(open().outboxPending(10)).extracting(OutboxRecord::key).containsExactly("c", "d", "e");
     }
 
+    /**
+     * A routing key's lease has one holder at a time; every acquisition raises the epoch, so a holder whose lease was
+     * taken (even by a process with its own name: a restart) cannot record a transaction any more, and nothing of
+     * the refused write is kept. Two stores on one database play two instances.
+     */
+    @Test
+    void aKeyLeaseHasOneHolderAndAnEarlierEpochIsFencedOff() throws Exception {
+        recordDeposit();
+        String signer = TestChain.address("relayer");
+        Duration ttl = Duration.ofSeconds(30);
+        Duration margin = Duration.ofSeconds(1);
+        MessageStore other = open();
+
+        KeyLease a = store.acquireLease("901:0", "relayer-a", ttl).orElseThrow();
+        assertThat(a.epoch()).isEqualTo(1);
+        assertThat(other.acquireLease("901:0", "relayer-b", ttl)).as("held by relayer-a").isEmpty();
+        assertThat(other.acquireLease("901:1", "relayer-b", ttl)).as("another key is free").isPresent();
+        store.checkLease(a, margin);
+        assertThatThrownBy(() -> store.checkLease(a, Duration.ofSeconds(31))).isInstanceOf(FencedOff.class)
+                .hasMessageContaining("safety margin");
+        TxRecord first = store.recordTransaction(tx(DEP1, signer, 1, "0x01"), a, margin);
+        assertThat(store.renewLease(a, ttl)).as("renewed while held").hasValueSatisfying(r ->
+                assertThat(r.epoch()).isEqualTo(1));
+
+        KeyLease again = other.acquireLease("901:0", "relayer-a", ttl).orElseThrow();
+        assertThat(again.epoch()).as("the same owner, started again, takes it at a new epoch").isEqualTo(2);
+        assertThatThrownBy(() -> store.recordTransaction(tx(DEP1, signer, 2, "0x02"), a, margin))
+                .isInstanceOf(FencedOff.class).hasMessageContaining("epoch 2");
+        assertThatThrownBy(() -> store.checkLease(a, Duration.ZERO)).isInstanceOf(FencedOff.class);
+        assertThat(store.transactionsFromNonce(L2A, signer, BigInteger.ZERO)).as("the refused one left nothing")
+                .extracting(TxRecord::id).containsExactly(first.id());
+        assertThat(store.renewLease(a, ttl)).as("a stale epoch is not renewed").isEmpty();
+        store.releaseLease(a);
+        assertThat(other.acquireLease("901:0", "relayer-b", ttl)).as("releasing a stale lease frees nothing").isEmpty();
+
+        other.releaseLease(again);
+        KeyLease b = other.acquireLease("901:0", "relayer-b", ttl).orElseThrow();
+        assertThat(b.epoch()).as("a released key is taken at once").isEqualTo(3);
+        assertThat(store.lease("901:0")).contains(b);
+
+        KeyLease shortLived = store.acquireLease("901:2", "relayer-c", Duration.ofMillis(300)).orElseThrow();
+        Instant deadline = Instant.now().plusSeconds(10);
+        Optional<KeyLease> taken = Optional.empty();
+        while (taken.isEmpty() && Instant.now().isBefore(deadline)) {
+            taken = other.acquireLease("901:2", "relayer-d", ttl);
+            Thread.sleep(50);
+        }
+        assertThat(taken).as("a lease that ran out passes to the next owner").isPresent();
+        assertThatThrownBy(() -> store.recordTransaction(tx(DEP1, signer, 3, "0x03"), shortLived, Duration.ZERO))
+                .isInstanceOf(FencedOff.class).hasMessageContaining("held by relayer-d");
+        assertThat(store.renewLease(shortLived, ttl)).as("a lost lease is not renewed").isEmpty();
+    }
+
     @Test
     void transactionIsRecordedBeforeBroadcastAndFoundAfterRestart() {
         recordDeposit();

@@ -77,6 +77,7 @@ public final class ConsumerLoop<T> {
     private final Counter handled;
     private final Counter deadLettered;
     private final SupervisedLoop loop;
+    private volatile long lastPolled;
     private volatile Consumer<String, byte[]> consumer;
     private volatile boolean caughtUp;
     private long lastCaughtUpCheck;
@@ -137,6 +138,16 @@ public final class ConsumerLoop<T> {
         return caughtUp;
     }
 
+    /**
+     * How long ago a poll of the group's consumer last returned (a poll also runs the group's rebalance callbacks):
+     * a member that has not polled for its session timeout may have lost its partitions without knowing it yet.
+     * {@code null} before the first poll.
+     */
+    public Duration sinceLastPoll() {
+        long at = lastPolled;
+        return at == 0 ? null : Duration.ofNanos(System.nanoTime() - at);
+    }
+
     /** The consumer of the life in progress, null between lives: for reading its {@code metrics()} only. */
     public Consumer<String, byte[]> currentConsumer() {
         return consumer;
@@ -170,6 +181,7 @@ public final class ConsumerLoop<T> {
             log.info("consumer loop started loop={} topics={}", name, topics);
             while (!supervisor.stopping()) {
                 ConsumerRecords<String, byte[]> batch = c.poll(POLL);
+                lastPolled = System.nanoTime();
                 take(supervisor, ledger, batch);
                 commit(c, ledger);
                 refreshCaughtUp(c, batch.isEmpty());

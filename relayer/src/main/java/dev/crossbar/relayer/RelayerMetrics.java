@@ -105,4 +105,10 @@ public final class RelayerMetrics {
         }
         return lag;
     }
+
+    /** A worker was fenced off from its key (its lease ran out or was taken): it stopped sending for it. */
+    void fenced(String chain) {
+        Counter.builder("crossbar.relayer.fenced").description("times a relayer worker was fenced off from its key"
+                + " (lease lost) and stopped sending for it").tag("chain", chain).register(registry).increment();
+    }
 }

@@ -20,7 +20,8 @@ import java.util.Map;
  * @param tick how often each worker looks for due work when nothing wakes it
  * @param instanceId this instance's stable name in the consumer group (static membership: a restarted instance
  *     takes its partitions back at once); null for dynamic membership
- * @param sessionTimeout how long the group waits for an instance that stopped answering before moving its keys
+ * @param sessionTimeout how long the group waits for an instance that stopped answering before moving its keys;
+ *     also how long a key's lease lasts unless renewed (a third of it is the margin a send needs left)
  */
 public record RelayerSettings(String group, int signerSlots, int confirmations, FeePolicy fees, Backoff retry,
         int maxAttempts, int replayMaxAttempts, int gasRaisePercent, Batching batching, Duration tick,

@@ -3,6 +3,8 @@ package dev.crossbar.txmanager;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.core.rpc.RpcException;
+import dev.crossbar.store.FencedOff;
+import dev.crossbar.store.KeyLease;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.TxRecord;
 import java.math.BigInteger;
@@ -43,6 +45,11 @@ import org.web3j.utils.Numeric;
  * wanted (its message still needs it, the effect is not on chain, a simulation goes through); if not, its nonce
  * is filled with a cancel instead.
  *
+ * <p>Fenced: a manager built {@link #fenced(KeyLease, Duration) under a key lease} records a transaction only in
+ * the same store transaction as the check that its lease is still the key's current one, and checks the lease again
+ * right before every broadcast; when it is not, {@link FencedOff} is thrown and nothing is recorded or sent. An
+ * instance that lost its key (frozen past its session, cut off) therefore stops sending before another may take it.
+ *
  * <p>Not thread-safe: one worker thread owns a signer.
  */
 public final class TxManager {
@@ -63,6 +70,10 @@ public final class TxManager {
 
     private BigInteger nextNonce;
     private Instant lastNonceCheck = Instant.EPOCH;
+    /** The key lease every record and broadcast is checked against; null: a sender without leases. */
+    private KeyLease lease;
+    /** How much of the lease must be left for a record or a broadcast to go ahead. */
+    private Duration leaseMargin = Duration.ZERO;
 
     public TxManager(EthApi chain, Credentials key, FeePolicy fees, MessageStore store, int confirmations,
             TxMetrics metrics) {
@@ -72,6 +83,16 @@ public final class TxManager {
         this.store = store;
         this.confirmations = confirmations;
         this.metrics = metrics;
+    }
+
+    /**
+     * Sends only under {@code lease} from now on: every record and every broadcast first checks, in the store, that
+     * it is still the key's current lease with more than {@code margin} left ({@link FencedOff} otherwise).
+     */
+    public TxManager fenced(KeyLease lease, Duration margin) {
+        this.lease = java.util.Objects.requireNonNull(lease, "lease");
+        this.leaseMargin = java.util.Objects.requireNonNull(margin, "margin");
+        return this;
     }
 
     /** What to send: the transaction's purpose and the message it acts for. */
@@ -491,7 +512,7 @@ public final class TxManager {
                 Numeric.toHexString(Hash.sha3(signed)), hex, f.maxFeePerGas(), f.maxPriorityFeePerGas(), gasLimit,
                 TxRecord.Status.SIGNED, replaces, null, null, null);
         // A replaced transaction stays open beside its replacement until one of them is mined: either may be.
-        return store.recordTransaction(tx);
+        return store.recordTransaction(tx, lease, leaseMargin);
     }
 
     private enum Broadcast { ACCEPTED, UNREACHABLE, NONCE_USED, UNDERPRICED, REFUSED }
@@ -499,6 +520,9 @@ public final class TxManager {
     private String lastRefusal;
 
     private Broadcast broadcast(TxRecord tx) {
+        if (lease != null) {
+            store.checkLease(lease, leaseMargin); // FencedOff: the transaction stays SIGNED, for the key's owner
+        }
         try {
             chain.sendRaw(tx.rawTx());
             store.updateTransaction(tx.id(), TxRecord.Status.BROADCAST, null);

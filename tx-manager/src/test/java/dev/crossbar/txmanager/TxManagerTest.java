@@ -1,6 +1,7 @@
 package dev.crossbar.txmanager;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
@@ -9,6 +10,8 @@ import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.store.ChainTopology;
+import dev.crossbar.store.FencedOff;
+import dev.crossbar.store.KeyLease;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.SqliteMessageStore;
 import dev.crossbar.store.TxRecord;
@@ -187,6 +190,61 @@ class TxManagerTest {
         }
     }
 
+    /**
+     * Two instances on one key. A records a transaction and, before it broadcasts it, its lease passes to B (A was
+     * frozen past its lease): A broadcasts nothing, records nothing more, and re-sends nothing on its next round. B
+     * takes the key over, finds the transaction A recorded, and sends those very bytes at that nonce: one transaction
+     * on chain, never a second one for the same intent at another nonce.
+     */
+    @Test
+    void aWriterFencedOffBetweenRecordAndBroadcastSendsNothingAndTheNextOwnerSendsWhatItRecorded() throws Exception {
+        try (MessageStore store = SqliteMessageStore.open(dir.resolve("fenced.db"), new ChainTopology(Map.of()))) {
+            String key = "900:7";
+            Duration ttl = Duration.ofSeconds(30);
+            Duration margin = Duration.ofSeconds(1);
+            KeyLease leaseA = store.acquireLease(key, "relayer-a", ttl).orElseThrow();
+            KeyLease[] leaseB = new KeyLease[1];
+            // The store as A sees it: right after A's first record, B takes the key (A was frozen at that point).
+            MessageStore seenByA = (MessageStore) java.lang.reflect.Proxy.newProxyInstance(
+                    MessageStore.class.getClassLoader(), new Class<?>[] {MessageStore.class}, (proxy, method, args) -> {
+                        Object result;
+                        try {
+                            result = method.invoke(store, args);
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                        if (method.getName().equals("recordTransaction") && leaseB[0] == null) {
+                            store.releaseLease(leaseA);
+                            leaseB[0] = store.acquireLease(key, "relayer-b", ttl).orElseThrow();
+                        }
+                        return result;
+                    });
+            TxManager a = signer(seenByA, FeePolicy.defaults()).fenced(leaseA, margin);
+            a.reconcile();
+            BigInteger before = chainNonce();
+
+            assertThatThrownBy(() -> a.submit(transfer())).isInstanceOf(FencedOff.class)
+                    .hasMessageContaining("held by relayer-b");
+            List<TxRecord> recorded = store.transactionsFromNonce(devnet.l1().chainId(), DevKeys.RELAYER_2.address(),
+                    before);
+            assertThat(recorded).as("recorded before the lease passed, never broadcast").singleElement()
+                    .satisfies(t -> assertThat(t.status()).isEqualTo(TxRecord.Status.SIGNED));
+            assertThatThrownBy(() -> a.submit(transfer())).as("no record under a lost lease")
+                    .isInstanceOf(FencedOff.class);
+            assertThatThrownBy(a::poll).as("no re-broadcast under a lost lease").isInstanceOf(FencedOff.class);
+            assertThat(store.transactionsFromNonce(devnet.l1().chainId(), DevKeys.RELAYER_2.address(), before))
+                    .hasSize(1);
+            assertThat(pendingNonce()).as("A sent nothing").isEqualTo(before);
+
+            TxManager b = signer(store, FeePolicy.defaults()).fenced(leaseB[0], margin);
+            b.reconcile();
+            await().atMost(Duration.ofSeconds(30)).until(() -> chainNonce().equals(before.add(BigInteger.ONE)));
+            assertThat(devnet.l1().web3j().ethGetTransactionReceipt(recorded.getFirst().txHash()).send()
+                    .getTransactionReceipt()).as("the very transaction A recorded, sent by B").isPresent();
+            assertThat(b.nextNonce()).isEqualTo(before.add(BigInteger.ONE));
+        }
+    }
+
     /** A stuck transaction its owner no longer wants is cancelled at its nonce, never bumped and mined. */
     @Test
     void aStuckTransactionNoLongerWantedIsCancelledNotBumped() throws Exception {
@@ -231,5 +289,10 @@ class TxManagerTest {
     private static BigInteger chainNonce() throws Exception {
         return devnet.l1().web3j().ethGetTransactionCount(DevKeys.RELAYER_2.address(),
                 org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send().getTransactionCount();
+    }
+
+    private static BigInteger pendingNonce() throws Exception {
+        return devnet.l1().web3j().ethGetTransactionCount(DevKeys.RELAYER_2.address(),
+                org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send().getTransactionCount();
     }
 }
