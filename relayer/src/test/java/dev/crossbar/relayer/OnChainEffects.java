@@ -43,4 +43,34 @@ final class OnChainEffects {
     static List<String> lower(List<String> ids) {
         return ids.stream().map(String::toLowerCase).toList();
     }
+
+    /** A transaction of a signer as the chain has it: whether it succeeded and how many relays it carried. */
+    record SignerTx(String hash, long block, boolean succeeded, int relays) {}
+
+    /**
+     * Every transaction {@code signer} has on {@code l2} from block {@code fromBlock} on, read block by block from
+     * the chain (not from any store), with its outcome and the {@code RelayedMessage} events it emitted: a relay
+     * that reverted or had no effect, or a cancel, is an extra transaction.
+     */
+    static List<SignerTx> signerTransactions(DevChain l2, String signer, long fromBlock) throws Exception {
+        String relayed = EventEncoder.encode(L2ToL2Messenger.RELAYEDMESSAGE_EVENT);
+        long head = l2.blockNumber().longValueExact();
+        List<SignerTx> out = new java.util.ArrayList<>();
+        for (long n = fromBlock; n <= head; n++) {
+            var block = l2.web3j().ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(
+                    java.math.BigInteger.valueOf(n)), true).send().getBlock();
+            for (var r : block.getTransactions()) {
+                var t = (org.web3j.protocol.core.methods.response.Transaction) r.get();
+                if (!signer.equalsIgnoreCase(t.getFrom())) {
+                    continue;
+                }
+                var receipt = l2.web3j().ethGetTransactionReceipt(t.getHash()).send().getTransactionReceipt()
+                        .orElseThrow();
+                int relays = (int) receipt.getLogs().stream().filter(l -> !l.getTopics().isEmpty()
+                        && l.getTopics().getFirst().equalsIgnoreCase(relayed)).count();
+                out.add(new SignerTx(t.getHash(), n, receipt.isStatusOK(), relays));
+            }
+        }
+        return out;
+    }
 }

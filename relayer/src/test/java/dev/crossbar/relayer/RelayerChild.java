@@ -27,6 +27,17 @@ import java.util.Map;
  * {@code RelayerChild <devnetDir> <jdbcUrl> <dbUser> <schema> <bootstrap> <topicsPrefix> <group> <instanceId>}.
  */
 public final class RelayerChild {
+    /** Starts a relayer JVM of {@code group} named {@code instanceId} on the pipeline's chains and broker, logging to {@code log}. */
+    static Process start(Pipeline p, String jdbcUrl, String dbUser, String schema, String group, String instanceId,
+            Path log) throws java.io.IOException {
+        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), RelayerChild.class.getName(),
+                p.devnet.config().dataDir().toString(), jdbcUrl, dbUser, schema,
+                dev.crossbar.kafka.embedded.KafkaFixture.bootstrapServers(),
+                p.topics.events().name().replace(".events", ""), group, instanceId)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     public static void main(String[] a) throws Exception {
         DevnetManifest manifest = DevnetManifest.read(Path.of(a[0]));
         MessageStore store = MessageStores.open(StoreConfig.postgres(a[1], a[2], 4, a[3]),

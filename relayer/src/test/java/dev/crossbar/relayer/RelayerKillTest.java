@@ -7,13 +7,11 @@ import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevKeys;
-import dev.crossbar.kafka.embedded.KafkaFixture;
 import dev.crossbar.store.MessageQuery;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.StoreConfig;
 import dev.crossbar.store.TxRecord;
 import java.math.BigInteger;
-import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
@@ -102,10 +100,6 @@ class RelayerKillTest {
     }
 
     private static Process startChild(Pipeline p, String schema, String group) throws Exception {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), RelayerChild.class.getName(),
-                p.devnet.config().dataDir().toString(), PG_URL, PG_USER, schema, KafkaFixture.bootstrapServers(),
-                p.topics.events().name().replace(".events", ""), group, "relayer-0")
-                .redirectErrorStream(true).redirectOutput(p.dir.resolve("child.log").toFile()).start();
+        return RelayerChild.start(p, PG_URL, PG_USER, schema, group, "relayer-0", p.dir.resolve("child.log"));
     }
 }
