@@ -53,6 +53,20 @@ public final class DevConfigFile {
 
     /** The configuration as YAML text. */
     public static String render(DevnetManifest m, Path dataDir, Options options) {
+        return yaml(tree(m, dataDir, options));
+    }
+
+    /** A configuration tree (maps, lists and strings) as YAML text. */
+    public static String yaml(Map<String, Object> tree) {
+        try {
+            return YAML.writeValueAsString(tree);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render dev mode's configuration", e);
+        }
+    }
+
+    /** The configuration as a tree, for a caller that changes it before writing it ({@link #yaml}). */
+    public static Map<String, Object> tree(DevnetManifest m, Path dataDir, Options options) {
         Map<String, Object> root = new LinkedHashMap<>();
         List<Object> chains = new ArrayList<>();
         for (ChainConfig c : DevnetChains.of(m, Confirmations.blocks(0), Duration.ofMillis(500))) {
@@ -97,11 +111,7 @@ public final class DevConfigFile {
         if (options.http() != null) {
             root.put("http", Map.of("address", options.http()));
         }
-        try {
-            return YAML.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot render dev mode's configuration", e);
-        }
+        return root;
     }
 
     private static Map<String, Object> chain(ChainConfig c) {

@@ -11,6 +11,6 @@ public final class DevMain {
     private DevMain() {}
 
     public static void main(String[] args) {
-        Main.exit(Main.commandLine(new DevCommand(), new DevnetCommand(), new BenchCommand()).execute(args));
+        Main.exit(Main.commandLine(new DevCommand(), new DevnetCommand(), new BenchCommand(), new dev.crossbar.app.chaos.ChaosCommand()).execute(args));
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
  * A devnet with its operator and the operator's admin endpoint, started together and stopped together
  * (on {@link #close()}, on Ctrl-C through the JVM's shutdown hook, or on the admin endpoint's shutdown).
  */
-final class DevnetSession implements AutoCloseable {
+public final class DevnetSession implements AutoCloseable {
     private final Devnet devnet;
     private final DevnetOperator operator;
     private final OperatorAdminServer admin;
@@ -27,7 +27,7 @@ final class DevnetSession implements AutoCloseable {
         this.admin = admin;
     }
 
-    static DevnetSession start(DevnetConfig config, Duration proposalInterval, PrintStream out) throws IOException {
+    public static DevnetSession start(DevnetConfig config, Duration proposalInterval, PrintStream out) throws IOException {
         out.println("starting devnet: L1 " + config.l1ChainId() + " and L2s " + config.l2ChainIds() + " (anvil), data in "
                 + config.dataDir().toAbsolutePath());
         Devnet devnet = Devnet.start(config);
@@ -48,15 +48,15 @@ final class DevnetSession implements AutoCloseable {
         }
     }
 
-    Devnet devnet() {
+    public Devnet devnet() {
         return devnet;
     }
 
-    DevnetOperator operator() {
+    public DevnetOperator operator() {
         return operator;
     }
 
-    DevnetManifest manifest() {
+    public DevnetManifest manifest() {
         return devnet.manifest();
     }
 

@@ -48,6 +48,20 @@ public final class AnvilRpc {
         call("anvil_reorg", List.of(depth, List.of()));
     }
 
+    /**
+     * Replaces the last {@code depth} blocks with new ones holding {@code txs}: pairs of a signed transaction (hex) and
+     * the new block it goes into, counted from the first new block (0).
+     */
+    public void reorg(long depth, List<List<Object>> txs) throws IOException {
+        call("anvil_reorg", List.of(depth, txs));
+    }
+
+    /** A transaction's signed bytes (hex), or null when the node does not have it. */
+    public String rawTransaction(String hash) throws IOException {
+        Object raw = call("eth_getRawTransactionByHash", List.of(hash));
+        return raw == null ? null : raw.toString();
+    }
+
     /** Sets the base fee of the next block (for fee-spike tests). */
     public void setNextBlockBaseFeePerGas(BigInteger wei) throws IOException {
         call("anvil_setNextBlockBaseFeePerGas", List.of(Numeric.toHexStringWithPrefix(wei)));
@@ -130,11 +144,12 @@ public final class AnvilRpc {
         return r.getResult();
     }
 
-    private void call(String method, List<?> params) throws IOException {
+    private Object call(String method, List<?> params) throws IOException {
         Response<?> r = new Request<>(method, params, service, RawResponse.class).send();
         if (r.hasError()) {
             throw new IOException(method + " failed: " + r.getError().getMessage());
         }
+        return r.getResult();
     }
 
     /** A response whose result is ignored. */

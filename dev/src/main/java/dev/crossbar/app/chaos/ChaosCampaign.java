@@ -1,0 +1,485 @@
+package dev.crossbar.app.chaos;
+
+import dev.crossbar.app.DevConfigFile;
+import dev.crossbar.app.DevnetSession;
+import dev.crossbar.devnet.DemoTraffic;
+import dev.crossbar.devnet.DevChain;
+import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.devnet.DevnetConfig;
+import dev.crossbar.devnet.SettlementKind;
+import dev.crossbar.kafka.embedded.EmbeddedKafka;
+import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.math.BigInteger;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.methods.response.EthBlock;
+
+/**
+ * The fault campaign of issue 14: the output-oracle devnet with one-second blocks, a Kafka broker (a child JVM),
+ * PostgreSQL, and each role as its own OS process from the service jar (a watcher, two relayers in one group, a
+ * monitor), with confirmations on every chain. A user sends a mix of messages in every flow while faults are injected
+ * on a seeded random schedule; then the campaign waits for everything due to settle and checks the outcome from the
+ * chains.
+ *
+ * <p>Faults: SIGKILL of each role (a relayer's lands right after it broadcast a transaction, read from its log), a
+ * relayer frozen (SIGSTOP) past its session timeout and resumed, a broker killed and restarted on its data, every
+ * store connection of the roles cut ({@code pg_terminate_backend}), and L1 and L2 reorgs of depth 1-10 (deeper than
+ * the confirmations) that put the same transactions into new blocks.
+ */
+public final class ChaosCampaign {
+    /** What can go wrong. */
+    public enum Fault {
+        KILL_WATCHER, KILL_RELAYER, KILL_MONITOR, FREEZE_RELAYER, BROKER_RESTART, STORE_CUT, L1_REORG, L2_REORG
+    }
+
+    /**
+     * @param messages how many messages the user sends (across every flow)
+     * @param seed the fault schedule's and the traffic mix's seed
+     * @param dir the campaign's folder (wiped first)
+     * @param jar the service jar the roles run from
+     * @param jdbcUrl the PostgreSQL database the roles share
+     * @param confirmations blocks every chain's events wait for
+     * @param faultEvery the mean time between two faults
+     * @param settleWithin how long to wait, after the traffic, for everything due to settle
+     */
+    public record Settings(int messages, long seed, Path dir, Path jar, String jdbcUrl, String dbUser,
+            int confirmations, Duration faultEvery, Duration settleWithin) {}
+
+    /** A fault as injected: when, what exactly, and how long until the system made progress again. */
+    public record Injected(Fault kind, Instant at, String detail, Duration recovery) {}
+
+    private static final Duration SESSION = Duration.ofSeconds(6);
+
+    private final Settings settings;
+    private final PrintStream out;
+    private final Random random;
+    private final String schema;
+    private final List<Injected> injected = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> sent = new ConcurrentHashMap<>();
+    private final Map<String, RoleProcess> roles = new LinkedHashMap<>();
+    private DevnetSession session;
+    private EmbeddedKafka kafka;
+    private int kafkaPort;
+
+    public ChaosCampaign(Settings settings, PrintStream out) {
+        this.settings = settings;
+        this.out = out;
+        this.random = new Random(settings.seed());
+        this.schema = "chaos_" + Long.toHexString(settings.seed() & 0xffffffffL);
+    }
+
+    /** Runs the campaign and returns its outcome; everything it started is stopped when it returns. */
+    public ChaosReport run() throws Exception {
+        Instant began = Instant.now();
+        Path dir = settings.dir();
+        wipe(dir);
+        Files.createDirectories(dir);
+        dropSchema();
+        DevnetConfig devnet = DevnetConfig.forDemo(dir.resolve("devnet")).withSettlement(SettlementKind.OUTPUT_ORACLE)
+                .withFinalizationPeriod(Duration.ofSeconds(30)).withBasePort(0);
+        out.printf("chaos: seed=%d messages=%d confirmations=%d folder=%s schema=%s%n", settings.seed(),
+                settings.messages(), settings.confirmations(), dir, schema);
+        session = DevnetSession.start(devnet, Duration.ofSeconds(6), out);
+        try {
+            kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dir.resolve("kafka")));
+            kafkaPort = Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':')
+                    + 1));
+            Map<String, Long> startBlocks = heads();
+            startRoles();
+            out.println("chaos: every role ready: " + roles.keySet());
+            AtomicBoolean trafficDone = new AtomicBoolean();
+            Thread traffic = Thread.ofPlatform().name("chaos-traffic").start(() -> traffic(trafficDone));
+            faults(trafficDone::get);
+            traffic.join();
+            out.printf("chaos: traffic done (%s); %d faults injected; settling%n", sent, injected.size());
+            settle();
+            return report(began, startBlocks);
+        } finally {
+            roles.values().forEach(RoleProcess::close);
+            if (kafka != null) {
+                kafka.close();
+            }
+            session.close();
+        }
+    }
+
+    // ---- set-up ----------------------------------------------------------------------------------------------
+
+    private void startRoles() throws Exception {
+        Map<String, Object> base = config();
+        add("watcher", "watcher", base, Map.of());
+        add("relayer-a", "relayer", base, Map.of("relayer.instanceId", "relayer-a"));
+        add("relayer-b", "relayer", base, Map.of("relayer.instanceId", "relayer-b"));
+        add("monitor", "monitor", base, Map.of("monitor.instanceId", "monitor-chaos"));
+        for (RoleProcess r : roles.values()) {
+            r.start();
+        }
+        for (RoleProcess r : roles.values()) {
+            if (!r.awaitReady(Duration.ofSeconds(120))) {
+                throw new IllegalStateException(r.name() + " did not become ready; see " + r.log());
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> config() throws IOException {
+        Map<String, Object> root = DevConfigFile.tree(session.manifest(), settings.dir(),
+                new DevConfigFile.Options(kafka.bootstrapServers(), null, null));
+        for (Object c : (List<Object>) root.get("chains")) {
+            ((Map<String, Object>) c).put("confirmations", Integer.toString(settings.confirmations()));
+        }
+        root.put("store", Map.of("backend", "postgres", "postgres", Map.of("jdbcUrl", settings.jdbcUrl(), "user", settings.dbUser(),
+                "schema", schema, "poolSize", 4)));
+        ((Map<String, Object>) root.get("relayer")).put("sessionTimeout", SESSION.toSeconds() + "s");
+        ((Map<String, Object>) root.get("monitor")).put("sessionTimeout", SESSION.toSeconds() + "s");
+        return root;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void add(String name, String role, Map<String, Object> base, Map<String, String> overrides)
+            throws IOException {
+        Map<String, Object> c = copy(base);
+        int port = freePort();
+        c.put("http", Map.of("address", "127.0.0.1:" + port));
+        c.put("log", Map.of("format", "text"));
+        for (var o : overrides.entrySet()) {
+            String[] path = o.getKey().split("\\.");
+            ((Map<String, Object>) c.computeIfAbsent(path[0], k -> new LinkedHashMap<>())).put(path[1], o.getValue());
+        }
+        Path file = settings.dir().resolve(name + ".yaml");
+        Files.writeString(file, DevConfigFile.yaml(c));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        roles.put(name, new RoleProcess(name, java, settings.jar(), role, file, settings.dir(), port));
+    }
+
+    // ---- traffic ---------------------------------------------------------------------------------------------
+
+    /** The user's mix, round after round, until the campaign's number of messages is sent. */
+    private void traffic(AtomicBoolean done) {
+        DemoTraffic user = new DemoTraffic(session.devnet(), DevKeys.USER.credentials());
+        Random mix = new Random(settings.seed() ^ 0x5eed);
+        try {
+            for (int round = 0; total() < settings.messages(); round++) {
+                int fast = Math.min(10, Math.max(1, (settings.messages() - total()) / 3));
+                send("fast l2a->l2b", fast, () -> user.crossRollupBatch(0, 1, fast, "chaos"));
+                send("fast l2b->l2a", fast, () -> user.crossRollupBatch(1, 0, fast, "chaos"));
+                int l2 = mix.nextInt(2);
+                send("L1->L2 message", 1, () -> user.deposit(l2, "chaos", BigInteger.ZERO));
+                send("L1->L2 ether", 1, () -> user.depositEther(1 - l2, DevKeys.USER.address(), BigInteger.TEN));
+                send("L2->L1 withdrawal", 1, () -> user.withdrawal(l2, "chaos", BigInteger.ZERO));
+                if (round % 2 == 0) {
+                    send("settled l2a->L1->l2b", 1, () -> user.settled(0, 1, "chaos"));
+                }
+            }
+        } catch (Exception e) {
+            out.println("chaos: traffic stopped: " + e);
+        } finally {
+            done.set(true);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Send {
+        Object send() throws Exception;
+    }
+
+    /** One send, tried again while a fault (an RPC error, a reorg under it) makes it fail. */
+    private void send(String flow, int messages, Send s) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                s.send();
+                sent.computeIfAbsent(flow, f -> new AtomicInteger()).addAndGet(messages);
+                return;
+            } catch (Exception e) {
+                if (attempt >= 5) {
+                    throw new IllegalStateException(flow + " failed " + attempt + " times: " + e, e);
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    private int total() {
+        return sent.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    // ---- faults ----------------------------------------------------------------------------------------------
+
+    /** Injects faults on the seeded schedule while the traffic runs: every kind once, in a random order, then again. */
+    private void faults(BooleanSupplier trafficDone) throws Exception {
+        List<Fault> order = new ArrayList<>();
+        while (!trafficDone.getAsBoolean()) {
+            if (order.isEmpty()) {
+                order.addAll(List.of(Fault.values()));
+                Collections.shuffle(order, random);
+            }
+            long gapMs = settings.faultEvery().toMillis() / 2 + (long) (random.nextDouble()
+                    * settings.faultEvery().toMillis());
+            long until = System.currentTimeMillis() + gapMs;
+            while (System.currentTimeMillis() < until && !trafficDone.getAsBoolean()) {
+                Thread.sleep(200);
+            }
+            if (trafficDone.getAsBoolean() && injectedKinds().size() == Fault.values().length) {
+                break;
+            }
+            Fault f = order.removeFirst();
+            Instant at = Instant.now();
+            String detail;
+            try {
+                detail = inject(f);
+            } catch (Exception e) {
+                detail = "injection failed: " + e;
+            }
+            Duration recovery = recover(at);
+            injected.add(new Injected(f, at, detail, recovery));
+            out.printf("chaos: %-15s %s; recovered in %d ms%n", f, detail, recovery.toMillis());
+        }
+    }
+
+    private java.util.Set<Fault> injectedKinds() {
+        java.util.Set<Fault> kinds = java.util.EnumSet.noneOf(Fault.class);
+        injected.forEach(i -> kinds.add(i.kind()));
+        return kinds;
+    }
+
+    private String inject(Fault f) throws Exception {
+        return switch (f) {
+            case KILL_WATCHER -> killAndRestart(roles.get("watcher"), null);
+            case KILL_MONITOR -> killAndRestart(roles.get("monitor"), null);
+            case KILL_RELAYER -> killAndRestart(roles.get(random.nextBoolean() ? "relayer-a" : "relayer-b"),
+                    "transaction broadcast");
+            case FREEZE_RELAYER -> {
+                RoleProcess r = roles.get(random.nextBoolean() ? "relayer-a" : "relayer-b");
+                long ms = SESSION.toMillis() + 3000 + random.nextInt(5000);
+                int open = openTransactions();
+                r.freeze();
+                Thread.sleep(ms);
+                r.resume();
+                yield r.name() + " frozen " + ms + " ms (session " + SESSION.toSeconds() + " s) with " + open
+                        + " transactions open";
+            }
+            case BROKER_RESTART -> {
+                new ProcessBuilder("kill", "-9", Long.toString(kafka.pid())).start().waitFor();
+                kafka.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                kafka.close();
+                long down = 1000 + random.nextInt(4000);
+                Thread.sleep(down);
+                kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(settings.dir().resolve("kafka"))
+                        .withPort(kafkaPort));
+                yield "broker killed (SIGKILL), restarted on its data after " + down + " ms";
+            }
+            case STORE_CUT -> "cut " + cutStoreConnections() + " store connections of the roles";
+            case L1_REORG -> reorg(session.devnet().l1(), 1 + random.nextInt(10));
+            case L2_REORG -> reorg(session.devnet().l2(random.nextInt(2)), 1 + random.nextInt(10));
+        };
+    }
+
+    /**
+     * SIGKILLs a role (for a relayer: right after its log says {@code trigger}, so the kill lands while its sends are
+     * in flight; after at most 20 s of waiting it kills anyway and says so) and starts it again.
+     */
+    private String killAndRestart(RoleProcess r, String trigger) throws Exception {
+        String when = "at a random moment";
+        if (trigger != null) {
+            long offset = r.logSize();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            when = "without a send in sight (none within 20 s)";
+            while (System.nanoTime() < deadline) {
+                String since = r.logSince(offset);
+                int i = since.lastIndexOf(trigger);
+                if (i >= 0) {
+                    int end = since.indexOf('\n', i);
+                    String line = since.substring(i, end < 0 ? since.length() : end);
+                    when = "right after \"" + line.substring(0, Math.min(line.length(), 140)) + "\"";
+                    break;
+                }
+                Thread.sleep(5);
+            }
+        }
+        int open = openTransactions();
+        r.kill();
+        Thread.sleep(random.nextInt(3000));
+        r.start();
+        return r.name() + " killed (SIGKILL) " + when + ", " + open + " transactions open in the store";
+    }
+
+    /** Transactions recorded and not yet settled: sends in flight. */
+    private int openTransactions() {
+        try (Connection c = db(); var st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT count(*) FROM " + schema + ".transactions WHERE status IN ('SIGNED', 'BROADCAST')")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private int cutStoreConnections() throws SQLException {
+        try (Connection c = db(); var st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()"
+                        + " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                        + " AND application_name LIKE 'PostgreSQL JDBC%'")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    /**
+     * Replaces the chain's last {@code depth} blocks with new ones holding the same transactions (each in the block
+     * of the same height): every event moves to a block with another hash.
+     */
+    private String reorg(DevChain chain, int depth) throws IOException {
+        var web3 = chain.web3j();
+        long head = web3.ethBlockNumber().send().getBlockNumber().longValueExact();
+        long from = Math.max(1, head - depth + 1);
+        List<List<Object>> txs = new ArrayList<>();
+        for (long n = from; n <= head; n++) {
+            EthBlock.Block b = web3.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), false)
+                    .send().getBlock();
+            for (EthBlock.TransactionResult<?> t : b.getTransactions()) {
+                String raw = chain.anvil().rawTransaction((String) t.get());
+                if (raw != null) {
+                    txs.add(List.of(raw, n - from));
+                }
+            }
+        }
+        chain.anvil().reorg(head - from + 1, txs);
+        return chain.name() + " reorged " + (head - from + 1) + " blocks deep (confirmations "
+                + settings.confirmations() + "), " + txs.size() + " transactions moved into the new blocks";
+    }
+
+    /** Time until every role is ready again and a message has been delivered since {@code since}. */
+    private Duration recover(Instant since) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        long relayedBefore = relayed();
+        while (System.nanoTime() < deadline) {
+            boolean ready = roles.values().stream().allMatch(RoleProcess::ready);
+            if (ready && relayed() > relayedBefore) {
+                return Duration.between(since, Instant.now());
+            }
+            Thread.sleep(250);
+        }
+        return Duration.ofMinutes(3);
+    }
+
+    private long relayed() {
+        try (Connection c = db(); var st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT count(*) FROM " + schema + ".messages WHERE state = 'RELAYED'")) {
+            return rs.next() ? rs.getLong(1) : 0;
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    // ---- settling and the outcome ------------------------------------------------------------------------------
+
+    private void settle() throws Exception {
+        long deadline = System.nanoTime() + settings.settleWithin().toNanos();
+        Map<String, Long> open = Map.of();
+        while (System.nanoTime() < deadline) {
+            open = unsettled();
+            if (open.isEmpty() && openTransactions() == 0) {
+                out.println("chaos: everything settled");
+                return;
+            }
+            Thread.sleep(2000);
+        }
+        out.println("chaos: not settled within " + settings.settleWithin().toSeconds() + " s: " + open);
+    }
+
+    /** Messages by state that are not final yet. */
+    private Map<String, Long> unsettled() throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = db(); var st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT state, count(*) FROM " + schema + ".messages WHERE state NOT IN ('RELAYED', 'ORPHANED')"
+                        + " GROUP BY state")) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    private ChaosReport report(Instant began, Map<String, Long> startBlocks) throws Exception {
+        Map<Fault, Integer> byKind = new EnumMap<>(Fault.class);
+        injected.forEach(i -> byKind.merge(i.kind(), 1, Integer::sum));
+        Map<String, Integer> flows = new LinkedHashMap<>();
+        sent.forEach((k, v) -> flows.put(k, v.get()));
+        return new ChaosReport(settings.seed(), settings.messages(), flows, List.copyOf(injected), byKind,
+                unsettled(), findings(), Duration.between(began, Instant.now()), startBlocks);
+    }
+
+    /** Findings the monitor raised: the operator is honest, so every one is a false alarm. */
+    private List<String> findings() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = db(); var st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT kind, severity, summary FROM " + schema + ".findings ORDER BY id")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + " (" + rs.getString(2) + "): " + rs.getString(3));
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Long> heads() throws IOException {
+        Map<String, Long> heads = new LinkedHashMap<>();
+        heads.put("l1", session.devnet().l1().blockNumber().longValueExact());
+        for (int i = 0; i < 2; i++) {
+            heads.put(session.devnet().l2(i).name(), session.devnet().l2(i).blockNumber().longValueExact());
+        }
+        return heads;
+    }
+
+    private Connection db() throws SQLException {
+        return DriverManager.getConnection(settings.jdbcUrl(), settings.dbUser(), null);
+    }
+
+    private void dropSchema() throws SQLException {
+        try (Connection c = db(); var st = c.createStatement()) {
+            st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    private static void wipe(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> copy(Map<String, Object> tree) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        tree.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> m ? copy((Map<String, Object>) m) : v));
+        return out;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

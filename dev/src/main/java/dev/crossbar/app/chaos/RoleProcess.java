@@ -1,0 +1,143 @@
+package dev.crossbar.app.chaos;
+
+import dev.crossbar.core.process.ChildProcesses;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Crossbar role ({@code watcher}, {@code relayer}, {@code monitor}) as its own OS process from the service jar,
+ * with its own configuration file and HTTP port, for the fault campaign: it can be killed (SIGKILL), frozen
+ * (SIGSTOP) and resumed (SIGCONT), and started again on the same configuration. Its output goes to one log file
+ * across restarts.
+ */
+final class RoleProcess implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String name;
+    private final List<String> command;
+    private final Path workDir;
+    private final Path log;
+    private final int httpPort;
+    private Process process;
+    private int starts;
+
+    RoleProcess(String name, Path java, Path jar, String role, Path config, Path workDir, int httpPort) {
+        this.name = name;
+        this.command = List.of(java.toString(), "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString(), role,
+                "--config", config.toString());
+        this.workDir = workDir;
+        this.log = workDir.resolve(name + ".log");
+        this.httpPort = httpPort;
+    }
+
+    String name() {
+        return name;
+    }
+
+    Path log() {
+        return log;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    int starts() {
+        return starts;
+    }
+
+    synchronized void start() throws IOException {
+        Files.writeString(log, "---- start " + (starts + 1) + " at " + Instant.now() + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        process = ChildProcesses.start(command, workDir, log);
+        starts++;
+    }
+
+    boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, nothing cleaned up; waits until the process is gone. */
+    synchronized void kill() throws InterruptedException {
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        if (alive()) {
+            new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor(10,
+                    TimeUnit.SECONDS);
+        }
+    }
+
+    /** Whether {@code /health/ready} answers 200. */
+    boolean ready() {
+        try {
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                    + "/health/ready")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Waits until ready; false after {@code max}, or when the process exited. */
+    boolean awaitReady(Duration max) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!alive()) {
+                return false;
+            }
+            if (ready()) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return false;
+    }
+
+    /** The log's text from {@code offset} on (bytes), for looking at what happened since. */
+    String logSince(long offset) throws IOException {
+        byte[] all = Files.readAllBytes(log);
+        return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset,
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    long logSize() throws IOException {
+        return Files.exists(log) ? Files.size(log) : 0;
+    }
+
+    @Override
+    public void close() {
+        if (process != null) {
+            try {
+                resume();
+            } catch (IOException | InterruptedException e) {
+                // stopping anyway
+            }
+            ChildProcesses.stop(process, Duration.ofSeconds(10));
+        }
+    }
+}
