@@ -32,7 +32,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
@@ -328,8 +327,7 @@ class CrashAndReorgSafetyTest {
 
     /** The relayer key's mined nonce on {@code chain}: how many transactions it has there. */
     private static BigInteger relayerNonce(DevChain chain) throws Exception {
-        return chain.web3j().ethGetTransactionCount(DevKeys.RELAYER.address(), DefaultBlockParameterName.LATEST)
-                .send().getTransactionCount();
+        return OnChainEffects.transactionsOf(chain, DevKeys.RELAYER);
     }
 
     /** The id of the one message a source transaction sent, once its watcher has it. */
@@ -357,8 +355,7 @@ class CrashAndReorgSafetyTest {
     /** Every nonce the relayer's key recorded on {@code chain} is used there, and none above: nothing is stuck. */
     private static void assertNoNonceGap(DevChain chain) {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            BigInteger mined = chain.web3j().ethGetTransactionCount(DevKeys.RELAYER.address(),
-                    DefaultBlockParameterName.LATEST).send().getTransactionCount();
+            BigInteger mined = relayerNonce(chain);
             BigInteger highest = p.store.highestNonce(chain.chainId(), DevKeys.RELAYER.address()).orElseThrow();
             assertThat(mined).as("mined nonce vs highest recorded + 1").isEqualTo(highest.add(BigInteger.ONE));
             assertThat(p.store.openTransactions(chain.chainId(), DevKeys.RELAYER.address())).isEmpty();
