@@ -69,8 +69,8 @@ final class Batches {
             List<MessageRecord> chunk = pending.subList(i, Math.min(pending.size(), i + settings.batching().maxMessages()));
             try {
                 sendBatch(dest, messenger, multicall, new ArrayList<>(chunk));
-            } catch (TxManager.FeesTooHigh e) {
-                chunk.forEach(m -> steps.apply(m, new Deliveries.Step.Wait(Duration.ofSeconds(15), e.getMessage())));
+            } catch (TxManager.FeesTooHigh | TxManager.CannotPay e) {
+                chunk.forEach(m -> steps.waitForSigner(m, e));
             } catch (RuntimeException e) {
                 log.warn("batch relay failed size={} error={}", chunk.size(), e.toString());
                 chunk.forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + e.getMessage())));
@@ -117,6 +117,7 @@ final class Batches {
         }
         TxRecord tx = signer.submit(new TxManager.Intent(TxPurpose.RELAY_BATCH, members.getFirst().id(), multicall, data,
                 BigInteger.ZERO, gas));
+        steps.signerSent();
         for (MessageRecord m : members) {
             store.putDetails(m.id(), Map.of(MessageDetails.BATCH_TX, tx.txHash()));
             store.transitionIf(m.id(), MessageState.READY, MessageState.RELAYING, "RELAY_BATCH sent in " + tx.txHash()

@@ -84,6 +84,7 @@ final class RelayWorker {
     /** Takes the key over: reconciles the signer's nonce with the chain and the store. */
     void takeOver() {
         metrics.registerKey(chains.name(destination));
+        metrics.registerSigner(chains.name(destination), signer.address());
         signer.registerMetrics(RelayerMetrics.PURPOSES);
         signer.reconcile(rechecks::recheck);
     }
@@ -111,8 +112,8 @@ final class RelayWorker {
                     continue;
                 }
                 steps.apply(m, decide(m));
-            } catch (TxManager.FeesTooHigh e) {
-                steps.apply(m, new Deliveries.Step.Wait(Duration.ofSeconds(15), e.getMessage()));
+            } catch (TxManager.FeesTooHigh | TxManager.CannotPay e) {
+                steps.waitForSigner(m, e);
             } catch (RuntimeException e) {
                 log.warn("relay step failed messageId={} state={} error={}", m.id(), m.state(), e.toString());
                 steps.apply(m, new Deliveries.Step.Retry(e.getClass().getSimpleName() + ": " + e.getMessage()));

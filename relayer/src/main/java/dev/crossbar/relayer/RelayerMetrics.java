@@ -67,6 +67,50 @@ public final class RelayerMetrics {
                 .tag("kind", kind).tag("result", result).register(registry);
     }
 
+    /** Why a signing key cannot send now, the bounded values of the {@code reason} tag of the blocked gauge. */
+    enum SignerBlock {
+        /** The base fee and the tip are above the fee cap. */
+        FEES_ABOVE_CAP,
+        /** The key's balance cannot pay for the transaction. */
+        INSUFFICIENT_FUNDS;
+
+        String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicInteger> blocked =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * {@code crossbar_relayer_signer_blocked{chain, signer, reason}}: 1 while the key's last send was refused for
+     * {@code reason} (its messages wait), 0 once a send of the key goes out. Registered at 0 for every reason.
+     *
+     * @return whether this changed the gauge
+     */
+    boolean signerBlocked(String chain, String signer, SignerBlock reason, boolean isBlocked) {
+        int v = isBlocked ? 1 : 0;
+        return blockedGauge(chain, signer, reason).getAndSet(v) != v;
+    }
+
+    /** Registers the key's blocked gauges at 0. */
+    void registerSigner(String chain, String signer) {
+        for (SignerBlock reason : SignerBlock.values()) {
+            blockedGauge(chain, signer, reason);
+        }
+    }
+
+    private java.util.concurrent.atomic.AtomicInteger blockedGauge(String chain, String signer, SignerBlock reason) {
+        String s = signer.toLowerCase(java.util.Locale.ROOT);
+        return blocked.computeIfAbsent(chain + "|" + s + "|" + reason, k -> {
+            var v = new java.util.concurrent.atomic.AtomicInteger();
+            Gauge.builder("crossbar.relayer.signer.blocked", v, java.util.concurrent.atomic.AtomicInteger::get)
+                    .description("1 while a signing key cannot send (its messages wait), by reason")
+                    .tag("chain", chain).tag("signer", s).tag("reason", reason.tag()).register(registry);
+            return v;
+        });
+    }
+
     void batch(int size) {
         DistributionSummary.builder("crossbar.relayer.batch.size").description("relays per batched transaction")
                 .register(registry).record(size);

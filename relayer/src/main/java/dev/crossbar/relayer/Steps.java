@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Steps {
     private static final Logger log = LoggerFactory.getLogger(Steps.class);
+    /** How long a message waits for its signer (fees, funds) at most; less when the retry backoff's cap is lower. */
+    private static final Duration SIGNER_WAIT = Duration.ofSeconds(15);
 
     private final long destination;
     private final String routingKey;
@@ -61,6 +63,7 @@ final class Steps {
                     }
                     throw e;
                 }
+                signerSent();
                 if (s.note() != null) {
                     store.note(m.id(), s.note() + " (" + s.intent().purpose() + " sent in " + tx.txHash() + ")");
                 }
@@ -77,6 +80,32 @@ final class Steps {
                     w.reason());
             case Deliveries.Step.Retry r -> retry(m, r.reason());
             case Deliveries.Step.Dead d -> deadLetter(m, d.reason());
+        }
+    }
+
+    /**
+     * The signer could not send for {@code m} now (the fees are above the cap, or it cannot pay): that is not the
+     * message's fault, so it waits without an attempt counted towards its dead letter, and the key's gauge says why
+     * until a send of the key goes out.
+     */
+    void waitForSigner(MessageRecord m, RuntimeException why) {
+        RelayerMetrics.SignerBlock reason = why instanceof TxManager.CannotPay
+                ? RelayerMetrics.SignerBlock.INSUFFICIENT_FUNDS : RelayerMetrics.SignerBlock.FEES_ABOVE_CAP;
+        if (metrics.signerBlocked(chains.name(destination), signer.address(), reason, true)) {
+            log.warn("signer cannot send, its messages wait chain={} signer={} reason={} detail=\"{}\"",
+                    chains.name(destination), signer.address(), reason.tag(), why.getMessage());
+        }
+        Duration after = SIGNER_WAIT.compareTo(settings.retry().max()) < 0 ? SIGNER_WAIT : settings.retry().max();
+        apply(m, new Deliveries.Step.Wait(after, why.getMessage()));
+    }
+
+    /** A send of the key went out: it is blocked by nothing. */
+    void signerSent() {
+        for (RelayerMetrics.SignerBlock reason : RelayerMetrics.SignerBlock.values()) {
+            if (metrics.signerBlocked(chains.name(destination), signer.address(), reason, false)) {
+                log.info("signer sends again chain={} signer={} was={}", chains.name(destination), signer.address(),
+                        reason.tag());
+            }
         }
     }
 

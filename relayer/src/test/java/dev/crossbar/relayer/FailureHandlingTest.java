@@ -26,9 +26,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.utils.Numeric;
 
-/** What goes wrong on the way: a target that reverts, a deleted output, a base-fee spike. */
+/**
+ * What goes wrong on the way: a target that reverts, a deleted output, a base-fee spike, fees above the cap, a signer
+ * out of funds.
+ */
 class FailureHandlingTest {
     Pipeline p;
 
@@ -163,6 +167,91 @@ class FailureHandlingTest {
                 && String.valueOf(t.error()).contains("underpriced"));
         assertThat(txs).filteredOn(t -> t.status() == TxRecord.Status.CONFIRMED).singleElement()
                 .satisfies(t -> assertThat(t.maxFeePerGas()).isGreaterThanOrEqualTo(BigInteger.valueOf(50_000_000_000L)));
+    }
+
+    /**
+     * A signer out of funds is not its messages' fault: they wait with the reason and count no attempt (the old way
+     * dead-lettered them after maxAttempts), the key's gauge for the CrossbarSignerCannotPay alert says so, and they
+     * go out once it is funded. The signer's nonce on the chain shows that nothing was sent meanwhile.
+     */
+    @Test
+    void aSignerOutOfFundsHoldsItsMessagesWithoutAttemptsAndSendsThemOnceFunded() throws Exception {
+        DevChain l2b = p.devnet.l2(1);
+        String signer = DevKeys.RELAYER.address();
+        BigInteger funds = l2b.web3j().ethGetBalance(signer, DefaultBlockParameterName.LATEST).send().getBalance();
+        l2b.anvil().setBalance(signer, BigInteger.ZERO);
+        BigInteger nonce = nonce(l2b);
+        p.startRelayer(Pipeline.fastSettings(1), DevKeys.RELAYER);
+        new DemoTraffic(p.devnet, DevKeys.USER.credentials()).crossRollup(0, 1, "while its signer is empty");
+
+        String id = awaitWaiting("signer " + signer + " has 0 wei on l2b, needs");
+        assertThat(blocked("insufficient_funds")).isEqualTo(1.0);
+        assertThat(blocked("fees_above_cap")).isZero();
+        assertThat(p.store.transactionsOf(id)).as("nothing recorded for a send the key cannot pay").isEmpty();
+        assertThat(nonce(l2b)).as("nothing sent").isEqualTo(nonce);
+
+        l2b.anvil().setBalance(signer, funds);
+        await().atMost(Duration.ofSeconds(30)).until(() -> p.store.message(id).orElseThrow().state()
+                == MessageState.RELAYED);
+        assertThat(blocked("insufficient_funds")).as("cleared by the send").isZero();
+        assertThat(ids(MessageState.DEAD_LETTERED)).isEmpty();
+        assertThat(OnChainEffects.crossRollupRelays(l2b).get(id.toLowerCase())).isEqualTo(1);
+        assertThat(nonce(l2b)).isEqualTo(nonce.add(BigInteger.ONE));
+    }
+
+    /**
+     * Fees above the cap: the base fee jumps past the relayer's cap, the message waits with the reason and counts no
+     * attempt, the gauge for the CrossbarFeesAboveCap alert is up, and once the base fee falls it goes out.
+     */
+    @Test
+    void feesAboveTheCapHoldMessagesWithoutAttemptsUntilTheyFall() throws Exception {
+        DevChain l2b = p.devnet.l2(1);
+        RelayerSettings settings = Pipeline.fastSettings(1);
+        l2b.anvil().setNextBlockBaseFeePerGas(settings.fees().maxFeeCap().add(BigInteger.ONE));
+        l2b.anvil().mine(1);
+        BigInteger nonce = nonce(l2b);
+        p.startRelayer(settings, DevKeys.RELAYER);
+        new DemoTraffic(p.devnet, DevKeys.USER.credentials()).crossRollup(0, 1, "into fees above the cap");
+
+        String id = awaitWaiting("exceeds the cap of " + settings.fees().maxFeeCap() + " wei on l2b");
+        assertThat(blocked("fees_above_cap")).isEqualTo(1.0);
+        assertThat(p.store.transactionsOf(id)).isEmpty();
+        assertThat(nonce(l2b)).as("nothing sent").isEqualTo(nonce);
+
+        l2b.anvil().setNextBlockBaseFeePerGas(BigInteger.valueOf(1_000_000_000L));
+        l2b.anvil().mine(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> p.store.message(id).orElseThrow().state()
+                == MessageState.RELAYED);
+        assertThat(blocked("fees_above_cap")).as("cleared by the send").isZero();
+        assertThat(OnChainEffects.crossRollupRelays(l2b).get(id.toLowerCase())).isEqualTo(1);
+    }
+
+    /**
+     * The one cross-rollup message once it waits with {@code reason}, after it has waited twice (a second round
+     * looked at it again), with no attempt counted and still READY.
+     */
+    private String awaitWaiting(String reason) {
+        MessageRecord first = await().atMost(Duration.ofSeconds(30)).until(() -> ids(MessageState.READY).stream()
+                .map(i -> p.store.message(i).orElseThrow())
+                .filter(m -> m.lastError() != null && m.lastError().toLowerCase().contains(reason.toLowerCase()))
+                .findFirst().orElse(null), java.util.Objects::nonNull);
+        MessageRecord again = await("a second round waits again").atMost(Duration.ofSeconds(30))
+                .until(() -> p.store.message(first.id()).orElseThrow(), m -> m.nextAttemptAt() != null
+                        && m.nextAttemptAt().isAfter(first.nextAttemptAt()));
+        assertThat(again.attempts()).as("waiting for the signer is not a failed attempt").isZero();
+        assertThat(again.state()).isEqualTo(MessageState.READY);
+        assertThat(again.lastError()).containsIgnoringCase(reason);
+        return first.id();
+    }
+
+    /** The relayer's blocked gauge of its l2b key for {@code reason}. */
+    private double blocked(String reason) {
+        return p.meters.get("crossbar.relayer.signer.blocked").tag("chain", "l2b")
+                .tag("signer", DevKeys.RELAYER.address().toLowerCase()).tag("reason", reason).gauge().value();
+    }
+
+    private static BigInteger nonce(DevChain chain) throws Exception {
+        return OnChainEffects.transactionsOf(chain, DevKeys.RELAYER);
     }
 
     private List<String> ids(MessageState state) {

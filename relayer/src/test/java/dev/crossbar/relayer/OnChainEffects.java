@@ -28,6 +28,12 @@ final class OnChainEffects {
                 EventEncoder.encode(L2ToL2Messenger.RELAYEDMESSAGE_EVENT), 3);
     }
 
+    /** The mined nonce of {@code key} on {@code chain}: how many transactions it has there. */
+    static java.math.BigInteger transactionsOf(DevChain chain, dev.crossbar.devnet.DevKeys key) throws Exception {
+        return chain.web3j().ethGetTransactionCount(key.address(), DefaultBlockParameterName.LATEST).send()
+                .getTransactionCount();
+    }
+
     private static Map<String, Integer> countByTopic(DevChain chain, String address, String topic0, int keyTopic)
             throws Exception {
         EthFilter f = new EthFilter(DefaultBlockParameterName.EARLIEST, DefaultBlockParameterName.LATEST, address);

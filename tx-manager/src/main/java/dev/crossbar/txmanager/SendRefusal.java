@@ -33,6 +33,11 @@ enum SendRefusal {
         return OTHER;
     }
 
+    /** Whether the key's balance cannot pay for the transaction (gas times price, plus value). */
+    static boolean outOfFunds(String nodeMessage) {
+        return String.valueOf(nodeMessage).toLowerCase(Locale.ROOT).contains("insufficient funds");
+    }
+
     /** Whether an underpriced refusal was against the block's base fee (so the price must jump, not bump). */
     static boolean belowBaseFee(String nodeMessage) {
         return String.valueOf(nodeMessage).toLowerCase(Locale.ROOT).contains("base fee");

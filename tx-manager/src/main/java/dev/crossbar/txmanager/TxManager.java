@@ -132,6 +132,16 @@ public final class TxManager {
         }
     }
 
+    /**
+     * The key cannot pay for a transaction now (its balance is below the transaction's gas limit times its fee cap,
+     * plus its value): not the fault of what it sends for, so wait until it is funded and try again.
+     */
+    public static final class CannotPay extends RuntimeException {
+        CannotPay(String message) {
+            super(message);
+        }
+    }
+
     public String address() {
         return key.getAddress();
     }
@@ -278,6 +288,7 @@ public final class TxManager {
         BigInteger baseFee = chain.nextBaseFee();
         FeePolicy.Fees f = fees.initial(baseFee).orElseThrow(() -> new FeesTooHigh("base fee " + baseFee
                 + " wei plus the tip exceeds the cap of " + fees.maxFeeCap() + " wei on " + chain.name()));
+        requireFunds(intent, f);
         for (int attempt = 1; ; attempt++) {
             TxRecord tx = sign(intent.purpose(), intent.messageId(), nextNonce, intent.to(), intent.data(),
                     intent.value(), intent.gasLimit(), f, null);
@@ -310,6 +321,11 @@ public final class TxManager {
                 default -> {
                     store.updateTransaction(tx.id(), TxRecord.Status.DROPPED, "refused by the node");
                     nextNonce = tx.nonce();
+                    if (SendRefusal.outOfFunds(lastRefusal)) {
+                        requireFunds(intent, f); // what it has and needs, if the node's answer came first
+                        throw new CannotPay("signer " + key.getAddress() + " cannot pay on " + chain.name() + ": "
+                                + lastRefusal);
+                    }
                     throw new IllegalStateException(chain.name() + " refused the " + intent.purpose()
                             + " transaction of message " + intent.messageId() + ": " + lastRefusal);
                 }
@@ -318,6 +334,21 @@ public final class TxManager {
                 throw new IllegalStateException(chain.name() + ": could not place the " + intent.purpose()
                         + " transaction of message " + intent.messageId() + " after " + attempt + " tries");
             }
+        }
+    }
+
+    /**
+     * Checks, before anything is signed, that the key can pay for {@code intent} at {@code f} as a node checks it
+     * (gas limit times fee cap, plus value), so that an empty key records nothing and says what it lacks.
+     */
+    private void requireFunds(Intent intent, FeePolicy.Fees f) {
+        BigInteger need = intent.gasLimit().multiply(f.maxFeePerGas())
+                .add(intent.value() == null ? BigInteger.ZERO : intent.value());
+        BigInteger has = chain.balance(key.getAddress());
+        if (has.compareTo(need) < 0) {
+            throw new CannotPay("signer " + key.getAddress() + " has " + has + " wei on " + chain.name() + ", needs "
+                    + need + " (gas " + intent.gasLimit() + " at up to " + f.maxFeePerGas() + " wei, value "
+                    + (intent.value() == null ? BigInteger.ZERO : intent.value()) + ")");
         }
     }
 

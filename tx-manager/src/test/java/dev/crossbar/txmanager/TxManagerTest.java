@@ -15,6 +15,7 @@ import dev.crossbar.store.KeyLease;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.SqliteMessageStore;
 import dev.crossbar.store.TxRecord;
+import dev.crossbar.testkit.JsonRpcProxy;
 import dev.crossbar.testkit.TempDirs;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -279,6 +280,56 @@ class TxManagerTest {
             });
             assertThat(l1.web3j().ethGetTransactionReceipt(stuck.txHash()).send().getTransactionReceipt())
                     .as("the unwanted transaction never landed").isEmpty();
+        }
+    }
+
+    /**
+     * A key that cannot pay (gas limit times fee cap, plus value) is told so with what it has and needs, and nothing
+     * is recorded nor sent: its nonce stays free for the same send once it is funded.
+     */
+    @Test
+    void aKeyThatCannotPayRecordsNothingAndSaysWhatItLacks() throws Exception {
+        var l1 = devnet.l1();
+        String address = DevKeys.RELAYER_2.address();
+        BigInteger funds = l1.web3j().ethGetBalance(address,
+                org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send().getBalance();
+        try (MessageStore store = SqliteMessageStore.open(dir.resolve("e.db"), new ChainTopology(Map.of()))) {
+            TxManager s = signer(store, FeePolicy.defaults());
+            s.reconcile();
+            BigInteger next = s.nextNonce();
+            l1.anvil().setBalance(address, BigInteger.valueOf(21_000));
+            try {
+                assertThatThrownBy(() -> s.submit(transfer())).isInstanceOf(TxManager.CannotPay.class)
+                        .hasMessageContaining("signer " + address + " has 21000 wei on l1, needs ");
+            } finally {
+                l1.anvil().setBalance(address, funds);
+            }
+            assertThat(store.transactionsFromNonce(l1.chainId(), address, BigInteger.ZERO)).isEmpty();
+            assertThat(s.nextNonce()).isEqualTo(next);
+            assertThat(chainNonce()).isEqualTo(next);
+
+            assertThat(s.submit(transfer()).nonce()).as("funded, the same send takes that nonce").isEqualTo(next);
+        }
+    }
+
+    /**
+     * The node's own refusal for lack of funds (a pool that counts the key's pending transactions, say, where the
+     * check against the latest balance passed) is told as the key's, not as a failure of the transaction, and its
+     * nonce is free again. The endpoint answers eth_sendRawTransaction as geth does; everything else is the node's.
+     */
+    @Test
+    void aSendTheNodeRefusesForLackOfFundsIsToldAsTheKeys() throws Exception {
+        try (MessageStore store = SqliteMessageStore.open(dir.resolve("f.db"), new ChainTopology(Map.of()));
+                JsonRpcProxy pool = JsonRpcProxy.start(vertx, URI.create(devnet.l1().rpcUrl())).failing(
+                        "eth_sendRawTransaction", -32000, "insufficient funds for gas * price + value")) {
+            TxManager s = signer(store, FeePolicy.defaults(), pool.httpUrl());
+            s.reconcile();
+            BigInteger next = s.nextNonce();
+            assertThatThrownBy(() -> s.submit(transfer())).isInstanceOf(TxManager.CannotPay.class)
+                    .hasMessageContaining("signer " + DevKeys.RELAYER_2.address() + " cannot pay on l1: insufficient"
+                            + " funds for gas * price + value");
+            assertThat(s.nextNonce()).isEqualTo(next);
+            assertThat(store.openTransactions(devnet.l1().chainId(), DevKeys.RELAYER_2.address())).isEmpty();
         }
     }
 

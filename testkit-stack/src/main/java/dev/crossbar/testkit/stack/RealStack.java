@@ -138,12 +138,31 @@ public final class RealStack implements AutoCloseable {
         producer = kafka.stringProducer();
         publisher = new OutboxPublisher(store, producer, topics, Duration.ofMillis(100), meters);
         publisher.start();
-        for (ChainConfig c : chains.values()) {
-            EthApi client = EthApi.connect(vertx, c);
-            rpcs.add(client);
-            ChainWatcher w = new ChainWatcher(vertx, c, client, store, meters, publisher::wake);
-            w.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            watchers.add(w);
+        for (ChainConfig c : List.copyOf(chains.values())) {
+            startWatcher(c);
+        }
+    }
+
+    /**
+     * Starts a watcher of {@code chain}, resuming from its cursor in the store, and makes {@code chain} the stack's
+     * configuration of that chain (a test may give it other confirmations, say).
+     */
+    public void startWatcher(ChainConfig chain) throws Exception {
+        chains.put(chain.chainId(), chain);
+        EthApi client = EthApi.connect(vertx, chain);
+        rpcs.add(client);
+        ChainWatcher w = new ChainWatcher(vertx, chain, client, store, meters, publisher::wake);
+        w.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        watchers.add(w);
+    }
+
+    /** Stops the watcher of {@code chainId}: nothing of that chain is recorded until {@link #startWatcher}. */
+    public void stopWatcher(long chainId) throws Exception {
+        for (ChainWatcher w : List.copyOf(watchers)) {
+            if (w.chain().chainId() == chainId) {
+                w.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                watchers.remove(w);
+            }
         }
     }
 
