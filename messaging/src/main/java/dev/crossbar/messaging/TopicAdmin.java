@@ -81,7 +81,10 @@ public final class TopicAdmin {
                 return new TopicStatus(spec.name(), TopicStatus.Outcome.CREATED, "created with " + spec.partitions()
                         + " partitions, replication factor " + replicationFactor + ", retention " + spec.retention());
             }
-            existing = describe(spec.name()); // created by someone else meanwhile
+            // Created by someone else meanwhile (another replica starting at the same time): its metadata may take a
+            // moment to reach the broker this client asks.
+            awaitVisible(spec.name(), 1);
+            existing = describe(spec.name());
             if (existing == null) {
                 throw new KafkaException("topic " + spec.name() + " was reported as existing but cannot be described");
             }

@@ -37,6 +37,25 @@ class TopicAdminTest {
         assertThat(retentionMs(topics.control().name())).isEqualTo(Duration.ofHours(5).toMillis());
     }
 
+    /** Replicas starting at the same moment all create the same topics: each of them starts, none fails. */
+    @Test
+    void replicasEnsuringTheSameTopicsAtOnceAllSucceed() throws Exception {
+        TopicsConfig topics = uniqueTopics();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<TopicStatus>>> starts = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                starts.add(pool.submit(() -> TopicAdmin.ensureTopics(KafkaFixture.bootstrapServers(), topics)));
+            }
+            for (var start : starts) {
+                assertThat(start.get(60, java.util.concurrent.TimeUnit.SECONDS)).hasSize(topics.all().size())
+                        .allMatch(t -> t.outcome() != TopicStatus.Outcome.MISMATCH);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void existingTopicsAsConfiguredAreLeftAlone() {
         TopicsConfig topics = uniqueTopics();

@@ -181,7 +181,9 @@ public final class ChaosCampaign {
         DemoTraffic user = new DemoTraffic(session.devnet(), DevKeys.USER.credentials());
         Random mix = new Random(settings.seed() ^ 0x5eed);
         try {
-            for (int round = 0; total() < settings.messages(); round++) {
+            // The load lasts until the messages are sent and every kind of fault has landed during it.
+            for (int round = 0; total() < settings.messages() || injectedKinds().size() < Fault.values().length;
+                    round++) {
                 int fast = Math.min(10, Math.max(1, (settings.messages() - total()) / 3));
                 send("fast l2a->l2b", fast, () -> user.crossRollupBatch(0, 1, fast, "chaos"));
                 send("fast l2b->l2a", fast, () -> user.crossRollupBatch(1, 0, fast, "chaos"));
@@ -241,7 +243,7 @@ public final class ChaosCampaign {
             while (System.currentTimeMillis() < until && !trafficDone.getAsBoolean()) {
                 Thread.sleep(200);
             }
-            if (trafficDone.getAsBoolean() && injectedKinds().size() == Fault.values().length) {
+            if (trafficDone.getAsBoolean()) {
                 break;
             }
             Fault f = order.removeFirst();
@@ -346,26 +348,47 @@ public final class ChaosCampaign {
 
     /**
      * Replaces the chain's last {@code depth} blocks with new ones holding the same transactions (each in the block
-     * of the same height): every event moves to a block with another hash.
+     * of the same height): every event moves to a block with another hash. An L2's deposit transactions (type 0x7E)
+     * cannot be put back (anvil cannot encode them), so an L2 reorg stops short of the newest block that has one.
      */
     private String reorg(DevChain chain, int depth) throws IOException {
         var web3 = chain.web3j();
         long head = web3.ethBlockNumber().send().getBlockNumber().longValueExact();
-        long from = Math.max(1, head - depth + 1);
-        List<List<Object>> txs = new ArrayList<>();
-        for (long n = from; n <= head; n++) {
-            EthBlock.Block b = web3.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), false)
+        List<List<String>> blocks = new ArrayList<>(); // newest first: each block's raw transactions
+        for (long n = head; n > Math.max(0, head - depth); n--) {
+            EthBlock.Block b = web3.ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(n)), true)
                     .send().getBlock();
-            for (EthBlock.TransactionResult<?> t : b.getTransactions()) {
-                String raw = chain.anvil().rawTransaction((String) t.get());
+            List<String> raws = new ArrayList<>();
+            boolean deposit = false;
+            for (EthBlock.TransactionResult<?> r : b.getTransactions()) {
+                var t = (org.web3j.protocol.core.methods.response.Transaction) r.get();
+                if ("0x7e".equalsIgnoreCase(t.getType())) {
+                    deposit = true;
+                    break;
+                }
+                String raw = chain.anvil().rawTransaction(t.getHash());
                 if (raw != null) {
-                    txs.add(List.of(raw, n - from));
+                    raws.add(raw);
                 }
             }
+            if (deposit) {
+                break;
+            }
+            blocks.add(raws);
         }
-        chain.anvil().reorg(head - from + 1, txs);
-        return chain.name() + " reorged " + (head - from + 1) + " blocks deep (confirmations "
-                + settings.confirmations() + "), " + txs.size() + " transactions moved into the new blocks";
+        if (blocks.isEmpty()) {
+            return chain.name() + " not reorged: its newest block holds a deposit transaction";
+        }
+        java.util.Collections.reverse(blocks);
+        List<List<Object>> txs = new ArrayList<>();
+        for (int i = 0; i < blocks.size(); i++) {
+            for (String raw : blocks.get(i)) {
+                txs.add(List.of(raw, i));
+            }
+        }
+        chain.anvil().reorg(blocks.size(), txs);
+        return chain.name() + " reorged " + blocks.size() + " blocks deep (confirmations " + settings.confirmations()
+                + "), " + txs.size() + " transactions moved into the new blocks";
     }
 
     /** Time until every role is ready again and a message has been delivered since {@code since}. */
