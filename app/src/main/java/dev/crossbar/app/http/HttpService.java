@@ -131,7 +131,10 @@ public final class HttpService implements Service {
     /** The read token or the admin token, as {@code Authorization: Bearer <token>}. */
     private static void readAccess(RoutingContext ctx, BearerToken read, BearerToken admin) {
         String header = ctx.request().getHeader("Authorization");
-        if (read.matches(header) || (admin != null && admin.matches(header))) {
+        // Both compared every time, so the time taken does not tell which one matched.
+        boolean isRead = read.matches(header);
+        boolean isAdmin = admin != null && admin.matches(header);
+        if (isRead | isAdmin) {
             ctx.next();
             return;
         }
