@@ -8,6 +8,7 @@ import dev.crossbar.store.MessageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,8 +152,8 @@ public final class HttpService implements Service {
     /** 405 naming the allowed methods when the path is served for others, else 404. */
     private void unrouted(RoutingContext ctx) {
         String path = ctx.request().path();
-        java.util.Set<String> allowed = new java.util.TreeSet<>();
-        for (io.vertx.ext.web.Route r : router.getRoutes()) {
+        Set<String> allowed = new TreeSet<>();
+        for (Route r : router.getRoutes()) {
             if (r.getPath() != null && r.methods() != null && !r.getPath().endsWith("*")
                     && path.matches(r.getPath().replaceAll(":\\w+", "[^/]+"))) {
                 r.methods().forEach(m -> allowed.add(m.name()));
