@@ -47,7 +47,8 @@ final class AdminRoutes {
         if (token == null) {
             Responses.error(ctx, 403, "admin actions are disabled: no http.adminToken is configured");
         } else if (!token.matches(ctx.request().getHeader("Authorization"))) {
-            log.warn("admin action refused: method={} path={} reason={}", ctx.request().method(), ctx.request().path(),
+            log.warn("admin action refused: method={} path={} reason={}", ctx.request().method(),
+                    ApiRoutes.shown(ctx.request().path()),
                     ctx.request().getHeader("Authorization") == null ? "no-token" : "wrong-token");
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
             Responses.error(ctx, 401, "admin actions need Authorization: Bearer <token> with the configured"
