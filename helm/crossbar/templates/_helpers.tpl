@@ -64,6 +64,24 @@ configuration override.
 */}}
 {{- define "crossbar.env.pgPassword" -}}PGPASSWORD{{- end }}
 {{- define "crossbar.env.adminToken" -}}CROSSBAR_ADMIN_TOKEN{{- end }}
+{{- /* The CLI sends the token in this variable by default, so `kubectl exec` into a pod just works. */}}
+{{- define "crossbar.env.readToken" -}}CROSSBAR_READ_TOKEN{{- end }}
+
+{{/*
+The read token's Secret as {secretName, key}: the one named in the values, or the one the chart creates. Empty
+when the read API is open (http.readToken.enabled=false).
+*/}}
+{{- define "crossbar.readTokenSecretName" -}}{{ include "crossbar.fullname" . }}-read-token{{- end }}
+{{- define "crossbar.readTokenRef" -}}
+{{- $t := .Values.http.readToken }}
+{{- if $t.enabled }}
+{{- if $t.existingSecret }}
+{{- toYaml $t.existingSecret }}
+{{- else }}
+{{- toYaml (dict "secretName" (include "crossbar.readTokenSecretName" .) "key" "token") }}
+{{- end }}
+{{- end }}
+{{- end }}
 
 {{/*
 The relayer's key files: for signers[i].keys[j], "<chainId>-<j>" (a raw key) or "<chainId>-<j>.json" (a
@@ -144,10 +162,13 @@ and variables the Deployments provide from Secrets.
 {{- $_ := set $monitor "exits" (dict "accounts" $accounts) }}
 {{- end }}
 {{- $_ := set $config "monitor" $monitor }}
-{{- /* http: every interface, the admin token from a Secret */}}
+{{- /* http: every interface, the admin and read tokens from Secrets */}}
 {{- $http := dict "address" (printf "0.0.0.0:%d" (int $v.http.port)) }}
 {{- if $v.http.adminToken }}
 {{- $_ := set $http "adminToken" (dict "env" (include "crossbar.env.adminToken" .)) }}
+{{- end }}
+{{- if $v.http.readToken.enabled }}
+{{- $_ := set $http "readToken" (dict "env" (include "crossbar.env.readToken" .)) }}
 {{- end }}
 {{- $_ := set $config "http" $http }}
 {{- $_ := set $config "log" $v.log }}

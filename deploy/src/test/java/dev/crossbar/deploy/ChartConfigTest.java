@@ -95,7 +95,7 @@ class ChartConfigTest {
         chart.put("monitor.fees", keys(ms.at("/fees/properties")));
         chart.put("monitor.webhooks[]", keys(ms.at("/webhooks/items/properties")));
         chart.put("monitor.checks[]", keys(ms.at("/checks/items/properties")));
-        chart.put("http", Set.of("address", "adminToken")); // address from http.port
+        chart.put("http", Set.of("address", "adminToken", "readToken")); // address from http.port
         chart.put("log", keys(s.at("/properties/log/properties")));
 
         assertThat(relayer.has("consumerGroup") && relayer.has("signerSlots") && relayer.has("signers")).isTrue();

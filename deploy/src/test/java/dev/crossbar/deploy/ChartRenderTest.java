@@ -151,7 +151,11 @@ class ChartRenderTest {
         assertThat(HEX_KEY.matcher(r.text()).results().map(m -> m.group()).toList())
                 .as("64-hex strings (private keys) in the rendered objects").isEmpty();
         assertThat(r.text()).doesNotContainPattern(PEM_KEY);
-        assertThat(r.ofKind("Secret")).as("the chart creates no Secret: it references existing ones").isEmpty();
+        // The chart creates no Secret but the read API's token when no existing one is named: keys and passwords
+        // always come from the operator's own Secrets.
+        assertThat(r.ofKind("Secret")).extracting(s -> s.path("metadata").path("name").asText())
+                .as("Secrets the chart creates").containsExactlyElementsOf(which.equals("default")
+                        ? List.of("crossbar-read-token") : List.of());
         // Every secret in the configuration is a {file:}, {env:} or {keystore:, passwordEnv:} reference ...
         JsonNode config = r.config();
         List<JsonNode> refs = secretRefs(config);
@@ -207,6 +211,85 @@ class ChartRenderTest {
         }
         assertThat(secretFiles(r, "watcher")).as("the watcher holds no signing key")
                 .noneMatch(f -> f.contains("/relayer/") || f.contains("/monitor/"));
+    }
+
+    @Test
+    void theReadApiNeedsATokenByDefaultFromASecretTheChartCreatesOnceOrAnExistingOne() {
+        JsonNode secret = defaults.get("Secret", "crossbar-read-token");
+        String token = new String(java.util.Base64.getDecoder().decode(secret.path("data").path("token").asText()));
+        assertThat(token).matches("[A-Za-z0-9]{48}");
+        assertThat(defaults.config().path("http").path("readToken").path("env").asText())
+                .isEqualTo("CROSSBAR_READ_TOKEN");
+        for (String role : ROLES) {
+            assertThat(secretKeyRef(defaults.container(role), "CROSSBAR_READ_TOKEN")).as(role)
+                    .isEqualTo("crossbar-read-token/token");
+            assertThat(secretKeyRef(production.container(role), "CROSSBAR_READ_TOKEN")).as(role)
+                    .isEqualTo("crossbar-read/token");
+        }
+        assertThat(production.ofKind("Secret")).as("an existing Secret is named: none is created").isEmpty();
+
+        Rendered open = Helm.template("o", "n", List.of(), "http.readToken.enabled=false");
+        assertThat(open.ofKind("Secret")).isEmpty();
+        assertThat(open.config().path("http").has("readToken")).isFalse();
+        for (String role : ROLES) {
+            assertThat(envNames(open.container(role))).as(role).doesNotContain("CROSSBAR_READ_TOKEN");
+        }
+    }
+
+    @Test
+    void theNetworkPolicyLetsOnlyTheNamespaceAndPrometheusReachTheHttpPortAndLeavesEgressOpen(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        for (Rendered r : List.of(defaults, production)) {
+            JsonNode np = r.ofKind("NetworkPolicy").getFirst();
+            assertThat(r.ofKind("NetworkPolicy")).hasSize(1);
+            JsonNode spec = np.path("spec");
+            for (String role : ROLES) {
+                JsonNode podLabels = r.deployment(role).path("spec").path("template").path("metadata").path("labels");
+                spec.path("podSelector").path("matchLabels").properties().forEach(e ->
+                        assertThat(podLabels.path(e.getKey()).asText()).as("the policy selects the %s pods", role)
+                                .isEqualTo(e.getValue().asText()));
+                int port = r.container(role).path("ports").get(0).path("containerPort").asInt();
+                assertThat(spec.path("ingress")).as("one rule").hasSize(1);
+                List<String> ports = new ArrayList<>();
+                spec.at("/ingress/0/ports").forEach(p -> ports.add(p.path("port").asText() + "/"
+                        + p.path("protocol").asText()));
+                assertThat(ports).as("only the HTTP port").containsExactly(port + "/TCP");
+            }
+            assertThat(spec.path("podSelector").path("matchLabels").size()).isEqualTo(2);
+            assertThat(list(spec.path("policyTypes"))).as("egress open: chains, Kafka, PostgreSQL are elsewhere")
+                    .containsExactly("Ingress");
+            assertThat(spec.has("egress")).isFalse();
+        }
+        List<JsonNode> from = new ArrayList<>();
+        defaults.ofKind("NetworkPolicy").getFirst().at("/spec/ingress/0/from").forEach(from::add);
+        assertThat(from).hasSize(2);
+        assertThat(from.get(0).toString()).as("the release's own namespace").isEqualTo("{\"podSelector\":{}}");
+        assertThat(from.get(1).at("/podSelector/matchLabels/app.kubernetes.io~1name").asText()).isEqualTo("prometheus");
+        assertThat(production.ofKind("NetworkPolicy").getFirst().at("/spec/ingress/0/from")).hasSize(3);
+
+        // No peer at all is no ingress, never "from anywhere" (an empty from would be).
+        Rendered closed = Helm.template("c", "n", List.of(write(dir, "closed.yaml", """
+                networkPolicy: {ingress: {sameNamespace: false, prometheus: [], from: []}}
+                """)));
+        JsonNode closedSpec = closed.ofKind("NetworkPolicy").getFirst().path("spec");
+        assertThat(closedSpec.path("ingress").isArray()).isTrue();
+        assertThat(closedSpec.path("ingress")).isEmpty();
+        // Egress rules given: only those.
+        Path values = write(dir, "egress.yaml", """
+                networkPolicy:
+                  egress:
+                    - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}]
+                    - to: [{ipBlock: {cidr: 10.0.0.0/8}}]
+                """);
+        JsonNode egress = Helm.template("e", "n", List.of(values)).ofKind("NetworkPolicy").getFirst().path("spec");
+        assertThat(list(egress.path("policyTypes"))).containsExactly("Ingress", "Egress");
+        assertThat(egress.path("egress")).hasSize(2);
+        assertThat(egress.at("/egress/1/to/0/ipBlock/cidr").asText()).isEqualTo("10.0.0.0/8");
+        JsonNode none = Helm.template("e", "n", List.of(write(dir, "none.yaml", "networkPolicy: {egress: []}\n")))
+                .ofKind("NetworkPolicy").getFirst().path("spec");
+        assertThat(list(none.path("policyTypes"))).containsExactly("Ingress", "Egress");
+        assertThat(none.path("egress").isArray() && none.path("egress").isEmpty()).as("[] denies all egress").isTrue();
+        assertThat(Helm.template("x", "n", List.of(), "networkPolicy.enabled=false").ofKind("NetworkPolicy")).isEmpty();
     }
 
     @Test
@@ -346,6 +429,17 @@ class ChartRenderTest {
         throw new AssertionError("no volume " + name + " in " + podSpec.path("volumes"));
     }
 
+    /** The {@code secretName/key} a container's variable comes from, or null. */
+    static String secretKeyRef(JsonNode container, String variable) {
+        for (JsonNode e : container.path("env")) {
+            if (e.path("name").asText().equals(variable)) {
+                JsonNode ref = e.path("valueFrom").path("secretKeyRef");
+                return ref.path("name").asText() + "/" + ref.path("key").asText();
+            }
+        }
+        return null;
+    }
+
     static Set<String> envNames(JsonNode container) {
         Set<String> out = new TreeSet<>();
         container.path("env").forEach(e -> out.add(e.path("name").asText()));
@@ -373,6 +467,7 @@ class ChartRenderTest {
         List<JsonNode> out = new ArrayList<>();
         addIfPresent(out, config.at("/store/postgres/password"));
         addIfPresent(out, config.at("/http/adminToken"));
+        addIfPresent(out, config.at("/http/readToken"));
         addIfPresent(out, config.at("/monitor/challengerKey"));
         addIfPresent(out, config.at("/monitor/guardianKey"));
         addIfPresent(out, config.at("/monitor/reclaimerKey"));

@@ -71,6 +71,8 @@ class LiveMetricsIT {
     @TempDir
     Path dir;
 
+    /** The read API's token, from the Secret the chart creates. */
+    String apiToken;
     final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -88,6 +90,20 @@ class LiveMetricsIT {
             Path values = dir.resolve("values.yaml");
             Rendered.YAML.writeValue(values.toFile(), values(devnet, bootstrap, schema, secrets));
             Rendered chart = Helm.template("it", "crossbar-it", List.of(values));
+            // The Secret the chart creates itself (the read API's token), as the cluster would hold it.
+            for (JsonNode secret : chart.ofKind("Secret")) {
+                Map<String, byte[]> data = new TreeMap<>();
+                secret.path("data").properties().forEach(e -> data.put(e.getKey(),
+                        java.util.Base64.getDecoder().decode(e.getValue().asText())));
+                secrets.put(secret.path("metadata").path("name").asText(), data);
+            }
+            for (JsonNode e : chart.container("watcher").path("env")) {
+                if (e.path("name").asText().equals("CROSSBAR_READ_TOKEN")) {
+                    JsonNode ref = e.path("valueFrom").path("secretKeyRef");
+                    apiToken = new String(secretValue(secrets, ref.path("name").asText(), ref.path("key").asText()));
+                }
+            }
+            assertThat(apiToken).as("the chart puts the read API behind a token by default").isNotNull();
             List<Rendered.Expression> used = chart.expressions();
             assertThat(used).as("the rules and the dashboard are rendered").hasSizeGreaterThan(30);
 
@@ -433,10 +449,11 @@ class LiveMetricsIT {
         return b.toString();
     }
 
+    /** A GET with the read token (the chart's pods need it for /api/), null unless it answers 200. */
     String get(String url) {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + apiToken).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 ? r.body() : null;
         } catch (IOException e) {
             return null;

@@ -18,9 +18,13 @@ final class ApiClient {
 
     private final URI base;
     private final HttpClient http;
+    private final String bearerToken;
 
-    /** @throws IllegalArgumentException when {@code url} is not an http(s) URL */
-    ApiClient(String url) {
+    /**
+     * @param bearerToken sent as {@code Authorization: Bearer} with every request, or null
+     * @throws IllegalArgumentException when {@code url} is not an http(s) URL
+     */
+    ApiClient(String url, String bearerToken) {
         URI u;
         try {
             u = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
@@ -32,6 +36,7 @@ final class ApiClient {
             throw new IllegalArgumentException("'" + url + "' is not an http(s) URL (e.g. http://127.0.0.1:8080)");
         }
         this.base = u;
+        this.bearerToken = bearerToken;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -44,16 +49,15 @@ final class ApiClient {
         return send(HttpRequest.newBuilder(base.resolve(base.getPath() + pathAndQuery)).GET());
     }
 
-    Response post(String pathAndQuery, String bearerToken) throws Unreachable {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(base.getPath() + pathAndQuery))
-                .POST(HttpRequest.BodyPublishers.noBody());
-        if (bearerToken != null) {
-            b.header("Authorization", "Bearer " + bearerToken);
-        }
-        return send(b);
+    Response post(String pathAndQuery) throws Unreachable {
+        return send(HttpRequest.newBuilder(base.resolve(base.getPath() + pathAndQuery))
+                .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     private Response send(HttpRequest.Builder request) throws Unreachable {
+        if (bearerToken != null) {
+            request.header("Authorization", "Bearer " + bearerToken);
+        }
         HttpResponse<String> r;
         try {
             r = http.send(request.timeout(TIMEOUT).header("Accept", "application/json").build(),

@@ -20,14 +20,33 @@ abstract class ApiCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     String url;
 
+    /** The variable a token is taken from when no --token-env is given (the chart's pods have it). */
+    static final String DEFAULT_TOKEN_ENV = "CROSSBAR_READ_TOKEN";
+
+    @Option(names = "--token-env", paramLabel = "NAME",
+            description = "The environment variable holding the service's bearer token: its http.readToken (or "
+                    + "http.adminToken) for reads, its http.adminToken for admin actions. Without it, the token in "
+                    + DEFAULT_TOKEN_ENV + " is sent when that is set.")
+    String tokenEnv;
+
     /** How environment variables are read (tests give their own). */
     java.util.function.Function<String, String> env = System::getenv;
 
     @Override
     public final Integer call() {
+        String token;
+        if (tokenEnv != null) {
+            token = env.apply(tokenEnv);
+            if (token == null || token.isBlank()) {
+                err().println("crossbar: the environment variable " + tokenEnv + " (--token-env) is not set");
+                return ExitCodes.USAGE;
+            }
+        } else {
+            token = env.apply(DEFAULT_TOKEN_ENV);
+        }
         ApiClient api;
         try {
-            api = new ApiClient(url);
+            api = new ApiClient(url, token == null || token.isBlank() ? null : token.trim());
         } catch (IllegalArgumentException e) {
             err().println("crossbar: --url " + e.getMessage());
             return ExitCodes.USAGE;

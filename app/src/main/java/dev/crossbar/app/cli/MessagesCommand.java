@@ -142,23 +142,20 @@ public final class MessagesCommand implements Runnable {
     /** {@code crossbar messages retry <id>}. */
     @Command(name = "retry", mixinStandardHelpOptions = true,
             description = "Retry a FAILED or DEAD_LETTERED message (it becomes READY). An admin action: the token "
-                    + "comes from an environment variable. Exit 3 when there is no such message, 1 when refused.")
+                    + "comes from the environment variable --token-env names (the service's http.adminToken). Exit 3 "
+                    + "when there is no such message, 1 when refused.")
     static final class Retry extends ApiCommand {
         @Parameters(paramLabel = "ID", description = "The message's id (its hash, 0x...).")
         String id;
 
-        @Option(names = "--token-env", paramLabel = "NAME", required = true,
-                description = "The environment variable holding the admin token (the service's http.adminToken).")
-        String tokenEnv;
-
         @Override
         int run(ApiClient api) throws ApiClient.Unreachable {
-            String token = env.apply(tokenEnv);
-            if (token == null || token.isBlank()) {
-                err().println("crossbar: the environment variable " + tokenEnv + " (--token-env) is not set");
+            if (tokenEnv == null) {
+                err().println("crossbar: retry is an admin action: --token-env NAME names the environment variable"
+                        + " holding the admin token (the service's http.adminToken)");
                 return ExitCodes.USAGE;
             }
-            ApiClient.Response r = api.post("/api/messages/" + encode(id) + "/retry", token.trim());
+            ApiClient.Response r = api.post("/api/messages/" + encode(id) + "/retry");
             if (!r.ok()) {
                 return failed(r);
             }

@@ -36,7 +36,8 @@ public final class ConfigDocs {
                 Ethereum keystore whose password is in `NAME`); the short forms `file:/path` and `env:NAME` work \
                 too. A value written in their place (`key: 0xabc...`, `password: hunter2`) is refused, and \
                 anything shaped like a private key anywhere in the file is refused without being echoed. Through \
-                the environment: `CROSSBAR_HTTP_ADMIN_TOKEN_ENV=NAME` or `CROSSBAR_HTTP_ADMIN_TOKEN=env:NAME`.
+                the environment: `CROSSBAR_HTTP_ADMIN_TOKEN_ENV=NAME` or `CROSSBAR_HTTP_ADMIN_TOKEN=env:NAME` (and \
+                `CROSSBAR_HTTP_READ_TOKEN_ENV=NAME` for `http.readToken`).
 
                 **Values.** Durations: `500ms`, `2s`, `5m`, `1h`, `1d` (or ISO-8601, `PT2S`). Amounts of ether: \
                 `30gwei`, `0.1ether`, `1000wei`. Lists: a YAML list, or one comma-separated value.

@@ -17,6 +17,7 @@ import java.util.Optional;
  *   chains[0].rpc            CROSSBAR_CHAINS_0_RPC=http://a,http://b   (a whole list, comma-separated)
  *   http.adminToken          CROSSBAR_HTTP_ADMIN_TOKEN_ENV=NAME        (a secret reference's part)
  *                            CROSSBAR_HTTP_ADMIN_TOKEN=env:NAME        (or its short form)
+ *   http.readToken           CROSSBAR_HTTP_READ_TOKEN_ENV=NAME         (the same for the read API's token)
  *   kafka.properties.x.y     CROSSBAR_KAFKA_PROPERTIES_X_Y             ('_' for '.', lower-cased)
  *   monitor.extraRpc.901[0]  CROSSBAR_MONITOR_EXTRA_RPC_901_0
  * </pre>

@@ -62,6 +62,9 @@ public record LoadedConfig(Config config, Map<String, Object> effective, String 
         if (c.http().adminToken() != null) {
             out.add(use("http.adminToken", c.http().adminToken(), env, false));
         }
+        if (c.http().readToken() != null) {
+            out.add(use("http.readToken", c.http().readToken(), env, false));
+        }
         return out;
     }
 

@@ -47,7 +47,8 @@ final class AdminRoutes {
         if (token == null) {
             Responses.error(ctx, 403, "admin actions are disabled: no http.adminToken is configured");
         } else if (!token.matches(ctx.request().getHeader("Authorization"))) {
-            log.warn("admin action refused: method={} path={} reason={}", ctx.request().method(), ctx.request().path(),
+            log.warn("admin action refused: method={} path={} reason={}", ctx.request().method(),
+                    ApiRoutes.shown(ctx.request().path()),
                     ctx.request().getHeader("Authorization") == null ? "no-token" : "wrong-token");
             ctx.response().putHeader("WWW-Authenticate", "Bearer");
             Responses.error(ctx, 401, "admin actions need Authorization: Bearer <token> with the configured"
@@ -59,7 +60,13 @@ final class AdminRoutes {
 
     /** FAILED or DEAD_LETTERED to READY, attempts reset; 409 naming the states when the lifecycle forbids it. */
     private void retry(RoutingContext ctx) {
-        String id = ctx.pathParam("id").toLowerCase(java.util.Locale.ROOT);
+        String id;
+        try {
+            id = ApiRoutes.messageId(ctx);
+        } catch (ApiException e) {
+            Responses.fail(ctx, e);
+            return;
+        }
         Responses.reply(ctx, vertx.executeBlocking(() -> {
             MessageRecord m = store.message(id).orElseThrow(() -> ApiException.notFound("no message " + id));
             if (!RETRYABLE.contains(m.state())) {
@@ -80,10 +87,20 @@ final class AdminRoutes {
         String name = ctx.pathParam("chain");
         ChainConfig chain = config.chain(name).orElse(null);
         if (chain == null) {
-            Responses.error(ctx, 404, "no configured chain '" + name + "'");
+            Responses.error(ctx, 404, "no configured chain '" + ApiRoutes.shown(name) + "'");
             return;
         }
-        String reason = trip ? ApiRoutes.single(ctx, "reason") : "reset by operator";
+        String reason;
+        try {
+            reason = trip ? ApiRoutes.single(ctx, "reason") : "reset by operator";
+            if (reason != null && reason.codePoints().anyMatch(Character::isISOControl)) {
+                throw ApiException.badRequest("reason has a control character (a line break, a tab, ...): give it"
+                        + " on one line");
+            }
+        } catch (ApiException e) {
+            Responses.fail(ctx, e);
+            return;
+        }
         String why = reason == null ? "tripped by operator" : reason;
         Future<Object> done = vertx.executeBlocking(() -> {
             var b = store.setBreaker(chain.chainId(), trip, why, OPERATOR);

@@ -41,6 +41,11 @@ import java.util.concurrent.Callable;
 final class ApiRoutes {
     static final int DEFAULT_LIMIT = 100;
     private static final String ADDRESS = "0x[0-9a-fA-F]{40}";
+    private static final String HASH = "0x[0-9a-fA-F]{64}";
+    /** The longest query value taken; a longer one is refused rather than searched for or echoed. */
+    static final int MAX_VALUE = 256;
+    /** How much of a refused value an error message echoes. */
+    private static final int SHOWN = 160;
     /** A record as a JSON object to add fields to (through the one mapping, so values look as they do anywhere). */
     private static final TypeReference<LinkedHashMap<String, Object>> VIEW = new TypeReference<>() {};
 
@@ -167,7 +172,13 @@ final class ApiRoutes {
     }
 
     private void message(RoutingContext ctx) {
-        String id = ctx.pathParam("id").toLowerCase(Locale.ROOT);
+        String id;
+        try {
+            id = messageId(ctx);
+        } catch (ApiException e) {
+            Responses.fail(ctx, e);
+            return;
+        }
         Responses.reply(ctx, blocking(() -> {
             MessageRecord m = store.message(id).orElseThrow(() -> ApiException.notFound("no message " + id));
             Map<String, Object> out = new LinkedHashMap<>();
@@ -221,7 +232,7 @@ final class ApiRoutes {
             if (ref.matches("\\d{1,18}")) {
                 index = Long.parseLong(ref);
             } else if (!ref.matches(ADDRESS)) {
-                throw ApiException.badRequest("game '" + ref + "' is neither an address (0x and 40 hex digits) nor a"
+                throw ApiException.badRequest("game '" + shown(ref) + "' is neither an address (0x and 40 hex digits) nor a"
                         + " factory index (a number)");
             }
         } catch (ApiException e) {
@@ -375,7 +386,27 @@ final class ApiRoutes {
         if (values.size() > 1) {
             throw ApiException.badRequest(param + " is given " + values.size() + " times; give it once");
         }
-        return values.isEmpty() || values.getFirst().isBlank() ? null : values.getFirst().trim();
+        String v = values.isEmpty() || values.getFirst().isBlank() ? null : values.getFirst().trim();
+        if (v != null && v.length() > MAX_VALUE) {
+            throw ApiException.badRequest(param + " is " + v.length() + " characters long; at most " + MAX_VALUE
+                    + " are taken");
+        }
+        return v;
+    }
+
+    /** The {@code :id} path parameter: a message's hash, lower-cased; anything else is a 400. */
+    static String messageId(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        if (!id.matches(HASH)) {
+            throw ApiException.badRequest("message id '" + shown(id) + "' is not a message hash (0x and 64 hex"
+                    + " digits)");
+        }
+        return id.toLowerCase(Locale.ROOT);
+    }
+
+    /** A value from a request as an error message or a log line shows it: at most 160 characters. */
+    static String shown(String v) {
+        return v.length() <= SHOWN ? v : v.substring(0, SHOWN) + "... (" + v.length() + " characters)";
     }
 
     static String address(String v, String param) {

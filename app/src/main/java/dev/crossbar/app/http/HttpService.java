@@ -8,6 +8,7 @@ import dev.crossbar.store.MessageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
@@ -16,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +33,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the JSON API under {@code /api/} ({@link ApiRoutes}, {@link AdminRoutes}), described by
  *       {@code GET /api/openapi.yaml}.</li>
  * </ul>
- * Errors are JSON {@code {"error": "..."}}, unknown paths included.
+ * Errors are JSON {@code {"error": "..."}}, unknown paths included. With {@code http.readToken} set, every
+ * {@code /api/} request needs {@code Authorization: Bearer} with the read or the admin token (401 otherwise);
+ * the health endpoints and {@code /metrics} stay open, for the kubelet's probes and Prometheus. No route takes a
+ * request body: one is refused with 413. A path served for other methods answers 405 naming the allowed ones.
  */
 public final class HttpService implements Service {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
@@ -44,26 +50,32 @@ public final class HttpService implements Service {
     /**
      * @param probes per chain id, a client with a short timeout for fresh heads (readiness uses its own)
      * @param adminToken the resolved admin token (wiped here), or null: admin actions refused
+     * @param readToken the resolved read token (wiped here), or null: the read API is open
      */
     public HttpService(Vertx vertx, Config config, MessageStore store, Metrics metrics, Readiness readiness,
-            ChainStatusSource chainStatus, Map<Long, EthApi> probes, char[] adminToken) {
+            ChainStatusSource chainStatus, Map<Long, EthApi> probes, char[] adminToken, char[] readToken) {
         this.vertx = vertx;
         this.address = config.http().address();
         this.router = Router.router(vertx);
         BearerToken token = adminToken == null ? null : BearerToken.of(adminToken);
+        BearerToken read = readToken == null ? null : BearerToken.of(readToken);
+        router.route().handler(HttpService::noBody);
+        if (read != null) {
+            router.route("/api/*").handler(ctx -> readAccess(ctx, read, token));
+        }
+        String openapi = openapi();
+        router.route().handler(DocumentedParams.of(openapi)::check);
         router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, Map.of("status", "live")));
         router.get("/health/ready").handler(ctx -> ready(ctx, readiness));
         router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
                 .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                         .end(text))
                 .onFailure(e -> Responses.fail(ctx, e)));
-        String openapi = openapi();
         router.get("/api/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
                 .end(openapi));
         new ApiRoutes(vertx, config, store, chainStatus, probes).mount(router);
         new AdminRoutes(vertx, config, store, token).mount(router);
-        router.route().last().handler(ctx -> Responses.error(ctx, 404, "no such endpoint: " + ctx.request().method()
-                + " " + ctx.request().path() + " (see /api/openapi.yaml)"));
+        router.route().last().handler(this::unrouted);
         router.route().failureHandler(this::failure);
     }
 
@@ -103,6 +115,58 @@ public final class HttpService implements Service {
 
     public Router router() {
         return router;
+    }
+
+    /** No route takes a body: a request with one is refused before anything reads it. */
+    private static void noBody(RoutingContext ctx) {
+        String length = ctx.request().getHeader("Content-Length");
+        String encoding = ctx.request().getHeader("Transfer-Encoding");
+        if (encoding != null || (length != null && !length.trim().equals("0"))) {
+            ctx.response().putHeader("Connection", "close");
+            Responses.error(ctx, 413, "this endpoint takes no request body (the request has "
+                    + (encoding != null ? "Transfer-Encoding " + ApiRoutes.shown(encoding)
+                            : "Content-Length " + ApiRoutes.shown(length)) + ")");
+        } else {
+            ctx.next();
+        }
+    }
+
+    /** The read token or the admin token, as {@code Authorization: Bearer <token>}. */
+    private static void readAccess(RoutingContext ctx, BearerToken read, BearerToken admin) {
+        String header = ctx.request().getHeader("Authorization");
+        // Both compared every time, so the time taken does not tell which one matched.
+        boolean isRead = read.matches(header);
+        boolean isAdmin = admin != null && admin.matches(header);
+        if (isRead | isAdmin) {
+            ctx.next();
+            return;
+        }
+        log.warn("api request refused: method={} path={} reason={}", ctx.request().method(),
+                ApiRoutes.shown(ctx.request().path()), header == null ? "no-token" : "wrong-token");
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
+        Responses.error(ctx, 401, "the API needs Authorization: Bearer <token> with the configured http.readToken"
+                + " (or http.adminToken); " + (header == null ? "the request has no Authorization header"
+                        : "the token given is not one of them"));
+    }
+
+    /** 405 naming the allowed methods when the path is served for others, else 404. */
+    private void unrouted(RoutingContext ctx) {
+        String path = ctx.request().path();
+        Set<String> allowed = new TreeSet<>();
+        for (Route r : router.getRoutes()) {
+            if (r.getPath() != null && r.methods() != null && !r.getPath().endsWith("*")
+                    && path.matches(r.getPath().replaceAll(":\\w+", "[^/]+"))) {
+                r.methods().forEach(m -> allowed.add(m.name()));
+            }
+        }
+        String what = ctx.request().method() + " " + ApiRoutes.shown(path);
+        if (allowed.isEmpty()) {
+            Responses.error(ctx, 404, "no such endpoint: " + what + " (see /api/openapi.yaml)");
+        } else {
+            ctx.response().putHeader("Allow", String.join(", ", allowed));
+            Responses.error(ctx, 405, "method not allowed: " + what + " (allowed: " + String.join(", ", allowed)
+                    + ")");
+        }
     }
 
     private static void ready(RoutingContext ctx, Readiness readiness) {

@@ -135,7 +135,8 @@ public final class ServiceRuntime implements AutoCloseable {
         }
         list.add(new StoreGauges(vertx, store, metrics.registry(), Duration.ofSeconds(10)));
         HttpService http = new HttpService(vertx, config, store, metrics, readiness, board, probes,
-                config.http().adminToken() == null ? null : config.http().adminToken().resolve(env));
+                config.http().adminToken() == null ? null : config.http().adminToken().resolve(env),
+                config.http().readToken() == null ? null : config.http().readToken().resolve(env));
         list.add(http);
 
         Services services = Services.of("crossbar", list);

@@ -98,6 +98,42 @@ class MessagesCommandTest {
     }
 
     @Test
+    void againstAServiceWithAReadTokenTheCliSendsTheTokenItsEnvironmentHolds() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("read"));
+        try (ApiFixture closed = new ApiFixture(dir.resolve("read"), true, true,
+                dev.crossbar.app.http.ChainStatusSource.none())) {
+            Seed.messages(closed.store);
+            Cli without = Cli.run(Map.of(), "status", "--url", closed.url());
+            assertThat(without.exitCode).as(without.toString()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(without.err).contains("the API needs Authorization: Bearer <token> with the configured"
+                    + " http.readToken");
+            Cli byDefault = Cli.run(Map.of("CROSSBAR_READ_TOKEN", ApiFixture.READ_TOKEN), "status", "--url",
+                    closed.url());
+            assertThat(byDefault.exitCode).as(byDefault.toString()).isZero();
+            assertThat(byDefault.out).contains("messages: READY 1, RELAYED 1, SENT 1");
+            Cli named = Cli.run(Map.of("MY_TOKEN", ApiFixture.READ_TOKEN), "messages", "show", Seed.RELAYED,
+                    "--token-env", "MY_TOKEN", "--url", closed.url());
+            assertThat(named.exitCode).as(named.toString()).isZero();
+            Cli unset = Cli.run(Map.of(), "messages", "list", "--token-env", "MY_TOKEN", "--url", closed.url());
+            assertThat(unset.exitCode).isEqualTo(ExitCodes.USAGE);
+            assertThat(unset.err).contains("MY_TOKEN (--token-env) is not set");
+
+            closed.store.transition(Seed.WAITING, MessageState.FAILED, "reverted on chain 902");
+            Cli retryWithoutAdmin = Cli.run(Map.of("CROSSBAR_READ_TOKEN", ApiFixture.READ_TOKEN), "messages", "retry",
+                    Seed.WAITING, "--url", closed.url());
+            assertThat(retryWithoutAdmin.exitCode).isEqualTo(ExitCodes.USAGE);
+            assertThat(retryWithoutAdmin.err).contains("retry is an admin action: --token-env NAME");
+            Cli retryWithRead = Cli.run(Map.of("T", ApiFixture.READ_TOKEN), "messages", "retry", Seed.WAITING,
+                    "--token-env", "T", "--url", closed.url());
+            assertThat(retryWithRead.exitCode).isEqualTo(ExitCodes.FAILURE);
+            assertThat(closed.store.message(Seed.WAITING).orElseThrow().state()).isEqualTo(MessageState.FAILED);
+            Cli retry = Cli.run(Map.of("ADMIN", ApiFixture.TOKEN), "messages", "retry", Seed.WAITING, "--token-env",
+                    "ADMIN", "--url", closed.url());
+            assertThat(retry.exitCode).as(retry.toString()).isZero();
+        }
+    }
+
+    @Test
     void statusPrintsChainsMessagesAndFindings() {
         Cli cli = Cli.run("status", "--url", api.url());
         assertThat(cli.exitCode).as(cli.toString()).isZero();

@@ -109,6 +109,7 @@ class ConfigLoaderTest {
         assertThat(c.monitor().chainDefaults().safeReorgDepth()).isEqualTo(16);
         assertThat(c.http().address()).isEqualTo(new HostPort("127.0.0.1", 8080));
         assertThat(c.http().adminToken()).isNull();
+        assertThat(c.http().readToken()).as("the read API is open unless a token is configured").isNull();
         assertThat(c.log()).isEqualTo(new LogSettings(LogSettings.Format.TEXT, LogSettings.Level.INFO));
     }
 
@@ -250,6 +251,7 @@ class ConfigLoaderTest {
                 "CROSSBAR_CHAINS_0_CONFIRMATIONS", "finalized",
                 "CROSSBAR_RELAYER_FEES_MAX_FEE_CAP", "0.5ether",
                 "CROSSBAR_HTTP_ADMIN_TOKEN_ENV", "MY_TOKEN",
+                "CROSSBAR_HTTP_READ_TOKEN", "env:MY_READ_TOKEN",
                 "CROSSBAR_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SSL",
                 "CROSSBAR_RELAYER_BATCHING_MULTICALL_901", "0xcA11bde05977b3631167028862bE2a173976CA11")).config();
         assertThat(c.store().storeConfig().jdbcUrl()).isEqualTo("jdbc:postgresql://other:5432/crossbar");
@@ -258,6 +260,7 @@ class ConfigLoaderTest {
         assertThat(c.chain("l1").orElseThrow().confirmations()).isEqualTo(Confirmations.tag("finalized"));
         assertThat(c.relayer().fees().maxFeeCap()).isEqualTo(BigInteger.TEN.pow(18).divide(BigInteger.TWO));
         assertThat(c.http().adminToken()).isEqualTo(new SecretRef.FromEnv("MY_TOKEN"));
+        assertThat(c.http().readToken()).isEqualTo(new SecretRef.FromEnv("MY_READ_TOKEN"));
         assertThat(c.kafka().properties().plain()).containsEntry("security.protocol", "SSL");
         assertThat(c.relayer().batching().multicall()).containsEntry(901L, "0xca11bde05977b3631167028862be2a173976ca11");
 
@@ -275,10 +278,11 @@ class ConfigLoaderTest {
     @Test
     void anEnvironmentVariableNamingNoSettingIsAnErrorButOthersAreLeftAlone() {
         ConfigException e = problems(MINIMAL, Map.of("CROSSBAR_HTTP_ADRESS", "0.0.0.0:80",
-                "CROSSBAR_CHAINS_5_NAME", "x", "CROSSBAR_URL", "http://elsewhere", "CROSSBAR_TEST_KAFKA_BOOTSTRAP", "k:1"));
+                "CROSSBAR_CHAINS_5_NAME", "x", "CROSSBAR_URL", "http://elsewhere", "CROSSBAR_TEST_KAFKA_BOOTSTRAP", "k:1",
+                "CROSSBAR_READ_TOKEN", "the CLI's token, not a setting"));
         assertThat(messages(e)).containsExactlyInAnyOrder(
                 "CROSSBAR_HTTP_ADRESS: no setting http.adress (did you mean http.address?); known here: address, "
-                        + "adminToken",
+                        + "adminToken, readToken",
                 "CROSSBAR_CHAINS_5_NAME: index 5 skips entries (chains has 2)");
     }
 

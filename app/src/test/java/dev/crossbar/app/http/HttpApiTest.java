@@ -335,6 +335,41 @@ class HttpApiTest {
     }
 
     @Test
+    void withAReadTokenEveryApiRouteNeedsItOrTheAdminTokenWhileHealthAndMetricsStayOpen() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("read"));
+        try (ApiFixture closed = new ApiFixture(dir.resolve("read"), true, true, ChainStatusSource.none())) {
+            Seed.messages(closed.store);
+            for (String path : List.of("/api/messages", "/api/messages/" + Seed.RELAYED, "/api/status", "/api/chains",
+                    "/api/findings", "/api/breakers", "/api/openapi.yaml", "/api/nothing")) {
+                ApiFixture.Response none = closed.get(path);
+                assertThat(none.status()).as(path).isEqualTo(401);
+                assertThat(none.json().path("error").asText()).as(path).isEqualTo("the API needs Authorization:"
+                        + " Bearer <token> with the configured http.readToken (or http.adminToken); the request has no"
+                        + " Authorization header");
+                ApiFixture.Response wrong = closed.get(path, "Bearer " + ApiFixture.READ_TOKEN + "x");
+                assertThat(wrong.status()).as(path).isEqualTo(401);
+                assertThat(wrong.json().path("error").asText()).endsWith("the token given is not one of them");
+                assertThat(closed.get(path, "Basic " + ApiFixture.READ_TOKEN).status()).as(path).isEqualTo(401);
+                int expected = path.equals("/api/nothing") ? 404 : 200;
+                assertThat(closed.get(path, "Bearer " + ApiFixture.READ_TOKEN).status()).as(path).isEqualTo(expected);
+                assertThat(closed.get(path, "bearer " + ApiFixture.TOKEN).status()).as("%s with the admin token", path)
+                        .isEqualTo(expected);
+            }
+            for (String open : List.of("/health/live", "/health/ready", "/metrics")) {
+                assertThat(closed.get(open).status()).as("%s needs no token (probes, Prometheus)", open).isEqualTo(200);
+            }
+            // The read token is not an admin token.
+            String trip = "/api/breakers/l2a/trip";
+            assertThat(closed.post(trip, null).status()).isEqualTo(401);
+            ApiFixture.Response readOnly = closed.post(trip, "Bearer " + ApiFixture.READ_TOKEN);
+            assertThat(readOnly.status()).isEqualTo(401);
+            assertThat(readOnly.json().path("error").asText()).contains("http.adminToken");
+            assertThat(closed.store.breakers()).isEmpty();
+            assertThat(closed.post(trip, "Bearer " + ApiFixture.TOKEN).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void theOpenApiDocumentIsServedAndDescribesEveryRoute() throws Exception {
         ApiFixture.Response r = api.get("/api/openapi.yaml");
         assertThat(r.status()).isEqualTo(200);

@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ApiFixture implements AutoCloseable {
     public static final String TOKEN = "s3cret-admin-token";
+    public static final String READ_TOKEN = "s3cret-read-token";
 
     public final Vertx vertx = Vertx.vertx();
     public final Config config;
@@ -44,13 +45,19 @@ public final class ApiFixture implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(30);
 
-    /** With the admin token {@link #TOKEN} when {@code withToken}, else none. */
+    /** With the admin token {@link #TOKEN} when {@code withToken}, else none; the read API open. */
     public ApiFixture(Path dir, boolean withToken, ChainStatusSource status) throws Exception {
+        this(dir, withToken, false, status);
+    }
+
+    /** With the admin token {@link #TOKEN} when {@code withToken}, the read token {@link #READ_TOKEN} when
+     * {@code withReadToken}. */
+    public ApiFixture(Path dir, boolean withToken, boolean withReadToken, ChainStatusSource status) throws Exception {
         this(TestConfigs.config(TestConfigs.yaml("http://127.0.0.1:9", "http://127.0.0.1:9", "http://127.0.0.1:9", """
                 store: {sqlite: {path: %s}}
-                http: {address: "127.0.0.1:0"%s}
-                """.formatted(dir.resolve("store.db"), withToken ? ", adminToken: {env: TEST_ADMIN_TOKEN}" : "")),
-                Map.of()), withToken, status);
+                http: {address: "127.0.0.1:0"%s%s}
+                """.formatted(dir.resolve("store.db"), withToken ? ", adminToken: {env: TEST_ADMIN_TOKEN}" : "",
+                withReadToken ? ", readToken: {env: TEST_READ_TOKEN}" : "")), Map.of()), withToken, status);
     }
 
     public ApiFixture(Config config, boolean withToken, ChainStatusSource status) throws Exception {
@@ -61,8 +68,10 @@ public final class ApiFixture implements AutoCloseable {
         for (ChainConfig c : config.chains()) {
             probes.put(c.chainId(), EthApi.connect(vertx, c, Duration.ofSeconds(2), Duration.ofSeconds(1)));
         }
-        char[] token = withToken ? config.http().adminToken().resolve(Map.of("TEST_ADMIN_TOKEN", TOKEN)::get) : null;
-        this.http = new HttpService(vertx, config, store, metrics, readiness, status, probes, token);
+        Map<String, String> env = Map.of("TEST_ADMIN_TOKEN", TOKEN, "TEST_READ_TOKEN", READ_TOKEN);
+        char[] token = withToken ? config.http().adminToken().resolve(env::get) : null;
+        char[] read = config.http().readToken() == null ? null : config.http().readToken().resolve(env::get);
+        this.http = new HttpService(vertx, config, store, metrics, readiness, status, probes, token, read);
         http.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
@@ -71,7 +80,27 @@ public final class ApiFixture implements AutoCloseable {
     }
 
     public Response get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(TIMEOUT).GET().build());
+        return get(path, null);
+    }
+
+    /** A GET with this {@code Authorization} header (none when null). */
+    public Response get(String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(TIMEOUT).GET();
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return send(b.build());
+    }
+
+    /** Any request: a method, a path, headers (name, value, ...) and a body (none when null). */
+    public Response request(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(TIMEOUT)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return send(b.build());
     }
 
     public Response post(String path, String authorization) throws Exception {

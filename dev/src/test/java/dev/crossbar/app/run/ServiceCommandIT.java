@@ -14,6 +14,7 @@ import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.devnet.operator.DevnetOperator;
 import dev.crossbar.kafka.embedded.KafkaFixture;
+import dev.crossbar.testkit.SecretScan;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,16 +36,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code crossbar all --config FILE} as an operator runs it: the packaged launcher against a real devnet (with
  * its operator executing deposits) and a real Kafka broker, configured by a file plus environment overrides, with
- * JSON logs. A deposit is watched until RELAYED; the API, the metrics and {@code crossbar messages show} report it;
- * Ctrl-C stops the process cleanly.
+ * JSON logs, the read API behind a token. A deposit is watched until RELAYED; the API, the metrics and
+ * {@code crossbar messages show} report it; Ctrl-C stops the process cleanly. Then nothing it showed holds a key
+ * or a token: its logs, /metrics, every API answer, every record on its Kafka topics, every row of its store.
  */
 class ServiceCommandIT {
     static final String TOKEN = "it-admin-token";
+    static final String READ_TOKEN = "it-read-token-0123";
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     /**
      * Each output stream is drained on a thread of its own: on two cores the common pool has one thread, and a
@@ -77,6 +79,9 @@ class ServiceCommandIT {
             env.put("CROSSBAR_HTTP_ADDRESS", "127.0.0.1:" + port);
             env.put("CROSSBAR_HTTP_ADMIN_TOKEN", "env:IT_ADMIN_TOKEN");
             env.put("IT_ADMIN_TOKEN", TOKEN);
+            env.put("CROSSBAR_HTTP_READ_TOKEN_ENV", "IT_READ_TOKEN");
+            env.put("IT_READ_TOKEN", READ_TOKEN);
+            String topicPrefix = env.get("CROSSBAR_KAFKA_TOPICS_PREFIX");
             env.put("CROSSBAR_LOG_FORMAT", "json");
             Process p = pb.start();
             List<String> out = new CopyOnWriteArrayList<>();
@@ -106,7 +111,8 @@ class ServiceCommandIT {
                 });
                 String id = relayed[0].get(0).path("id").asText();
 
-                CommandLineRun show = CommandLineRun.of("messages", "show", id, "--url", url);
+                CommandLineRun show = CommandLineRun.of(Map.of("CROSSBAR_READ_TOKEN", READ_TOKEN), "messages", "show", id,
+                        "--url", url);
                 assertThat(show.exitCode).as(show.out).isEqualTo(ExitCodes.OK);
                 assertThat(show.out).contains("message " + id, "state      RELAYED").containsPattern(
                         "\\(new\\) -> SENT +sent on chain 900").containsPattern("SENT -> RELAYED +.* on chain 901");
@@ -143,6 +149,20 @@ class ServiceCommandIT {
                         .POST(HttpRequest.BodyPublishers.noBody()).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(refused.statusCode()).isEqualTo(401);
+                HttpResponse<String> noToken = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/api/messages"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(noToken.statusCode()).as("the read API needs its token").isEqualTo(401);
+                HttpResponse<String> openMetrics = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/metrics"))
+                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(openMetrics.statusCode()).as("/metrics needs none (Prometheus)").isEqualTo(200);
+
+                SecretScan scan = secretScan();
+                scan.scan("metrics", "/metrics", openMetrics.body());
+                for (String path : apiPaths(url, id)) {
+                    HttpResponse<String> r = get(url + path);
+                    assertThat(r.statusCode()).as(path).isBetween(200, 404);
+                    scan.scan("api", "GET " + path, r.body());
+                }
 
                 new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
                 assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("crossbar stops on Ctrl-C").isTrue();
@@ -157,6 +177,22 @@ class ServiceCommandIT {
                 assertThat(err).anyMatch(l -> l.contains("service stopped: service=http"))
                         .anyMatch(l -> l.contains("crossbar stopped"));
                 assertThat(String.join("\n", err)).doesNotContain(TOKEN);
+
+                for (int i = 0; i < out.size(); i++) {
+                    scan.scan("log", "stdout line " + (i + 1), out.get(i));
+                }
+                for (int i = 0; i < err.size(); i++) {
+                    scan.scan("log", "stderr line " + (i + 1), err.get(i));
+                }
+                scanKafka(scan, bootstrap, topicPrefix);
+                scanStore(scan, dir.resolve("data").resolve("store.db"));
+                assertThat(scan.scanned()).as("what the scan saw").containsKeys("log", "metrics", "api", "kafka",
+                        "store");
+                assertThat(scan.scanned().get("api")).isGreaterThanOrEqualTo(10);
+                assertThat(scan.scanned().get("kafka")).as("Kafka records").isPositive();
+                assertThat(scan.scanned().get("store")).as("store rows").isGreaterThan(10);
+                assertThat(scan.findings()).as("keys or tokens in what the service showed (scanned: %s)",
+                        scan.scanned()).isEmpty();
             } finally {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly();
@@ -164,10 +200,106 @@ class ServiceCommandIT {
         }
     }
 
+    /** Every private key of the devnet (the service holds some of them) and both tokens; checked to find them. */
+    private static SecretScan secretScan() {
+        SecretScan scan = new SecretScan().token("the admin token", TOKEN).token("the read token", READ_TOKEN);
+        for (DevKeys k : DevKeys.all()) {
+            scan.privateKey(k.roleName() + " key", k.credentials().getEcKeyPair().getPrivateKey());
+        }
+        SecretScan probe = new SecretScan();
+        BigInteger relayer = DevKeys.RELAYER.credentials().getEcKeyPair().getPrivateKey();
+        probe.privateKey("relayer key", relayer);
+        probe.token("the read token", READ_TOKEN);
+        probe.scan("probe", "upper case with 0X", "{\"k\":\"0X" + String.format("%064X", relayer) + "\"}");
+        probe.scan("probe", "base64", java.util.Base64.getEncoder().encodeToString(
+                org.web3j.utils.Numeric.toBytesPadded(relayer, 32)));
+        probe.scan("probe", "token", "Bearer " + READ_TOKEN.toUpperCase());
+        assertThat(probe.findings()).as("the scan finds what it looks for").containsExactly(
+                "upper case with 0X: relayer key", "base64: relayer key (base64)", "token: the read token");
+        return scan;
+    }
+
+    /** Every GET the OpenAPI document describes, with this message's id and game index 0 for the path's holes. */
+    private static List<String> apiPaths(String url, String messageId) throws Exception {
+        JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(get(url + "/api/openapi.yaml").body());
+        List<String> paths = new java.util.ArrayList<>();
+        doc.path("paths").properties().forEach(p -> {
+            if (p.getValue().has("get")) {
+                paths.add(p.getKey().replace("{id}", messageId).replace("{ref}", "0"));
+            }
+        });
+        assertThat(paths).allMatch(p -> !p.contains("{"), "every path parameter is filled in");
+        return paths;
+    }
+
+    /** Every record of the service's topics, from the beginning: key, value (as text and as hex) and headers. */
+    private static void scanKafka(SecretScan scan, String bootstrap, String prefix) {
+        var clients = new dev.crossbar.messaging.KafkaClients(dev.crossbar.messaging.KafkaClientConfig.of(bootstrap,
+                "secret-scan"));
+        try (var consumer = clients.bytesConsumer("secret-scan-" + prefix)) {
+            List<org.apache.kafka.common.TopicPartition> partitions = new java.util.ArrayList<>();
+            consumer.listTopics(Duration.ofSeconds(10)).forEach((topic, infos) -> {
+                if (topic.startsWith(prefix)) {
+                    infos.forEach(i -> partitions.add(new org.apache.kafka.common.TopicPartition(topic, i.partition())));
+                }
+            });
+            assertThat(partitions).as("the service's topics (%s...)", prefix).isNotEmpty();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                assertThat(System.nanoTime()).as("read every record within 30s").isLessThan(deadline);
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    String where = "kafka " + r.topic() + "-" + r.partition() + "@" + r.offset();
+                    StringBuilder text = new StringBuilder(String.valueOf(r.key())).append('\n');
+                    if (r.value() != null) {
+                        text.append(new String(r.value(), StandardCharsets.UTF_8)).append('\n')
+                                .append(java.util.HexFormat.of().formatHex(r.value())).append('\n');
+                    }
+                    for (var h : r.headers()) {
+                        text.append(h.key()).append('=').append(new String(h.value(), StandardCharsets.UTF_8))
+                                .append(java.util.HexFormat.of().formatHex(h.value())).append('\n');
+                    }
+                    scan.scan("kafka", where, text.toString());
+                }
+            }
+        }
+    }
+
+    /** Every row of every table of the service's SQLite store, each column as text (a blob as text and hex). */
+    private static void scanStore(SecretScan scan, Path db) throws Exception {
+        assertThat(db).exists();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            List<String> tables = new java.util.ArrayList<>();
+            try (var rs = c.createStatement().executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString(1));
+                }
+            }
+            for (String table : tables) {
+                try (var rs = c.createStatement().executeQuery("SELECT * FROM \"" + table + "\"")) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    for (int row = 1; rs.next(); row++) {
+                        StringBuilder text = new StringBuilder();
+                        for (int i = 1; i <= columns; i++) {
+                            Object v = rs.getObject(i);
+                            text.append(v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) + " "
+                                    + java.util.HexFormat.of().formatHex(b) : String.valueOf(v)).append('\t');
+                        }
+                        scan.scan("store", "store " + table + " row " + row, text.toString());
+                    }
+                }
+            }
+        }
+    }
+
+    /** A GET with the read token. */
     private static HttpResponse<String> get(String url) throws Exception {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+                    .header("Authorization", "Bearer " + READ_TOKEN).build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return new Unanswered(url);
         }
@@ -189,13 +321,22 @@ class ServiceCommandIT {
         }
     }
 
-    /** The CLI run in this JVM. */
+    /** The CLI as an operator runs it: the service's jar in a process of its own, with this environment added. */
     record CommandLineRun(int exitCode, String out) {
-        static CommandLineRun of(String... args) {
-            var sw = new java.io.StringWriter();
-            int code = new CommandLine(new dev.crossbar.app.CrossbarCommand()).setOut(new java.io.PrintWriter(sw, true))
-                    .setErr(new java.io.PrintWriter(sw, true)).execute(args);
-            return new CommandLineRun(code, sw.toString());
+        static CommandLineRun of(Map<String, String> env, String... args) throws Exception {
+            List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+                    "java").toString(), "-jar", SERVICE_JAR.toString()));
+            cmd.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            pb.environment().putAll(env);
+            Process p = pb.start();
+            try {
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("crossbar %s ends", List.of(args)).isTrue();
+                return new CommandLineRun(p.exitValue(), out);
+            } finally {
+                p.destroyForcibly();
+            }
         }
     }
 
