@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.contracts.bindings.LogEmitter;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.json.Json;
 import dev.crossbar.testkit.JsonRpcProxy;
 import dev.crossbar.testkit.JsonRpcProxy.Fault;
@@ -104,6 +105,21 @@ class JsonRpcProxyFaultsTest {
         assertThat(blockNumber(proxy.httpUrl())).isEqualTo(blockNumber(anvil.rpcUrl()));
         for (Fault f : List.of(Fault.DROP, Fault.RESET, Fault.HTTP_429, Fault.HTTP_500, Fault.GARBAGE)) {
             assertThat(proxy.injected(f)).as("%s injected", f).isEqualTo(1);
+        }
+    }
+
+    /** What the campaign relies on: the chain's client takes each transport fault for no answer and asks the next. */
+    @Test
+    void theChainsClientAsksTheNextEndpointOnEveryTransportFault() throws Exception {
+        long head = blockNumber(anvil.rpcUrl());
+        for (Fault f : List.of(Fault.DROP, Fault.RESET, Fault.HTTP_429, Fault.HTTP_500, Fault.GARBAGE, Fault.STALL)) {
+            proxy.mode(f);
+            try (EthApi chain = EthApi.connect(vertx, 31337, "proxied", List.of(proxy.httpUrl(), anvil.rpcUrl()),
+                    Duration.ofMillis(500), Duration.ofSeconds(30))) {
+                assertThat(chain.blockNumber()).as("answered despite %s", f).isEqualTo(head);
+                assertThat(chain.blockNumber()).isEqualTo(head);
+            }
+            assertThat(proxy.injected(f)).as("%s injected once, then the endpoint cooled down", f).isEqualTo(1);
         }
     }
 

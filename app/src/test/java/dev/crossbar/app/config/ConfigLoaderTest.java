@@ -307,8 +307,8 @@ class ConfigLoaderTest {
 
     @Test
     void aQuorumNeedsAsManyEndpoints() {
-        String two = MINIMAL.replace("rpc: [http://127.0.0.1:8546]", "rpc: [http://127.0.0.1:8546, http://127.0.0.1:9546]"
-                + "\n    quorum: 2");
+        String two = MINIMAL.replace("rpc: [http://127.0.0.1:8546]",
+                "rpc: [http://127.0.0.1:8546, http://127.0.0.1:9546]\n    quorum: 2");
         assertThat(load(two).config().chain("l2a").orElseThrow().quorum()).isEqualTo(2);
         assertThat(messages(problems(MINIMAL.replace("rpc: [http://127.0.0.1:8546]",
                 "rpc: [http://127.0.0.1:8546]\n    quorum: 2")))).containsExactly(
