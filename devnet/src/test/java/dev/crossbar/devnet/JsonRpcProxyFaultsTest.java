@@ -12,6 +12,7 @@ import dev.crossbar.testkit.JsonRpcProxy;
 import dev.crossbar.testkit.JsonRpcProxy.Fault;
 import dev.crossbar.testkit.TempDirs;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketConnectOptions;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
@@ -25,7 +26,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,6 +164,38 @@ class JsonRpcProxyFaultsTest {
 
         proxy.mode(Fault.PASS);
         assertThat(blockNumber(proxy.httpUrl())).isEqualTo(before + 3);
+    }
+
+    @Test
+    void headNotificationsPauseWhileTheHeadIsStaleAndSocketsAreCutByADrop() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        var client = vertx.createWebSocketClient();
+        var socket = client.connect(new WebSocketConnectOptions().setAbsoluteURI(
+                proxy.wsUrl().toString())).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        AtomicBoolean closed = new AtomicBoolean();
+        socket.closeHandler(v -> closed.set(true));
+        socket.textMessageHandler(received::add);
+        socket.writeTextMessage(
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_subscribe\",\"params\":[\"newHeads\"]}");
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 1); // the subscription id
+
+        proxy.mode(Fault.STALE_HEAD);
+        rpc(anvil.rpcUrl(), "anvil_mine", "[\"0x1\"]");
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.injected(Fault.STALE_HEAD) == 1);
+        assertThat(received).as("no new head told while stale").hasSize(1);
+        proxy.mode(Fault.PASS);
+        rpc(anvil.rpcUrl(), "anvil_mine", "[\"0x1\"]");
+        await().atMost(Duration.ofSeconds(5)).until(() -> received.size() == 2);
+        assertThat(received.get(1)).contains("eth_subscription");
+
+        proxy.mode(Fault.DROP);
+        await().atMost(Duration.ofSeconds(5)).untilTrue(closed);
+        AtomicBoolean refused = new AtomicBoolean();
+        client.connect(new WebSocketConnectOptions().setAbsoluteURI(proxy.wsUrl().toString()))
+                .onFailure(e -> refused.set(true)).onSuccess(ws -> ws.closeHandler(v -> refused.set(true)));
+        await("a new socket refused or closed at once").atMost(Duration.ofSeconds(5)).untilTrue(refused);
+        assertThat(proxy.injected(Fault.DROP)).as("the socket cut and the one refused").isEqualTo(2);
+        client.close();
     }
 
     @Test

@@ -61,7 +61,8 @@ import java.util.function.LongPredicate;
  * A call meets the method's hook first, then the log range limit, the state pruning and the lag, then the node; the
  * head a behaviour asks for goes through the ones after it (a lagging endpoint prunes below its own head). Batches
  * are taken apart and each call handled on its own; WebSocket traffic is passed through as it is, except that the
- * fault mode cuts sockets (drop, reset), and holds back head notifications (stall, stale head) or garbles them.
+ * fault mode cuts sockets and refuses new ones (drop, reset, HTTP errors), and holds back head notifications (stall,
+ * stale head) or garbles them (garbage).
  */
 public final class JsonRpcProxy implements AutoCloseable {
     /** State queries and the position of their block parameter. */
@@ -675,6 +676,12 @@ public final class JsonRpcProxy implements AutoCloseable {
     }
 
     private void bridge(ServerWebSocket client) {
+        Fault fault = mode;
+        if (fault == Fault.DROP || fault == Fault.RESET || fault == Fault.HTTP_429 || fault == Fault.HTTP_500) {
+            count(fault); // an endpoint that fails requests does not keep a subscription either
+            client.close();
+            return;
+        }
         sockets.add(client);
         client.pause(); // hold the client's first messages until the upstream socket is there
         String target = node.toString().replaceFirst("^http", "ws");
@@ -685,11 +692,11 @@ public final class JsonRpcProxy implements AutoCloseable {
             }
             var upstream = ar.result();
             upstream.textMessageHandler(text -> {
-                Fault fault = mode;
-                if (fault == Fault.STALL || fault == Fault.STALE_HEAD) {
-                    count(fault); // a stalled or stale node tells of no new heads
-                } else if (fault == Fault.GARBAGE) {
-                    count(fault);
+                Fault now = mode;
+                if (now == Fault.STALL || now == Fault.STALE_HEAD) {
+                    count(now); // a stalled or stale node tells of no new heads
+                } else if (now == Fault.GARBAGE) {
+                    count(now);
                     client.writeTextMessage(text.substring(0, text.length() / 2));
                 } else {
                     client.writeTextMessage(text);
