@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A JSON-RPC endpoint in front of a real node, for tests: forwards HTTP calls and bridges WebSockets on loopback,
@@ -65,6 +67,7 @@ import java.util.function.LongPredicate;
  * stale head) or garbles them (garbage).
  */
 public final class JsonRpcProxy implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JsonRpcProxy.class);
     /** State queries and the position of their block parameter. */
     private static final Map<String, Integer> STATE = Map.of("eth_getProof", 2, "eth_getStorageAt", 2, "eth_call", 1,
             "eth_getBalance", 1, "eth_getCode", 1, "eth_getTransactionCount", 1);
@@ -289,8 +292,14 @@ public final class JsonRpcProxy implements AutoCloseable {
         SplittableRandom random = new SplittableRandom(seed);
         Runnable next = () -> {
             int i = random.nextInt(faults.length + 1);
+            Fault fault = i == faults.length ? Fault.PASS : faults[i];
             synchronized (modeLock) {
-                switchTo(i == faults.length ? Fault.PASS : faults[i]);
+                try {
+                    switchTo(fault);
+                } catch (RuntimeException e) { // a failed switch must not end the schedule
+                    log.warn("proxy mode switch failed endpoint={} fault={} error=\"{}\"", httpUrl(), fault,
+                            e.getMessage());
+                }
             }
         };
         synchronized (modeLock) {
