@@ -13,20 +13,31 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.netty.channel.ChannelOption;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A JSON-RPC endpoint in front of a real node, for tests: forwards HTTP calls and bridges WebSockets on loopback,
@@ -43,13 +54,20 @@ import java.util.function.LongPredicate;
  *       while block headers are still served, as a node with {@code --prune-history} or restarted from a state
  *       file;</li>
  *   <li>{@link #limitLogRange}: refuses {@code eth_getLogs} over more blocks than a limit, as hosted nodes do;</li>
- *   <li>{@link #on}: the test's own {@link Hook} for one method, e.g. {@link #failing} to fail every call of it.</li>
+ *   <li>{@link #on}: the test's own {@link Hook} for one method, e.g. {@link #failing} to fail every call of it;</li>
+ *   <li>{@link #mode}: one {@link Fault} at a time, as a fault campaign injects them: drops, stalls, TCP resets, HTTP
+ *       429 and 500, garbage in place of JSON, a head frozen where it was, logs or call results that lie; for a while
+ *       or until the next mode, or switched at random on a seeded {@link #schedule}. {@link #injected} counts what
+ *       each kind did to calls.</li>
  * </ul>
  * A call meets the method's hook first, then the log range limit, the state pruning and the lag, then the node; the
  * head a behaviour asks for goes through the ones after it (a lagging endpoint prunes below its own head). Batches
- * are taken apart and each call handled on its own; WebSocket traffic is passed through as it is.
+ * are taken apart and each call handled on its own; WebSocket traffic is passed through as it is, except that the
+ * fault mode cuts sockets and refuses new ones (drop, reset, HTTP errors), and holds back head notifications (stall,
+ * stale head) or garbles them (garbage).
  */
 public final class JsonRpcProxy implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(JsonRpcProxy.class);
     /** State queries and the position of their block parameter. */
     private static final Map<String, Integer> STATE = Map.of("eth_getProof", 2, "eth_getStorageAt", 2, "eth_call", 1,
             "eth_getBalance", 1, "eth_getCode", 1, "eth_getTransactionCount", 1);
@@ -61,7 +79,8 @@ public final class JsonRpcProxy implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final WebSocketClient ws;
     private final List<ServerWebSocket> sockets = new CopyOnWriteArrayList<>();
-    private final List<Hook> steps = List.of(this::hooked, this::rangeLimited, this::pruned, this::lagging);
+    private final List<Hook> steps = List.of(this::hooked, this::lying, this::rangeLimited, this::pruned,
+            this::lagging);
     private final Map<String, Hook> hooks = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
@@ -72,6 +91,55 @@ public final class JsonRpcProxy implements AutoCloseable {
     private volatile PrunedState prunedState;
     private volatile HttpServer server;
     private int port;
+    private final Map<Fault, AtomicInteger> injected = new EnumMap<>(Fault.class);
+    private final List<Switch> switches = new CopyOnWriteArrayList<>();
+    private final Object modeLock = new Object();
+    private volatile Fault mode = Fault.PASS;
+    /** Bumped at every mode switch: a stalled request waits for its deadline or the next switch. */
+    private final AtomicLong modeEpoch = new AtomicLong();
+    private volatile Duration stall = null;
+    /** The head a {@link Fault#STALE_HEAD} endpoint keeps reporting; -1 in other modes. */
+    private volatile long frozenHead = -1;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "json-rpc-proxy-faults");
+        t.setDaemon(true);
+        return t;
+    });
+    private ScheduledFuture<?> pending;
+
+    /**
+     * What the endpoint does to the requests it gets while in a mode. Drops, stalls, resets, HTTP errors and garbage
+     * hit every request; the others change the answers of some methods only.
+     */
+    public enum Fault {
+        /** Every call is passed to the node as it is. */
+        PASS,
+        /** The connection is closed without an answer. */
+        DROP,
+        /** The request is held, unanswered, for the {@link JsonRpcProxy#stallFor stall time} or until the mode
+         * changes; then it is passed on. */
+        STALL,
+        /** The connection is reset (TCP RST) without an answer. */
+        RESET,
+        /** HTTP 429 Too Many Requests, as a rate-limited hosted endpoint. */
+        HTTP_429,
+        /** HTTP 500, as a broken gateway. */
+        HTTP_500,
+        /** HTTP 200 with a body that is not JSON (the node's answer cut in half). */
+        GARBAGE,
+        /**
+         * The head stays where it was when the mode was set: {@code eth_blockNumber} and the tags say so, later
+         * blocks are unknown (as {@link JsonRpcProxy#lagBehind}).
+         */
+        STALE_HEAD,
+        /** {@code eth_getLogs} answers without its first log and with the data of the others altered. */
+        LYING_LOGS,
+        /** {@code eth_call} answers with its result altered (its last hex digit changed). */
+        LYING_STATE
+    }
+
+    /** A mode switch: when (milliseconds since the epoch) and to which fault. */
+    public record Switch(long atMillis, Fault fault) {}
 
     /** What the endpoint does with a call: answers it itself, or passes it on (changed or not). */
     @FunctionalInterface
@@ -175,6 +243,132 @@ public final class JsonRpcProxy implements AutoCloseable {
         return on(method, (call, next) -> refuse(call, code, message));
     }
 
+    // ---- fault modes -----------------------------------------------------------------------------------------
+
+    /** From now on, until the next switch, every request meets {@code fault} ({@link Fault#PASS}: none). */
+    public JsonRpcProxy mode(Fault fault) {
+        synchronized (modeLock) {
+            cancelPending();
+            switchTo(fault);
+        }
+        return this;
+    }
+
+    /** {@code fault} for {@code duration}, then {@link Fault#PASS} (unless the mode was switched meanwhile). */
+    public JsonRpcProxy mode(Fault fault, Duration duration) {
+        synchronized (modeLock) {
+            cancelPending();
+            switchTo(fault);
+            pending = timer.schedule(() -> {
+                synchronized (modeLock) {
+                    switchTo(Fault.PASS);
+                }
+            }, duration.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    /** The fault requests meet now. */
+    public Fault mode() {
+        return mode;
+    }
+
+    /** How long {@link Fault#STALL} holds a request; {@code null} (the default): until the mode changes. */
+    public JsonRpcProxy stallFor(Duration hold) {
+        stall = hold;
+        return this;
+    }
+
+    /**
+     * Switches the mode every {@code slot} to one drawn from {@code faults} and {@link Fault#PASS} (equally likely)
+     * by a random generator seeded with {@code seed}, so that a run can be replayed, until another mode is set. The
+     * switches are kept ({@link #switches}).
+     */
+    public JsonRpcProxy schedule(long seed, Duration slot, Fault... faults) {
+        if (faults.length == 0 || slot.isZero() || slot.isNegative()) {
+            throw new IllegalArgumentException("a schedule needs faults and a positive slot, got " + faults.length
+                    + " faults and " + slot);
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        Runnable next = () -> {
+            int i = random.nextInt(faults.length + 1);
+            Fault fault = i == faults.length ? Fault.PASS : faults[i];
+            synchronized (modeLock) {
+                try {
+                    switchTo(fault);
+                } catch (RuntimeException e) { // a failed switch must not end the schedule
+                    log.warn("proxy mode switch failed endpoint={} fault={} error=\"{}\"", httpUrl(), fault,
+                            e.getMessage());
+                }
+            }
+        };
+        synchronized (modeLock) {
+            cancelPending();
+            pending = timer.scheduleAtFixedRate(next, 0, slot.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return this;
+    }
+
+    /** Requests (or calls, or WebSockets) each fault kind acted on. */
+    public int injected(Fault fault) {
+        synchronized (injected) {
+            AtomicInteger n = injected.get(fault);
+            return n == null ? 0 : n.get();
+        }
+    }
+
+    /** Every fault kind that acted at least once, with its count. */
+    public Map<Fault, Integer> injected() {
+        Map<Fault, Integer> out = new EnumMap<>(Fault.class);
+        synchronized (injected) {
+            injected.forEach((f, n) -> out.put(f, n.get()));
+        }
+        return out;
+    }
+
+    /** The mode switches so far, in order. */
+    public List<Switch> switches() {
+        return new ArrayList<>(switches);
+    }
+
+    private void cancelPending() {
+        if (pending != null) {
+            pending.cancel(false);
+            pending = null;
+        }
+    }
+
+    /** Called under {@link #modeLock}. */
+    private void switchTo(Fault fault) {
+        if (fault == Fault.STALE_HEAD && mode != Fault.STALE_HEAD) {
+            try {
+                frozenHead = head(c -> node(c));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot freeze the head: the node at " + node + " did not answer", e);
+            }
+        } else if (fault != Fault.STALE_HEAD) {
+            frozenHead = -1;
+        }
+        mode = fault;
+        modeEpoch.incrementAndGet();
+        synchronized (modeEpoch) {
+            modeEpoch.notifyAll();
+        }
+        switches.add(new Switch(System.currentTimeMillis(), fault));
+        if (fault == Fault.DROP || fault == Fault.RESET) {
+            if (!sockets.isEmpty()) {
+                count(fault);
+            }
+            dropSockets();
+        }
+    }
+
+    private void count(Fault fault) {
+        synchronized (injected) {
+            injected.computeIfAbsent(fault, f -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
     // ---- outages ---------------------------------------------------------------------------------------------
 
     /** Stops listening and cuts every connection: connections are refused, as if the node died. */
@@ -226,9 +420,41 @@ public final class JsonRpcProxy implements AutoCloseable {
         Context context = vertx.getOrCreateContext();
         req.body().onSuccess(body -> Thread.ofVirtual().start(() -> {
             requests.incrementAndGet();
+            Fault fault = mode;
+            if (fault == Fault.STALL) {
+                count(fault);
+                hold();
+                fault = Fault.PASS;
+            }
+            switch (fault) {
+                case DROP -> {
+                    count(fault);
+                    context.runOnContext(v -> req.connection().close());
+                    return;
+                }
+                case RESET -> {
+                    count(fault);
+                    context.runOnContext(v -> reset(req));
+                    return;
+                }
+                case HTTP_429, HTTP_500 -> {
+                    count(fault);
+                    int status = fault == Fault.HTTP_429 ? 429 : 500;
+                    context.runOnContext(v -> req.response().setStatusCode(status).putHeader("Retry-After", "1")
+                            .putHeader("Content-Type", "text/plain")
+                            .end(status == 429 ? "Too Many Requests" : "Internal Server Error"));
+                    return;
+                }
+                default -> { }
+            }
             Buffer answer;
             try {
-                answer = Buffer.buffer(Json.MAPPER.writeValueAsBytes(handle(Json.MAPPER.readTree(body.getBytes()))));
+                byte[] bytes = Json.MAPPER.writeValueAsBytes(handle(Json.MAPPER.readTree(body.getBytes())));
+                if (fault == Fault.GARBAGE) {
+                    count(fault);
+                    bytes = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+                }
+                answer = Buffer.buffer(bytes);
             } catch (Exception e) {
                 answer = null;
             }
@@ -241,6 +467,34 @@ public final class JsonRpcProxy implements AutoCloseable {
                 }
             });
         }));
+    }
+
+    /** Waits out a stall: its time, or until the mode changes (or the endpoint closes). */
+    private void hold() {
+        long epoch = modeEpoch.get();
+        Duration hold = stall;
+        long deadline = hold == null ? Long.MAX_VALUE : System.nanoTime() + hold.toNanos();
+        synchronized (modeEpoch) {
+            while (modeEpoch.get() == epoch) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    modeEpoch.wait(Math.max(1, Math.min(left / 1_000_000, 60_000)));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Resets the request's connection: SO_LINGER 0 makes the close send a TCP RST instead of a FIN. */
+    private static void reset(HttpServerRequest req) {
+        var channel = ((ConnectionBase) req.connection()).channel();
+        channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        channel.close();
     }
 
     private JsonNode handle(JsonNode request) throws IOException {
@@ -274,6 +528,43 @@ public final class JsonRpcProxy implements AutoCloseable {
         return hook == null ? next.call(call) : hook.answer(call, next);
     }
 
+    /** {@link Fault#LYING_LOGS} and {@link Fault#LYING_STATE}: the node's answer, altered. */
+    private JsonNode lying(ObjectNode call, Next next) throws IOException {
+        Fault fault = mode;
+        String method = call.path("method").asText();
+        boolean logs = fault == Fault.LYING_LOGS && method.equals("eth_getLogs");
+        boolean state = fault == Fault.LYING_STATE && method.equals("eth_call");
+        if (!logs && !state) {
+            return next.call(call);
+        }
+        JsonNode answer = next.call(call);
+        JsonNode result = answer.path("result");
+        if (logs && result.isArray() && !result.isEmpty()) {
+            ArrayNode lies = NODES.arrayNode();
+            for (int i = 1; i < result.size(); i++) {
+                ObjectNode log = result.get(i).deepCopy();
+                log.put("data", alter(log.path("data").asText("0x")));
+                lies.add(log);
+            }
+            count(fault);
+            return result(call, lies);
+        }
+        if (state && result.isTextual()) {
+            count(fault);
+            return result(call, NODES.textNode(alter(result.asText())));
+        }
+        return answer;
+    }
+
+    /** Hex data with its last digit changed ({@code 0x} becomes one word holding 1). */
+    private static String alter(String hex) {
+        if (hex.length() <= 2) {
+            return "0x" + "0".repeat(63) + "1";
+        }
+        char last = hex.charAt(hex.length() - 1);
+        return hex.substring(0, hex.length() - 1) + (last == '0' ? '1' : '0');
+    }
+
     private JsonNode rangeLimited(ObjectNode call, Next next) throws IOException {
         long max = maxLogRange;
         if (max == Long.MAX_VALUE || !call.path("method").asText().equals("eth_getLogs")) {
@@ -305,12 +596,17 @@ public final class JsonRpcProxy implements AutoCloseable {
 
     private JsonNode lagging(ObjectNode call, Next next) throws IOException {
         long behind = lag;
+        long frozen = frozenHead;
         String method = call.path("method").asText();
         Integer at = method.equals("eth_getBlockByNumber") ? Integer.valueOf(0) : STATE.get(method);
-        if (behind == 0 || (at == null && !method.equals("eth_blockNumber"))) {
+        if ((behind == 0 && frozen < 0) || (at == null && !method.equals("eth_blockNumber"))) {
             return next.call(call);
         }
         long head = Math.max(0, head(next) - behind);
+        if (frozen >= 0 && frozen < head) {
+            head = frozen;
+            count(Fault.STALE_HEAD);
+        }
         if (at == null) {
             return result(call, NODES.textNode(hex(head)));
         }
@@ -389,6 +685,12 @@ public final class JsonRpcProxy implements AutoCloseable {
     }
 
     private void bridge(ServerWebSocket client) {
+        Fault fault = mode;
+        if (fault == Fault.DROP || fault == Fault.RESET || fault == Fault.HTTP_429 || fault == Fault.HTTP_500) {
+            count(fault); // an endpoint that fails requests does not keep a subscription either
+            client.close();
+            return;
+        }
         sockets.add(client);
         client.pause(); // hold the client's first messages until the upstream socket is there
         String target = node.toString().replaceFirst("^http", "ws");
@@ -398,7 +700,17 @@ public final class JsonRpcProxy implements AutoCloseable {
                 return;
             }
             var upstream = ar.result();
-            upstream.textMessageHandler(client::writeTextMessage);
+            upstream.textMessageHandler(text -> {
+                Fault now = mode;
+                if (now == Fault.STALL || now == Fault.STALE_HEAD) {
+                    count(now); // a stalled or stale node tells of no new heads
+                } else if (now == Fault.GARBAGE) {
+                    count(now);
+                    client.writeTextMessage(text.substring(0, text.length() / 2));
+                } else {
+                    client.writeTextMessage(text);
+                }
+            });
             client.textMessageHandler(upstream::writeTextMessage);
             client.closeHandler(v -> upstream.close());
             upstream.closeHandler(v -> client.close());
@@ -408,6 +720,16 @@ public final class JsonRpcProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (modeLock) {
+            cancelPending();
+            mode = Fault.PASS;
+            frozenHead = -1;
+            modeEpoch.incrementAndGet();
+            synchronized (modeEpoch) {
+                modeEpoch.notifyAll();
+            }
+        }
+        timer.shutdownNow();
         dropSockets();
         try {
             server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

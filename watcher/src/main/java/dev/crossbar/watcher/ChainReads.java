@@ -9,7 +9,10 @@ import dev.crossbar.store.BlockRef;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.utils.Numeric;
 
@@ -18,6 +21,10 @@ import org.web3j.utils.Numeric;
  * headers (in JSON-RPC batches), block hashes and logs. They go through the chain's {@link EthApi} (its failover and
  * retries) on worker threads, so the watcher's event loop never waits. An answer that makes no sense is a
  * {@link RpcException.Malformed} naming the chain.
+ *
+ * <p>With a quorum above 1 the logs of a range are not taken from one endpoint: they and the hash of the range's last
+ * block are read from that many endpoints, each asked on its own, and given to the watcher only when they are the
+ * same; otherwise the read fails with {@link EndpointsDisagree}, naming two endpoints and the difference.
  */
 final class ChainReads {
     private static final int HEADER_BATCH = 250;
@@ -25,11 +32,53 @@ final class ChainReads {
     private final Vertx vertx;
     private final String chain;
     private final EthApi api;
+    private final int quorum;
 
-    ChainReads(Vertx vertx, String chain, EthApi api) {
+    /**
+     * @param quorum how many endpoints of {@code api} must agree on the logs of a range (1: one is asked)
+     */
+    ChainReads(Vertx vertx, String chain, EthApi api, int quorum) {
+        if (quorum < 1 || quorum > api.endpoints().size()) {
+            throw new IllegalArgumentException("chain " + chain + ": a quorum of " + quorum + " needs as many"
+                    + " endpoints, the chain has " + api.endpoints().size());
+        }
         this.vertx = vertx;
         this.chain = chain;
         this.api = api;
+        this.quorum = quorum;
+    }
+
+    /**
+     * The logs of a range, as the node returns them (an array); with a quorum, the hash of the range's last block
+     * the endpoints agree on (the anchor of the logs: the headers read must end with it), else null.
+     */
+    record Logs(JsonNode array, String lastBlockHash) {}
+
+    /** Endpoints that gave different logs, or different hashes of the range's last block, for the same range. */
+    static final class EndpointsDisagree extends RuntimeException {
+        private final String first;
+        private final String second;
+        private final String difference;
+
+        EndpointsDisagree(String chain, long from, long to, String first, String second, String difference) {
+            super(chain + ": endpoints " + first + " and " + second + " disagree on blocks " + from + ".." + to + ": "
+                    + difference);
+            this.first = first;
+            this.second = second;
+            this.difference = difference;
+        }
+
+        String first() {
+            return first;
+        }
+
+        String second() {
+            return second;
+        }
+
+        String difference() {
+            return difference;
+        }
     }
 
     /** {@code method} through the chain's API, off the event loop; the future completes on the caller's context. */
@@ -39,7 +88,7 @@ final class ChainReads {
 
     /** The node's latest block number. */
     Future<Long> blockNumber() {
-        return call("eth_blockNumber", List.of()).map(this::hexLong);
+        return vertx.executeBlocking(api::blockNumber, false);
     }
 
     /** The number of the block a tag ({@code safe}, {@code finalized}) names; -1 when the node has none yet. */
@@ -89,20 +138,132 @@ final class ChainReads {
         });
     }
 
-    /** The logs of {@code addresses} in blocks {@code from..to}, as the node returns them (an array). */
-    Future<JsonNode> logs(long from, long to, java.util.Collection<String> addresses) {
+    /** The logs of {@code addresses} in blocks {@code from..to}: from one endpoint, or as the quorum agrees. */
+    Future<Logs> logs(long from, long to, java.util.Collection<String> addresses) {
         var filter = JsonNodeFactory.instance.objectNode();
         filter.put("fromBlock", EthApi.hex(from));
         filter.put("toBlock", EthApi.hex(to));
         var list = filter.putArray("address");
         addresses.forEach(list::add);
-        return call("eth_getLogs", List.of(filter)).map(result -> {
-            if (!result.isArray()) {
-                throw new RpcException.Malformed(chain + ": eth_getLogs returned " + result.getNodeType()
-                        + ", not an array");
+        if (quorum > 1) {
+            return vertx.executeBlocking(() -> crossChecked(filter, from, to), false);
+        }
+        return call("eth_getLogs", List.of(filter)).map(result -> new Logs(logArray(api.name(), result), null));
+    }
+
+    private JsonNode logArray(String endpoint, JsonNode result) {
+        if (!result.isArray()) {
+            throw new RpcException.Malformed(endpoint + ": eth_getLogs returned " + result.getNodeType()
+                    + ", not an array");
+        }
+        return result;
+    }
+
+    /** One endpoint's answer for a range. */
+    private record Answer(String endpoint, JsonNode logs, String lastBlockHash) {}
+
+    /**
+     * Asks the endpoints in order until {@code quorum} of them answered (one that fails to answer, or has no block
+     * {@code to} yet, is passed over), then compares the answers. A node's error (a refused range) fails the read.
+     */
+    private Logs crossChecked(Object filter, long from, long to) {
+        List<Answer> answers = new ArrayList<>();
+        List<String> passedOver = new ArrayList<>();
+        for (EthApi e : api.endpoints()) {
+            if (answers.size() == quorum) {
+                break;
             }
-            return result;
-        });
+            try {
+                JsonNode logs = logArray(e.name(), e.request("eth_getLogs", List.of(filter)));
+                JsonNode last = e.request("eth_getBlockByNumber", List.of(EthApi.hex(to), false));
+                if (last.isNull()) {
+                    passedOver.add(e.name() + " has no block " + to + " yet");
+                } else {
+                    answers.add(new Answer(e.name(), logs, last.path("hash").asText().toLowerCase(Locale.ROOT)));
+                }
+            } catch (RpcException.Transport ex) {
+                passedOver.add(ex.getMessage());
+            }
+        }
+        if (answers.size() < quorum) {
+            throw new RpcException.Transport(chain + ": the logs of blocks " + from + ".." + to + " need " + quorum
+                    + " endpoints to agree, only " + answers.size() + " answered: " + String.join("; ", passedOver),
+                    null);
+        }
+        Answer first = answers.getFirst();
+        for (Answer other : answers.subList(1, answers.size())) {
+            String difference = difference(first, other, to);
+            if (difference != null) {
+                throw new EndpointsDisagree(chain, from, to, first.endpoint(), other.endpoint(), difference);
+            }
+        }
+        return new Logs(first.logs(), first.lastBlockHash());
+    }
+
+    /** The fields a log is compared by, in the order they are described. */
+    private static final List<String> LOG_FIELDS = List.of("blockNumber", "blockHash", "transactionHash",
+            "transactionIndex", "logIndex", "address", "topics", "data", "removed");
+
+    /** What differs between two answers (the first difference, both sides), or null when they are the same. */
+    private static String difference(Answer first, Answer second, long to) {
+        String a = first.endpoint();
+        String b = second.endpoint();
+        JsonNode logsA = first.logs();
+        JsonNode logsB = second.logs();
+        if (!first.lastBlockHash().equals(second.lastBlockHash())) {
+            return "block " + to + " has hash " + first.lastBlockHash() + " at " + a + " and "
+                    + second.lastBlockHash() + " at " + b;
+        }
+        Map<String, JsonNode> byB = byPosition(logsB);
+        Map<String, JsonNode> byA = byPosition(logsA);
+        for (var entry : byA.entrySet()) {
+            JsonNode other = byB.get(entry.getKey());
+            if (other == null) {
+                return "log " + entry.getKey() + " is in the answer of " + a + " (" + logsA.size()
+                        + " logs), not in that of " + b + " (" + logsB.size() + " logs)";
+            }
+            for (String field : LOG_FIELDS) {
+                String va = canonical(entry.getValue().path(field));
+                String vb = canonical(other.path(field));
+                if (!va.equals(vb)) {
+                    return "log " + entry.getKey() + " has " + field + " " + shorten(va) + " at " + a + " and "
+                            + shorten(vb) + " at " + b;
+                }
+            }
+        }
+        for (String position : byB.keySet()) {
+            if (!byA.containsKey(position)) {
+                return "log " + position + " is in the answer of " + b + " (" + logsB.size()
+                        + " logs), not in that of " + a + " (" + logsA.size() + " logs)";
+            }
+        }
+        return logsA.size() == logsB.size() ? null
+                : a + " answered " + logsA.size() + " logs and " + b + " " + logsB.size();
+    }
+
+    /** The logs keyed by where they are: "block blockNumber, index logIndex". */
+    private static Map<String, JsonNode> byPosition(JsonNode logs) {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        for (JsonNode log : logs) {
+            out.put("at block " + quantity(log.path("blockNumber")) + " index " + quantity(log.path("logIndex")), log);
+        }
+        return out;
+    }
+
+    private static String quantity(JsonNode n) {
+        try {
+            return Numeric.toBigInt(n.asText()).toString();
+        } catch (RuntimeException e) {
+            return n.toString();
+        }
+    }
+
+    private static String canonical(JsonNode n) {
+        return n.isTextual() ? n.asText().toLowerCase(Locale.ROOT) : n.toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static String shorten(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 
     /** The node's logs as web3j logs, in (block, log index) order. */

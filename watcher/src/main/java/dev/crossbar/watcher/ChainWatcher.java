@@ -56,6 +56,7 @@ public final class ChainWatcher implements Service {
     private final Counter eventsCounter;
     private final Counter setAsideCounter;
     private final Counter reorgCounter;
+    private final Counter disagreementCounter;
     private final AtomicLong cursorGauge = new AtomicLong(-1);
     private final AtomicLong headGauge = new AtomicLong(-1);
     private Context context;
@@ -78,7 +79,7 @@ public final class ChainWatcher implements Service {
             Runnable afterCommit) {
         this.vertx = vertx;
         this.chain = chain;
-        this.reads = new ChainReads(vertx, chain.name(), api);
+        this.reads = new ChainReads(vertx, chain.name(), api, chain.quorum());
         this.ancestry = new Ancestry(chain.name(), reads);
         this.store = store;
         this.decoder = new EventDecoder(chain, chain.settlements().stream().anyMatch(
@@ -93,6 +94,9 @@ public final class ChainWatcher implements Service {
                 .description("logs that could not be decoded, set aside with their reason").register(meters);
         this.reorgCounter = Counter.builder("crossbar.watcher.reorgs").tag("chain", c)
                 .description("reorgs detected by block-hash ancestry").register(meters);
+        this.disagreementCounter = Counter.builder("crossbar.watcher.disagreements").tag("chain", c)
+                .description("block ranges on whose logs the endpoints of the quorum disagreed (nothing recorded)")
+                .register(meters);
         Gauge.builder("crossbar.watcher.cursor.block", cursorGauge, AtomicLong::get).tag("chain", c)
                 .description("last block whose events are recorded").register(meters);
         Gauge.builder("crossbar.chain.head.block", headGauge, AtomicLong::get).tag("chain", c)
@@ -194,7 +198,12 @@ public final class ChainWatcher implements Service {
                 stopped.complete();
                 stopped = null;
             }
-            if (ar.failed()) {
+            if (ar.failed() && ar.cause() instanceof ChainReads.EndpointsDisagree d) {
+                disagreementCounter.increment();
+                log.error("rpc endpoints disagree chain={} endpoints={},{} difference=\"{}\": nothing recorded from"
+                        + " them, trying again", chain.name(), d.first(), d.second(), d.difference());
+                vertx.setTimer(RETRY_DELAY.toMillis(), id -> requestStep());
+            } else if (ar.failed()) {
                 log.warn("watcher step failed chain={} error={}", chain.name(), describe(ar.cause()));
                 vertx.setTimer(RETRY_DELAY.toMillis(), id -> requestStep());
             } else if (ar.result() || again) {
@@ -237,7 +246,7 @@ public final class ChainWatcher implements Service {
         }
         long to = Math.min(target, from + range.current() - 1);
         Future<List<BlockRef>> headers = reads.headers(from, to);
-        Future<JsonNode> logs = reads.logs(from, to, decoder.addresses());
+        Future<ChainReads.Logs> logs = reads.logs(from, to, decoder.addresses());
         return Future.join(headers, logs).transform(ar -> {
             if (logs.failed()) {
                 if (range.shrinkOn(logs.cause())) {
@@ -251,7 +260,11 @@ public final class ChainWatcher implements Service {
                 return Future.failedFuture(headers.cause());
             }
             List<BlockRef> blocks = headers.result();
-            JsonNode found = logs.result();
+            JsonNode found = logs.result().array();
+            Optional<String> unanchored = unanchored(blocks, logs.result());
+            if (unanchored.isPresent()) {
+                return Future.failedFuture(new IllegalStateException(unanchored.get()));
+            }
             Optional<String> inconsistent = Ancestry.inconsistency(blocks, found, expectedParent);
             if (inconsistent.isPresent()) {
                 // The chain moved under us (a reorg between the calls): start the step over.
@@ -313,8 +326,10 @@ public final class ChainWatcher implements Service {
                 return Future.succeededFuture();
             }
             Set<String> games = result.unfetchedGames();
-            return reads.logs(from, to, games).compose(more -> {
-                Optional<String> inconsistent = Ancestry.inconsistency(blocks, more, expectedParent);
+            return reads.logs(from, to, games).compose(read -> {
+                JsonNode more = read.array();
+                Optional<String> inconsistent = unanchored(blocks, read)
+                        .or(() -> Ancestry.inconsistency(blocks, more, expectedParent));
                 if (inconsistent.isPresent()) {
                     return Future.failedFuture(new IllegalStateException("chain changed while the logs of new games"
                             + " were read: " + inconsistent.get()));
@@ -326,6 +341,19 @@ public final class ChainWatcher implements Service {
                 return commit(blocks, merged, expectedParent, fetched);
             });
         });
+    }
+
+    /**
+     * With a quorum: why the headers read do not end with the block the endpoints agreed on (the headers came from one
+     * endpoint, which may lie or have moved on to another branch since), or empty when they do.
+     */
+    private Optional<String> unanchored(List<BlockRef> blocks, ChainReads.Logs logs) {
+        BlockRef last = blocks.getLast();
+        if (logs.lastBlockHash() == null || logs.lastBlockHash().equalsIgnoreCase(last.hash())) {
+            return Optional.empty();
+        }
+        return Optional.of(chain.name() + ": the headers read end with block " + last.number() + " " + last.hash()
+                + ", the endpoints of the quorum agree on " + logs.lastBlockHash() + "; nothing recorded");
     }
 
     /**

@@ -1,16 +1,23 @@
 package dev.crossbar.watcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.crossbar.core.chain.FailoverEthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.testkit.JsonRpcProxy;
+import dev.crossbar.testkit.JsonRpcProxy.Fault;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Several endpoints per chain: when the preferred one dies mid-run, the watcher goes on through the next. */
+/**
+ * Several endpoints per chain: when the preferred one dies mid-run, the watcher goes on through the next; one stuck on
+ * an old head is set aside; one that lies about logs gets nothing recorded when the chain's quorum cross-checks them.
+ */
 class EndpointFailoverTest extends WatcherTestBase {
 
     @Test
@@ -49,5 +56,47 @@ class EndpointFailoverTest extends WatcherTestBase {
             assertThat(limited.refused()).as("the node refused the large ranges").isPositive();
             assertThat(store.eventCount(901)).isEqualTo(canonicalLogs(base).size());
         }
+    }
+
+    @Test
+    void anEndpointLyingAboutLogsGetsNothingRecordedWhenTheQuorumCrossChecks() throws Exception {
+        ChainConfig base = chain("l2a");
+        URI node = base.rpc().getFirst();
+        try (JsonRpcProxy liar = JsonRpcProxy.start(vertx, node)) {
+            liar.mode(Fault.LYING_LOGS);
+            new DemoTraffic(devnet, DevKeys.USER.credentials()).crossRollupBatch(0, 1, 3, "told by a liar");
+            ChainConfig c = withQuorum(withEndpoints(base, List.of(liar.httpUrl(), node), List.of()), 2);
+            ChainWatcher w = startWatcher(c);
+            await().atMost(Duration.ofSeconds(30)).until(() -> disagreements("l2a") >= 2);
+            assertThat(liar.injected(Fault.LYING_LOGS)).as("the liar lied").isPositive();
+            assertThat(store.eventCount(901)).as("nothing recorded while the endpoints disagree").isZero();
+
+            liar.mode(Fault.PASS);
+            awaitCaughtUp(w, "l2a");
+            assertThat(store.eventCount(901)).isEqualTo(canonicalLogs(base).size());
+        }
+    }
+
+    @Test
+    void aPreferredEndpointStuckOnAnOldHeadIsSetAsideWithinACooldown() throws Exception {
+        ChainConfig base = chain("l2a");
+        URI node = base.rpc().getFirst();
+        try (JsonRpcProxy stale = JsonRpcProxy.start(vertx, node)) {
+            stale.mode(Fault.STALE_HEAD);
+            DemoTraffic traffic = new DemoTraffic(devnet, DevKeys.USER.credentials());
+            traffic.crossRollupBatch(0, 1, 3, "past a stale head");
+            devnet.l2s().stream().filter(d -> d.name().equals("l2a")).findFirst().orElseThrow().anvil()
+                    .mine(FailoverEthApi.BEHIND_TOLERANCE + 1);
+            ChainConfig c = withEndpoints(base, List.of(stale.httpUrl(), node), List.of());
+            ChainWatcher w = startWatcher(c, () -> {}, Duration.ofSeconds(2));
+            awaitCaughtUp(w, "l2a");
+            assertThat(stale.injected(Fault.STALE_HEAD)).as("the stale head was served").isPositive();
+            assertThat(store.eventCount(901)).isEqualTo(canonicalLogs(base).size());
+        }
+    }
+
+    private double disagreements(String chain) {
+        var counter = meters.find("crossbar.watcher.disagreements").tag("chain", chain).counter();
+        return counter == null ? 0 : counter.count();
     }
 }

@@ -90,17 +90,22 @@ abstract class WatcherTestBase {
 
     static ChainConfig withEndpoints(ChainConfig c, List<URI> rpc, List<URI> ws) {
         return new ChainConfig(c.name(), c.chainId(), c.role(), rpc, ws, c.confirmations(), c.startBlock(),
-                c.pollInterval(), c.maxBlockRange(), c.settlements(), c.l2Contracts(), c.settlesOn());
+                c.pollInterval(), c.maxBlockRange(), c.settlements(), c.l2Contracts(), c.settlesOn(), c.quorum());
     }
 
     static ChainConfig withMaxRange(ChainConfig c, int maxRange) {
         return new ChainConfig(c.name(), c.chainId(), c.role(), c.rpc(), c.ws(), c.confirmations(), c.startBlock(),
-                c.pollInterval(), maxRange, c.settlements(), c.l2Contracts(), c.settlesOn());
+                c.pollInterval(), maxRange, c.settlements(), c.l2Contracts(), c.settlesOn(), c.quorum());
+    }
+
+    static ChainConfig withQuorum(ChainConfig c, int quorum) {
+        return new ChainConfig(c.name(), c.chainId(), c.role(), c.rpc(), c.ws(), c.confirmations(), c.startBlock(),
+                c.pollInterval(), c.maxBlockRange(), c.settlements(), c.l2Contracts(), c.settlesOn(), quorum);
     }
 
     static ChainConfig withL2Contracts(ChainConfig c, ChainConfig.L2Contracts contracts) {
         return new ChainConfig(c.name(), c.chainId(), c.role(), c.rpc(), c.ws(), c.confirmations(), c.startBlock(),
-                c.pollInterval(), c.maxBlockRange(), c.settlements(), contracts, c.settlesOn());
+                c.pollInterval(), c.maxBlockRange(), c.settlements(), contracts, c.settlesOn(), c.quorum());
     }
 
     ChainWatcher startWatcher(ChainConfig c) throws Exception {
@@ -108,7 +113,12 @@ abstract class WatcherTestBase {
     }
 
     ChainWatcher startWatcher(ChainConfig c, Runnable afterCommit) throws Exception {
-        EthApi api = EthApi.connect(vertx, c, Duration.ofSeconds(5), Duration.ofSeconds(30));
+        return startWatcher(c, afterCommit, Duration.ofSeconds(30));
+    }
+
+    /** A watcher whose endpoints cool down (and compare heads) every {@code cooldown}. */
+    ChainWatcher startWatcher(ChainConfig c, Runnable afterCommit, Duration cooldown) throws Exception {
+        EthApi api = EthApi.connect(vertx, c, Duration.ofSeconds(5), cooldown);
         clients.add(api);
         ChainWatcher w = new ChainWatcher(vertx, c, api, store, meters, afterCommit);
         w.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

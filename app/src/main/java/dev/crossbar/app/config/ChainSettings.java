@@ -39,6 +39,13 @@ final class ChainSettings {
     static final Key<Integer> MAX_BLOCK_RANGE = Key.of("maxBlockRange", Types.integer(1, 1_000_000), "2000",
             "largest block range asked of eth_getLogs; it shrinks by itself when a node refuses a range");
 
+    static final Key<Integer> QUORUM = Key.of("quorum", Types.integer(1, 16), "1",
+            "how many of the rpc endpoints must give the watcher the same logs, and the same hash of the range's last"
+                    + " block, before it records a block range: 1 reads each range from one endpoint; 2 or more"
+                    + " cross-checks them, so that an endpoint that lies about logs gets nothing recorded (on"
+                    + " disagreement nothing is recorded, the watcher logs both answers' difference, counts it in"
+                    + " crossbar_watcher_disagreements_total and tries again); at most the number of rpc endpoints");
+
     static final Key<Long> L2_CHAIN_ID = Key.required("l2ChainId", CHAIN_ID, "the L2 these contracts settle");
     static final Key<SettlementKind> KIND = Key.required("kind", Types.named(SettlementKind.class,
             SettlementKind::configName), "how the L2 settles: disputeGames (OP's fault proofs: OptimismPortal2 and a"
@@ -83,7 +90,7 @@ final class ChainSettings {
     static final Section SECTION = Section.list("chains",
             "The chains to follow: at least one L1, and the L2s that settle on it.", true,
             NAME, CHAIN_ID_KEY, ROLE, RPC, WS, CONFIRMATIONS, START_BLOCK, POLL_INTERVAL, MAX_BLOCK_RANGE,
-            SETTLEMENTS, SETTLES_ON, CONTRACTS);
+            QUORUM, SETTLEMENTS, SETTLES_ON, CONTRACTS);
 
     private ChainSettings() {}
 
@@ -110,6 +117,7 @@ final class ChainSettings {
         Long startBlock = r.get(START_BLOCK);
         Duration pollInterval = r.get(POLL_INTERVAL);
         Integer maxBlockRange = r.get(MAX_BLOCK_RANGE);
+        Integer quorum = r.get(QUORUM);
         List<Settlement> settlements = List.of();
         ChainConfig.L2Contracts contracts = null;
         Long settlesOn = null;
@@ -132,7 +140,7 @@ final class ChainSettings {
         }
         try {
             return new ChainConfig(name, chainId, role, rpc, ws, confirmations, startBlock, pollInterval,
-                    maxBlockRange, settlements, contracts, settlesOn);
+                    maxBlockRange, settlements, contracts, settlesOn, quorum);
         } catch (IllegalArgumentException e) {
             r.problem(e.getMessage());
             return null;

@@ -84,6 +84,7 @@ class ConfigLoaderTest {
         assertThat(l1.maxBlockRange()).isEqualTo(2000);
         assertThat(l1.startBlock()).isZero();
         assertThat(l1.ws()).isEmpty();
+        assertThat(l1.quorum()).as("ranges read from one endpoint").isEqualTo(1);
         assertThat(l1.settlements()).singleElement().satisfies(s -> {
             assertThat(s.l2ChainId()).isEqualTo(901);
             assertThat(s.portal()).isEqualTo(PORTAL);
@@ -306,6 +307,16 @@ class ConfigLoaderTest {
                 """))).containsExactly("relayer.signers[0].keys: 1 key, fewer than relayer.signerSlots (2)");
         assertThat(messages(problems(MINIMAL + "relayer: {signers: [{chainId: 77, keys: [\"env:K\"]}]}\n")))
                 .containsExactly("relayer.signers[0].chainId: 77 is not a configured chain ([900, 901])");
+    }
+
+    @Test
+    void aQuorumNeedsAsManyEndpoints() {
+        String two = MINIMAL.replace("rpc: [http://127.0.0.1:8546]",
+                "rpc: [http://127.0.0.1:8546, http://127.0.0.1:9546]\n    quorum: 2");
+        assertThat(load(two).config().chain("l2a").orElseThrow().quorum()).isEqualTo(2);
+        assertThat(messages(problems(MINIMAL.replace("rpc: [http://127.0.0.1:8546]",
+                "rpc: [http://127.0.0.1:8546]\n    quorum: 2")))).containsExactly(
+                "chains[1]: chain l2a: quorum must be between 1 and the number of rpc endpoints (1), was 2");
     }
 
     @Test

@@ -153,6 +153,14 @@ public interface EthApi extends AutoCloseable {
         return proof(account, List.of(), block).getStorageHash().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * One API per endpoint behind this one, most preferred first, each asking its endpoint only (no failover, no
+     * retries): for callers that compare what the endpoints say. An API over one endpoint is that endpoint.
+     */
+    default List<EthApi> endpoints() {
+        return List.of(this);
+    }
+
     /** Releases the connections this API holds; nothing by default. */
     @Override
     default void close() {}

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -23,8 +24,17 @@ import org.web3j.protocol.core.methods.response.TransactionReceipt;
  * order, then the ones cooling down (rather than fail without asking). Only when every endpoint failed does the call
  * fail, with a {@link RpcException.Transport} naming each one's problem. A node's answer (an error, a revert, a
  * malformed result) is the chain's answer: it is returned to the caller, never a reason to ask another endpoint.
+ *
+ * <p>An endpoint can also answer and still be of no use: stuck on an old head (a node that stopped syncing). So, at
+ * most once per {@code cooldown}, {@link #blockNumber} asks every endpoint for its head, and one more than
+ * {@link #BEHIND_TOLERANCE} blocks behind the highest cools down as one that failed would (with a warning naming it,
+ * its head and the highest). The calls then go to an endpoint that is up to date, and a stale head is taken for the
+ * chain's head for one {@code cooldown} at most. (An endpoint claiming a head higher than the others' wins this
+ * comparison: where endpoints may lie, the watcher's {@code quorum} cross-checks what it records.)
  */
 public final class FailoverEthApi implements EthApi {
+    /** Blocks an endpoint may be behind the highest head before it is set aside as behind. */
+    public static final int BEHIND_TOLERANCE = 3;
     private static final Logger log = LoggerFactory.getLogger(FailoverEthApi.class);
 
     private final String name;
@@ -32,6 +42,8 @@ public final class FailoverEthApi implements EthApi {
     private final List<Member> members;
     private final Duration cooldown;
     private final LongSupplier nanoTime;
+    /** When the endpoints' heads were last compared. */
+    private final AtomicLong headsComparedNanos;
 
     private static final class Member {
         final EthApi api;
@@ -74,6 +86,7 @@ public final class FailoverEthApi implements EthApi {
         this.members = endpoints.stream().map(Member::new).toList();
         this.cooldown = cooldown;
         this.nanoTime = nanoTime;
+        this.headsComparedNanos = new AtomicLong(nanoTime.getAsLong());
     }
 
     /** The endpoints not cooling down, in order, then the ones cooling down, in order. */
@@ -100,8 +113,7 @@ public final class FailoverEthApi implements EthApi {
                 return answer;
             } catch (RpcException.Transport e) {
                 last = e;
-                m.downUntilNanos = nanoTime.getAsLong() + cooldown.toNanos();
-                m.down = true;
+                coolDown(m);
                 problems.add(e.getMessage());
                 if (i + 1 < order.size()) {
                     log.warn("rpc failover chain={} call={} from={} to={} reason=\"{}\"", name, what, m.api.name(),
@@ -135,7 +147,50 @@ public final class FailoverEthApi implements EthApi {
 
     @Override
     public long blockNumber() {
+        compareHeadsWhenDue();
         return attempt("eth_blockNumber", EthApi::blockNumber);
+    }
+
+    /** Once per cooldown (one caller does it): cools down the endpoints well behind the highest head. */
+    private void compareHeadsWhenDue() {
+        long last = headsComparedNanos.get();
+        long now = nanoTime.getAsLong();
+        if (members.size() < 2 || now - last < cooldown.toNanos() || !headsComparedNanos.compareAndSet(last, now)) {
+            return;
+        }
+        long[] heads = new long[members.size()];
+        long best = -1;
+        String bestName = null;
+        for (int i = 0; i < members.size(); i++) {
+            Member m = members.get(i);
+            heads[i] = -1;
+            if (!m.isUp(now)) {
+                continue;
+            }
+            try {
+                heads[i] = m.api.blockNumber();
+            } catch (RpcException.Transport e) {
+                coolDown(m);
+                continue;
+            }
+            if (heads[i] > best) {
+                best = heads[i];
+                bestName = m.api.name();
+            }
+        }
+        for (int i = 0; i < members.size(); i++) {
+            if (heads[i] >= 0 && heads[i] < best - BEHIND_TOLERANCE) {
+                Member m = members.get(i);
+                coolDown(m);
+                log.warn("rpc endpoint behind chain={} endpoint={} head={} highest={} at={}: asked only after the"
+                        + " others for {}", name, m.api.name(), heads[i], best, bestName, cooldown);
+            }
+        }
+    }
+
+    private void coolDown(Member m) {
+        m.downUntilNanos = nanoTime.getAsLong() + cooldown.toNanos();
+        m.down = true;
     }
 
     @Override
@@ -206,6 +261,11 @@ public final class FailoverEthApi implements EthApi {
     @Override
     public EthGetProof.Proof proof(String address, List<String> slots, long block) {
         return attempt("eth_getProof", e -> e.proof(address, slots, block));
+    }
+
+    @Override
+    public List<EthApi> endpoints() {
+        return members.stream().flatMap(m -> m.api.endpoints().stream()).toList();
     }
 
     /** Closes every endpoint's API. */

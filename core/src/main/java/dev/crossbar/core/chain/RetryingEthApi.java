@@ -66,6 +66,11 @@ public final class RetryingEthApi implements EthApi {
     }
 
     @Override
+    public List<EthApi> endpoints() {
+        return delegate.endpoints();
+    }
+
+    @Override
     public JsonNode request(String method, List<?> params) {
         return retry(() -> delegate.request(method, params));
     }

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param settlements for an L1: the contracts of each L2 that settles on it
  * @param l2Contracts for an L2: its contract addresses (the OP Stack predeploys by default)
  * @param settlesOn for an L2: the chain id of its L1
+ * @param quorum how many of the endpoints must give the same logs (and hash of the range's last block) for a block
+ *     range before the watcher records it: 1 reads each range from one endpoint; 2 or more cross-checks endpoints
+ *     against each other, so that one that lies about logs cannot have anything recorded
  */
 public record ChainConfig(
         String name,
@@ -31,7 +34,16 @@ public record ChainConfig(
         int maxBlockRange,
         List<Settlement> settlements,
         L2Contracts l2Contracts,
-        Long settlesOn) {
+        Long settlesOn,
+        int quorum) {
+
+    /** A chain whose ranges are read from one endpoint (quorum 1). */
+    public ChainConfig(String name, long chainId, ChainRole role, List<URI> rpc, List<URI> ws,
+            Confirmations confirmations, long startBlock, Duration pollInterval, int maxBlockRange,
+            List<Settlement> settlements, L2Contracts l2Contracts, Long settlesOn) {
+        this(name, chainId, role, rpc, ws, confirmations, startBlock, pollInterval, maxBlockRange, settlements,
+                l2Contracts, settlesOn, 1);
+    }
 
     public ChainConfig {
         Objects.requireNonNull(name, "name");
@@ -40,6 +52,10 @@ public record ChainConfig(
         settlements = settlements == null ? List.of() : List.copyOf(settlements);
         if (rpc.isEmpty()) {
             throw new IllegalArgumentException("chain " + name + ": at least one rpc endpoint is needed");
+        }
+        if (quorum < 1 || quorum > rpc.size()) {
+            throw new IllegalArgumentException("chain " + name + ": quorum must be between 1 and the number of rpc"
+                    + " endpoints (" + rpc.size() + "), was " + quorum);
         }
         if (maxBlockRange < 1) {
             throw new IllegalArgumentException("chain " + name + ": maxBlockRange must be at least 1");

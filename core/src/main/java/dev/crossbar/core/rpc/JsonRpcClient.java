@@ -27,10 +27,10 @@ import java.util.function.Function;
 /**
  * A non-blocking JSON-RPC client for one endpoint of a chain, over HTTP.
  *
- * <p>An endpoint that cannot be reached, answers with an HTTP error (5xx, 429) or not in time fails the call with
- * {@link RpcException.Transport}; a JSON-RPC error object is the node's answer and fails it with
- * {@link RpcException.Remote}. Failover across a chain's endpoints is a decorator over the synchronous chain API
- * ({@code dev.crossbar.core.chain.FailoverEthApi}), composed by {@code EthApi.connect}.
+ * <p>An endpoint that cannot be reached, answers with an HTTP error (5xx, 429), with a body that is not JSON, or not
+ * in time fails the call with {@link RpcException.Transport}; a JSON-RPC error object is the node's answer and fails
+ * it with {@link RpcException.Remote}. Failover across a chain's endpoints is a decorator over the synchronous chain
+ * API ({@code dev.crossbar.core.chain.FailoverEthApi}), composed by {@code EthApi.connect}.
  */
 public final class JsonRpcClient implements AutoCloseable {
     private final String chain;
@@ -223,8 +223,10 @@ public final class JsonRpcClient implements AutoCloseable {
                     try {
                         promise.complete(Json.MAPPER.readTree(buffer.getBytes()));
                     } catch (Exception e) {
-                        promise.fail(new RpcException.Malformed(chain + ": " + label + " answer from " + where
-                                + " is not JSON: " + e.getMessage(), e));
+                        // Not an answer of the node's (a cut-off body, a gateway's page): as if none came, so that
+                        // the call is retried or goes to another endpoint.
+                        promise.fail(new RpcException.Transport(chain + ": " + label + " failed at " + where
+                                + ": the answer is not JSON: " + e.getMessage(), e));
                     }
                 })
                 .onFailure(err -> {

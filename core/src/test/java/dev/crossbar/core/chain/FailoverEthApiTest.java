@@ -20,7 +20,7 @@ class FailoverEthApiTest {
     /** A fake endpoint of chain 1 whose blockNumber answers {@code answer} or throws what {@code failure} holds. */
     private final class FakeEndpoint {
         final String name;
-        final long answer;
+        volatile long answer;
         volatile RuntimeException failure;
 
         FakeEndpoint(String name, long answer) {
@@ -69,6 +69,19 @@ class FailoverEthApiTest {
 
         now.addAndGet(1);
         assertThat(chain.blockNumber()).as("back after the cooldown").isEqualTo(100);
+    }
+
+    @Test
+    void anEndpointStuckOnAnOldHeadIsSetAsideAtTheNextComparisonOfHeads() {
+        c.answer = 100 + FailoverEthApi.BEHIND_TOLERANCE + 1;
+        assertThat(chain.blockNumber()).as("heads not compared before a cooldown passed").isEqualTo(100);
+        now.addAndGet(COOLDOWN.toNanos());
+        assertThat(chain.blockNumber()).as("l1#0 is more than the tolerance behind l1#2; l1#1 is not").isEqualTo(101);
+        now.addAndGet(COOLDOWN.toNanos() / 2);
+        assertThat(chain.blockNumber()).isEqualTo(101);
+        a.answer = c.answer;
+        now.addAndGet(COOLDOWN.toNanos() / 2);
+        assertThat(chain.blockNumber()).as("caught up: preferred again").isEqualTo(c.answer);
     }
 
     @Test
