@@ -44,7 +44,9 @@ public final class OutboxPublisher implements Service {
     private final Counter published;
     private final Counter failures;
     private final AtomicLong lastBacklog = new AtomicLong();
-    private final SupervisedLoop loop;
+    private final MeterRegistry meters;
+    /** The loop of the current run (a new one at each start). */
+    private volatile SupervisedLoop loop;
 
     public OutboxPublisher(MessageStore store, Producer<String, String> producer, TopicsConfig topics, Duration interval,
             MeterRegistry meters) {
@@ -58,7 +60,7 @@ public final class OutboxPublisher implements Service {
                 .register(meters);
         Gauge.builder("crossbar.outbox.backlog", lastBacklog, AtomicLong::get)
                 .description("outbox records waiting to be published (at the last look)").register(meters);
-        this.loop = new SupervisedLoop("outbox-publisher", SupervisedLoop.RESTART, meters, this::life);
+        this.meters = meters;
     }
 
     @Override
@@ -68,11 +70,11 @@ public final class OutboxPublisher implements Service {
 
     @Override
     public Future<Void> start() {
-        loop.start();
+        loop = new SupervisedLoop("outbox-publisher", SupervisedLoop.RESTART, meters, this::life).start();
         return Future.succeededFuture();
     }
 
-    /** Its supervised loop (for tests: what readiness reads). */
+    /** Its supervised loop since the last start, null before (for tests: what readiness reads). */
     SupervisedLoop loop() {
         return loop;
     }
@@ -85,6 +87,10 @@ public final class OutboxPublisher implements Service {
     /** Stops after the batch in flight; waits off the caller's thread (which may be an event loop). */
     @Override
     public Future<Void> stop() {
+        SupervisedLoop loop = this.loop;
+        if (loop == null) {
+            return Future.succeededFuture();
+        }
         return Future.future(done -> Thread.ofVirtual().name("outbox-publisher-stop").start(() -> {
             loop.stop(Duration.ofSeconds(10), signal::release);
             done.complete();

@@ -108,22 +108,23 @@ class OutboxPublisherTest {
                 Producer<String, String> producer = clients.stringProducer()) {
             store.outboxAdd("messages", "m1", "{\"id\":\"m1\"}");
             OutboxPublisher publisher = new OutboxPublisher(store, producer, topics, Duration.ofMillis(200), meters);
+            StoreOutage outage = StoreOutage.hide(file, "outbox");
+            publisher.start();
             SupervisedLoop loop = publisher.loop();
             try {
-                try (StoreOutage outage = StoreOutage.hide(file, "outbox")) {
-                    publisher.start();
-                    await().atMost(Duration.ofSeconds(10)).until(() -> loop.down().isPresent());
-                    assertThat(loop.down()).get().asString().contains("no such table: outbox");
-                    assertThat(SupervisedLoop.running()).as("what readiness reads").contains(loop);
-                    assertThat(restarts(meters)).isGreaterThanOrEqualTo(1);
-                    assertThat(meters.get("crossbar.loop.up").tag("loop", "outbox-publisher").gauge().value())
-                            .isZero();
-                }
+                await().atMost(Duration.ofSeconds(10)).until(() -> loop.down().isPresent());
+                assertThat(loop.down()).get().asString().contains("no such table: outbox");
+                assertThat(SupervisedLoop.running()).as("what readiness reads").contains(loop);
+                assertThat(restarts(meters)).isGreaterThanOrEqualTo(1);
+                assertThat(meters.get("crossbar.loop.up").tag("loop", "outbox-publisher").gauge().value()).isZero();
+
+                outage.close();
                 await().atMost(Duration.ofSeconds(15)).until(() -> store.outboxPending(10).isEmpty());
                 assertThat(loop.down()).isEmpty();
                 assertThat(readAll(clients, topics.messages().name(), 1)).extracting(ConsumerRecord::key)
                         .containsExactly("m1");
             } finally {
+                outage.close();
                 publisher.stop().toCompletionStage().toCompletableFuture().get();
             }
             assertThat(SupervisedLoop.running()).doesNotContain(loop);

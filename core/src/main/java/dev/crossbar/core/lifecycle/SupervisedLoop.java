@@ -181,6 +181,17 @@ public final class SupervisedLoop {
         RUNNING.remove(this);
     }
 
+    /** Interrupts the body's thread (a wake for {@link #stop(Duration, Runnable)}: a body blocked in a queue's take). */
+    public void interrupt() {
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
     /** Asks it to stop and waits up to {@code max} for the body to return. Call it off any event loop. */
     public void stop(Duration max) {
         stop(max, () -> {});
