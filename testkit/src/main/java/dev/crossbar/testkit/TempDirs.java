@@ -57,7 +57,7 @@ public final class TempDirs {
                     log.warn("cannot remove test file path={} error=\"{}\"", p, e.toString());
                 }
             });
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) { // e.g. a file removed while the folder was walked
             log.warn("cannot remove test folder path={} error=\"{}\"", dir, e.toString());
         }
     }
