@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * ({@code crossbar_loop_restarts_total{loop}}), the loop is down with the reason ({@link #down()},
  * {@code crossbar_loop_up{loop} 0}, what {@code /health/ready} reports), and the body runs again after a capped
  * exponential backoff; a body that ran for {@link #HEALTHY_AFTER} before it failed starts the backoff over. Nothing
- * but {@link #stop()} ends it.
+ * but {@link #stop(Duration)} ends it.
  *
  * <p>A loop that is not a thread but a chain of Vert.x timers (a chain watcher, a periodic refresh) is
  * {@link #driven}: it has no body, and reports each pass itself, {@link #failed} (counted and down the same way; it
