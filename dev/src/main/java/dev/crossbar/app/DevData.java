@@ -7,11 +7,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Dev mode's folder: the devnet's chains, the broker's log and the store, all kept between runs. */
-final class DevData {
+public final class DevData {
     private DevData() {}
 
     /** Deletes everything an earlier run kept, so that the next start begins anew. */
-    static void wipe(Path dir) throws IOException {
+    public static void wipe(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -118,19 +117,12 @@ public final class ConsumerLoop<T> {
     public void stop(Duration max) {
         // The supervisor must know it is stopping before the consumer is woken, or the woken life's end would be
         // taken for a failure (and counted as a restart).
-        Thread stopper = Thread.ofVirtual().name(name + "-stop").start(() -> loop.stop(max));
-        while (!loop.stopping() && stopper.isAlive()) {
-            LockSupport.parkNanos(100_000); // parks, rather than spins, so a virtual caller frees its carrier
-        }
-        Consumer<String, byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        try {
-            stopper.join(max.plusSeconds(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.stop(max, () -> {
+            Consumer<String, byte[]> c = consumer;
+            if (c != null) {
+                c.wakeup();
+            }
+        });
     }
 
     /** Whether everything published on the partitions this member holds has been taken (false while it holds none). */

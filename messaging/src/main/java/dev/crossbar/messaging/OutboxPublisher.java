@@ -1,6 +1,7 @@
 package dev.crossbar.messaging;
 
 import dev.crossbar.core.lifecycle.Service;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.OutboxRecord;
 import io.micrometer.core.instrument.Counter;
@@ -26,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * acknowledged it. A crash between commit and publish loses nothing: the records are still in the outbox and
  * go out after the restart (consumers are idempotent, so a record published twice does no harm).
  *
- * <p>Runs on its own thread; {@link #wake()} makes it look at once (a watcher calls it after each commit),
- * otherwise it looks every {@code interval}.
+ * <p>Runs on its own thread, a {@link SupervisedLoop} named {@code outbox-publisher}: a publish that fails (the store
+ * or the broker) ends that life of the loop, which is counted, reported down by readiness, and started again after
+ * the backoff. {@link #wake()} makes it look at once (a watcher calls it after each commit), otherwise it looks every
+ * {@code interval}.
  */
 public final class OutboxPublisher implements Service {
     private static final Logger log = LoggerFactory.getLogger(OutboxPublisher.class);
@@ -41,8 +44,9 @@ public final class OutboxPublisher implements Service {
     private final Counter published;
     private final Counter failures;
     private final AtomicLong lastBacklog = new AtomicLong();
-    private volatile boolean running;
-    private Thread thread;
+    private final MeterRegistry meters;
+    /** The loop of the current run (a new one at each start). */
+    private volatile SupervisedLoop loop;
 
     public OutboxPublisher(MessageStore store, Producer<String, String> producer, TopicsConfig topics, Duration interval,
             MeterRegistry meters) {
@@ -56,6 +60,7 @@ public final class OutboxPublisher implements Service {
                 .register(meters);
         Gauge.builder("crossbar.outbox.backlog", lastBacklog, AtomicLong::get)
                 .description("outbox records waiting to be published (at the last look)").register(meters);
+        this.meters = meters;
     }
 
     @Override
@@ -65,9 +70,13 @@ public final class OutboxPublisher implements Service {
 
     @Override
     public Future<Void> start() {
-        running = true;
-        thread = Thread.ofPlatform().name("outbox-publisher").daemon(true).start(this::loop);
+        loop = new SupervisedLoop("outbox-publisher", SupervisedLoop.RESTART, meters, this::life).start();
         return Future.succeededFuture();
+    }
+
+    /** Its supervised loop since the last start, null before (for tests: what readiness reads). */
+    SupervisedLoop loop() {
+        return loop;
     }
 
     /** Publish now rather than at the next interval. */
@@ -78,39 +87,31 @@ public final class OutboxPublisher implements Service {
     /** Stops after the batch in flight; waits off the caller's thread (which may be an event loop). */
     @Override
     public Future<Void> stop() {
-        running = false;
-        signal.release();
-        Thread t = thread;
-        if (t == null) {
+        SupervisedLoop loop = this.loop;
+        if (loop == null) {
             return Future.succeededFuture();
         }
         return Future.future(done -> Thread.ofVirtual().name("outbox-publisher-stop").start(() -> {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            loop.stop(Duration.ofSeconds(10), signal::release);
             done.complete();
         }));
     }
 
-    private void loop() {
-        while (running) {
+    /** One life of the loop: publishes until stopped; a failed publish ends it (the supervisor restarts it). */
+    private void life(SupervisedLoop supervisor) throws Exception {
+        while (!supervisor.stopping()) {
+            int n;
             try {
-                int n = publishOnce();
-                if (n == BATCH) {
-                    continue; // more waiting
-                }
+                n = publishOnce();
             } catch (Exception e) {
                 failures.increment();
-                log.warn("outbox publish failed; retrying reason={}", e.toString());
+                throw e;
             }
-            try {
-                signal.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS);
-                signal.drainPermits();
-            } catch (InterruptedException e) {
-                return;
+            if (n == BATCH) {
+                continue; // more waiting
             }
+            signal.tryAcquire(interval.toMillis(), TimeUnit.MILLISECONDS);
+            signal.drainPermits();
         }
     }
 

@@ -2,11 +2,14 @@ package dev.crossbar.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.kafka.embedded.KafkaFixture;
 import dev.crossbar.store.ChainTopology;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.SqliteMessageStore;
+import dev.crossbar.testkit.StoreOutage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -93,6 +96,43 @@ class OutboxPublisherTest {
             assertThat(readAll(clients, topics.messages().name(), 2)).extracting(ConsumerRecord::key)
                     .containsExactlyInAnyOrder("m1", "m2");
         }
+    }
+
+    @Test
+    void aPublisherWhoseStoreFailsIsDownAndCountedWhileItFailsAndPublishesOnceTheStoreIsBack() throws Exception {
+        TopicsConfig topics = uniqueTopics();
+        Path file = dir.resolve("outage.db");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        KafkaClients clients = new KafkaClients(KafkaClientConfig.of(KafkaFixture.bootstrapServers(), "outbox-outage"));
+        try (MessageStore store = SqliteMessageStore.open(file, new ChainTopology(Map.of()));
+                Producer<String, String> producer = clients.stringProducer()) {
+            store.outboxAdd("messages", "m1", "{\"id\":\"m1\"}");
+            OutboxPublisher publisher = new OutboxPublisher(store, producer, topics, Duration.ofMillis(200), meters);
+            StoreOutage outage = StoreOutage.hide(file, "outbox");
+            publisher.start();
+            SupervisedLoop loop = publisher.loop();
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> loop.down().isPresent());
+                assertThat(loop.down()).get().asString().contains("no such table: outbox");
+                assertThat(SupervisedLoop.running()).as("what readiness reads").contains(loop);
+                assertThat(restarts(meters)).isGreaterThanOrEqualTo(1);
+                assertThat(meters.get("crossbar.loop.up").tag("loop", "outbox-publisher").gauge().value()).isZero();
+
+                outage.close();
+                await().atMost(Duration.ofSeconds(15)).until(() -> store.outboxPending(10).isEmpty());
+                assertThat(loop.down()).isEmpty();
+                assertThat(readAll(clients, topics.messages().name(), 1)).extracting(ConsumerRecord::key)
+                        .containsExactly("m1");
+            } finally {
+                outage.close();
+                publisher.stop().toCompletionStage().toCompletableFuture().get();
+            }
+            assertThat(SupervisedLoop.running()).doesNotContain(loop);
+        }
+    }
+
+    private static double restarts(SimpleMeterRegistry meters) {
+        return meters.get("crossbar.loop.restarts").tag("loop", "outbox-publisher").counter().count();
     }
 
     private static List<ConsumerRecord<String, String>> readAll(KafkaClients clients, String topic, int expected) {

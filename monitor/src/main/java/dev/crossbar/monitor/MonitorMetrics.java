@@ -43,6 +43,11 @@ public final class MonitorMetrics {
         }
     }
 
+    /** Where its meters go (the supervised loops' meters go there too). */
+    public MeterRegistry registry() {
+        return registry;
+    }
+
     public MonitorMetrics(MeterRegistry registry) {
         this.registry = registry;
         this.cells = CELLS.computeIfAbsent(registry, r -> new ConcurrentHashMap<>());

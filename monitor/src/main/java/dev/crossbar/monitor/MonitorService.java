@@ -3,7 +3,7 @@ package dev.crossbar.monitor;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainRole;
 import dev.crossbar.core.lifecycle.Service;
-import dev.crossbar.core.policy.Backoff;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.messaging.DeadLetters;
 import dev.crossbar.messaging.KafkaClients;
 import dev.crossbar.messaging.TopicsConfig;
@@ -56,9 +56,6 @@ import org.web3j.crypto.Credentials;
 public final class MonitorService implements Service {
     private static final Logger log = LoggerFactory.getLogger(MonitorService.class);
 
-    /** How long a member that died for good holds its partitions (a restarted one takes them back at once). */
-    /** How the event feed is started again after a failure (a broker gone, a fenced member). */
-    private static final Backoff RESTART = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
 
     private final MonitorSettings settings;
     private final MonitoredChains chains;
@@ -149,7 +146,7 @@ public final class MonitorService implements Service {
         Patrol[] patrolRef = new Patrol[1];
         feed = new EventFeed(() -> kafka.staticMemberBytesConsumer(settings.group(),
                 settings.instanceId(), settings.sessionTimeout()), topics.events().name(), chains, settings, windows,
-                reporter, metrics, new DeadLetters(deadLetterProducer, topics), () -> patrolRef[0].wake(), RESTART,
+                reporter, metrics, new DeadLetters(deadLetterProducer, topics), () -> patrolRef[0].wake(), SupervisedLoop.RESTART,
                 meters, clock);
         OutputChecks outputs = new OutputChecks(chains, store, windows, reporter, settings.endpointLagTolerance(),
                 settings.challengeMargin(), clock);
@@ -166,7 +163,7 @@ public final class MonitorService implements Service {
                 new Challenger(chains, store, windows, actors, reporter),
                 new ProposerLiveness(chains, windows, reporter), responder,
                 new DepositReclaimer(chains, store, actors, responder, reporter, settings.reopenForExits()), exits, actors,
-                selfLag, metrics, clock));
+                selfLag, metrics, clock), meters);
         patrolRef[0] = patrol;
         patrol.start();
         feed.start();

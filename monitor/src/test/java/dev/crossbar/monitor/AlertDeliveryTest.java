@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.monitor.alert.Alert;
 import dev.crossbar.monitor.alert.AlertDispatcher;
@@ -87,6 +88,37 @@ class AlertDeliveryTest {
                     .mapToDouble(c -> c.count()).sum()).isEqualTo(6);
             d.close();
         }
+    }
+
+    @Test
+    void aLaneWhoseWebhookFailsIsDownAndCountedUntilItDeliversAgain() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(vertx)) {
+            receiver.failFirst.set(8);
+            AlertDispatcher d = dispatcher(receiver, 20);
+            try {
+                d.send(alert(1, Instant.now(), null));
+                await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
+                        .until(() -> lane("alertmanager").down().isPresent() || lane("json").down().isPresent());
+                assertThat(SupervisedLoop.running().stream().flatMap(l -> l.down().stream()))
+                        .anyMatch(why -> why.contains("500"));
+                await().atMost(Duration.ofSeconds(20)).until(() -> receiver.alertmanagerAlerts().size() == 1
+                        && receiver.jsonAlerts().size() == 1);
+                await().atMost(Duration.ofSeconds(5)).until(() -> lane("alertmanager").down().isEmpty()
+                        && lane("json").down().isEmpty());
+                assertThat(meters.find("crossbar.loop.restarts").counters().stream()
+                        .filter(c -> c.getId().getTag("loop").startsWith("monitor-alerts-"))
+                        .mapToDouble(c -> c.count()).sum()).as("every refused delivery counted").isEqualTo(8);
+            } finally {
+                d.close();
+            }
+            assertThat(SupervisedLoop.running()).extracting(SupervisedLoop::name)
+                    .noneMatch(n -> n.startsWith("monitor-alerts-"));
+        }
+    }
+
+    private static SupervisedLoop lane(String format) {
+        return SupervisedLoop.running().stream().filter(l -> l.name().equals("monitor-alerts-" + format)).findFirst()
+                .orElseThrow(() -> new AssertionError("no lane " + format + " runs"));
     }
 
     private AlertDispatcher dispatcher(WebhookReceiver receiver, int maxAttempts) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.lifecycle.Service;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.store.BlockRef;
 import dev.crossbar.store.ChainBatch;
 import dev.crossbar.store.ChainCursor;
@@ -37,12 +38,15 @@ import org.web3j.protocol.core.methods.response.Log;
  * range; check the logs belong to those headers (a reorg during the fetch makes the step start over); decode;
  * commit. Only one step runs at a time. A restart resumes from the durable cursor, so an event is neither
  * lost nor recorded twice.
+ *
+ * <p>The loop is a {@link SupervisedLoop#driven driven} supervised loop named {@code watcher-<chain>}: a step that
+ * fails (an endpoint that refuses, a store that fails) is counted and reports the watcher down, to readiness, until a
+ * step succeeds; the next step waits for the backoff ({@link SupervisedLoop#RESTART}), new heads included.
  */
 public final class ChainWatcher implements Service {
     private static final Logger log = LoggerFactory.getLogger(ChainWatcher.class);
     private static final int ANCESTRY_WINDOW = 256;
     private static final int COMFORTABLE_LOGS_PER_STEP = 20_000;
-    private static final Duration RETRY_DELAY = Duration.ofSeconds(1);
 
     private final Vertx vertx;
     private final ChainConfig chain;
@@ -53,6 +57,9 @@ public final class ChainWatcher implements Service {
     private final AdaptiveRange range;
     private final Runnable afterCommit;
     private final HeadTracker heads;
+    private final MeterRegistry meters;
+    /** The loop of the current run (a new one at each start); set and read on the watcher's context. */
+    private SupervisedLoop loop;
     private final Counter eventsCounter;
     private final Counter setAsideCounter;
     private final Counter reorgCounter;
@@ -64,6 +71,8 @@ public final class ChainWatcher implements Service {
     private boolean cursorLoaded;
     private boolean stepping;
     private boolean again;
+    /** A failed step's backoff runs: the step waits for its timer. */
+    private boolean backingOff;
     /** Completed when the step in flight at {@link #stop} ends. */
     private io.vertx.core.Promise<Void> stopped;
     private volatile boolean running;
@@ -86,8 +95,9 @@ public final class ChainWatcher implements Service {
                 dev.crossbar.core.config.Settlement::disputeGames) ? GameFacts.of(api) : GameFacts.NONE);
         this.range = new AdaptiveRange(chain.maxBlockRange(), 3);
         this.afterCommit = afterCommit;
-        this.heads = new HeadTracker(vertx, chain.name(), api, chain.ws(), chain.pollInterval(), h -> onHead());
         String c = chain.name();
+        this.heads = new HeadTracker(vertx, c, api, chain.ws(), chain.pollInterval(), h -> onHead(), meters);
+        this.meters = meters;
         this.eventsCounter = Counter.builder("crossbar.watcher.events").tag("chain", c)
                 .description("protocol events recorded").register(meters);
         this.setAsideCounter = Counter.builder("crossbar.watcher.set.aside").tag("chain", c)
@@ -145,6 +155,7 @@ public final class ChainWatcher implements Service {
                 cursorLoaded = true;
                 cursorGauge.set(cursor == null ? -1 : cursor.blockNumber());
                 running = true;
+                loop = SupervisedLoop.driven("watcher-" + chain.name(), SupervisedLoop.RESTART, meters).start();
                 heads.start();
                 log.info("watcher started chain={} cursor={} startBlock={} confirmations={}", chain.name(),
                         cursor == null ? "none" : cursor.blockNumber(), chain.startBlock(), chain.confirmations());
@@ -162,6 +173,9 @@ public final class ChainWatcher implements Service {
             return Future.succeededFuture();
         }
         return Future.future(p -> context.runOnContext(v -> {
+            if (loop != null) {
+                loop.stop(Duration.ZERO);
+            }
             heads.stop();
             if (stepping) { // a step still reads the chain or writes to the store: stopped when it ends
                 if (stopped == null) {
@@ -182,7 +196,7 @@ public final class ChainWatcher implements Service {
 
     /** Runs a step now, or right after the running one. Called on the watcher's context only. */
     private void requestStep() {
-        if (!running || !cursorLoaded) {
+        if (!running || !cursorLoaded || backingOff) {
             return;
         }
         if (stepping) {
@@ -198,15 +212,24 @@ public final class ChainWatcher implements Service {
                 stopped.complete();
                 stopped = null;
             }
-            if (ar.failed() && ar.cause() instanceof ChainReads.EndpointsDisagree d) {
-                disagreementCounter.increment();
-                log.error("rpc endpoints disagree chain={} endpoints={},{} difference=\"{}\": nothing recorded from"
-                        + " them, trying again", chain.name(), d.first(), d.second(), d.difference());
-                vertx.setTimer(RETRY_DELAY.toMillis(), id -> requestStep());
-            } else if (ar.failed()) {
-                log.warn("watcher step failed chain={} error={}", chain.name(), describe(ar.cause()));
-                vertx.setTimer(RETRY_DELAY.toMillis(), id -> requestStep());
-            } else if (ar.result() || again) {
+            if (!running) {
+                return;
+            }
+            if (ar.failed()) {
+                if (ar.cause() instanceof ChainReads.EndpointsDisagree d) {
+                    disagreementCounter.increment();
+                    log.error("rpc endpoints disagree chain={} endpoints={},{} difference=\"{}\": nothing recorded"
+                            + " from them, trying again", chain.name(), d.first(), d.second(), d.difference());
+                }
+                backingOff = true;
+                vertx.setTimer(Math.max(1, loop.failed(ar.cause()).toMillis()), id -> context.runOnContext(v -> {
+                    backingOff = false;
+                    requestStep();
+                }));
+                return;
+            }
+            loop.ran();
+            if (ar.result() || again) {
                 context.runOnContext(v -> requestStep());
             }
         });
@@ -387,9 +410,5 @@ public final class ChainWatcher implements Service {
     /** Seconds since the last step finished (a stalled loop shows here). */
     public double secondsSinceLastStep() {
         return (System.nanoTime() - lastStepFinishedNanos) / 1e9;
-    }
-
-    private static String describe(Throwable t) {
-        return t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 }

@@ -3,6 +3,9 @@ package dev.crossbar.watcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.json.Json;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
+import dev.crossbar.core.policy.Backoff;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -20,11 +23,15 @@ import org.web3j.utils.Numeric;
  * polling {@code eth_blockNumber} otherwise. Polling also runs, slower, while the subscription is up, so a
  * subscription that silently stops delivering costs at most a few poll intervals. A dropped socket is
  * reconnected with capped exponential backoff.
+ *
+ * <p>The polling is a {@link SupervisedLoop#driven driven} supervised loop: a poll that fails is counted and reports
+ * the loop down, to readiness, until a poll answers; the next poll waits for the loop's backoff. (A socket that is
+ * down is not: the polling stands in for it.)
  */
 final class HeadTracker {
     private static final Logger log = LoggerFactory.getLogger(HeadTracker.class);
     private static final int SAFETY_POLL_FACTOR = 4;
-    private static final Duration MAX_RECONNECT = Duration.ofSeconds(30);
+    private static final Backoff RECONNECT = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0);
     private static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Vertx vertx;
@@ -33,27 +40,32 @@ final class HeadTracker {
     private final List<URI> wsEndpoints;
     private final Duration pollInterval;
     private final LongConsumer onHead;
+    private final MeterRegistry meters;
+    /** The polling loop of the current run (a new one at each start). */
+    private SupervisedLoop polling;
     private WebSocketClient wsClient;
     private WebSocket socket;
     private long pollTimer = -1;
-    private long reconnectDelayMs = 1000;
+    private int reconnects;
     private int wsIndex;
     private volatile boolean subscribed;
     private volatile boolean running;
     private volatile long head = -1;
 
     HeadTracker(Vertx vertx, String chain, EthApi api, List<URI> wsEndpoints, Duration pollInterval,
-            LongConsumer onHead) {
+            LongConsumer onHead, MeterRegistry meters) {
         this.vertx = vertx;
         this.chain = chain;
         this.api = api;
         this.wsEndpoints = wsEndpoints;
         this.pollInterval = pollInterval;
         this.onHead = onHead;
+        this.meters = meters;
     }
 
     void start() {
         running = true;
+        polling = SupervisedLoop.driven("watcher-" + chain + "-heads", SupervisedLoop.RESTART, meters).start();
         if (!wsEndpoints.isEmpty()) {
             wsClient = vertx.createWebSocketClient();
             connect();
@@ -63,6 +75,9 @@ final class HeadTracker {
 
     void stop() {
         running = false;
+        if (polling != null) {
+            polling.stop(Duration.ZERO);
+        }
         if (pollTimer >= 0) {
             vertx.cancelTimer(pollTimer);
         }
@@ -91,11 +106,15 @@ final class HeadTracker {
 
     private void poll() {
         vertx.executeBlocking(api::blockNumber, false).onComplete(ar -> {
-            if (ar.succeeded()) {
-                seen(ar.result());
-            } else {
-                log.warn("head poll failed chain={} error={}", chain, ar.cause().getMessage());
+            if (!running) {
+                return;
             }
+            if (ar.failed()) {
+                schedulePoll(polling.failed(ar.cause()).toMillis());
+                return;
+            }
+            polling.ran();
+            seen(ar.result());
             long next = subscribed ? pollInterval.toMillis() * SAFETY_POLL_FACTOR : pollInterval.toMillis();
             schedulePoll(next);
         });
@@ -140,7 +159,7 @@ final class HeadTracker {
             JsonNode msg = Json.MAPPER.readTree(text);
             if (msg.has("id") && msg.has("result")) {
                 subscribed = true;
-                reconnectDelayMs = 1000;
+                reconnects = 0;
                 log.info("subscribed to new heads chain={}", chain);
                 return;
             }
@@ -163,10 +182,9 @@ final class HeadTracker {
         if (!running) {
             return;
         }
-        log.warn("head subscription down chain={} reason={} retryInMs={}; polling meanwhile", chain, why,
-                reconnectDelayMs);
-        vertx.setTimer(reconnectDelayMs, id -> connect());
-        reconnectDelayMs = Math.min(MAX_RECONNECT.toMillis(), reconnectDelayMs * 2);
+        long delayMs = RECONNECT.delay(++reconnects).toMillis();
+        log.warn("head subscription down chain={} reason={} retryInMs={}; polling meanwhile", chain, why, delayMs);
+        vertx.setTimer(delayMs, id -> connect());
     }
 
     private void seen(long number) {

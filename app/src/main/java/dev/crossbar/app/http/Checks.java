@@ -66,8 +66,8 @@ public final class Checks {
     }
 
     /**
-     * Every supervised loop of the process runs (a Kafka consumer, the monitor's event feed): fails while one is down
-     * waiting to restart, naming it and its last failure.
+     * Every supervised loop of the process runs (a Kafka consumer, the outbox publisher, a chain watcher, the monitor's
+     * patrol...): fails while one is down waiting to restart, naming it and its last failure.
      */
     public static ReadinessCheck loops() {
         return new ReadinessCheck() {

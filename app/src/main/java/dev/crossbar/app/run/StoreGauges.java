@@ -1,6 +1,7 @@
 package dev.crossbar.app.run;
 
 import dev.crossbar.core.lifecycle.Service;
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.store.Finding;
 import dev.crossbar.store.MessageStore;
@@ -14,23 +15,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Gauges read from the store every {@code interval}: messages per lifecycle state ({@code crossbar_messages}, every
  * state, 0 included) and open findings per kind and severity ({@code crossbar_findings_open}). They show the
  * store's state, the same from every replica.
+ *
+ * <p>The refresh is a {@link SupervisedLoop#driven driven} supervised loop named {@code store-gauges}: one that fails
+ * is counted and reports the loop down, to readiness, until one succeeds; the next waits for the loop's backoff.
  */
 final class StoreGauges implements Service {
-    private static final Logger log = LoggerFactory.getLogger(StoreGauges.class);
-
     private final Vertx vertx;
     private final MessageStore store;
     private final Duration interval;
     private final MultiGauge messages;
     private final MultiGauge findings;
-    private long timer = -1;
+    private final MeterRegistry meters;
+    /** The loop of the current run (a new one at each start). */
+    private volatile SupervisedLoop loop;
+    private volatile boolean running;
+    private volatile long timer = -1;
 
     StoreGauges(Vertx vertx, MessageStore store, MeterRegistry meters, Duration interval) {
         this.vertx = vertx;
@@ -40,6 +44,7 @@ final class StoreGauges implements Service {
                 .register(meters);
         this.findings = MultiGauge.builder("crossbar.findings.open").description("open findings by kind and severity")
                 .register(meters);
+        this.meters = meters;
     }
 
     @Override
@@ -49,17 +54,38 @@ final class StoreGauges implements Service {
 
     @Override
     public Future<Void> start() {
-        // A store that does not answer yet is readiness's business, not a reason to stop the start.
-        return refresh().otherwiseEmpty().onComplete(v -> timer = vertx.setPeriodic(interval.toMillis(),
-                id -> refresh())).mapEmpty();
+        running = true;
+        loop = SupervisedLoop.driven("store-gauges", SupervisedLoop.RESTART, meters).start();
+        // A store that does not answer yet is the loop's and readiness's business, not a reason to stop the start.
+        return pass();
     }
 
     @Override
     public Future<Void> stop() {
+        running = false;
+        if (loop != null) {
+            loop.stop(Duration.ZERO);
+        }
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }
         return Future.succeededFuture();
+    }
+
+    /** Refreshes, reports how it went to the loop, and sets the timer of the next pass. */
+    private Future<Void> pass() {
+        return refresh().transform(ar -> {
+            if (running) {
+                Duration next = interval;
+                if (ar.succeeded()) {
+                    loop.ran();
+                } else {
+                    next = loop.failed(ar.cause());
+                }
+                timer = vertx.setTimer(Math.max(1, next.toMillis()), id -> pass());
+            }
+            return Future.<Void>succeededFuture();
+        });
     }
 
     private Future<Void> refresh() {
@@ -79,6 +105,6 @@ final class StoreGauges implements Service {
                     n)));
             findings.register(findingRows, true);
             return null;
-        }, false).onFailure(e -> log.warn("store gauges not refreshed: error=\"{}\"", e.toString()));
+        }, false);
     }
 }

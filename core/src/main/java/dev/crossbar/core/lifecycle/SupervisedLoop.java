@@ -21,7 +21,12 @@ import org.slf4j.LoggerFactory;
  * ({@code crossbar_loop_restarts_total{loop}}), the loop is down with the reason ({@link #down()},
  * {@code crossbar_loop_up{loop} 0}, what {@code /health/ready} reports), and the body runs again after a capped
  * exponential backoff; a body that ran for {@link #HEALTHY_AFTER} before it failed starts the backoff over. Nothing
- * but {@link #stop()} ends it.
+ * but {@link #stop(Duration)} ends it.
+ *
+ * <p>A loop that is not a thread but a chain of Vert.x timers (a chain watcher, a periodic refresh) is
+ * {@link #driven}: it has no body, and reports each pass itself, {@link #failed} (counted and down the same way; it
+ * answers the backoff to wait before the next pass) or {@link #ran} (up again, the backoff starts over). A threaded
+ * body may report a failed pass the same way without ending its life (a patrol round whose steps failed).
  *
  * <p>Every loop that runs is listed in {@link #running()}, so that readiness can name the ones that are down.
  */
@@ -30,6 +35,8 @@ public final class SupervisedLoop {
     /** A body that ran this long before it failed was healthy: the next failure backs off from the start. */
     static final Duration HEALTHY_AFTER = Duration.ofMinutes(1);
     private static final Set<SupervisedLoop> RUNNING = ConcurrentHashMap.newKeySet();
+    /** How the services' loops restart: from 1 s, doubling, up to 30 s. */
+    public static final Backoff RESTART = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
 
     /** One life of the loop: runs until {@link SupervisedLoop#stopping()} or until it throws. */
     @FunctionalInterface
@@ -44,6 +51,8 @@ public final class SupervisedLoop {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private volatile boolean stopping;
     private volatile String down;
+    private int failures;
+    private boolean started;
     private Thread thread;
 
     /**
@@ -66,6 +75,16 @@ public final class SupervisedLoop {
                 .tag("loop", name).strongReference(true).register(meters);
     }
 
+    /**
+     * A loop that drives itself (Vert.x timers): {@link #start} lists it, and it reports every pass with {@link #failed}
+     * or {@link #ran}.
+     *
+     * @param name a fixed name from the code (a metric label and a readiness line), e.g. {@code watcher-l1}
+     */
+    public static SupervisedLoop driven(String name, Backoff backoff, MeterRegistry meters) {
+        return new SupervisedLoop(name, backoff, meters, null);
+    }
+
     /** The loops started and not stopped, in no order. */
     public static List<SupervisedLoop> running() {
         return List.copyOf(RUNNING);
@@ -86,16 +105,48 @@ public final class SupervisedLoop {
     }
 
     public synchronized SupervisedLoop start() {
-        if (thread != null) {
+        if (started) {
             throw new IllegalStateException("loop " + name + " was started already");
         }
+        started = true;
         RUNNING.add(this);
-        thread = Thread.ofPlatform().name(name).start(this::supervise);
+        if (body != null) {
+            thread = Thread.ofPlatform().name(name).start(this::supervise);
+        }
         return this;
     }
 
+    /**
+     * A pass of the loop failed: logged, counted, and the loop is down with the reason until a pass runs. Returns how
+     * long to wait before the next pass (the backoff after this many failures in a row).
+     */
+    public Duration failed(Throwable failure) {
+        String reason = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+        Duration wait;
+        int n;
+        synchronized (this) {
+            n = ++failures;
+            wait = backoff.delay(n);
+            down = reason;
+        }
+        restarts.increment();
+        if (n == 1) {
+            log.error("loop failed, restarting loop={} failures={} inMs={} error=\"{}\"", name, n, wait.toMillis(),
+                    reason, failure);
+        } else {
+            log.error("loop failed, restarting loop={} failures={} inMs={} error=\"{}\"", name, n, wait.toMillis(),
+                    reason);
+        }
+        return wait;
+    }
+
+    /** A pass of the loop ran: it is up, and the next failure backs off from the start. */
+    public synchronized void ran() {
+        failures = 0;
+        down = null;
+    }
+
     private void supervise() {
-        int failures = 0;
         while (!stopping) {
             Instant began = Instant.now();
             Throwable failure;
@@ -112,12 +163,12 @@ public final class SupervisedLoop {
             if (stopping || failure == null) {
                 break;
             }
-            failures = Duration.between(began, Instant.now()).compareTo(HEALTHY_AFTER) >= 0 ? 1 : failures + 1;
-            Duration wait = backoff.delay(failures);
-            down = failure.getClass().getSimpleName() + ": " + failure.getMessage();
-            restarts.increment();
-            log.error("loop failed, restarting loop={} failures={} inMs={} error=\"{}\"", name, failures,
-                    wait.toMillis(), down, failure);
+            if (Duration.between(began, Instant.now()).compareTo(HEALTHY_AFTER) >= 0) {
+                synchronized (this) {
+                    failures = 0;
+                }
+            }
+            Duration wait = failed(failure);
             try {
                 if (stopSignal.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                     break;
@@ -130,18 +181,36 @@ public final class SupervisedLoop {
         RUNNING.remove(this);
     }
 
-    /**
-     * Asks it to stop and waits up to {@code max} for the body to return (the owner wakes a body blocked in a call,
-     * e.g. {@code consumer.wakeup()}, before or after this). Call it off any event loop.
-     */
-    public void stop(Duration max) {
-        stopping = true;
-        stopSignal.countDown();
+    /** Interrupts the body's thread (a wake for {@link #stop(Duration, Runnable)}: a body blocked in a queue's take). */
+    public void interrupt() {
         Thread t;
         synchronized (this) {
             t = thread;
         }
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    /** Asks it to stop and waits up to {@code max} for the body to return. Call it off any event loop. */
+    public void stop(Duration max) {
+        stop(max, () -> {});
+    }
+
+    /**
+     * Asks it to stop, then runs {@code wake} (which wakes a body blocked in a call, e.g. {@code consumer.wakeup()} or a
+     * semaphore it waits on: after {@link #stopping()} is true, so that the woken body ends rather than fails), then
+     * waits up to {@code max} for the body to return. Call it off any event loop.
+     */
+    public void stop(Duration max, Runnable wake) {
+        stopping = true;
+        stopSignal.countDown();
         RUNNING.remove(this);
+        wake.run();
+        Thread t;
+        synchronized (this) {
+            t = thread;
+        }
         if (t == null) {
             return;
         }

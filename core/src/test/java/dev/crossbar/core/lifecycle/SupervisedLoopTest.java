@@ -56,7 +56,35 @@ class SupervisedLoopTest {
         }
     }
 
+    @Test
+    void aDrivenLoopIsDownFromAFailedPassUntilAPassRunsAndBacksOffMoreWithEachFailureInARow() {
+        SupervisedLoop loop = SupervisedLoop.driven("test-driven", new Backoff(Duration.ofMillis(100),
+                Duration.ofSeconds(10), 0), meters).start();
+        try {
+            assertThat(SupervisedLoop.running()).contains(loop);
+            assertThat(loop.down()).isEmpty();
+            assertThat(loop.failed(new IllegalStateException("endpoint refused"))).isEqualTo(Duration.ofMillis(100));
+            assertThat(loop.failed(new IllegalStateException("endpoint refused again")))
+                    .isEqualTo(Duration.ofMillis(200));
+            assertThat(loop.down()).get().asString().isEqualTo("IllegalStateException: endpoint refused again");
+            assertThat(up("test-driven")).isZero();
+            assertThat(meters.get("crossbar.loop.restarts").tag("loop", "test-driven").counter().count()).isEqualTo(2);
+
+            loop.ran();
+            assertThat(loop.down()).isEmpty();
+            assertThat(up("test-driven")).isEqualTo(1);
+            assertThat(loop.failed(new IllegalStateException("once more"))).isEqualTo(Duration.ofMillis(100));
+        } finally {
+            loop.stop(Duration.ofSeconds(1));
+        }
+        assertThat(SupervisedLoop.running()).doesNotContain(loop);
+    }
+
     private double up() {
-        return meters.get("crossbar.loop.up").tag("loop", "test-failing").gauge().value();
+        return up("test-failing");
+    }
+
+    private double up(String loop) {
+        return meters.get("crossbar.loop.up").tag("loop", loop).gauge().value();
     }
 }

@@ -2,6 +2,7 @@ package dev.crossbar.app.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.crossbar.app.DevData;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
@@ -60,6 +61,14 @@ public final class BackfillBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("crossbar-bench-backfill");
+        try {
+            return run(out, dir);
+        } finally {
+            DevData.wipe(dir);
+        }
+    }
+
+    private int run(PrintStream out, Path dir) throws Exception {
         try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")))) {
             int txs = (events + perTx - 1) / perTx;
             out.printf("filling l2a with %d events (%d transactions of %d L2-to-L2 messages)...%n", txs * perTx, txs, perTx);

@@ -1,5 +1,6 @@
 package dev.crossbar.app.bench;
 
+import dev.crossbar.app.DevData;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
@@ -90,6 +91,14 @@ public final class RelayBenchmark implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("crossbar-bench-relay");
+        try {
+            return run(out, dir);
+        } finally {
+            DevData.wipe(dir);
+        }
+    }
+
+    private int run(PrintStream out, Path dir) throws Exception {
         Vertx vertx = Vertx.vertx();
         try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
                 EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dir.resolve("kafka")))) {

@@ -1,5 +1,6 @@
 package dev.crossbar.monitor.alert;
 
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.monitor.MonitorMetrics;
 import dev.crossbar.monitor.MonitorSettings;
 import java.time.Duration;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
  *   <li>an alert a sink does not accept is retried, in order, after the capped exponential backoff of the settings,
  *       up to {@code maxAttempts} attempts; then it is dropped, logged and counted.</li>
  * </ul>
+ * Each sink's thread is a {@link SupervisedLoop} named {@code monitor-alerts-<format>}: a delivery the sink refuses is
+ * counted and reports the lane down, to readiness, until a delivery to it succeeds; the backoff between the failures
+ * in a row is the loop's.
  */
 public final class AlertDispatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AlertDispatcher.class);
@@ -31,7 +35,8 @@ public final class AlertDispatcher implements AutoCloseable {
         this.metrics = metrics;
         for (AlertSink s : sinks) {
             Lane lane = new Lane(s, new LinkedBlockingDeque<>(settings.queueCapacity()));
-            lane.thread = Thread.ofVirtual().name("monitor-alerts-" + s.format()).start(() -> deliverLoop(lane));
+            lane.loop = new SupervisedLoop("monitor-alerts-" + s.format(), settings.retry(), metrics.registry(),
+                    l -> deliverLoop(lane, l)).start();
             lanes.add(lane);
         }
     }
@@ -39,7 +44,7 @@ public final class AlertDispatcher implements AutoCloseable {
     private static final class Lane {
         final AlertSink sink;
         final BlockingDeque<Alert> queue;
-        Thread thread;
+        SupervisedLoop loop;
 
         Lane(AlertSink sink, BlockingDeque<Alert> queue) {
             this.sink = sink;
@@ -68,41 +73,33 @@ public final class AlertDispatcher implements AutoCloseable {
         }
     }
 
-    private void deliverLoop(Lane lane) {
-        while (!Thread.currentThread().isInterrupted()) {
-            Alert alert;
-            try {
-                alert = lane.queue.takeFirst();
-            } catch (InterruptedException e) {
-                return;
-            }
+    private void deliverLoop(Lane lane, SupervisedLoop supervisor) throws InterruptedException {
+        while (!supervisor.stopping()) {
+            Alert alert = lane.queue.takeFirst();
             for (int attempt = 1; ; attempt++) {
                 try {
                     lane.sink.deliver(alert);
+                    supervisor.ran();
                     metrics.alert(lane.sink.format(), "delivered");
                     log.info("alert delivered sink=\"{}\" kind={} findingId={} status={} attempt={}",
                             lane.sink.describe(), alert.kind(), alert.findingId(),
                             alert.resolved() ? "resolved" : "firing", attempt);
                     break;
                 } catch (InterruptedException e) {
-                    return;
+                    throw e;
                 } catch (Exception e) {
                     metrics.alert(lane.sink.format(), "failed");
+                    Duration delay = supervisor.failed(e);
                     if (attempt >= settings.maxAttempts()) {
                         metrics.alert(lane.sink.format(), "dropped");
                         log.error("alert dropped after {} attempts sink=\"{}\" kind={} findingId={} error=\"{}\"",
                                 attempt, lane.sink.describe(), alert.kind(), alert.findingId(), e.toString());
                         break;
                     }
-                    Duration delay = settings.retry().delay(attempt);
                     log.warn("alert not delivered, retrying sink=\"{}\" kind={} findingId={} attempt={} inMs={}"
                             + " error=\"{}\"", lane.sink.describe(), alert.kind(), alert.findingId(), attempt,
                             delay.toMillis(), e.toString());
-                    try {
-                        Thread.sleep(delay);
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
+                    Thread.sleep(delay);
                 }
             }
         }
@@ -116,7 +113,7 @@ public final class AlertDispatcher implements AutoCloseable {
     @Override
     public void close() {
         for (Lane l : lanes) {
-            l.thread.interrupt();
+            l.loop.stop(Duration.ofSeconds(5), l.loop::interrupt);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.crossbar.monitor.feed;
 
 import static dev.crossbar.monitor.Observation.evidence;
 
+import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.monitor.FindingKind;
 import dev.crossbar.monitor.FindingSink;
 import dev.crossbar.monitor.MonitorMetrics;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
  *       and ends;</li>
  *   <li>{@code onDone} runs once the check concluded and what it found is recorded.</li>
  * </ul>
+ * The loop that hands due checks to the workers is a {@link SupervisedLoop} named {@code monitor-checks}.
  */
 final class CheckRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CheckRunner.class);
@@ -46,7 +48,7 @@ final class CheckRunner implements AutoCloseable {
     private final Duration giveUpAfter;
     private final Clock clock;
     private final AtomicInteger pending = new AtomicInteger();
-    private final Thread thread;
+    private final SupervisedLoop loop;
     private volatile boolean running = true;
 
     CheckRunner(FindingSink findings, MonitorMetrics metrics, Duration lagTolerance, Duration giveUpAfter,
@@ -56,7 +58,8 @@ final class CheckRunner implements AutoCloseable {
         this.lagTolerance = lagTolerance;
         this.giveUpAfter = giveUpAfter;
         this.clock = clock;
-        this.thread = Thread.ofPlatform().name("monitor-checks").daemon(true).start(this::loop);
+        this.loop = new SupervisedLoop("monitor-checks", SupervisedLoop.RESTART, metrics.registry(), this::life)
+                .start();
     }
 
     /** A check with its schedule. */
@@ -99,11 +102,12 @@ final class CheckRunner implements AutoCloseable {
         return pending.get();
     }
 
-    private void loop() {
-        while (running) {
+    /** One life of the loop: hands each check that is due to a worker, until stopped. */
+    private void life(SupervisedLoop supervisor) throws InterruptedException {
+        while (!supervisor.stopping()) {
+            Scheduled s = queue.take();
+            slots.acquire();
             try {
-                Scheduled s = queue.take();
-                slots.acquire();
                 workers.submit(() -> {
                     try {
                         run(s);
@@ -111,10 +115,10 @@ final class CheckRunner implements AutoCloseable {
                         slots.release();
                     }
                 });
-            } catch (InterruptedException e) {
-                return;
             } catch (RuntimeException e) {
-                log.error("check loop error error=\"{}\"", e.toString(), e);
+                slots.release();
+                queue.add(s); // not lost: the next life takes it again
+                throw e;
             }
         }
     }
@@ -181,7 +185,7 @@ final class CheckRunner implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        thread.interrupt();
+        loop.stop(Duration.ofSeconds(5), loop::interrupt);
         workers.shutdownNow();
     }
 }

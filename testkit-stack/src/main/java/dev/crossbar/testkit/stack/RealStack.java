@@ -123,6 +123,7 @@ public final class RealStack implements AutoCloseable {
             openStore();
         } catch (Exception e) {
             releaseDevnet(); // the next stack can have the shared devnet
+            TempDirs.delete(dir);
             throw e;
         }
     }
@@ -200,12 +201,18 @@ public final class RealStack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        stopServices();
-        rpcs.forEach(EthApi::close);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        operator.close();
-        releaseDevnet();
-        TempDirs.delete(dir);
+        try {
+            stopServices();
+            rpcs.forEach(EthApi::close);
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } finally {
+            try {
+                operator.close();
+                releaseDevnet();
+            } finally {
+                TempDirs.delete(dir); // even when a service would not stop: the folder is the test's to remove
+            }
+        }
     }
 
     private void releaseDevnet() {
