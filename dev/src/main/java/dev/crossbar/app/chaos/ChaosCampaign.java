@@ -1,13 +1,17 @@
 package dev.crossbar.app.chaos;
 
 import dev.crossbar.app.DevConfigFile;
-import dev.crossbar.app.DevnetSession;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.devnet.Devnet;
+import dev.crossbar.devnet.operator.DevnetOperator;
 import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.devnet.SettlementKind;
 import dev.crossbar.kafka.embedded.EmbeddedKafka;
+import dev.crossbar.testkit.JsonRpcProxy;
+import io.vertx.core.Vertx;
+import java.net.URI;
 import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -51,8 +55,18 @@ import org.web3j.protocol.core.methods.response.EthBlock;
 public final class ChaosCampaign {
     /** What can go wrong. */
     public enum Fault {
-        KILL_WATCHER, KILL_RELAYER, KILL_MONITOR, FREEZE_RELAYER, BROKER_RESTART, STORE_CUT, L1_REORG, L2_REORG
+        KILL_WATCHER, KILL_RELAYER, KILL_MONITOR, FREEZE_RELAYER, BROKER_RESTART, STORE_CUT, L1_REORG, L2_REORG,
+        /** One chain's preferred endpoint goes through every {@link #RPC_FAULTS RPC fault} in turn. */
+        RPC_FAULTS
     }
+
+    /**
+     * What the fault-injecting proxy in front of each node does during an {@link Fault#RPC_FAULTS} fault. Not
+     * {@code LYING_STATE}: nothing but the monitor cross-checks state reads yet (see the README).
+     */
+    static final List<JsonRpcProxy.Fault> RPC_FAULTS = List.of(JsonRpcProxy.Fault.DROP, JsonRpcProxy.Fault.STALL,
+            JsonRpcProxy.Fault.RESET, JsonRpcProxy.Fault.HTTP_429, JsonRpcProxy.Fault.HTTP_500,
+            JsonRpcProxy.Fault.GARBAGE, JsonRpcProxy.Fault.STALE_HEAD, JsonRpcProxy.Fault.LYING_LOGS);
 
     /**
      * @param messages how many messages the user sends (across every flow)
@@ -79,7 +93,11 @@ public final class ChaosCampaign {
     private final List<Injected> injected = new CopyOnWriteArrayList<>();
     private final Map<String, AtomicInteger> sent = new ConcurrentHashMap<>();
     private final Map<String, RoleProcess> roles = new LinkedHashMap<>();
-    private DevnetSession session;
+    private Devnet devnet;
+    private final Vertx vertx = Vertx.vertx();
+    /** The fault-injecting endpoint in front of each node, by chain name: every role's preferred endpoint. */
+    private final Map<String, JsonRpcProxy> proxies = new LinkedHashMap<>();
+    private DevnetOperator operator;
     private EmbeddedKafka kafka;
     private int kafkaPort;
 
@@ -97,17 +115,22 @@ public final class ChaosCampaign {
         wipe(dir);
         Files.createDirectories(dir);
         dropSchema();
-        DevnetConfig devnet = DevnetConfig.forDemo(dir.resolve("devnet")).withSettlement(SettlementKind.OUTPUT_ORACLE)
+        DevnetConfig devnetConfig = DevnetConfig.forDemo(dir.resolve("devnet")).withSettlement(SettlementKind.OUTPUT_ORACLE)
                 .withFinalizationPeriod(Duration.ofSeconds(30)).withBasePort(0);
         out.printf("chaos: seed=%d messages=%d confirmations=%d folder=%s schema=%s%n", settings.seed(),
                 settings.messages(), settings.confirmations(), dir, schema);
-        session = DevnetSession.start(devnet, Duration.ofSeconds(6), out);
+        this.devnet = Devnet.start(devnetConfig);
         try {
             kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dir.resolve("kafka")));
             kafkaPort = Integer.parseInt(kafka.bootstrapServers().substring(kafka.bootstrapServers().lastIndexOf(':')
                     + 1));
             Map<String, Long> startBlocks = heads();
+            for (DevChain c : chains()) {
+                proxies.put(c.name(), JsonRpcProxy.start(vertx, URI.create(c.rpcUrl())).stallFor(Duration.ofSeconds(5)));
+            }
             startRoles();
+            // The rollup's operator (sequencer, proposer) starts once the monitor watches: no output escapes it.
+            operator = DevnetOperator.running(this.devnet, Duration.ofMillis(500), Duration.ofSeconds(6));
             out.println("chaos: every role ready: " + roles.keySet());
             AtomicBoolean trafficDone = new AtomicBoolean();
             Thread traffic = Thread.ofPlatform().name("chaos-traffic").start(() -> traffic(trafficDone));
@@ -118,10 +141,15 @@ public final class ChaosCampaign {
             return report(began, startBlocks);
         } finally {
             roles.values().forEach(RoleProcess::close);
+            if (operator != null) {
+                operator.close();
+            }
+            proxies.values().forEach(JsonRpcProxy::close);
+            vertx.close();
             if (kafka != null) {
                 kafka.close();
             }
-            session.close();
+            this.devnet.close();
         }
     }
 
@@ -145,10 +173,18 @@ public final class ChaosCampaign {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> config() throws IOException {
-        Map<String, Object> root = DevConfigFile.tree(session.manifest(), settings.dir(),
+        Map<String, Object> root = DevConfigFile.tree(devnet.manifest(), settings.dir(),
                 new DevConfigFile.Options(kafka.bootstrapServers(), null, null));
-        for (Object c : (List<Object>) root.get("chains")) {
-            ((Map<String, Object>) c).put("confirmations", Integer.toString(settings.confirmations()));
+        for (Object o : (List<Object>) root.get("chains")) {
+            Map<String, Object> c = (Map<String, Object>) o;
+            c.put("confirmations", Integer.toString(settings.confirmations()));
+            // Every role prefers the faulty endpoint and fails over to the node itself; the watcher commits a range
+            // only when both agree on its logs.
+            JsonRpcProxy proxy = proxies.get((String) c.get("name"));
+            List<Object> direct = (List<Object>) c.get("rpc");
+            c.put("rpc", List.of(proxy.httpUrl().toString(), direct.getFirst()));
+            c.put("ws", List.of(proxy.wsUrl().toString()));
+            c.put("quorum", 2);
         }
         root.put("store", Map.of("backend", "postgres", "postgres", Map.of("jdbcUrl", settings.jdbcUrl(), "user", settings.dbUser(),
                 "schema", schema, "poolSize", 4)));
@@ -178,7 +214,7 @@ public final class ChaosCampaign {
 
     /** The user's mix, round after round, until the campaign's number of messages is sent. */
     private void traffic(AtomicBoolean done) {
-        DemoTraffic user = new DemoTraffic(session.devnet(), DevKeys.USER.credentials());
+        DemoTraffic user = new DemoTraffic(devnet, DevKeys.USER.credentials());
         Random mix = new Random(settings.seed() ^ 0x5eed);
         try {
             // The load lasts until the messages are sent and every kind of fault has landed during it.
@@ -293,8 +329,44 @@ public final class ChaosCampaign {
                 yield "broker killed (SIGKILL), restarted on its data after " + down + " ms";
             }
             case STORE_CUT -> "cut " + cutStoreConnections() + " store connections of the roles";
-            case L1_REORG -> reorg(session.devnet().l1(), 1 + random.nextInt(10));
-            case L2_REORG -> reorg(session.devnet().l2(random.nextInt(2)), 1 + random.nextInt(10));
+            case RPC_FAULTS -> {
+                // Each RPC fault in a random order, again for those that found no request to act on (the clients
+                // had set the endpoint aside after an earlier one), for up to a minute.
+                DevChain chain = chains().get(random.nextInt(3));
+                JsonRpcProxy proxy = proxies.get(chain.name());
+                Map<JsonRpcProxy.Fault, Integer> before = proxy.injected();
+                List<String> done = new ArrayList<>();
+                long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+                List<JsonRpcProxy.Fault> left = new ArrayList<>(RPC_FAULTS);
+                while (!left.isEmpty() && System.nanoTime() < deadline) {
+                    Collections.shuffle(left, random);
+                    for (JsonRpcProxy.Fault rf : left) {
+                        long ms = 2000 + random.nextInt(2000);
+                        proxy.mode(rf);
+                        Thread.sleep(ms);
+                        proxy.mode(JsonRpcProxy.Fault.PASS);
+                        Thread.sleep(500);
+                        done.add(rf + " " + ms + " ms");
+                    }
+                    Map<JsonRpcProxy.Fault, Integer> now = proxy.injected();
+                    left.removeIf(rf -> now.getOrDefault(rf, 0) > before.getOrDefault(rf, 0));
+                }
+                yield chain.name() + "'s preferred endpoint: " + String.join(", ", done) + " (acted on: "
+                        + proxy.injected() + (left.isEmpty() ? "" : "; found no request: " + left) + ")";
+            }
+            // L1: always deeper than the confirmations (up to 10); L2: 1 to 10.
+            case L1_REORG -> reorg(devnet.l1(), settings.confirmations() + 1
+                    + random.nextInt(Math.max(1, 10 - settings.confirmations())));
+            case L2_REORG -> {
+                DevChain l2 = devnet.l2(random.nextInt(2));
+                int depth = 1 + random.nextInt(10);
+                String done = reorg(l2, depth);
+                for (int i = 0; i < 20 && done.contains("not reorged"); i++) {
+                    Thread.sleep(300); // the newest block holds a deposit: wait for the next one
+                    done = reorg(l2, depth);
+                }
+                yield done;
+            }
         };
     }
 
@@ -337,13 +409,62 @@ public final class ChaosCampaign {
         }
     }
 
-    private int cutStoreConnections() throws SQLException {
-        try (Connection c = db(); var st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database()"
-                        + " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-                        + " AND application_name LIKE 'PostgreSQL JDBC%'")) {
-            return rs.next() ? rs.getInt(1) : 0;
+    /**
+     * Terminates, on the server, every database connection the roles' processes hold: the ones whose client port is
+     * a socket of one of those processes (read from {@code /proc}), so that nothing else on the database is touched.
+     */
+    private int cutStoreConnections() throws SQLException, IOException {
+        List<Integer> ports = new ArrayList<>();
+        for (RoleProcess r : roles.values()) {
+            if (r.alive()) {
+                ports.addAll(localPortsTo(r.pid(), 5432));
+            }
         }
+        if (ports.isEmpty()) {
+            return 0;
+        }
+        try (Connection c = db(); var st = c.prepareStatement("SELECT count(pg_terminate_backend(pid))"
+                + " FROM pg_stat_activity WHERE client_port = ANY (?) AND pid <> pg_backend_pid()")) {
+            st.setArray(1, c.createArrayOf("integer", ports.toArray()));
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    /** The local ports of a process's TCP connections to {@code remotePort} (Linux: /proc). */
+    private static List<Integer> localPortsTo(long pid, int remotePort) throws IOException {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+        List<Integer> ports = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            Path f = Path.of(table);
+            if (!Files.exists(f)) {
+                continue;
+            }
+            List<String> lines = Files.readAllLines(f);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cols = line.trim().split("\\s+");
+                String local = cols[1];
+                String remote = cols[2];
+                int rport = Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16);
+                if (rport == remotePort && inodes.contains(cols[9])) {
+                    ports.add(Integer.parseInt(local.substring(local.indexOf(':') + 1), 16));
+                }
+            }
+        }
+        return ports;
     }
 
     /**
@@ -448,7 +569,9 @@ public final class ChaosCampaign {
         injected.forEach(i -> byKind.merge(i.kind(), 1, Integer::sum));
         Map<String, Integer> flows = new LinkedHashMap<>();
         sent.forEach((k, v) -> flows.put(k, v.get()));
-        return new ChaosReport(settings.seed(), settings.messages(), flows, List.copyOf(injected), byKind,
+        Map<String, Integer> rpc = new java.util.TreeMap<>();
+        proxies.values().forEach(p -> p.injected().forEach((f, n) -> rpc.merge(f.name(), n, Integer::sum)));
+        return new ChaosReport(settings.seed(), settings.messages(), flows, List.copyOf(injected), byKind, rpc,
                 unsettled(), findings(), Duration.between(began, Instant.now()), startBlocks);
     }
 
@@ -464,11 +587,15 @@ public final class ChaosCampaign {
         return out;
     }
 
+    private List<DevChain> chains() {
+        return List.of(devnet.l1(), devnet.l2(0), devnet.l2(1));
+    }
+
     private Map<String, Long> heads() throws IOException {
         Map<String, Long> heads = new LinkedHashMap<>();
-        heads.put("l1", session.devnet().l1().blockNumber().longValueExact());
+        heads.put("l1", devnet.l1().blockNumber().longValueExact());
         for (int i = 0; i < 2; i++) {
-            heads.put(session.devnet().l2(i).name(), session.devnet().l2(i).blockNumber().longValueExact());
+            heads.put(devnet.l2(i).name(), devnet.l2(i).blockNumber().longValueExact());
         }
         return heads;
     }

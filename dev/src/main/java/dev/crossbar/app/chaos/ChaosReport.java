@@ -14,11 +14,12 @@ import java.util.Map;
  */
 public record ChaosReport(long seed, int messages, Map<String, Integer> sentByFlow,
         List<ChaosCampaign.Injected> faults, Map<ChaosCampaign.Fault, Integer> faultsByKind,
-        Map<String, Long> unsettled, List<String> findings, Duration took, Map<String, Long> startBlocks) {
+        Map<String, Integer> rpcFaultsActed, Map<String, Long> unsettled, List<String> findings, Duration took, Map<String, Long> startBlocks) {
 
     /** Whether every kind of fault was injected at least once. */
     public boolean everyFaultInjected() {
-        return faultsByKind.keySet().containsAll(List.of(ChaosCampaign.Fault.values()));
+        return faultsByKind.keySet().containsAll(List.of(ChaosCampaign.Fault.values()))
+                && ChaosCampaign.RPC_FAULTS.stream().allMatch(f -> rpcFaultsActed.getOrDefault(f.name(), 0) > 0);
     }
 
     /** Every fault kind injected, nothing left unsettled, no false finding. */
@@ -39,6 +40,7 @@ public record ChaosReport(long seed, int messages, Map<String, Integer> sentByFl
             out.printf("%-16s %6d %10s ms %10s ms%n", f, ms.size(), ms.isEmpty() ? "-" : ms.get(ms.size() / 2),
                     ms.isEmpty() ? "-" : ms.getLast());
         }
+        out.printf("RPC faults acted on (requests): %s%n", rpcFaultsActed);
         out.println();
         out.printf("unsettled in the store: %s%n", unsettled.isEmpty() ? "none" : unsettled);
         out.printf("false findings: %d%s%n", findings.size(), findings.isEmpty() ? "" : " " + findings);
@@ -54,6 +56,7 @@ public record ChaosReport(long seed, int messages, Map<String, Integer> sentByFl
         Map<String, Integer> kinds = new LinkedHashMap<>();
         faultsByKind.forEach((k, v) -> kinds.put(k.name(), v));
         o.put("faults_by_kind", kinds);
+        o.put("rpc_faults_acted", rpcFaultsActed);
         o.put("unsettled", unsettled);
         o.put("false_findings", findings.size());
         try {
