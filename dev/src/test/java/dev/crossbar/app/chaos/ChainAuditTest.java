@@ -1,0 +1,263 @@
+package dev.crossbar.app.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crossbar.app.chaos.AuditResult.ExtraTx;
+import dev.crossbar.app.chaos.AuditResult.FlowRow;
+import dev.crossbar.app.chaos.ChainAudit.Flow;
+import dev.crossbar.contracts.bindings.L2ToL1MessagePasser;
+import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.Portal;
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.config.ChainConfig;
+import dev.crossbar.core.config.Confirmations;
+import dev.crossbar.core.json.Json;
+import dev.crossbar.core.protocol.Hashes;
+import dev.crossbar.core.protocol.L2ToL2Payload;
+import dev.crossbar.core.protocol.Predeploys;
+import dev.crossbar.core.protocol.WithdrawalProof;
+import dev.crossbar.devnet.DemoTraffic;
+import dev.crossbar.devnet.DevChain;
+import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.devnet.Devnet;
+import dev.crossbar.devnet.DevnetChains;
+import dev.crossbar.devnet.DevnetConfig;
+import dev.crossbar.devnet.DevnetManifest;
+import dev.crossbar.devnet.operator.DevnetOperator;
+import dev.crossbar.store.ChainTopology;
+import dev.crossbar.store.MessageStore;
+import dev.crossbar.store.MessageStores;
+import dev.crossbar.store.StoreConfig;
+import dev.crossbar.testkit.TempDirs;
+import dev.crossbar.watcher.ChainWatcher;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Vertx;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.web3j.protocol.core.DefaultBlockParameter;
+import org.web3j.protocol.core.methods.response.EthBlock;
+import org.web3j.protocol.core.methods.response.EthGetProof;
+import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
+
+/**
+ * The chain audit against a real output-oracle devnet (automine, one-hour window moved with the L1's clock) with the
+ * watchers filling a real store: messages in every flow, some delivered by a relayer key, one fast message relayed a
+ * second time (the messenger refuses it: an extra, reverted transaction), a cancel, a forged relay (an orphan
+ * effect), a fast message and an L1-to-L2 message never delivered (lost), a withdrawal no output covers yet (not yet
+ * due).
+ */
+class ChainAuditTest {
+    private static final DevKeys RELAYER = DevKeys.RELAYER;
+
+    private final Vertx vertx = Vertx.vertx();
+    private final List<ChainWatcher> watchers = new ArrayList<>();
+    private final List<EthApi> apis = new ArrayList<>();
+    private Path dir;
+    private Devnet devnet;
+    private DevnetOperator operator;
+    private MessageStore store;
+
+    @AfterEach
+    void stop() throws Exception {
+        for (ChainWatcher w : watchers) {
+            w.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        apis.forEach(EthApi::close);
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        if (store != null) {
+            store.close();
+        }
+        if (operator != null) {
+            operator.close();
+        }
+        if (devnet != null) {
+            devnet.close();
+        }
+        TempDirs.delete(dir);
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void countsEveryFlowAndEveryExtraTransactionFromTheChains() throws Exception {
+        dir = TempDirs.create("chain-audit");
+        devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
+        operator = DevnetOperator.manual(devnet);
+        DevnetManifest m = devnet.manifest();
+        DevChain l1 = devnet.l1();
+        DevChain l2a = devnet.l2(0);
+        DevChain l2b = devnet.l2(1);
+        ChainAudit audit = ChainAudit.of(m).signers(List.of(RELAYER.address()));
+        for (DevChain c : List.of(l1, l2a, l2b)) {
+            audit.from(c.chainId(), c.blockNumber().longValueExact() + 1); // after the deployment
+        }
+        startWatchers(m);
+        DemoTraffic user = new DemoTraffic(devnet, DevKeys.USER.credentials());
+
+        // Fast: one relayed by the relayer key, then relayed again (the messenger refuses: reverted); one never relayed;
+        // one relay of a message nobody sent (the operator's forgery).
+        TransactionReceipt fast = user.crossRollup(0, 1, "fast, relayed");
+        String relay = relayCall(l2a, fast);
+        assertThat(send(l2b, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relay).isStatusOK()).isTrue();
+        assertThat(send(l2b, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relay).isStatusOK())
+                .as("a second relay of the same message").isFalse();
+        user.crossRollup(1, 0, "fast, never relayed");
+        operator.forgeRelay("l2b");
+
+        // Deposits into l2a: a plain one and a messenger message, both executed by the sequencer.
+        user.depositEther(0, DevKeys.USER.address(), BigInteger.TEN);
+        user.deposit(0, "to l2a", BigInteger.ZERO);
+        assertThat(operator.sequencer("l2a").executeDue()).isEqualTo(2);
+
+        // Withdrawals from l2a: a messenger message, a plain one, and a settled message to l2b; proven and finalized by
+        // the relayer key; the settled one's second leg executed on l2b.
+        List<TransactionReceipt> withdrawals = List.of(user.withdrawal(0, "to L1", BigInteger.ZERO),
+                plainWithdrawal(l2a), user.settled(0, 1, "to l2b, through L1"));
+        l2a.anvil().mine(1);
+        operator.proposer("l2a").propose(l2a.blockNumber().longValueExact());
+        Portal portal = Portal.load(m.l2s().getFirst().settlement().portal(), l1.web3j(),
+                l1.txManager(RELAYER.credentials()), DevChain.GAS);
+        BigInteger index = operator.proposer("l2a").oracle().latestOutputIndex().send();
+        List<Portal.WithdrawalTransaction> txs = new ArrayList<>();
+        for (TransactionReceipt w : withdrawals) {
+            txs.add(prove(l2a, portal, index, w));
+        }
+        l1.anvil().increaseTime(m.l2s().getFirst().settlement().finalizationPeriodSeconds() + 1);
+        l1.anvil().mine(1);
+        for (Portal.WithdrawalTransaction tx : txs) {
+            assertThat(portal.finalizeWithdrawalTransaction(tx).send().isStatusOK()).isTrue();
+        }
+        assertThat(operator.sequencer("l2b").executeDue()).as("the settled message's second leg").isEqualTo(1);
+
+        // Not delivered: a withdrawal no output covers yet (not due), a message to l2b its sequencer never runs (lost).
+        user.withdrawal(0, "not yet due", BigInteger.ZERO);
+        user.deposit(1, "never executed", BigInteger.ZERO);
+        // A cancel: the relayer key sends nothing to itself.
+        assertThat(send(l1, RELAYER.address(), "0x").isStatusOK()).isTrue();
+
+        awaitWatchers();
+        long started = System.nanoTime();
+        AuditResult r = audit.store(store).run();
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        System.out.println(r.table());
+        System.out.println(r.json());
+        System.out.println("audit took " + ms + " ms");
+
+        assertThat(r.flow(Flow.DEPOSIT)).isEqualTo(new FlowRow(Flow.DEPOSIT, 1, 1, 0, 0, 0, 0, 0));
+        assertThat(r.flow(Flow.WITHDRAWAL)).isEqualTo(new FlowRow(Flow.WITHDRAWAL, 1, 1, 0, 0, 0, 0, 0));
+        assertThat(r.flow(Flow.MESSAGE_L1_TO_L2)).isEqualTo(new FlowRow(Flow.MESSAGE_L1_TO_L2, 2, 1, 0, 1, 0, 0, 0));
+        assertThat(r.flow(Flow.MESSAGE_L2_TO_L1)).isEqualTo(new FlowRow(Flow.MESSAGE_L2_TO_L1, 2, 1, 0, 0, 0, 0, 1));
+        assertThat(r.flow(Flow.FAST_L2_TO_L2)).isEqualTo(new FlowRow(Flow.FAST_L2_TO_L2, 2, 1, 0, 1, 0, 1, 0));
+        assertThat(r.flow(Flow.SETTLED_L2_TO_L2)).isEqualTo(new FlowRow(Flow.SETTLED_L2_TO_L2, 1, 1, 0, 0, 0, 0, 0));
+
+        assertThat(r.signer(RELAYER.address(), l2b.chainId())).satisfies(s -> {
+            assertThat(s.transactions()).isEqualTo(2);
+            assertThat(s.useful()).isEqualTo(1);
+            assertThat(s.reverted()).isEqualTo(1);
+        });
+        assertThat(r.signer(RELAYER.address(), l1.chainId())).satisfies(s -> {
+            assertThat(s.transactions()).as("3 proofs, 3 finalizations, a cancel").isEqualTo(7);
+            assertThat(s.useful()).isEqualTo(6);
+            assertThat(s.noEffect()).isEqualTo(1);
+        });
+        assertThat(r.signer(RELAYER.address(), l2a.chainId()).transactions()).isZero();
+        assertThat(r.extraTransactions()).extracting(ExtraTx::chainId, ExtraTx::outcome, ExtraTx::nonce)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(l2b.chainId(), ExtraTx.REVERTED, 1L),
+                        org.assertj.core.groups.Tuple.tuple(l1.chainId(), ExtraTx.NO_EFFECT, 6L));
+
+        // The relayer key's transactions were sent by the test, not through the store: the store recorded none.
+        assertThat(r.nonces()).filteredOn(n -> n.problem() != null).extracting(AuditResult.NonceRow::chainId)
+                .containsExactlyInAnyOrder(l1.chainId(), l2b.chainId());
+        // The watchers recorded every message; the lost ones are still waiting there.
+        assertThat(r.store()).extracting(AuditResult.StoreRow::state).containsExactlyInAnyOrder("READY", "SENT");
+        assertThat(r.clean()).isFalse();
+
+        JsonNode json = Json.MAPPER.readTree(r.json());
+        assertThat(json.path("flows")).hasSize(Flow.values().length);
+        assertThat(r.table()).contains("fast L2->L2").contains("extra tx:");
+    }
+
+    /** The relay call of the fast message sent in {@code sent}, with the identifier of its source log. */
+    private static String relayCall(DevChain source, TransactionReceipt sent) throws Exception {
+        Log log = sent.getLogs().stream()
+                .filter(l -> l.getTopics().getFirst().equalsIgnoreCase(L2ToL2Payload.SENT_MESSAGE_TOPIC)).findFirst()
+                .orElseThrow();
+        EthBlock.Block block = source.web3j().ethGetBlockByNumber(DefaultBlockParameter.valueOf(log.getBlockNumber()),
+                false).send().getBlock();
+        var id = new L2ToL2Messenger.Identifier(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, log.getBlockNumber(),
+                log.getLogIndex(), block.getTimestamp(), BigInteger.valueOf(source.chainId()));
+        return L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
+                source.txManager(RELAYER.credentials()), DevChain.GAS)
+                .relayMessage(id, L2ToL2Payload.fromLog(log.getTopics(), log.getData()).encode(), BigInteger.ZERO)
+                .encodeFunctionCall();
+    }
+
+    /** Sends {@code data} to {@code to} from the relayer key with a fixed gas limit (no estimate: it may revert). */
+    private static TransactionReceipt send(DevChain chain, String to, String data) throws Exception {
+        var sent = chain.txManager(RELAYER.credentials()).sendTransaction(DevChain.GAS.getGasPrice(),
+                BigInteger.valueOf(1_000_000), to, data, BigInteger.ZERO);
+        assertThat(sent.hasError()).as("%s", sent.getError() == null ? "" : sent.getError().getMessage()).isFalse();
+        return chain.web3j().ethGetTransactionReceipt(sent.getTransactionHash()).send().getTransactionReceipt()
+                .orElseThrow();
+    }
+
+    /** A withdrawal straight through the message passer (no messenger), to an account on L1. */
+    private static TransactionReceipt plainWithdrawal(DevChain l2) throws Exception {
+        return L2ToL1MessagePasser.load(Predeploys.L2_TO_L1_MESSAGE_PASSER, l2.web3j(),
+                l2.txManager(DevKeys.USER.credentials()), DevChain.GAS)
+                .initiateWithdrawal(DevKeys.USER_2.address(), BigInteger.valueOf(100_000), new byte[0],
+                        BigInteger.ZERO).send();
+    }
+
+    /** Proves the withdrawal initiated in {@code sent} against output {@code index}, from the relayer key. */
+    private static Portal.WithdrawalTransaction prove(DevChain l2, Portal portal, BigInteger index,
+            TransactionReceipt sent) throws Exception {
+        var e = L2ToL1MessagePasser.getMessagePassedEvents(sent).getFirst();
+        var tx = new Portal.WithdrawalTransaction(e.nonce, e.sender, e.target, e.value, e.gasLimit, e.data);
+        BigInteger l2Block = l2.blockNumber();
+        EthBlock.Block block = l2.web3j().ethGetBlockByNumber(DefaultBlockParameter.valueOf(l2Block), false).send()
+                .getBlock();
+        EthGetProof proof = l2.web3j().ethGetProof(Predeploys.L2_TO_L1_MESSAGE_PASSER,
+                List.of(Numeric.toHexString(Hashes.sentMessageSlot(e.withdrawalHash))),
+                Numeric.toHexStringWithPrefix(l2Block)).send();
+        WithdrawalProof p = WithdrawalProof.from(e.withdrawalHash, block.getHash(), block.getStateRoot(),
+                proof.getProof());
+        assertThat(portal.proveWithdrawalTransaction(tx, index, new Portal.OutputRootProof(new byte[32], p.stateRoot(),
+                p.messagePasserStorageRoot(), p.blockHash()), p.storageProof()).send().isStatusOK()).isTrue();
+        return tx;
+    }
+
+    private void startWatchers(DevnetManifest m) throws Exception {
+        store = MessageStores.open(StoreConfig.sqlite(dir.resolve("store.db")), new ChainTopology(Map.of(
+                m.l2s().get(0).chainId(), m.l1().chainId(), m.l2s().get(1).chainId(), m.l1().chainId()), 1));
+        for (ChainConfig c : DevnetChains.of(m, Confirmations.blocks(0), Duration.ofMillis(100))) {
+            EthApi api = EthApi.connect(vertx, c);
+            apis.add(api);
+            ChainWatcher w = new ChainWatcher(vertx, c, api, store, new SimpleMeterRegistry(), () -> { });
+            w.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            watchers.add(w);
+        }
+    }
+
+    private void awaitWatchers() {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (int i = 0; i < watchers.size(); i++) {
+                if (watchers.get(i).cursorBlock() < apis.get(i).blockNumber()) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+}
