@@ -270,6 +270,7 @@ public final class ChainAudit {
             chains.values().forEach(c -> headNumbers.put(c.chainId(), c.head()));
             List<FlowRow> rows = new ArrayList<>();
             tallies.forEach((f, t) -> rows.add(new FlowRow(f, t[0], t[1], t[2], t[3], t[4], t[5], t[6])));
+            problems.sort(Comparator.comparing(Problem::flow).thenComparing(Problem::kind).thenComparing(Problem::id));
             return new AuditResult(headNumbers, rows, problems, signerRows, extra, nonces, storeRows);
         }
 

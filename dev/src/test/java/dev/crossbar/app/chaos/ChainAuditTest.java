@@ -44,18 +44,22 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.web3j.abi.datatypes.generated.Bytes32;
+import org.web3j.abi.datatypes.generated.Uint256;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthGetProof;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.tx.response.PollingTransactionReceiptProcessor;
 import org.web3j.utils.Numeric;
 
 /**
  * The chain audit against a real output-oracle devnet (automine, one-hour window moved with the L1's clock) with the
  * watchers filling a real store: messages in every flow, some delivered by a relayer key, one fast message relayed a
- * second time (the messenger refuses it: an extra, reverted transaction), a cancel, a forged relay (an orphan
- * effect), a fast message and an L1-to-L2 message never delivered (lost), a withdrawal no output covers yet (not yet
+ * second time (the messenger refuses it: an extra, reverted transaction), one relayed twice after the messenger was
+ * made to forget the first (double), a cancel, a forged relay and a relay whose source block was reorged away (orphan
+ * effects), a fast message and an L1-to-L2 message never delivered (lost), a withdrawal no output covers yet (not yet
  * due).
  */
 class ChainAuditTest {
@@ -114,6 +118,20 @@ class ChainAuditTest {
                 .as("a second relay of the same message").isFalse();
         user.crossRollup(1, 0, "fast, never relayed");
         operator.forgeRelay("l2b");
+        // A double: the destination forgets it relayed a message (its successfulMessages entry is cleared, as a
+        // messenger without that guard would be), and the relayer key relays it again.
+        TransactionReceipt doubled = user.crossRollup(0, 1, "fast, relayed twice");
+        String relayTwice = relayCall(l2a, doubled);
+        assertThat(send(l2b, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relayTwice).isStatusOK()).isTrue();
+        forgetRelay(l2b, doubled, l2a.chainId());
+        assertThat(send(l2b, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relayTwice).isStatusOK()).isTrue();
+        // An orphan effect: a message relayed, then its source block reorged away (another user: USER's nonces stay).
+        TransactionReceipt reorged = new DemoTraffic(devnet, DevKeys.USER_2.credentials())
+                .crossRollup(0, 1, "source reorged away");
+        String relayOrphan = relayCall(l2a, reorged);
+        assertThat(send(l2b, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relayOrphan).isStatusOK()).isTrue();
+        assertThat(l2a.blockNumber()).isEqualTo(reorged.getBlockNumber());
+        l2a.anvil().reorg(1);
 
         // Deposits into l2a: a plain one and a messenger message, both executed by the sequencer.
         user.depositEther(0, DevKeys.USER.address(), BigInteger.TEN);
@@ -158,12 +176,13 @@ class ChainAuditTest {
         assertThat(r.flow(Flow.WITHDRAWAL)).isEqualTo(new FlowRow(Flow.WITHDRAWAL, 1, 1, 0, 0, 0, 0, 0));
         assertThat(r.flow(Flow.MESSAGE_L1_TO_L2)).isEqualTo(new FlowRow(Flow.MESSAGE_L1_TO_L2, 2, 1, 0, 1, 0, 0, 0));
         assertThat(r.flow(Flow.MESSAGE_L2_TO_L1)).isEqualTo(new FlowRow(Flow.MESSAGE_L2_TO_L1, 2, 1, 0, 0, 0, 0, 1));
-        assertThat(r.flow(Flow.FAST_L2_TO_L2)).isEqualTo(new FlowRow(Flow.FAST_L2_TO_L2, 2, 1, 0, 1, 0, 1, 0));
+        assertThat(r.flow(Flow.FAST_L2_TO_L2)).as("the forged relay and the reorged one are orphans")
+                .isEqualTo(new FlowRow(Flow.FAST_L2_TO_L2, 3, 1, 0, 1, 1, 2, 0));
         assertThat(r.flow(Flow.SETTLED_L2_TO_L2)).isEqualTo(new FlowRow(Flow.SETTLED_L2_TO_L2, 1, 1, 0, 0, 0, 0, 0));
 
         assertThat(r.signer(RELAYER.address(), l2b.chainId())).satisfies(s -> {
-            assertThat(s.transactions()).isEqualTo(2);
-            assertThat(s.useful()).isEqualTo(1);
+            assertThat(s.transactions()).as("5 relays, one of them refused").isEqualTo(5);
+            assertThat(s.useful()).isEqualTo(4);
             assertThat(s.reverted()).isEqualTo(1);
         });
         assertThat(r.signer(RELAYER.address(), l1.chainId())).satisfies(s -> {
@@ -203,13 +222,30 @@ class ChainAuditTest {
                 .encodeFunctionCall();
     }
 
+    /**
+     * Clears the destination messenger's record that the fast message sent in {@code sent} was relayed:
+     * {@code successfulMessages} is the messenger's first storage slot, so the entry is at
+     * {@code keccak256(abi.encode(messageHash, 0))}.
+     */
+    private static void forgetRelay(DevChain destination, TransactionReceipt sent, long source) throws Exception {
+        Log log = sent.getLogs().stream()
+                .filter(l -> l.getTopics().getFirst().equalsIgnoreCase(L2ToL2Payload.SENT_MESSAGE_TOPIC)).findFirst()
+                .orElseThrow();
+        byte[] hash = L2ToL2Payload.fromLog(log.getTopics(), log.getData()).messageHash(BigInteger.valueOf(source));
+        destination.anvil().setStorageAt(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, Numeric.toHexString(
+                Hashes.keccakAbi(new Bytes32(hash), new Uint256(BigInteger.ZERO))), Numeric.toHexString(new byte[32]));
+        L2ToL2Messenger messenger = L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
+                destination.web3j(), destination.txManager(RELAYER.credentials()), DevChain.GAS);
+        assertThat(messenger.successfulMessages(hash).send()).as("the messenger forgot the relay").isFalse();
+    }
+
     /** Sends {@code data} to {@code to} from the relayer key with a fixed gas limit (no estimate: it may revert). */
     private static TransactionReceipt send(DevChain chain, String to, String data) throws Exception {
         var sent = chain.txManager(RELAYER.credentials()).sendTransaction(DevChain.GAS.getGasPrice(),
                 BigInteger.valueOf(1_000_000), to, data, BigInteger.ZERO);
         assertThat(sent.hasError()).as("%s", sent.getError() == null ? "" : sent.getError().getMessage()).isFalse();
-        return chain.web3j().ethGetTransactionReceipt(sent.getTransactionHash()).send().getTransactionReceipt()
-                .orElseThrow();
+        return new PollingTransactionReceiptProcessor(chain.web3j(), 100, 100)
+                .waitForTransactionReceipt(sent.getTransactionHash());
     }
 
     /** A withdrawal straight through the message passer (no messenger), to an account on L1. */
