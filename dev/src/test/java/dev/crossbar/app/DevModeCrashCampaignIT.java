@@ -190,7 +190,8 @@ class DevModeCrashCampaignIT {
                 w.println(report);
             }
             assertThat(problems).isEmpty();
-            assertThat(audit.flow(ChainAudit.Flow.FAST_L2_TO_L2).delivered()).as("fast messages delivered").isPositive();
+            assertThat(audit.flow(ChainAudit.Flow.FAST_L2_TO_L2).delivered()).as("fast messages delivered")
+                    .isPositive();
             assertThat(audit.flow(ChainAudit.Flow.MESSAGE_L2_TO_L1).delivered()).as("withdrawals finalized")
                     .isPositive();
         }

@@ -151,7 +151,10 @@ public final class ChainAudit {
         return this;
     }
 
-    /** Audits chain {@code chainId} from block {@code block} on: messages sent and signers' transactions before it are not counted. */
+    /**
+     * Audits chain {@code chainId} from block {@code block} on: messages sent and signers' transactions before it are
+     * not counted (0 by default).
+     */
     public ChainAudit from(long chainId, long block) {
         manifest.chain(chainId);
         startBlocks.put(chainId, block);
@@ -323,30 +326,31 @@ public final class ChainAudit {
         /** Indexes every message on its source chain and every effect on its destination. */
         private void collect() {
             for (ChainRead c : chains.values()) {
+                long id = c.chainId();
                 for (ProtocolEvent ev : c.events()) {
                     switch (ev) {
-                        case ProtocolEvent.DepositInitiated e -> sources.add(key("dep", e.l2ChainId(), e.depositHash()));
-                        case ProtocolEvent.DepositExecuted e -> effect(key("dep", c.chainId(), e.depositHash()),
+                        case ProtocolEvent.DepositInitiated e -> sources.add(key("dep", e.l2ChainId(),
+                                e.depositHash()));
+                        case ProtocolEvent.DepositExecuted e -> effect(key("dep", id, e.depositHash()),
                                 new Effect(e.ref(), e.success(), "executed"));
                         case ProtocolEvent.DepositReclaimed e -> reclaimed(e);
-                        case ProtocolEvent.WithdrawalInitiated e -> sources.add(key("wd", c.chainId(),
-                                e.withdrawalHash()));
-                        case ProtocolEvent.WithdrawalFinalized e -> effect(key("wd", e.l2ChainId(), e.withdrawalHash()),
-                                new Effect(e.ref(), e.success(), "finalized"));
-                        case ProtocolEvent.CrossDomainMessageSent e -> sources.add(messengerKey(c.chainId(), e.ref(),
+                        case ProtocolEvent.WithdrawalInitiated e -> sources.add(key("wd", id, e.withdrawalHash()));
+                        case ProtocolEvent.WithdrawalFinalized e -> effect(key("wd", e.l2ChainId(),
+                                e.withdrawalHash()), new Effect(e.ref(), e.success(), "finalized"));
+                        case ProtocolEvent.CrossDomainMessageSent e -> sources.add(messengerKey(id, e.ref(),
                                 e.messageHash()));
-                        case ProtocolEvent.CrossDomainMessageRelayed e -> effect(relayKey(c.chainId(), e.sourceChainId(),
+                        case ProtocolEvent.CrossDomainMessageRelayed e -> effect(relayKey(id, e.sourceChainId(),
                                 e.messageHash()), new Effect(e.ref(), true, "relayed by the messenger"));
-                        case ProtocolEvent.CrossDomainMessageFailed e -> effect(relayKey(c.chainId(), e.sourceChainId(),
+                        case ProtocolEvent.CrossDomainMessageFailed e -> effect(relayKey(id, e.sourceChainId(),
                                 e.messageHash()), new Effect(e.ref(), false, "messenger call failed"));
-                        case ProtocolEvent.CrossRollupSent e -> sources.add(key("fast", e.destination().longValueExact(),
-                                e.messageHash()));
-                        case ProtocolEvent.CrossRollupRelayed e -> effect(key("fast", c.chainId(), e.messageHash()),
+                        case ProtocolEvent.CrossRollupSent e -> sources.add(key("fast",
+                                e.destination().longValueExact(), e.messageHash()));
+                        case ProtocolEvent.CrossRollupRelayed e -> effect(key("fast", id, e.messageHash()),
                                 new Effect(e.ref(), true, "relayed"));
-                        case ProtocolEvent.OutputProposed e -> outputs.computeIfAbsent(e.l2ChainId(), k -> new TreeMap<>())
+                        case ProtocolEvent.OutputProposed e -> outputsOf(e.l2ChainId())
                                 .put(e.outputIndex().longValueExact(), new long[] {e.l1Timestamp(),
                                         e.l2BlockNumber().longValueExact()});
-                        case ProtocolEvent.OutputsDeleted e -> outputs.computeIfAbsent(e.l2ChainId(), k -> new TreeMap<>())
+                        case ProtocolEvent.OutputsDeleted e -> outputsOf(e.l2ChainId())
                                 .tailMap(e.newNextOutputIndex().longValueExact(), true).clear();
                         default -> { }
                     }
@@ -354,9 +358,14 @@ public final class ChainAudit {
             }
         }
 
+        private TreeMap<Long, long[]> outputsOf(long l2ChainId) {
+            return outputs.computeIfAbsent(l2ChainId, k -> new TreeMap<>());
+        }
+
         private void reclaimed(ProtocolEvent.DepositReclaimed e) {
             Optional<ProtocolEvent.DepositInitiated> d = chains.get(l1).events().stream()
-                    .filter(ProtocolEvent.DepositInitiated.class::isInstance).map(ProtocolEvent.DepositInitiated.class::cast)
+                    .filter(ProtocolEvent.DepositInitiated.class::isInstance)
+                    .map(ProtocolEvent.DepositInitiated.class::cast)
                     .filter(x -> x.l2ChainId() == e.l2ChainId() && x.depositNonce().equals(e.depositNonce()))
                     .findFirst();
             String hash = d.map(ProtocolEvent.DepositInitiated::depositHash).orElse("nonce-" + e.depositNonce());
@@ -387,7 +396,6 @@ public final class ChainAudit {
             ChainRead l1Read = chains.get(l1);
             Set<String> carriers = new HashSet<>();
             // Messenger messages first: their carriers and second legs are not counted again.
-            List<Runnable> later = new ArrayList<>();
             for (ChainRead c : chains.values()) {
                 for (ProtocolEvent ev : c.events()) {
                     if (ev instanceof ProtocolEvent.CrossDomainMessageSent e) {
@@ -400,7 +408,7 @@ public final class ChainAudit {
                             }
                             // A second leg of a settled message is judged with its first.
                             if (!isSecondLeg(e)) {
-                                later.add(() -> judgeMessenger(Flow.MESSAGE_L1_TO_L2, e, key, carrier, l1, l2));
+                                judgeMessenger(Flow.MESSAGE_L1_TO_L2, e, key, carrier, l1, l2);
                             }
                         } else {
                             String carrier = carrierWithdrawal(c, e.ref().txHash(), e.messageHash());
@@ -409,15 +417,14 @@ public final class ChainAudit {
                             }
                             Long destL2 = l1Messengers.get(e.target().toLowerCase(Locale.ROOT));
                             if (destL2 != null && destL2 != c.chainId()) {
-                                later.add(() -> judgeSettled(c, e, key, carrier, destL2));
+                                judgeSettled(c, e, key, carrier, destL2);
                             } else {
-                                later.add(() -> judgeMessenger(Flow.MESSAGE_L2_TO_L1, e, key, carrier, c.chainId(), l1));
+                                judgeMessenger(Flow.MESSAGE_L2_TO_L1, e, key, carrier, c.chainId(), l1);
                             }
                         }
                     }
                 }
             }
-            later.forEach(Runnable::run);
             for (ChainRead c : chains.values()) {
                 for (ProtocolEvent ev : c.events()) {
                     switch (ev) {
@@ -440,9 +447,9 @@ public final class ChainAudit {
                         case ProtocolEvent.CrossRollupSent e -> {
                             long dest = e.destination().longValueExact();
                             String key = key("fast", dest, e.messageHash());
-                            judge(new Sent(Flow.FAST_L2_TO_L2, e.messageHash(), c.chainId(), dest, e.ref().blockNumber(),
-                                    e.ref().blockTimestamp(), e.ref().txHash()), effects.get(key),
-                                    List.of(e.messageHash()));
+                            judge(new Sent(Flow.FAST_L2_TO_L2, e.messageHash(), c.chainId(), dest,
+                                    e.ref().blockNumber(), e.ref().blockTimestamp(), e.ref().txHash()),
+                                    effects.get(key), List.of(e.messageHash()));
                         }
                         default -> { }
                     }
@@ -698,7 +705,8 @@ public final class ChainAudit {
                         useful++;
                     } else {
                         noEffect++;
-                        extra.add(new ExtraTx(c.chainId(), signer, nonce, hash, block, ExtraTx.NO_EFFECT, purpose, why));
+                        extra.add(new ExtraTx(c.chainId(), signer, nonce, hash, block, ExtraTx.NO_EFFECT, purpose,
+                                why));
                     }
                 }
             }

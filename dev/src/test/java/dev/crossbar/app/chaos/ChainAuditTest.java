@@ -1,7 +1,6 @@
 package dev.crossbar.app.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.app.chaos.AuditResult.ExtraTx;
@@ -10,9 +9,6 @@ import dev.crossbar.app.chaos.ChainAudit.Flow;
 import dev.crossbar.contracts.bindings.L2ToL1MessagePasser;
 import dev.crossbar.contracts.bindings.L2ToL2Messenger;
 import dev.crossbar.contracts.bindings.Portal;
-import dev.crossbar.core.chain.EthApi;
-import dev.crossbar.core.config.ChainConfig;
-import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.json.Json;
 import dev.crossbar.core.protocol.Hashes;
 import dev.crossbar.core.protocol.L2ToL2Payload;
@@ -22,24 +18,12 @@ import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
-import dev.crossbar.devnet.DevnetChains;
-import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.devnet.DevnetManifest;
 import dev.crossbar.devnet.operator.DevnetOperator;
-import dev.crossbar.store.ChainTopology;
-import dev.crossbar.store.MessageStore;
-import dev.crossbar.store.MessageStores;
-import dev.crossbar.store.StoreConfig;
-import dev.crossbar.testkit.TempDirs;
-import dev.crossbar.watcher.ChainWatcher;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Vertx;
+import dev.crossbar.testkit.stack.RealStack;
 import java.math.BigInteger;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -56,48 +40,30 @@ import org.web3j.utils.Numeric;
 
 /**
  * The chain audit against a real output-oracle devnet (automine, one-hour window moved with the L1's clock) with the
- * watchers filling a real store: messages in every flow, some delivered by a relayer key, one fast message relayed a
- * second time (the messenger refuses it: an extra, reverted transaction), one relayed twice after the messenger was
- * made to forget the first (double), a cancel, a forged relay and a relay whose source block was reorged away (orphan
- * effects), a fast message and an L1-to-L2 message never delivered (lost), a withdrawal no output covers yet (not yet
- * due).
+ * watchers filling a real store (the test stack, {@link RealStack}): messages in every flow, some delivered by a
+ * relayer key, one fast message relayed a second time (the messenger refuses it: an extra, reverted transaction), one
+ * relayed twice after the messenger was made to forget the first (double), a cancel, a forged relay and a relay whose
+ * source block was reorged away (orphan effects), a fast message and an L1-to-L2 message never delivered (lost), a
+ * withdrawal no output covers yet (not yet due).
  */
 class ChainAuditTest {
     private static final DevKeys RELAYER = DevKeys.RELAYER;
 
-    private final Vertx vertx = Vertx.vertx();
-    private final List<ChainWatcher> watchers = new ArrayList<>();
-    private final List<EthApi> apis = new ArrayList<>();
-    private Path dir;
-    private Devnet devnet;
-    private DevnetOperator operator;
-    private MessageStore store;
+    private RealStack stack;
 
     @AfterEach
     void stop() throws Exception {
-        for (ChainWatcher w : watchers) {
-            w.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        if (stack != null) {
+            stack.close();
         }
-        apis.forEach(EthApi::close);
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        if (store != null) {
-            store.close();
-        }
-        if (operator != null) {
-            operator.close();
-        }
-        if (devnet != null) {
-            devnet.close();
-        }
-        TempDirs.delete(dir);
     }
 
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void countsEveryFlowAndEveryExtraTransactionFromTheChains() throws Exception {
-        dir = TempDirs.create("chain-audit");
-        devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
-        operator = DevnetOperator.manual(devnet);
+        stack = RealStack.start("chain-audit", 1, null);
+        Devnet devnet = stack.devnet;
+        DevnetOperator operator = stack.operator;
         DevnetManifest m = devnet.manifest();
         DevChain l1 = devnet.l1();
         DevChain l2a = devnet.l2(0);
@@ -106,11 +72,10 @@ class ChainAuditTest {
         for (DevChain c : List.of(l1, l2a, l2b)) {
             audit.from(c.chainId(), c.blockNumber().longValueExact() + 1); // after the deployment
         }
-        startWatchers(m);
         DemoTraffic user = new DemoTraffic(devnet, DevKeys.USER.credentials());
 
-        // Fast: one relayed by the relayer key, then relayed again (the messenger refuses: reverted); one never relayed;
-        // one relay of a message nobody sent (the operator's forgery).
+        // Fast: one relayed by the relayer key, then relayed again (the messenger refuses: reverted); one never
+        // relayed; one relay of a message nobody sent (the operator's forgery).
         TransactionReceipt fast = user.crossRollup(0, 1, "fast, relayed");
         String relay = relayCall(l2a, fast);
         assertThat(send(l2b, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relay).isStatusOK()).isTrue();
@@ -164,9 +129,9 @@ class ChainAuditTest {
         // A cancel: the relayer key sends nothing to itself.
         assertThat(send(l1, RELAYER.address(), "0x").isStatusOK()).isTrue();
 
-        awaitWatchers();
+        stack.awaitWatchers();
         long started = System.nanoTime();
-        AuditResult r = audit.store(store).run();
+        AuditResult r = audit.store(stack.store).run();
         long ms = (System.nanoTime() - started) / 1_000_000;
         System.out.println(r.table());
         System.out.println(r.json());
@@ -272,28 +237,5 @@ class ChainAuditTest {
         assertThat(portal.proveWithdrawalTransaction(tx, index, new Portal.OutputRootProof(new byte[32], p.stateRoot(),
                 p.messagePasserStorageRoot(), p.blockHash()), p.storageProof()).send().isStatusOK()).isTrue();
         return tx;
-    }
-
-    private void startWatchers(DevnetManifest m) throws Exception {
-        store = MessageStores.open(StoreConfig.sqlite(dir.resolve("store.db")), new ChainTopology(Map.of(
-                m.l2s().get(0).chainId(), m.l1().chainId(), m.l2s().get(1).chainId(), m.l1().chainId()), 1));
-        for (ChainConfig c : DevnetChains.of(m, Confirmations.blocks(0), Duration.ofMillis(100))) {
-            EthApi api = EthApi.connect(vertx, c);
-            apis.add(api);
-            ChainWatcher w = new ChainWatcher(vertx, c, api, store, new SimpleMeterRegistry(), () -> { });
-            w.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            watchers.add(w);
-        }
-    }
-
-    private void awaitWatchers() {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            for (int i = 0; i < watchers.size(); i++) {
-                if (watchers.get(i).cursorBlock() < apis.get(i).blockNumber()) {
-                    return false;
-                }
-            }
-            return true;
-        });
     }
 }
