@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.app.chaos.AuditResult.ExtraTx;
 import dev.crossbar.app.chaos.AuditResult.FlowRow;
 import dev.crossbar.app.chaos.ChainAudit.Flow;
+import dev.crossbar.contracts.bindings.DemoTarget;
 import dev.crossbar.contracts.bindings.L2ToL1MessagePasser;
 import dev.crossbar.contracts.bindings.L2ToL2Messenger;
 import dev.crossbar.contracts.bindings.Portal;
@@ -44,7 +45,8 @@ import org.web3j.utils.Numeric;
  * relayer key, one fast message relayed a second time (the messenger refuses it: an extra, reverted transaction), one
  * relayed twice after the messenger was made to forget the first (double), a cancel, a forged relay and a relay whose
  * source block was reorged away (orphan effects), a fast message and an L1-to-L2 message never delivered (lost), a
- * withdrawal no output covers yet (not yet due).
+ * withdrawal no output covers yet (not yet due), a message whose call fails on L1 (failed) and a replay of it that
+ * fails again (an extra transaction without effect).
  */
 class ChainAuditTest {
     private static final DevKeys RELAYER = DevKeys.RELAYER;
@@ -105,8 +107,11 @@ class ChainAuditTest {
 
         // Withdrawals from l2a: a messenger message, a plain one, and a settled message to l2b; proven and finalized by
         // the relayer key; the settled one's second leg executed on l2b.
+        // A fourth message to L1 finds its target reverting: the messenger records the failure (failed), and the
+        // relayer key's replay while it still reverts fails again (an extra transaction without effect).
         List<TransactionReceipt> withdrawals = List.of(user.withdrawal(0, "to L1", BigInteger.ZERO),
-                plainWithdrawal(l2a), user.settled(0, 1, "to l2b, through L1"));
+                plainWithdrawal(l2a), user.settled(0, 1, "to l2b, through L1"),
+                user.withdrawal(0, "its call fails", BigInteger.ZERO));
         l2a.anvil().mine(1);
         operator.proposer("l2a").propose(l2a.blockNumber().longValueExact());
         Portal portal = Portal.load(m.l2s().getFirst().settlement().portal(), l1.web3j(),
@@ -118,9 +123,18 @@ class ChainAuditTest {
         }
         l1.anvil().increaseTime(m.l2s().getFirst().settlement().finalizationPeriodSeconds() + 1);
         l1.anvil().mine(1);
+        DemoTarget l1Target = DemoTarget.load(m.l1().contract("demoTarget"), l1.web3j(),
+                l1.txManager(DevKeys.USER.credentials()), DevChain.GAS);
         for (Portal.WithdrawalTransaction tx : txs) {
+            if (tx == txs.getLast()) {
+                l1Target.setReverting(true).send();
+            }
             assertThat(portal.finalizeWithdrawalTransaction(tx).send().isStatusOK()).isTrue();
         }
+        String l1Messenger = m.l2s().getFirst().settlement().l1Messenger();
+        assertThat(send(l1, l1Messenger, Numeric.toHexString(txs.getLast().data)).isStatusOK())
+                .as("a replay that fails again is mined").isTrue();
+        l1Target.setReverting(false).send();
         assertThat(operator.sequencer("l2b").executeDue()).as("the settled message's second leg").isEqualTo(1);
 
         // Not delivered: a withdrawal no output covers yet (not due), a message to l2b its sequencer never runs (lost).
@@ -140,7 +154,7 @@ class ChainAuditTest {
         assertThat(r.flow(Flow.DEPOSIT)).isEqualTo(new FlowRow(Flow.DEPOSIT, 1, 1, 0, 0, 0, 0, 0));
         assertThat(r.flow(Flow.WITHDRAWAL)).isEqualTo(new FlowRow(Flow.WITHDRAWAL, 1, 1, 0, 0, 0, 0, 0));
         assertThat(r.flow(Flow.MESSAGE_L1_TO_L2)).isEqualTo(new FlowRow(Flow.MESSAGE_L1_TO_L2, 2, 1, 0, 1, 0, 0, 0));
-        assertThat(r.flow(Flow.MESSAGE_L2_TO_L1)).isEqualTo(new FlowRow(Flow.MESSAGE_L2_TO_L1, 2, 1, 0, 0, 0, 0, 1));
+        assertThat(r.flow(Flow.MESSAGE_L2_TO_L1)).isEqualTo(new FlowRow(Flow.MESSAGE_L2_TO_L1, 3, 1, 1, 0, 0, 0, 1));
         assertThat(r.flow(Flow.FAST_L2_TO_L2)).as("the forged relay and the reorged one are orphans")
                 .isEqualTo(new FlowRow(Flow.FAST_L2_TO_L2, 3, 1, 0, 1, 1, 2, 0));
         assertThat(r.flow(Flow.SETTLED_L2_TO_L2)).isEqualTo(new FlowRow(Flow.SETTLED_L2_TO_L2, 1, 1, 0, 0, 0, 0, 0));
@@ -151,14 +165,15 @@ class ChainAuditTest {
             assertThat(s.reverted()).isEqualTo(1);
         });
         assertThat(r.signer(RELAYER.address(), l1.chainId())).satisfies(s -> {
-            assertThat(s.transactions()).as("3 proofs, 3 finalizations, a cancel").isEqualTo(7);
-            assertThat(s.useful()).isEqualTo(6);
-            assertThat(s.noEffect()).isEqualTo(1);
+            assertThat(s.transactions()).as("4 proofs, 4 finalizations, a failed replay, a cancel").isEqualTo(10);
+            assertThat(s.useful()).isEqualTo(8);
+            assertThat(s.noEffect()).isEqualTo(2);
         });
         assertThat(r.signer(RELAYER.address(), l2a.chainId()).transactions()).isZero();
         assertThat(r.extraTransactions()).extracting(ExtraTx::chainId, ExtraTx::outcome, ExtraTx::nonce)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(l2b.chainId(), ExtraTx.REVERTED, 1L),
-                        org.assertj.core.groups.Tuple.tuple(l1.chainId(), ExtraTx.NO_EFFECT, 6L));
+                        org.assertj.core.groups.Tuple.tuple(l1.chainId(), ExtraTx.NO_EFFECT, 8L),
+                        org.assertj.core.groups.Tuple.tuple(l1.chainId(), ExtraTx.NO_EFFECT, 9L));
 
         // The relayer key's transactions were sent by the test, not through the store: the store recorded none.
         assertThat(r.nonces()).filteredOn(n -> n.problem() != null).extracting(AuditResult.NonceRow::chainId)
