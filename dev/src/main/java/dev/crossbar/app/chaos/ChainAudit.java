@@ -260,9 +260,9 @@ public final class ChainAudit {
             List<SignerRow> signerRows = new ArrayList<>();
             List<ExtraTx> extra = new ArrayList<>();
             List<NonceRow> nonces = new ArrayList<>();
-            for (String signer : signers) {
-                for (ChainRead c : chains.values()) {
-                    signerRows.add(auditSigner(c, signer, extra));
+            for (ChainRead c : chains.values()) {
+                signerRows.addAll(auditSigners(c, extra));
+                for (String signer : signers) {
                     nonces.add(nonce(c, signer));
                 }
             }
@@ -644,32 +644,36 @@ public final class ChainAudit {
 
         // ---- signers ---------------------------------------------------------------------------------------
 
-        private SignerRow auditSigner(ChainRead c, String signer, List<ExtraTx> extra) {
+        /**
+         * Every transaction of the signers on chain {@code c} from its start block, read block by block (full
+         * transactions, in JSON-RPC batches) with the receipts of the blocks that have one ({@code
+         * eth_getBlockReceipts}): a row per signer, and the extra transactions added to {@code extra}.
+         */
+        private List<SignerRow> auditSigners(ChainRead c, List<ExtraTx> extra) {
             EthApi api = apis.get(c.chainId());
             Map<String, String> purposes = new HashMap<>();
-            if (store != null) {
-                for (TxRecord t : store.transactionsFromNonce(c.chainId(), signer, BigInteger.ZERO)) {
-                    if (t.txHash() != null) {
-                        purposes.put(t.txHash().toLowerCase(Locale.ROOT), t.purpose());
+            Map<String, int[]> counts = new LinkedHashMap<>(); // signer: total, useful, reverted, no effect
+            for (String signer : signers) {
+                counts.put(signer, new int[4]);
+                if (store != null) {
+                    for (TxRecord t : store.transactionsFromNonce(c.chainId(), signer, BigInteger.ZERO)) {
+                        if (t.txHash() != null) {
+                            purposes.put(t.txHash().toLowerCase(Locale.ROOT), t.purpose());
+                        }
                     }
                 }
             }
-            int total = 0;
-            int useful = 0;
-            int reverted = 0;
-            int noEffect = 0;
             long start = startBlocks.getOrDefault(c.chainId(), 0L);
-            for (long from = start; from <= c.head(); from += BATCH) {
+            for (long from = start; from <= c.head() && !signers.isEmpty(); from += BATCH) {
                 List<EthApi.Call> calls = new ArrayList<>();
                 for (long n = from; n <= Math.min(c.head(), from + BATCH - 1); n++) {
                     calls.add(new EthApi.Call("eth_getBlockByNumber", List.of(EthApi.hex(n), true)));
                 }
-                List<JsonNode> blocks = api.batch(calls);
                 List<JsonNode> mine = new ArrayList<>();
                 Set<String> withMine = new java.util.LinkedHashSet<>();
-                for (JsonNode b : blocks) {
+                for (JsonNode b : api.batch(calls)) {
                     for (JsonNode t : b.path("transactions")) {
-                        if (signer.equalsIgnoreCase(t.path("from").asText())) {
+                        if (counts.containsKey(t.path("from").asText().toLowerCase(Locale.ROOT))) {
                             mine.add(t);
                             withMine.add(b.path("number").asText());
                         }
@@ -684,7 +688,9 @@ public final class ChainAudit {
                     block.forEach(r -> receipts.put(r.path("transactionHash").asText().toLowerCase(Locale.ROOT), r));
                 }
                 for (JsonNode t : mine) {
-                    total++;
+                    String signer = t.path("from").asText().toLowerCase(Locale.ROOT);
+                    int[] n = counts.get(signer);
+                    n[0]++;
                     String hash = t.path("hash").asText().toLowerCase(Locale.ROOT);
                     JsonNode receipt = receipts.get(hash);
                     if (receipt == null) {
@@ -695,22 +701,24 @@ public final class ChainAudit {
                     long block = quantity(t.path("blockNumber"));
                     String purpose = purposes.get(hash);
                     if (quantity(receipt.path("status")) == 0) {
-                        reverted++;
+                        n[2]++;
                         extra.add(new ExtraTx(c.chainId(), signer, nonce, hash, block, ExtraTx.REVERTED, purpose,
                                 "reverted, to " + t.path("to").asText()));
                         continue;
                     }
                     String why = noEffect(c, t, hash);
                     if (why == null) {
-                        useful++;
+                        n[1]++;
                     } else {
-                        noEffect++;
+                        n[3]++;
                         extra.add(new ExtraTx(c.chainId(), signer, nonce, hash, block, ExtraTx.NO_EFFECT, purpose,
                                 why));
                     }
                 }
             }
-            return new SignerRow(signer, c.chainId(), total, useful, reverted, noEffect);
+            List<SignerRow> rows = new ArrayList<>();
+            counts.forEach((signer, n) -> rows.add(new SignerRow(signer, c.chainId(), n[0], n[1], n[2], n[3])));
+            return rows;
         }
 
         /** Why a successful transaction changed nothing of the protocol, or null when it did. */
@@ -841,9 +849,10 @@ public final class ChainAudit {
                     boolean onChain = sources.contains(key("dep", m.destinationChainId(), id))
                             || sources.contains(key("wd", m.sourceChainId(), id))
                             || sources.contains(key("fast", m.destinationChainId(), id));
-                    storeRows.add(new StoreRow(m.id(), m.kind().name(), s.name(), onChain
+                    storeRows.add(new StoreRow(m.id(), m.kind().name(), s.name(), (onChain
                             ? "not settled, sent before the audited blocks"
-                            : "not on its source chain as it is now, yet not ORPHANED"));
+                            : "not on its source chain as it is now, yet not ORPHANED")
+                            + (m.lastError() == null ? "" : " (last error: " + m.lastError() + ")")));
                 }
             }
         }
