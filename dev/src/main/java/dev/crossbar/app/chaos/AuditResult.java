@@ -87,6 +87,21 @@ public record AuditResult(Map<Long, Long> heads, List<FlowRow> flows, List<Probl
                 && nonces.stream().allMatch(n -> n.problem() == null);
     }
 
+    /** Messages lost, over every flow. */
+    public int lost() {
+        return flows.stream().mapToInt(FlowRow::lost).sum();
+    }
+
+    /** Messages with more than one effect, over every flow. */
+    public int doubled() {
+        return flows.stream().mapToInt(FlowRow::doubled).sum();
+    }
+
+    /** Effects without their message, over every flow. */
+    public int orphans() {
+        return flows.stream().mapToInt(FlowRow::orphans).sum();
+    }
+
     /** The row of {@code flow}. */
     public FlowRow flow(ChainAudit.Flow flow) {
         return flows.stream().filter(f -> f.flow() == flow).findFirst().orElseThrow();

@@ -159,6 +159,8 @@ class ChainAuditTest {
                 .isEqualTo(new FlowRow(Flow.FAST_L2_TO_L2, 3, 1, 0, 1, 1, 2, 0));
         assertThat(r.flow(Flow.SETTLED_L2_TO_L2)).isEqualTo(new FlowRow(Flow.SETTLED_L2_TO_L2, 1, 1, 0, 0, 0, 0, 0));
 
+        assertThat(List.of(r.lost(), r.doubled(), r.orphans())).containsExactly(2, 1, 2);
+
         assertThat(r.signer(RELAYER.address(), l2b.chainId())).satisfies(s -> {
             assertThat(s.transactions()).as("5 relays, one of them refused").isEqualTo(5);
             assertThat(s.useful()).isEqualTo(4);
