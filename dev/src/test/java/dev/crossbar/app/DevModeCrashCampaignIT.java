@@ -4,13 +4,12 @@ import static dev.crossbar.app.DevModeProcess.BROADCAST;
 import static dev.crossbar.app.DevModeProcess.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
-import dev.crossbar.contracts.bindings.Portal;
+import dev.crossbar.app.chaos.AuditResult;
+import dev.crossbar.app.chaos.ChainAudit;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
-import dev.crossbar.core.protocol.Predeploys;
 import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.devnet.DevnetManifest;
 import dev.crossbar.store.ChainTopology;
 import dev.crossbar.store.Finding;
 import dev.crossbar.store.MessageQuery;
@@ -23,8 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,23 +32,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.web3j.abi.EventEncoder;
 
 /**
  * The crash-and-resume campaign of issue #10, run from the jar as a user runs dev mode: {@code kill -9} of the
  * launcher at a seeded random moment while demo traffic flows (half of the kills right after a send), then a restart
  * on the same folder, {@code campaign.kills} times; then one last run without traffic until everything due has
- * settled (withdrawals wait out the two-minute window), and a check from the chains, not from the store:
+ * settled (withdrawals wait out the two-minute window), and a check from the chains, not from the store
+ * ({@link ChainAudit}):
  * <ul>
- *   <li>every fast message the store holds as RELAYED was relayed exactly once on its destination, and nothing was
- *       relayed there that the store does not hold as a live message (no forged relay);</li>
- *   <li>every withdrawal the store holds as RELAYED was finalized exactly once;</li>
- *   <li>nothing is left in flight: no message RELAYING, no open transaction, and for every key of the relayer each
- *       chain's mined nonce is one past the highest it recorded (no nonce gap);</li>
+ *   <li>every message sent in every flow had exactly one effect on its destination (none lost, none doubled, none
+ *       still waiting), and no effect happened there without its message on the source chain (no forged relay);</li>
+ *   <li>the store agrees: what the chain delivered it holds as RELAYED and nothing else, and it holds no live message
+ *       the chains do not have;</li>
+ *   <li>nothing is left in flight: no open transaction, and for every key of the relayer each chain's mined nonce is
+ *       one past the highest it recorded and nothing waits in the node's pool (no nonce gap);</li>
  *   <li>no critical finding.</li>
  * </ul>
+ * The relayer keys' transactions that reverted or had no effect are listed in the report (extra transactions).
  * It prints, per resume, how long the relayer took to take its keys and to send again after the restart was ready.
- * Too long for every build: {@code ./mvnw -pl app verify -Dit.test=DevModeCrashCampaignIT -Dcampaign.kills=5
+ * Too long for every build: {@code ./mvnw -pl dev verify -Dit.test=DevModeCrashCampaignIT -Dcampaign.kills=5
  * [-Dcampaign.seed=N]} (see README).
  */
 @EnabledIfSystemProperty(named = "campaign.kills", matches = "\\d+")
@@ -158,68 +157,21 @@ class DevModeCrashCampaignIT {
         return SqliteMessageStore.open(copy, new ChainTopology(Map.of(901L, 900L, 902L, 900L), 1));
     }
 
+    /** Audits the chains ({@link ChainAudit}) with the store the run left, and the monitor's findings. */
     private void verify(List<String> resumes) throws Exception {
-        JsonNode manifest = DevModeProcess.manifest(work.resolve("dev"));
-        Map<Long, String> rpc = new LinkedHashMap<>();
-        rpc.put(manifest.path("l1").path("chainId").asLong(), manifest.path("l1").path("rpcUrl").asText());
-        Map<Long, String> portals = new HashMap<>();
-        for (JsonNode l2 : manifest.path("l2s")) {
-            rpc.put(l2.path("chainId").asLong(), l2.path("rpcUrl").asText());
-            portals.put(l2.path("chainId").asLong(), l2.path("settlement").path("portal").asText());
-        }
-        String l1 = rpc.values().iterator().next();
+        DevnetManifest manifest = DevnetManifest.read(work.resolve("dev/devnet"));
         try (MessageStore store = storeCopy()) {
-            List<MessageRecord> all = store.messages(new MessageQuery(null, Set.of(MessageKind.CROSS_ROLLUP,
-                    MessageKind.WITHDRAWAL), null, null, null, null, 1000));
-            Map<String, MessageRecord> byId = new HashMap<>();
-            all.forEach(m -> byId.put(m.id().toLowerCase(), m));
+            AuditResult audit = ChainAudit.of(manifest).store(store)
+                    .signers(List.of(DevKeys.RELAYER.address(), DevKeys.RELAYER_2.address())).run();
             List<String> problems = new ArrayList<>();
-            int fast = 0;
-            int withdrawals = 0;
-            for (long l2 : portals.keySet()) {
-                Map<String, Integer> relays = count(rpc.get(l2), Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
-                        EventEncoder.encode(L2ToL2Messenger.RELAYEDMESSAGE_EVENT), 3);
-                for (var e : relays.entrySet()) {
-                    MessageRecord m = byId.get(e.getKey());
-                    if (m == null || m.state() == MessageState.ORPHANED) {
-                        problems.add("forged relay on " + l2 + ": " + e.getKey() + " (" + (m == null ? "unknown"
-                                : "ORPHANED") + ")");
-                    } else if (e.getValue() != 1) {
-                        problems.add("relayed " + e.getValue() + " times: " + e.getKey());
-                    }
-                }
-                Map<String, Integer> finalized = count(l1, portals.get(l2),
-                        EventEncoder.encode(Portal.WITHDRAWALFINALIZED_EVENT), 1);
-                for (MessageRecord m : all) {
-                    if (m.kind() == MessageKind.CROSS_ROLLUP && m.destinationChainId() == l2
-                            && m.state() == MessageState.RELAYED) {
-                        fast++;
-                        if (relays.getOrDefault(m.id().toLowerCase(), 0) != 1) {
-                            problems.add("RELAYED in the store, relayed " + relays.getOrDefault(m.id().toLowerCase(), 0)
-                                    + " times on chain: " + m.id());
-                        }
-                    }
-                    if (m.kind() == MessageKind.WITHDRAWAL && m.sourceChainId() == l2
-                            && m.state() == MessageState.RELAYED) {
-                        withdrawals++;
-                        if (finalized.getOrDefault(m.id().toLowerCase(), 0) != 1) {
-                            problems.add("RELAYED in the store, finalized " + finalized.getOrDefault(m.id().toLowerCase(),
-                                    0) + " times on chain: " + m.id());
-                        }
-                    }
-                }
-            }
-            for (MessageRecord m : all) {
-                if (m.state() != MessageState.RELAYED && m.state() != MessageState.ORPHANED) {
-                    problems.add("not settled: " + m.kind() + " " + m.id() + " in " + m.state() + " (" + m.lastError()
-                            + ")");
-                }
-            }
-            for (var e : rpc.entrySet()) {
-                for (String key : List.of(DevKeys.RELAYER.address(), DevKeys.RELAYER_2.address())) {
-                    nonceProblem(store, e.getKey(), e.getValue(), key).ifPresent(problems::add);
-                }
-            }
+            audit.problems().forEach(p -> problems.add(p.flow().label() + " " + p.kind() + " on chain " + p.chainId()
+                    + ": " + p.id() + " (" + p.detail() + ")"));
+            audit.flows().stream().filter(f -> f.notYetDue() > 0).forEach(f -> problems.add(f.notYetDue() + " "
+                    + f.flow().label() + " message(s) still not due after settling"));
+            audit.nonces().stream().filter(n -> n.problem() != null).forEach(n -> problems.add("nonce of "
+                    + n.signer() + " on chain " + n.chainId() + ": " + n.problem()));
+            audit.store().forEach(r -> problems.add("store: " + r.kind() + " " + r.id() + " in " + r.state() + ": "
+                    + r.why()));
             List<Finding> critical = store.findings(null, 10_000).stream()
                     .filter(f -> f.severity().equals("CRITICAL")).toList();
             critical.forEach(f -> problems.add("critical finding " + f.kind() + ": " + f.summary()));
@@ -228,44 +180,20 @@ class DevModeCrashCampaignIT {
 
             StringBuilder report = new StringBuilder("crash campaign result\n");
             resumes.forEach(r -> report.append("  ").append(r).append('\n'));
-            report.append(String.format("  messages: %d fast relayed once, %d withdrawals finalized once, %d orphaned;"
-                    + " findings %s%n", fast, withdrawals, all.stream().filter(m -> m.state() == MessageState.ORPHANED)
-                    .count(), findings));
+            report.append(audit.table()).append('\n');
+            report.append("  findings ").append(findings).append('\n');
             report.append("  problems: ").append(problems.isEmpty() ? "none" : String.join("\n    ", problems));
             System.out.println(report);
+            System.out.println(audit.json());
             try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(Path.of("target",
                     "crash-campaign-report.txt")))) {
                 w.println(report);
             }
             assertThat(problems).isEmpty();
-            assertThat(fast).as("fast messages delivered").isPositive();
-            assertThat(withdrawals).as("withdrawals finalized").isPositive();
+            assertThat(audit.flow(ChainAudit.Flow.FAST_L2_TO_L2).delivered()).as("fast messages delivered")
+                    .isPositive();
+            assertThat(audit.flow(ChainAudit.Flow.MESSAGE_L2_TO_L1).delivered()).as("withdrawals finalized")
+                    .isPositive();
         }
-    }
-
-    /** Why {@code key}'s nonces on a chain are not settled (a gap, a transaction in flight), if they are not. */
-    private static java.util.Optional<String> nonceProblem(MessageStore store, long chainId, String url, String key)
-            throws Exception {
-        long mined = Long.decode(DevModeProcess.rpc(url, "eth_getTransactionCount", "[\"" + key + "\",\"latest\"]").asText());
-        long pending = Long.decode(DevModeProcess.rpc(url, "eth_getTransactionCount", "[\"" + key + "\",\"pending\"]").asText());
-        long highest = store.highestNonce(chainId, key).map(java.math.BigInteger::longValueExact).orElse(-1L);
-        int open = store.openTransactions(chainId, key).size();
-        System.out.printf("chain %d key %s: mined nonce %d, pending %d, highest recorded %d, open %d%n", chainId, key,
-                mined, pending, highest, open);
-        return mined == highest + 1 && pending == mined && open == 0 ? java.util.Optional.empty()
-                : java.util.Optional.of("nonce of " + key + " on chain " + chainId + ": mined " + mined + ", pending "
-                        + pending + ", highest recorded " + highest + ", open " + open);
-    }
-
-    /** Log count per indexed topic {@code keyTopic} of {@code address}'s {@code topic0} events, over the whole chain. */
-    private static Map<String, Integer> count(String url, String address, String topic0, int keyTopic)
-            throws Exception {
-        JsonNode logs = DevModeProcess.rpc(url, "eth_getLogs", "[{\"fromBlock\":\"0x0\",\"toBlock\":\"latest\",\"address\":\""
-                + address + "\",\"topics\":[\"" + topic0 + "\"]}]");
-        Map<String, Integer> out = new HashMap<>();
-        for (JsonNode l : logs) {
-            out.merge(l.path("topics").path(keyTopic).asText().toLowerCase(), 1, Integer::sum);
-        }
-        return out;
     }
 }
