@@ -6,9 +6,14 @@ import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.operator.DevnetOperator;
+import dev.crossbar.devnet.operator.Proposer;
 import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.devnet.SettlementKind;
 import dev.crossbar.kafka.embedded.EmbeddedKafka;
+import dev.crossbar.store.ChainTopology;
+import dev.crossbar.store.MessageStore;
+import dev.crossbar.store.MessageStores;
+import dev.crossbar.store.StoreConfig;
 import dev.crossbar.testkit.JsonRpcProxy;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -358,12 +363,23 @@ public final class ChaosCampaign {
             case L1_REORG -> reorg(devnet.l1(), settings.confirmations() + 1
                     + random.nextInt(Math.max(1, 10 - settings.confirmations())));
             case L2_REORG -> {
-                DevChain l2 = devnet.l2(random.nextInt(2));
-                int depth = 1 + random.nextInt(10);
-                String done = reorg(l2, depth);
-                for (int i = 0; i < 20 && done.contains("not reorged"); i++) {
-                    Thread.sleep(300); // the newest block holds a deposit: wait for the next one
-                    done = reorg(l2, depth);
+                // Only blocks no output covers yet: a real L2 reorgs unsafe blocks, never ones an output was
+                // proposed for (the proposer waits while it happens).
+                int index = random.nextInt(2);
+                DevChain l2 = devnet.l2(index);
+                Proposer proposer = operator.proposer(l2.name());
+                int wanted = 1 + random.nextInt(10);
+                String done = null;
+                for (int i = 0; i < 40 && (done == null || done.contains("not reorged")); i++) {
+                    if (done != null) {
+                        Thread.sleep(300); // the newest block holds a deposit, or nothing is above the output yet
+                    }
+                    synchronized (proposer) {
+                        long head = l2.blockNumber().longValueExact();
+                        int depth = (int) Math.min(wanted, head - Math.max(0, proposer.lastProposedBlock()));
+                        done = depth < 1 ? l2.name() + " not reorged: every block is covered by an output"
+                                : reorg(l2, depth);
+                    }
                 }
                 yield done;
             }
@@ -569,10 +585,22 @@ public final class ChaosCampaign {
         injected.forEach(i -> byKind.merge(i.kind(), 1, Integer::sum));
         Map<String, Integer> flows = new LinkedHashMap<>();
         sent.forEach((k, v) -> flows.put(k, v.get()));
+        AuditResult audit;
+        try (MessageStore store = MessageStores.open(StoreConfig.postgres(settings.jdbcUrl(), settings.dbUser(), 2,
+                schema), new ChainTopology(Map.of(901L, 900L, 902L, 900L), 1))) {
+            // Crossbar's keys: the relayer's signers, and the monitor's challenger, guardian and reclaimer.
+            ChainAudit chainAudit = ChainAudit.of(devnet.manifest()).store(store).signers(java.util.stream.Stream.of(
+                    "relayer", "relayer-2", "challenger", "guardian", "monitor").map(devnet.manifest().keys()::get)
+                    .filter(java.util.Objects::nonNull).map(k -> k.address()).distinct().toList());
+            for (DevChain c : chains()) {
+                chainAudit.from(c.chainId(), startBlocks.get(c.name()));
+            }
+            audit = chainAudit.run();
+        }
         Map<String, Integer> rpc = new java.util.TreeMap<>();
         proxies.values().forEach(p -> p.injected().forEach((f, n) -> rpc.merge(f.name(), n, Integer::sum)));
         return new ChaosReport(settings.seed(), settings.messages(), flows, List.copyOf(injected), byKind, rpc,
-                unsettled(), findings(), Duration.between(began, Instant.now()), startBlocks);
+                unsettled(), findings(), audit, Duration.between(began, Instant.now()), startBlocks);
     }
 
     /** Findings the monitor raised: the operator is honest, so every one is a false alarm. */

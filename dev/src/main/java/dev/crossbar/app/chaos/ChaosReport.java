@@ -14,7 +14,8 @@ import java.util.Map;
  */
 public record ChaosReport(long seed, int messages, Map<String, Integer> sentByFlow,
         List<ChaosCampaign.Injected> faults, Map<ChaosCampaign.Fault, Integer> faultsByKind,
-        Map<String, Integer> rpcFaultsActed, Map<String, Long> unsettled, List<String> findings, Duration took, Map<String, Long> startBlocks) {
+        Map<String, Integer> rpcFaultsActed, Map<String, Long> unsettled, List<String> findings, AuditResult audit,
+        Duration took, Map<String, Long> startBlocks) {
 
     /** Whether every kind of fault was injected at least once. */
     public boolean everyFaultInjected() {
@@ -22,9 +23,12 @@ public record ChaosReport(long seed, int messages, Map<String, Integer> sentByFl
                 && ChaosCampaign.RPC_FAULTS.stream().allMatch(f -> rpcFaultsActed.getOrDefault(f.name(), 0) > 0);
     }
 
-    /** Every fault kind injected, nothing left unsettled, no false finding. */
+    /**
+     * Every fault kind injected; from the chains: no message lost or doubled, no orphan effect, no extra transaction,
+     * healthy nonces; nothing unexplained or unsettled in the store; no false finding.
+     */
     public boolean clean() {
-        return everyFaultInjected() && unsettled.isEmpty() && findings.isEmpty();
+        return everyFaultInjected() && audit.clean() && unsettled.isEmpty() && findings.isEmpty();
     }
 
     public void print(PrintStream out) {
@@ -42,6 +46,10 @@ public record ChaosReport(long seed, int messages, Map<String, Integer> sentByFl
         }
         out.printf("RPC faults acted on (requests): %s%n", rpcFaultsActed);
         out.println();
+        out.println("checked from the chains:");
+        out.print(audit.table());
+        out.printf("lost %d, double %d, orphan %d, extra transactions %d%n", audit.lost(), audit.doubled(),
+                audit.orphans(), audit.extraTransactions().size());
         out.printf("unsettled in the store: %s%n", unsettled.isEmpty() ? "none" : unsettled);
         out.printf("false findings: %d%s%n", findings.size(), findings.isEmpty() ? "" : " " + findings);
     }
@@ -59,6 +67,11 @@ public record ChaosReport(long seed, int messages, Map<String, Integer> sentByFl
         o.put("rpc_faults_acted", rpcFaultsActed);
         o.put("unsettled", unsettled);
         o.put("false_findings", findings.size());
+        o.put("lost", audit.lost());
+        o.put("double", audit.doubled());
+        o.put("orphan", audit.orphans());
+        o.put("extra_transactions", audit.extraTransactions().size());
+        o.put("clean", clean());
         try {
             return Json.MAPPER.writeValueAsString(o);
         } catch (JsonProcessingException e) {
