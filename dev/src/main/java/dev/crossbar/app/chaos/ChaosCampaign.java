@@ -345,8 +345,13 @@ public final class ChaosCampaign {
                 List<JsonRpcProxy.Fault> left = new ArrayList<>(RPC_FAULTS);
                 while (!left.isEmpty() && System.nanoTime() < deadline) {
                     Collections.shuffle(left, random);
+                    // Lying logs first: a lie needs a range with logs in it, read while the clients still use the
+                    // endpoint (the other faults make them set it aside for a while).
+                    if (left.remove(JsonRpcProxy.Fault.LYING_LOGS)) {
+                        left.addFirst(JsonRpcProxy.Fault.LYING_LOGS);
+                    }
                     for (JsonRpcProxy.Fault rf : left) {
-                        long ms = 2000 + random.nextInt(2000);
+                        long ms = (rf == JsonRpcProxy.Fault.LYING_LOGS ? 5000 : 2000) + random.nextInt(2000);
                         proxy.mode(rf);
                         Thread.sleep(ms);
                         proxy.mode(JsonRpcProxy.Fault.PASS);
