@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.devnet.DevKeys;
+import dev.crossbar.testkit.JsonRpcProxy;
 import java.math.BigInteger;
+import java.net.URI;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,5 +49,30 @@ class ProtocolViewsTest {
         assertThat(ProtocolViews.provenWithdrawal(l1, s.portal(), new byte[32]).exists()).isFalse();
         assertThat(ProtocolViews.finalizedWithdrawal(l1, s.portal(), new byte[32])).isFalse();
         assertThat(DevKeys.RELAYER.address()).isNotBlank();
+    }
+
+    /**
+     * An endpoint lying about state says a withdrawal was finalized when it was not: with the node itself as a second
+     * endpoint, the "yes" is not believed (the relayer would otherwise mark the message delivered and lose it).
+     */
+    @Test
+    void aDeliveryReportedDoneByALyingEndpointIsNotBelievedWhenAnotherEndpointSaysOtherwise() throws Exception {
+        var s = p.devnet.manifest().l2s().getFirst().settlement();
+        URI node = URI.create(p.devnet.l1().rpcUrl());
+        try (JsonRpcProxy liar = JsonRpcProxy.start(p.vertx, node)) {
+            liar.mode(JsonRpcProxy.Fault.LYING_STATE);
+            byte[] hash = new byte[32];
+            try (EthApi alone = EthApi.connect(p.vertx, 900, "l1-liar", List.of(liar.httpUrl()),
+                    EthApi.DEFAULT_TIMEOUT, EthApi.DEFAULT_COOLDOWN)) {
+                assertThat(ProtocolViews.finalizedWithdrawal(alone, s.portal(), hash))
+                        .as("the lie, believed when it is the only endpoint").isTrue();
+            }
+            try (EthApi both = EthApi.connect(p.vertx, 900, "l1", List.of(liar.httpUrl(), node),
+                    EthApi.DEFAULT_TIMEOUT, EthApi.DEFAULT_COOLDOWN)) {
+                assertThat(ProtocolViews.finalizedWithdrawal(both, s.portal(), hash))
+                        .as("not believed when the node itself says otherwise").isFalse();
+                assertThat(liar.injected(JsonRpcProxy.Fault.LYING_STATE)).isPositive();
+            }
+        }
     }
 }

@@ -175,17 +175,59 @@ public final class ProtocolViews {
         return new Escape(true, view(p.escapeHasOutput()), view(p.escapeOutputIndex()));
     }
 
+    /**
+     * Whether the withdrawal was finalized. A "yes" makes the relayer skip a delivery, so it counts only when every
+     * other endpoint of the chain that answers agrees ({@link #doneEverywhere}).
+     */
     public static boolean finalizedWithdrawal(EthApi l1, String portal, byte[] hash) {
-        return view(portal(l1, portal, LATEST).finalizedWithdrawals(hash));
+        return doneEverywhere(l1, "finalizedWithdrawals(" + Numeric.toHexString(hash) + ")",
+                e -> view(portal(e, portal, LATEST).finalizedWithdrawals(hash)));
     }
 
+    /** Whether the messenger message was relayed successfully; a "yes" is confirmed as in {@link #doneEverywhere}. */
     public static boolean successfulMessage(EthApi chain, String messenger, byte[] hash) {
-        return view(messenger(chain, messenger, LATEST).successfulMessages(hash));
+        return doneEverywhere(chain, "successfulMessages(" + Numeric.toHexString(hash) + ")",
+                e -> view(messenger(e, messenger, LATEST).successfulMessages(hash)));
     }
 
+    /** Whether the L2-to-L2 message was relayed; a "yes" is confirmed as in {@link #doneEverywhere}. */
     public static boolean successfulCrossRollup(EthApi chain, String messenger, byte[] hash) {
-        return view(l2ToL2(chain, messenger, LATEST).successfulMessages(hash));
+        return doneEverywhere(chain, "successfulMessages(" + Numeric.toHexString(hash) + ")",
+                e -> view(l2ToL2(e, messenger, LATEST).successfulMessages(hash)));
     }
+
+    /**
+     * An effect check whose "yes" makes a delivery be skipped: an endpoint lying about state (or behind, on another
+     * fork) must not be able to make a message count as delivered when it was not. The chain's client answers first;
+     * a "yes" stands only if every other endpoint of the chain that answers says yes too. One that says no wins (the
+     * delivery goes ahead: if the effect did happen, the send's simulation sees it and nothing is sent); one that does
+     * not answer says nothing.
+     */
+    static boolean doneEverywhere(EthApi chain, String what, java.util.function.Predicate<EthApi> done) {
+        if (!done.test(chain)) {
+            return false;
+        }
+        List<EthApi> all = chain.endpoints();
+        if (all.size() < 2) {
+            return true;
+        }
+        for (EthApi endpoint : all) {
+            boolean yes;
+            try {
+                yes = done.test(endpoint);
+            } catch (RuntimeException e) {
+                continue; // no answer: says nothing either way
+            }
+            if (!yes) {
+                LOG.warn("rpc endpoints disagree on an effect chain={} endpoint={} view={}: it says not done, another"
+                        + " says done; taken as not done", chain.name(), endpoint.name(), what);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProtocolViews.class);
 
     /** The index of the first output covering {@code l2Block}; {@link EthApi.Reverted} when none does yet. */
     public static BigInteger outputIndexAfter(EthApi l1, String oracle, long l2Block) {
