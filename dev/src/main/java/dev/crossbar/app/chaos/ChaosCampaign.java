@@ -605,20 +605,30 @@ public final class ChaosCampaign {
         Map<String, Integer> rpc = new java.util.TreeMap<>();
         proxies.values().forEach(p -> p.injected().forEach((f, n) -> rpc.merge(f.name(), n, Integer::sum)));
         return new ChaosReport(settings.seed(), settings.messages(), flows, List.copyOf(injected), byKind, rpc,
-                unsettled(), findings(), audit, Duration.between(began, Instant.now()), startBlocks);
+                unsettled(), findings(false), findings(true), audit, Duration.between(began, Instant.now()),
+                startBlocks);
     }
 
-    /** Findings the monitor raised: the operator is honest, so every one is a false alarm. */
-    private List<String> findings() throws SQLException {
+    /**
+     * Findings the monitor raised about the rollup's operator: the operator is honest, so every one is a false alarm.
+     * With {@code self}, the monitor's findings about itself instead ({@code MONITOR_LAGGING}: true after it was
+     * killed, frozen out of its store or slowed by the faults, reported apart).
+     */
+    private List<String> findings(boolean self) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Connection c = db(); var st = c.createStatement(); ResultSet rs = st.executeQuery(
                 "SELECT kind, severity, summary FROM " + schema + ".findings ORDER BY id")) {
             while (rs.next()) {
-                out.add(rs.getString(1) + " (" + rs.getString(2) + "): " + rs.getString(3));
+                if (SELF_FINDINGS.contains(rs.getString(1)) == self) {
+                    out.add(rs.getString(1) + " (" + rs.getString(2) + "): " + rs.getString(3));
+                }
             }
         }
         return out;
     }
+
+    /** The monitor's findings about its own health. */
+    private static final java.util.Set<String> SELF_FINDINGS = java.util.Set.of("MONITOR_LAGGING");
 
     private List<DevChain> chains() {
         return List.of(devnet.l1(), devnet.l2(0), devnet.l2(1));

@@ -14,7 +14,8 @@ import java.util.Map;
  */
 public record ChaosReport(long seed, int messages, Map<String, Integer> sentByFlow,
         List<ChaosCampaign.Injected> faults, Map<ChaosCampaign.Fault, Integer> faultsByKind,
-        Map<String, Integer> rpcFaultsActed, Map<String, Long> unsettled, List<String> findings, AuditResult audit,
+        Map<String, Integer> rpcFaultsActed, Map<String, Long> unsettled, List<String> findings, List<String> selfFindings,
+        AuditResult audit,
         Duration took, Map<String, Long> startBlocks) {
 
     /** Whether every kind of fault was injected at least once. */
@@ -52,6 +53,8 @@ public record ChaosReport(long seed, int messages, Map<String, Integer> sentByFl
                 audit.orphans(), audit.extraTransactions().size());
         out.printf("unsettled in the store: %s%n", unsettled.isEmpty() ? "none" : unsettled);
         out.printf("false findings: %d%s%n", findings.size(), findings.isEmpty() ? "" : " " + findings);
+        out.printf("the monitor's findings about itself: %d%s%n", selfFindings.size(),
+                selfFindings.isEmpty() ? "" : " " + selfFindings);
     }
 
     /** The report as one JSON object, for tools. */
@@ -67,6 +70,7 @@ public record ChaosReport(long seed, int messages, Map<String, Integer> sentByFl
         o.put("rpc_faults_acted", rpcFaultsActed);
         o.put("unsettled", unsettled);
         o.put("false_findings", findings.size());
+        o.put("self_findings", selfFindings.size());
         o.put("lost", audit.lost());
         o.put("double", audit.doubled());
         o.put("orphan", audit.orphans());
