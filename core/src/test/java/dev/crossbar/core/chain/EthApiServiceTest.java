@@ -42,6 +42,7 @@ class EthApiServiceTest {
                 (proxy, method, args) -> switch (method.getName()) {
                     case "name" -> "l1";
                     case "chainId" -> 900L;
+                    case "endpoints" -> List.of(proxy); // one endpoint: itself
                     case "callAt" -> {
                         asked.add("callAt " + args[0] + " " + args[1] + " " + args[2]);
                         yield answer.apply("eth_call", List.of(args)).asText();
