@@ -36,11 +36,12 @@ public final class Metrics implements AutoCloseable {
      * kind, a component, a signer key's address (bounded by the configuration), a finding's severity or kind, a
      * topic, a purpose, a result, an endpoint's index, a monitor check, a supervised loop's name (fixed in the code),
      * a dispute game's status (3 values), the agreement of a game with the monitor's verdict (agree, disagree,
-     * unknown) and the honesty of a claim (honest, dishonest, unknown). Never a message id, hash or free text.
+     * unknown), the honesty of a claim (honest, dishonest, unknown) and why a signer cannot send (a fixed enum:
+     * fees_above_cap, insufficient_funds). Never a message id, hash or free text.
      */
     public static final Set<String> ALLOWED_TAGS = Set.of("chain", "state", "kind", "component", "key", "signer",
             "severity", "finding", "topic", "purpose", "result", "endpoint", "check", "loop", "status", "agreement",
-            "honesty");
+            "honesty", "reason");
     /** Tag keys of Micrometer's JVM and process binders (memory area and pool, GC, thread state, JVM info). */
     public static final Set<String> JVM_TAGS = Set.of("area", "id", "action", "cause", "gc", "state", "version",
             "vendor", "runtime");

@@ -301,6 +301,11 @@ public final class ChaosCampaign {
         }
     }
 
+    /** The short form (faults every few seconds): each fault held for less time. */
+    private boolean quick() {
+        return settings.faultEvery().toSeconds() <= 5;
+    }
+
     private java.util.Set<Fault> injectedKinds() {
         java.util.Set<Fault> kinds = java.util.EnumSet.noneOf(Fault.class);
         injected.forEach(i -> kinds.add(i.kind()));
@@ -315,7 +320,7 @@ public final class ChaosCampaign {
                     "transaction broadcast");
             case FREEZE_RELAYER -> {
                 RoleProcess r = roles.get(random.nextBoolean() ? "relayer-a" : "relayer-b");
-                long ms = SESSION.toMillis() + 3000 + random.nextInt(5000);
+                long ms = SESSION.toMillis() + (quick() ? 1000 + random.nextInt(2000) : 3000 + random.nextInt(5000));
                 int open = openTransactions();
                 r.freeze();
                 Thread.sleep(ms);
@@ -351,7 +356,8 @@ public final class ChaosCampaign {
                         left.addFirst(JsonRpcProxy.Fault.LYING_LOGS);
                     }
                     for (JsonRpcProxy.Fault rf : left) {
-                        long ms = (rf == JsonRpcProxy.Fault.LYING_LOGS ? 5000 : 2000) + random.nextInt(2000);
+                        long ms = quick() ? (rf == JsonRpcProxy.Fault.LYING_LOGS ? 3000 : 1000) + random.nextInt(1000)
+                                : (rf == JsonRpcProxy.Fault.LYING_LOGS ? 5000 : 2000) + random.nextInt(2000);
                         proxy.mode(rf);
                         Thread.sleep(ms);
                         proxy.mode(JsonRpcProxy.Fault.PASS);
@@ -415,7 +421,7 @@ public final class ChaosCampaign {
         }
         int open = openTransactions();
         r.kill();
-        Thread.sleep(random.nextInt(3000));
+        Thread.sleep(random.nextInt(quick() ? 1000 : 3000));
         r.start();
         return r.name() + " killed (SIGKILL) " + when + ", " + open + " transactions open in the store";
     }

@@ -28,10 +28,10 @@ class ChaosCampaignIT {
     @Test
     @Timeout(value = 40, unit = TimeUnit.MINUTES)
     void everyFaultDuringTrafficEndsWithEveryMessageDeliveredOnceAndNoExtraTransaction() throws Exception {
-        int messages = Integer.getInteger("chaos.messages", 60);
+        int messages = Integer.getInteger("chaos.messages", 40);
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         ChaosCampaign.Settings settings = new ChaosCampaign.Settings(messages, seed, dir.resolve("chaos"), SERVICE_JAR,
-                PG_URL, PG_USER, 2, Duration.ofSeconds(messages > 200 ? 15 : 5), Duration.ofMinutes(4));
+                PG_URL, PG_USER, 2, Duration.ofSeconds(messages > 200 ? 15 : 3), Duration.ofMinutes(4));
         ChaosReport report = new ChaosCampaign(settings, System.out).run();
         report.print(System.out);
         System.out.println(report.json());
