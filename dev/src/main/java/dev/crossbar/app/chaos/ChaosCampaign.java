@@ -102,6 +102,9 @@ public final class ChaosCampaign {
     private final Vertx vertx = Vertx.vertx();
     /** The fault-injecting endpoint in front of each node, by chain name: every role's preferred endpoint. */
     private final Map<String, JsonRpcProxy> proxies = new LinkedHashMap<>();
+    /** Held (write) while L1 blocks are kept free of the user's sends for a reorg; each send holds it (read). */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock quiet =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
     private DevnetOperator operator;
     private EmbeddedKafka kafka;
     private int kafkaPort;
@@ -252,7 +255,12 @@ public final class ChaosCampaign {
     private void send(String flow, int messages, Send s) throws Exception {
         for (int attempt = 1; ; attempt++) {
             try {
-                s.send();
+                quiet.readLock().lockInterruptibly();
+                try {
+                    s.send();
+                } finally {
+                    quiet.readLock().unlock();
+                }
                 sent.computeIfAbsent(flow, f -> new AtomicInteger()).addAndGet(messages);
                 return;
             } catch (Exception e) {
@@ -371,8 +379,10 @@ public final class ChaosCampaign {
                         + proxy.injected() + (left.isEmpty() ? "" : "; found no request: " + left) + ")";
             }
             // L1: always deeper than the confirmations (up to 10); L2: 1 to 10.
-            case L1_REORG -> reorg(devnet.l1(), settings.confirmations() + 1
-                    + random.nextInt(Math.max(1, 10 - settings.confirmations())));
+            case L1_REORG -> {
+                int depth = settings.confirmations() + 1 + random.nextInt(Math.max(1, 10 - settings.confirmations()));
+                yield quietL1Reorg(depth);
+            }
             case L2_REORG -> {
                 // Only blocks no output covers yet: a real L2 reorgs unsafe blocks, never ones an output was
                 // proposed for (the proposer waits while it happens).
@@ -395,6 +405,70 @@ public final class ChaosCampaign {
                 yield done;
             }
         };
+    }
+
+    /**
+     * An L1 reorg of {@code depth} blocks that hold no deposit and no output proposal: the devnet's L2s do not
+     * re-derive from a reorged L1 as a real rollup does (a deposit executed on the L2 names its L1 block's hash, an
+     * output proposal the L1 block it saw), so the user's sends and the proposers wait while {@code depth} blocks go by
+     * with only the services' own transactions (proofs, finalizations) in them; those are what the reorg moves.
+     */
+    private String quietL1Reorg(int depth) throws Exception {
+        DevChain l1 = devnet.l1();
+        quiet.writeLock().lockInterruptibly();
+        try {
+            Proposer a = operator.proposer(devnet.l2(0).name());
+            Proposer b = operator.proposer(devnet.l2(1).name());
+            synchronized (a) {
+                synchronized (b) {
+                    // Quiet blocks after the newest one with a deposit or a proposal (a relayer's finalization of a
+                    // settled message deposits too): wait until there are depth of them, for up to a minute.
+                    long floor = l1.blockNumber().longValueExact();
+                    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+                    long head = floor;
+                    while (System.nanoTime() < deadline) {
+                        Thread.sleep(200);
+                        head = l1.blockNumber().longValueExact();
+                        floor = Math.max(floor, newestSettlementBlock(floor + 1, head));
+                        if (head - floor >= depth) {
+                            break;
+                        }
+                    }
+                    int reorgDepth = (int) Math.min(depth, head - floor);
+                    return reorgDepth < 1 ? "l1 not reorged: no quiet block" : reorg(l1, reorgDepth);
+                }
+            }
+        } finally {
+            quiet.writeLock().unlock();
+        }
+    }
+
+    /** The newest L1 block in [from, to] with a deposit or an output proposal of either L2 (from - 1 when none). */
+    private long newestSettlementBlock(long from, long to) throws IOException {
+        if (from > to) {
+            return from - 1;
+        }
+        List<String> contracts = new ArrayList<>();
+        for (var l2 : devnet.manifest().l2s()) {
+            contracts.add(l2.settlement().portal());
+            contracts.add(l2.settlement().outputOracle());
+        }
+        var filter = new org.web3j.protocol.core.methods.request.EthFilter(
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(Math.max(0, from))),
+                DefaultBlockParameter.valueOf(BigInteger.valueOf(to)), contracts);
+        filter.addOptionalTopics(org.web3j.abi.EventEncoder.encode(
+                dev.crossbar.contracts.bindings.Portal.TRANSACTIONDEPOSITED_EVENT),
+                org.web3j.abi.EventEncoder.encode(dev.crossbar.contracts.bindings.OutputOracle.OUTPUTPROPOSED_EVENT));
+        long newest = from - 1;
+        var logs = devnet.l1().web3j().ethGetLogs(filter).send();
+        if (logs.hasError()) {
+            throw new IOException("eth_getLogs on l1 failed: " + logs.getError().getMessage());
+        }
+        for (var r : logs.getLogs()) {
+            newest = Math.max(newest, ((org.web3j.protocol.core.methods.response.Log) r.get()).getBlockNumber()
+                    .longValueExact());
+        }
+        return newest;
     }
 
     /**
