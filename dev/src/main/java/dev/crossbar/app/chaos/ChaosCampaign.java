@@ -1,6 +1,7 @@
 package dev.crossbar.app.chaos;
 
 import dev.crossbar.app.DevConfigFile;
+import dev.crossbar.app.DevData;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
@@ -120,7 +121,7 @@ public final class ChaosCampaign {
     public ChaosReport run() throws Exception {
         Instant began = Instant.now();
         Path dir = settings.dir();
-        wipe(dir);
+        DevData.wipe(dir);
         Files.createDirectories(dir);
         dropSchema();
         DevnetConfig devnetConfig = DevnetConfig.forDemo(dir.resolve("devnet")).withSettlement(SettlementKind.OUTPUT_ORACLE)
@@ -730,16 +731,6 @@ public final class ChaosCampaign {
     private void dropSchema() throws SQLException {
         try (Connection c = db(); var st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-    }
-
-    private static void wipe(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
         }
     }
 
