@@ -4,7 +4,6 @@ import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.lifecycle.SupervisedLoop;
 import dev.crossbar.core.lifecycle.Service;
 import dev.crossbar.core.model.RoutingKey;
-import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.messaging.ConsumerLoop;
 import dev.crossbar.messaging.DeadLetters;
 import dev.crossbar.messaging.KafkaClients;
@@ -110,8 +109,6 @@ public final class RelayerService implements Service {
         runners.values().forEach(Runner::wake);
     }
 
-    /** How the consumer loop is started again after a failure (a broker gone, a fenced member). */
-    private static final Backoff RESTART = new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
 
     @Override
     public Future<Void> start() {
@@ -139,10 +136,11 @@ public final class RelayerService implements Service {
                         release(partitions, "lost");
                     }
                 })
-                .restart(RESTART, metrics.registry())
+                .restart(SupervisedLoop.RESTART, metrics.registry())
                 .build();
         metrics.consumerLag(loop::currentConsumer, topic);
-        renewals = new SupervisedLoop("relayer-leases", RESTART, metrics.registry(), this::renewLeases);
+        renewals = new SupervisedLoop("relayer-leases", SupervisedLoop.RESTART, metrics.registry(),
+                this::renewLeases);
         loop.start();
         renewals.start();
         return Future.succeededFuture();
@@ -274,7 +272,8 @@ public final class RelayerService implements Service {
             this.destination = destination;
             this.slot = slot;
             this.key = key;
-            this.loop = new SupervisedLoop("relayer-key-" + key, RESTART, metrics.registry(), this::life);
+            this.loop = new SupervisedLoop("relayer-key-" + key, SupervisedLoop.RESTART, metrics.registry(),
+                    this::life);
         }
 
         void start() {
