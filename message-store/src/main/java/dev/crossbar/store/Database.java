@@ -16,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * and {@link Mode#SERIAL}, for what must behave as if it ran alone although it reads many rows another chain's
  * writer may be changing at the same time (a batch, a rollback): SQLite runs every transaction alone anyway,
  * PostgreSQL runs these SERIALIZABLE and they are retried when they conflict.
+ *
+ * <p>A unit of work run {@link #together} is one transaction for every store call its thread makes meanwhile: they
+ * join it instead of beginning their own, so a group of changes costs one commit (one sync of the log) and lands
+ * all or nothing.
  */
 final class Database implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Database.class);
@@ -85,7 +89,57 @@ final class Database implements AutoCloseable {
         return run(operation, Mode.READ, work);
     }
 
+    /** The transaction this thread's store calls join, while a {@link #together} unit runs. */
+    private final ThreadLocal<Joined> joined = new ThreadLocal<>();
+
+    private record Joined(Tx tx, Mode mode) {}
+
+    /** A database failure of a call that joined an enclosing transaction, carried out to where it began. */
+    private static final class JoinedFailure extends RuntimeException {
+        JoinedFailure(SQLException cause) {
+            super(cause);
+        }
+
+        SQLException sqlCause() {
+            return (SQLException) getCause();
+        }
+    }
+
+    /**
+     * Runs {@code work} in one writing transaction that every store call of this thread joins until it returns: all
+     * of them commit together, or none does when it throws. The unit may be run again after a conflict (PostgreSQL),
+     * so it must do nothing but store calls; and since it holds the store (SQLite: all of it) until it returns, it
+     * must not wait on anything else (no RPC).
+     */
+    <T> T together(String operation, java.util.function.Supplier<T> work) {
+        if (joined.get() != null) {
+            return work.get();
+        }
+        return run(operation, Mode.WRITE, tx -> {
+            joined.set(new Joined(tx, Mode.WRITE));
+            try {
+                return work.get();
+            } catch (JoinedFailure f) {
+                throw f.sqlCause();
+            } finally {
+                joined.remove();
+            }
+        });
+    }
+
     private <T> T run(String operation, Mode mode, Work<T> work) {
+        Joined outer = joined.get();
+        if (outer != null) {
+            if (mode == Mode.SERIAL && outer.mode() != Mode.SERIAL) {
+                throw new IllegalStateException(operation + " must run alone (serializable) and cannot join the"
+                        + " transaction of the unit around it");
+            }
+            try {
+                return work.run(outer.tx());
+            } catch (SQLException e) {
+                throw new JoinedFailure(e);
+            }
+        }
         for (int attempt = 1; ; attempt++) {
             Connection c;
             try {

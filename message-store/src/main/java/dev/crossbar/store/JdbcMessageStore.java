@@ -325,6 +325,11 @@ abstract sealed class JdbcMessageStore implements MessageStore permits SqliteMes
     // ---- transactions -------------------------------------------------------------------------------
 
     @Override
+    public <T> T inTransaction(String what, java.util.function.Supplier<T> work) {
+        return db.together(what, work);
+    }
+
+    @Override
     public TxRecord recordTransaction(TxRecord t, KeyLease lease, java.time.Duration margin) {
         return db.write("recording transaction " + t.txHash(), tx -> Transactions.record(tx, t, lease, margin));
     }

@@ -24,6 +24,23 @@ public interface MessageStore extends AutoCloseable {
 
     // ---- chains -------------------------------------------------------------------------------------
 
+    /**
+     * Runs {@code work} as one store transaction: every store call it makes on this thread joins it, so a group of
+     * changes (a round's transactions, its messages' moves) costs one commit and lands all or nothing. The work may
+     * be run again after a conflict (PostgreSQL), so it must do nothing but store calls; it holds the store (SQLite:
+     * all of it) until it returns, so it must not wait on anything else (no RPC). A call that must run alone (a
+     * watcher batch, a rollback, taking a lease) cannot join and fails.
+     */
+    <T> T inTransaction(String what, java.util.function.Supplier<T> work);
+
+    /** {@link #inTransaction(String, java.util.function.Supplier)} for work that returns nothing. */
+    default void inTransaction(String what, Runnable work) {
+        inTransaction(what, () -> {
+            work.run();
+            return null;
+        });
+    }
+
     /** The last block of {@code chainId} whose events are recorded, if any. */
     Optional<ChainCursor> cursor(long chainId);
 

@@ -23,6 +23,7 @@ import static dev.crossbar.store.TestEvents.reclaimed;
 import static dev.crossbar.store.TestEvents.withdrawal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.core.event.EventEnvelope;
@@ -1194,6 +1195,44 @@ abstract class MessageStoreContract {
         assertThatThrownBy(() -> store.recordTransaction(tx(DEP1, signer, 3, "0x03"), shortLived, Duration.ZERO))
                 .isInstanceOf(FencedOff.class).hasMessageContaining("held by relayer-d");
         assertThat(store.renewLease(shortLived, ttl)).as("a lost lease is not renewed").isEmpty();
+    }
+
+    @Test
+    void aUnitOfWorkLandsAllOrNothingAndIsSeenAfterARestart() {
+        recordDeposit();
+        String signer = TestChain.address("relayer");
+        KeyLease lease = store.acquireLease("901:0", "relayer-a", Duration.ofSeconds(30)).orElseThrow();
+
+        List<TxRecord> recorded = store.inTransaction("a round", () -> {
+            List<TxRecord> out = new java.util.ArrayList<>();
+            for (int n = 0; n < 3; n++) {
+                out.add(store.recordTransaction(tx(DEP1, signer, n, "0x0" + n), lease, Duration.ZERO));
+            }
+            store.note(DEP1, "three sent");
+            return out;
+        });
+        assertThat(recorded).extracting(TxRecord::nonce).containsExactly(BigInteger.ZERO, BigInteger.ONE,
+                BigInteger.TWO);
+        assertThat(recorded).allSatisfy(t -> assertThat(t.id()).isPositive());
+
+        assertThatThrownBy(() -> store.inTransaction("a round that fails", () -> {
+            store.recordTransaction(tx(DEP1, signer, 3, "0x03"), lease, Duration.ZERO);
+            recorded.forEach(t -> store.updateTransaction(t.id(), TxRecord.Status.BROADCAST, null));
+            store.updateTransaction(-1, TxRecord.Status.BROADCAST, null); // no such transaction: the unit fails
+        })).isInstanceOf(java.util.NoSuchElementException.class);
+        assertThatThrownBy(() -> store.inTransaction("a unit with a call that must run alone",
+                () -> store.acquireLease("901:1", "relayer-a", Duration.ofSeconds(30))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot join");
+        store.close();
+
+        MessageStore restarted = open();
+        assertThat(restarted.transactionsFromNonce(L2A, signer, BigInteger.ZERO))
+                .as("the first unit landed whole, nothing of the failed one did")
+                .extracting(TxRecord::nonce, TxRecord::status)
+                .containsExactly(tuple(BigInteger.ZERO, TxRecord.Status.SIGNED), tuple(BigInteger.ONE,
+                        TxRecord.Status.SIGNED), tuple(BigInteger.TWO, TxRecord.Status.SIGNED));
+        assertThat(restarted.history(DEP1)).extracting(Transition::cause).contains("three sent");
+        assertThat(restarted.lease("901:1")).as("the lease inside the refused unit was not taken").isEmpty();
     }
 
     @Test
