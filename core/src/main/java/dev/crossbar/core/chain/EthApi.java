@@ -65,6 +65,78 @@ public interface EthApi extends AutoCloseable {
     /** Several calls in one JSON-RPC batch request; results in the order of {@code calls}. */
     List<JsonNode> batch(List<Call> calls);
 
+    /**
+     * Several calls in one JSON-RPC batch request, each answered on its own, in the order of {@code calls}: the node's
+     * error answer to one call (a revert, a refused transaction) fails that call only. Only a batch no endpoint
+     * answered fails as a whole ({@link dev.crossbar.core.rpc.RpcException.Transport}). By default the calls are made
+     * one by one.
+     */
+    default List<JsonRpcClient.Answer> batchAnswers(List<Call> calls) {
+        List<JsonRpcClient.Answer> out = new ArrayList<>(calls.size());
+        for (Call c : calls) {
+            try {
+                out.add(new JsonRpcClient.Answer(request(c.method(), c.params()), null));
+            } catch (RpcException.Remote e) {
+                out.add(new JsonRpcClient.Answer(null, e));
+            }
+        }
+        return out;
+    }
+
+    /** A transaction to simulate, estimate or call: to whom, with what data and value. */
+    record TxCall(String to, String data, BigInteger value) {}
+
+    /** One item of a batched read: its value, or why that item failed ({@link Reverted} for a revert). */
+    record Each<T>(T value, RuntimeException error) {
+        public boolean failed() {
+            return error != null;
+        }
+
+        /** The value, or the item's failure thrown. */
+        public T orThrow() {
+            if (error != null) {
+                throw error;
+            }
+            return value;
+        }
+    }
+
+    /**
+     * {@link #call} of several transactions as {@code from}: each its data or its failure. Over JSON-RPC they go in
+     * one batch ({@link BatchReads}); by default one by one.
+     */
+    default List<Each<String>> callEach(String from, List<TxCall> txs) {
+        return txs.stream().map(t -> each(() -> call(from, t.to(), t.data(), t.value()))).toList();
+    }
+
+    /** {@link #estimateGas} of several transactions as {@code from} (in one batch over JSON-RPC). */
+    default List<Each<BigInteger>> estimateGasEach(String from, List<TxCall> txs) {
+        return txs.stream().map(t -> each(() -> estimateGas(from, t.to(), t.data(), t.value()))).toList();
+    }
+
+    /** {@link #sendRaw} of several signed transactions (in one batch over JSON-RPC): each the hash or the refusal. */
+    default List<Each<String>> sendRawEach(List<String> signedHex) {
+        return signedHex.stream().map(t -> each(() -> sendRaw(t))).toList();
+    }
+
+    /** {@link #receipt} of several transactions (in one batch over JSON-RPC). */
+    default List<Optional<TransactionReceipt>> receipts(List<String> txHashes) {
+        return txHashes.stream().map(this::receipt).toList();
+    }
+
+    /** {@link #findHeader(long)} of several blocks (in one batch over JSON-RPC). */
+    default List<Optional<Header>> findHeaders(List<Long> numbers) {
+        return numbers.stream().map(this::findHeader).toList();
+    }
+
+    private static <T> Each<T> each(java.util.function.Supplier<T> read) {
+        try {
+            return new Each<>(read.get(), null);
+        } catch (Reverted | RpcException.Remote e) {
+            return new Each<>(null, e);
+        }
+    }
+
     long blockNumber();
 
     /** A header by tag ({@code latest}, {@code safe}, {@code finalized}, {@code pending}) or hex number. */

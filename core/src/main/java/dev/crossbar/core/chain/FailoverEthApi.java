@@ -146,6 +146,36 @@ public final class FailoverEthApi implements EthApi {
     }
 
     @Override
+    public List<dev.crossbar.core.rpc.JsonRpcClient.Answer> batchAnswers(List<Call> calls) {
+        return attempt("a batch of " + calls.size() + " calls", e -> e.batchAnswers(calls));
+    }
+
+    @Override
+    public List<Each<String>> callEach(String from, List<TxCall> txs) {
+        return BatchReads.callEach(this, from, txs);
+    }
+
+    @Override
+    public List<Each<java.math.BigInteger>> estimateGasEach(String from, List<TxCall> txs) {
+        return BatchReads.estimateGasEach(this, from, txs);
+    }
+
+    @Override
+    public List<Each<String>> sendRawEach(List<String> signedHex) {
+        return BatchReads.sendRawEach(this, signedHex);
+    }
+
+    @Override
+    public List<Optional<org.web3j.protocol.core.methods.response.TransactionReceipt>> receipts(List<String> txHashes) {
+        return BatchReads.receipts(this, txHashes);
+    }
+
+    @Override
+    public List<Optional<Header>> findHeaders(List<Long> numbers) {
+        return BatchReads.findHeaders(this, numbers);
+    }
+
+    @Override
     public long blockNumber() {
         compareHeadsWhenDue();
         return attempt("eth_blockNumber", EthApi::blockNumber);

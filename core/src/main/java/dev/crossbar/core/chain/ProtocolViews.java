@@ -197,6 +197,30 @@ public final class ProtocolViews {
     }
 
     /**
+     * {@link #successfulCrossRollup} of several messages, asked of the chain's client in one batch; each "yes" is
+     * then confirmed as in {@link #doneEverywhere} (a "no" needs no confirmation: it only lets a delivery go ahead,
+     * and the delivery's own simulation would refuse a relay that was done).
+     */
+    public static List<Boolean> successfulCrossRollups(EthApi chain, String messenger, List<byte[]> hashes) {
+        L2ToL2Messenger binding = l2ToL2(messenger);
+        List<EthApi.TxCall> calls = hashes.stream().map(h -> new EthApi.TxCall(messenger,
+                binding.successfulMessages(h).encodeFunctionCall(), null)).toList();
+        List<EthApi.Each<String>> answers = chain.callEach(null, calls);
+        List<Boolean> out = new ArrayList<>(hashes.size());
+        for (int i = 0; i < hashes.size(); i++) {
+            String data = answers.get(i).orThrow();
+            byte[] word = Numeric.hexStringToByteArray(data);
+            if (word.length != 32) {
+                throw new dev.crossbar.core.rpc.RpcException.Malformed(chain.name() + ": successfulMessages("
+                        + Numeric.toHexString(hashes.get(i)) + ") answered " + data + ", not one word");
+            }
+            boolean yes = new BigInteger(1, word).signum() != 0;
+            out.add(yes && successfulCrossRollup(chain, messenger, hashes.get(i)));
+        }
+        return out;
+    }
+
+    /**
      * An effect check whose "yes" makes a delivery be skipped: an endpoint lying about state (or behind, on another
      * fork) must not be able to make a message count as delivered when it was not. The chain's client answers first;
      * a "yes" stands only if every other endpoint of the chain that answers says yes too. One that says no wins (the

@@ -67,6 +67,37 @@ public final class RpcEthApi implements EthApi {
     }
 
     @Override
+    public List<JsonRpcClient.Answer> batchAnswers(List<Call> calls) {
+        List<JsonRpcClient.Call> wire = calls.stream().map(c -> new JsonRpcClient.Call(c.method(), c.params())).toList();
+        return await(rpc.batchAnswers(wire), "a batch of " + calls.size() + " calls");
+    }
+
+    @Override
+    public List<Each<String>> callEach(String from, List<TxCall> txs) {
+        return BatchReads.callEach(this, from, txs);
+    }
+
+    @Override
+    public List<Each<java.math.BigInteger>> estimateGasEach(String from, List<TxCall> txs) {
+        return BatchReads.estimateGasEach(this, from, txs);
+    }
+
+    @Override
+    public List<Each<String>> sendRawEach(List<String> signedHex) {
+        return BatchReads.sendRawEach(this, signedHex);
+    }
+
+    @Override
+    public List<Optional<org.web3j.protocol.core.methods.response.TransactionReceipt>> receipts(List<String> txHashes) {
+        return BatchReads.receipts(this, txHashes);
+    }
+
+    @Override
+    public List<Optional<Header>> findHeaders(List<Long> numbers) {
+        return BatchReads.findHeaders(this, numbers);
+    }
+
+    @Override
     public long blockNumber() {
         return hexLong(rpc("eth_blockNumber", List.of()));
     }
@@ -79,13 +110,17 @@ public final class RpcEthApi implements EthApi {
 
     @Override
     public Optional<Header> findHeader(String tagOrHex) {
-        JsonNode b = rpc("eth_getBlockByNumber", List.of(tagOrHex, false));
+        return header(name, rpc("eth_getBlockByNumber", List.of(tagOrHex, false)));
+    }
+
+    /** A block of {@code eth_getBlockByNumber} as a header; empty for JSON null (no such block). */
+    static Optional<Header> header(String chain, JsonNode b) {
         if (b.isNull()) {
             return Optional.empty();
         }
         JsonNode fee = b.path("baseFeePerGas");
-        return Optional.of(new Header(hexLong(b.path("number")), b.path("hash").asText().toLowerCase(Locale.ROOT),
-                b.path("stateRoot").asText().toLowerCase(Locale.ROOT), hexLong(b.path("timestamp")),
+        return Optional.of(new Header(hexLong(chain, b.path("number")), b.path("hash").asText().toLowerCase(Locale.ROOT),
+                b.path("stateRoot").asText().toLowerCase(Locale.ROOT), hexLong(chain, b.path("timestamp")),
                 fee.isTextual() ? Numeric.toBigInt(fee.asText()) : BigInteger.ZERO));
     }
 
@@ -193,7 +228,8 @@ public final class RpcEthApi implements EthApi {
         rpc.close();
     }
 
-    private static ObjectNode tx(String from, String to, String data, BigInteger value, BigInteger gas) {
+    /** The JSON-RPC transaction object of a call or an estimate. */
+    static ObjectNode tx(String from, String to, String data, BigInteger value, BigInteger gas) {
         ObjectNode t = JsonNodeFactory.instance.objectNode();
         if (from != null) {
             t.put("from", from);
@@ -217,8 +253,12 @@ public final class RpcEthApi implements EthApi {
     }
 
     private long hexLong(JsonNode n) {
+        return hexLong(name, n);
+    }
+
+    private static long hexLong(String chain, JsonNode n) {
         if (!n.isTextual()) {
-            throw new RpcException.Malformed(name + ": expected a hex quantity, got " + n);
+            throw new RpcException.Malformed(chain + ": expected a hex quantity, got " + n);
         }
         return Numeric.toBigInt(n.asText()).longValueExact();
     }

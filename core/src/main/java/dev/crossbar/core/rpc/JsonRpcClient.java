@@ -91,8 +91,32 @@ public final class JsonRpcClient implements AutoCloseable {
         return call(method, params).map(convert(method, type));
     }
 
+    /**
+     * One answer of a batch: the call's result, or the node's error answer to that call alone.
+     *
+     * @param result the result (JSON null when the node returned null); null when {@code error} is set
+     */
+    public record Answer(JsonNode result, RpcException.Remote error) {
+        /** The result, or the node's error answer thrown. */
+        public JsonNode orThrow() {
+            if (error != null) {
+                throw error;
+            }
+            return result;
+        }
+    }
+
     /** Sends several calls in one JSON-RPC batch; results come back in the order of {@code calls}. */
     public Future<List<JsonNode>> batch(List<Call> calls) {
+        return batchAnswers(calls).map(answers -> answers.stream().map(Answer::orThrow).toList());
+    }
+
+    /**
+     * Sends several calls in one JSON-RPC batch; each answer comes back in the order of {@code calls}, a node's
+     * error answer to one call failing that call only. A batch the endpoint did not answer, or answered with
+     * something that is not a batch answer, fails as a whole.
+     */
+    public Future<List<Answer>> batchAnswers(List<Call> calls) {
         if (calls.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
@@ -110,13 +134,17 @@ public final class JsonRpcClient implements AutoCloseable {
                 result(label, body);
                 throw new RpcException.Malformed(chain + ": batch answered with a non-array: " + abbreviate(body));
             }
-            JsonNode[] out = new JsonNode[calls.size()];
+            Answer[] out = new Answer[calls.size()];
             for (JsonNode item : body) {
                 Integer i = position.get(item.path("id").asLong(-1));
                 if (i == null) {
                     throw new RpcException.Malformed(chain + ": batch answer with unknown id: " + abbreviate(item));
                 }
-                out[i] = result(calls.get(i).method(), item);
+                try {
+                    out[i] = new Answer(result(calls.get(i).method(), item), null);
+                } catch (RpcException.Remote e) {
+                    out[i] = new Answer(null, e);
+                }
             }
             for (int i = 0; i < out.length; i++) {
                 if (out[i] == null) {

@@ -86,6 +86,49 @@ class JsonRpcClientTest {
         }
     }
 
+    /**
+     * A batch whose calls the node answers one by one, one of them with an error (in its own order): each call gets
+     * its own answer, the error fails that call only, a revert is the chain API's revert, and it all went in one
+     * request.
+     */
+    @Test
+    void aBatchAnswersEachCallOnItsOwn() throws Exception {
+        AtomicInteger hits = new AtomicInteger();
+        HttpServer s = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+            hits.incrementAndGet();
+            var calls = (io.vertx.core.json.JsonArray) io.vertx.core.json.Json.decodeValue(b);
+            var out = new io.vertx.core.json.JsonArray();
+            for (int i = calls.size() - 1; i >= 0; i--) { // answered in reverse: matched by id
+                var c = calls.getJsonObject(i);
+                var a = new io.vertx.core.json.JsonObject().put("jsonrpc", "2.0").put("id", c.getValue("id"));
+                out.add(i == 1 ? a.put("error", new io.vertx.core.json.JsonObject().put("code", 3)
+                        .put("message", "execution reverted: nope").put("data", "0x08c379a0"))
+                        : a.put("result", "0x" + Integer.toHexString(21_000 + i)));
+            }
+            req.response().end(out.encode());
+        }));
+        int port = s.listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+                .actualPort();
+        try (EthApi chain = EthApi.connect(vertx, 1, "test", List.of(url(port)), Duration.ofSeconds(5),
+                Duration.ofSeconds(5))) {
+            var to = "0x00000000000000000000000000000000000000aa";
+            List<EthApi.Each<java.math.BigInteger>> gas = chain.estimateGasEach(null, List.of(
+                    new EthApi.TxCall(to, "0x01", null), new EthApi.TxCall(to, "0x02", null),
+                    new EthApi.TxCall(to, "0x03", null)));
+            assertThat(hits).hasValue(1);
+            assertThat(gas.get(0).value()).isEqualTo(21_000);
+            assertThat(gas.get(2).value()).isEqualTo(21_002);
+            assertThat(gas.get(1).failed()).isTrue();
+            assertThat(gas.get(1).error()).isInstanceOfSatisfying(EthApi.Reverted.class, r -> {
+                assertThat(r.getMessage()).contains("nope");
+                assertThat(r.data()).isEqualTo("0x08c379a0");
+            });
+            assertThatThrownBy(() -> chain.batch(List.of(new EthApi.Call("eth_estimateGas", List.of()),
+                    new EthApi.Call("eth_estimateGas", List.of())))).as("a plain batch fails on the error")
+                    .isInstanceOf(RpcException.Remote.class);
+        }
+    }
+
     @Test
     void anEndpointThatIsNotAnHttpUrlIsRefusedByName() {
         assertThatThrownBy(() -> new JsonRpcClient(vertx, "l1", URI.create("ws://127.0.0.1:8545")))
