@@ -337,18 +337,140 @@ public final class TxManager {
         }
     }
 
+    /** What came of one intent of {@link #submitAll}: its recorded transaction, or why it could not be sent. */
+    public record Submitted(Intent intent, TxRecord tx, RuntimeException error) {
+        public boolean sent() {
+            return error == null;
+        }
+    }
+
+    /**
+     * Sends several intents at consecutive nonces without waiting for any to be mined: one fee read and one balance
+     * check for all, one store transaction that records all of them (checked against the lease, as every record is),
+     * the lease checked once more, then one batch of broadcasts. Record before broadcast holds for the group as it
+     * does for one. A broadcast the node refuses is recorded as dropped, the key is reconciled with the chain (a gap
+     * the refusal left is filled), and that intent goes through {@link #submit} on its own, with everything a single
+     * send does about refusals; when even that fails, its {@link Submitted#error} says why and nothing of it is open.
+     * A batch no endpoint answered leaves all of them recorded as signed: {@link #poll} sends them again.
+     *
+     * @param recheck what the key's owner says of a recorded transaction found lost while reconciling
+     * @throws FeesTooHigh when the fee cap cannot pay the current base fee (nothing is recorded)
+     * @throws CannotPay when the key cannot pay for all of them (nothing is recorded)
+     */
+    public List<Submitted> submitAll(List<Intent> intents, Recheck recheck) {
+        if (intents.isEmpty()) {
+            return List.of();
+        }
+        if (nextNonce == null) {
+            reconcile(recheck);
+        }
+        BigInteger baseFee = chain.nextBaseFee();
+        FeePolicy.Fees f = fees.initial(baseFee).orElseThrow(() -> new FeesTooHigh("base fee " + baseFee
+                + " wei plus the tip exceeds the cap of " + fees.maxFeeCap() + " wei on " + chain.name()));
+        requireFunds(intents, f);
+        List<TxRecord> signed = new ArrayList<>(intents.size());
+        BigInteger nonce = nextNonce;
+        for (Intent i : intents) {
+            signed.add(signOnly(i.purpose(), i.messageId(), nonce, i.to(), i.data(), i.value(), i.gasLimit(), f, null));
+            nonce = nonce.add(BigInteger.ONE);
+        }
+        List<TxRecord> recorded = store.inTransaction("recording " + signed.size() + " transactions of "
+                + key.getAddress() + " on " + chain.name(), () -> signed.stream()
+                        .map(t -> store.recordTransaction(t, lease, leaseMargin)).toList());
+        nextNonce = nonce;
+        metrics.nonce(chain.name(), key.getAddress(), nextNonce);
+        if (lease != null) {
+            store.checkLease(lease, leaseMargin); // FencedOff: they stay SIGNED, for the key's owner
+        }
+        List<EthApi.Each<String>> answers;
+        try {
+            answers = chain.sendRawEach(recorded.stream().map(TxRecord::rawTx).toList());
+        } catch (RpcException.Transport e) {
+            log.warn("transactions not broadcast yet chain={} count={} reason={}", chain.name(), recorded.size(),
+                    e.getMessage());
+            List<Submitted> out = new ArrayList<>();
+            for (int i = 0; i < recorded.size(); i++) {
+                metrics.sent(chain.name(), key.getAddress(), intents.get(i).purpose());
+                out.add(new Submitted(intents.get(i), recorded.get(i), null));
+            }
+            return out;
+        }
+        List<Integer> refused = new ArrayList<>();
+        List<String> reasons = new ArrayList<>();
+        for (int i = 0; i < answers.size(); i++) {
+            RuntimeException error = answers.get(i).error();
+            SendRefusal kind = error instanceof RpcException.Remote r ? SendRefusal.of(r.remoteMessage()) : null;
+            boolean ours = kind == SendRefusal.ALREADY_KNOWN
+                    // "nonce too low" for this very transaction: an earlier try of the batch reached the node
+                    || kind == SendRefusal.NONCE_USED && chain.knowsTransaction(recorded.get(i).txHash());
+            if (error != null && !ours) {
+                refused.add(i);
+                reasons.add(error instanceof RpcException.Remote r ? r.remoteMessage() : error.getMessage());
+            }
+        }
+        store.inTransaction("marking " + recorded.size() + " transactions of " + key.getAddress() + " broadcast",
+                () -> {
+                    for (int i = 0, r = 0; i < recorded.size(); i++) {
+                        if (r < refused.size() && refused.get(r) == i) {
+                            store.updateTransaction(recorded.get(i).id(), TxRecord.Status.DROPPED,
+                                    "refused by the node: " + reasons.get(r++));
+                        } else {
+                            store.updateTransaction(recorded.get(i).id(), TxRecord.Status.BROADCAST, null);
+                        }
+                    }
+                });
+        List<Submitted> out = new ArrayList<>();
+        for (int i = 0, r = 0; i < recorded.size(); i++) {
+            TxRecord tx = recorded.get(i);
+            if (r < refused.size() && refused.get(r) == i) {
+                r++;
+                out.add(null); // sent on its own below
+                continue;
+            }
+            metrics.sent(chain.name(), key.getAddress(), tx.purpose());
+            log.info("transaction broadcast chain={} signer={} nonce={} purpose={} messageId={} tx={}", chain.name(),
+                    key.getAddress(), tx.nonce(), tx.purpose(), tx.messageId(), tx.txHash());
+            out.add(new Submitted(intents.get(i), withStatus(tx, TxRecord.Status.BROADCAST), null));
+        }
+        if (!refused.isEmpty()) {
+            log.warn("transactions of a group refused, sending them on their own chain={} signer={} refused={} of={}"
+                    + " first=\"{}\"", chain.name(), key.getAddress(), refused.size(), recorded.size(), reasons.getFirst());
+            reconcile(recheck);
+            for (int i : refused) {
+                try {
+                    out.set(i, new Submitted(intents.get(i), submit(intents.get(i)), null));
+                } catch (FencedOff e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    out.set(i, new Submitted(intents.get(i), null, e));
+                }
+            }
+        }
+        return out;
+    }
+
     /**
      * Checks, before anything is signed, that the key can pay for {@code intent} at {@code f} as a node checks it
      * (gas limit times fee cap, plus value), so that an empty key records nothing and says what it lacks.
      */
     private void requireFunds(Intent intent, FeePolicy.Fees f) {
-        BigInteger need = intent.gasLimit().multiply(f.maxFeePerGas())
-                .add(intent.value() == null ? BigInteger.ZERO : intent.value());
+        requireFunds(List.of(intent), f);
+    }
+
+    /** {@link #requireFunds(Intent, FeePolicy.Fees)} for several transactions sent together: what they need in all. */
+    private void requireFunds(List<Intent> intents, FeePolicy.Fees f) {
+        BigInteger gas = BigInteger.ZERO;
+        BigInteger value = BigInteger.ZERO;
+        for (Intent i : intents) {
+            gas = gas.add(i.gasLimit());
+            value = value.add(i.value() == null ? BigInteger.ZERO : i.value());
+        }
+        BigInteger need = gas.multiply(f.maxFeePerGas()).add(value);
         BigInteger has = chain.balance(key.getAddress());
         if (has.compareTo(need) < 0) {
             throw new CannotPay("signer " + key.getAddress() + " has " + has + " wei on " + chain.name() + ", needs "
-                    + need + " (gas " + intent.gasLimit() + " at up to " + f.maxFeePerGas() + " wei, value "
-                    + (intent.value() == null ? BigInteger.ZERO : intent.value()) + ")");
+                    + need + " (gas " + gas + (intents.size() > 1 ? " for " + intents.size() + " transactions" : "")
+                    + " at up to " + f.maxFeePerGas() + " wei, value " + value + ")");
         }
     }
 
@@ -408,12 +530,29 @@ public final class TxManager {
             return outcomes;
         }
         long head = chain.blockNumber();
-        for (List<TxRecord> group : byNonce.values()) {
-            Optional<Outcome> mined = findMined(group, head);
-            if (mined.isPresent()) {
-                outcomes.add(mined.get());
-                continue;
+        // Every open transaction's receipt in one batch, and every mined one settled in one store transaction.
+        List<String> hashes = open.stream().map(TxRecord::txHash).toList();
+        List<Optional<TransactionReceipt>> fetched = chain.receipts(hashes);
+        Map<String, Optional<TransactionReceipt>> receipts = new java.util.HashMap<>();
+        for (int i = 0; i < hashes.size(); i++) {
+            receipts.put(hashes.get(i), fetched.get(i));
+        }
+        List<List<TxRecord>> unmined = new ArrayList<>();
+        outcomes.addAll(store.inTransaction("settling the mined transactions of " + key.getAddress() + " on "
+                + chain.name(), () -> {
+                    List<Outcome> mined = new ArrayList<>();
+                    unmined.clear();
+                    for (List<TxRecord> group : byNonce.values()) {
+                        findMined(group, head, receipts).ifPresentOrElse(mined::add, () -> unmined.add(group));
+                    }
+                    return mined;
+                }));
+        for (Outcome o : outcomes) {
+            if (!o.succeeded()) {
+                metrics.failed(chain.name(), key.getAddress(), o.tx().purpose());
             }
+        }
+        for (List<TxRecord> group : unmined) {
             TxRecord active = group.getLast();
             if (active.nonce().compareTo(minedNonce) < 0) {
                 // The nonce is used but by none of ours that we can see (yet): wait for the receipt, or give up
@@ -444,9 +583,10 @@ public final class TxManager {
         return outcomes;
     }
 
-    private Optional<Outcome> findMined(List<TxRecord> group, long head) {
+    private Optional<Outcome> findMined(List<TxRecord> group, long head,
+            Map<String, Optional<TransactionReceipt>> receipts) {
         for (TxRecord t : group) {
-            Optional<TransactionReceipt> r = chain.receipt(t.txHash());
+            Optional<TransactionReceipt> r = receipts.getOrDefault(t.txHash(), Optional.empty());
             if (r.isEmpty() || r.get().getBlockNumber() == null) {
                 continue;
             }
@@ -461,9 +601,6 @@ public final class TxManager {
                 if (other.id() != t.id()) {
                     store.updateTransaction(other.id(), TxRecord.Status.REPLACED, "nonce used by " + t.txHash());
                 }
-            }
-            if (!ok) {
-                metrics.failed(chain.name(), key.getAddress(), t.purpose());
             }
             return Optional.of(new Outcome(withStatus(t, ok ? TxRecord.Status.CONFIRMED : TxRecord.Status.REVERTED),
                     r.get()));
@@ -534,6 +671,14 @@ public final class TxManager {
 
     private TxRecord sign(String purpose, String messageId, BigInteger nonce, String to, String data, BigInteger value,
             BigInteger gasLimit, FeePolicy.Fees f, String replaces) {
+        // A replaced transaction stays open beside its replacement until one of them is mined: either may be.
+        return store.recordTransaction(signOnly(purpose, messageId, nonce, to, data, value, gasLimit, f, replaces),
+                lease, leaseMargin);
+    }
+
+    /** The signed transaction, not yet recorded. */
+    private TxRecord signOnly(String purpose, String messageId, BigInteger nonce, String to, String data,
+            BigInteger value, BigInteger gasLimit, FeePolicy.Fees f, String replaces) {
         RawTransaction raw = RawTransaction.createTransaction(chain.chainId(), nonce, gasLimit, to,
                 value == null ? BigInteger.ZERO : value, data == null ? "0x" : data, f.maxPriorityFeePerGas(),
                 f.maxFeePerGas());
@@ -542,8 +687,7 @@ public final class TxManager {
         TxRecord tx = new TxRecord(0, messageId, purpose, chain.chainId(), key.getAddress(), nonce,
                 Numeric.toHexString(Hash.sha3(signed)), hex, f.maxFeePerGas(), f.maxPriorityFeePerGas(), gasLimit,
                 TxRecord.Status.SIGNED, replaces, null, null, null);
-        // A replaced transaction stays open beside its replacement until one of them is mined: either may be.
-        return store.recordTransaction(tx, lease, leaseMargin);
+        return tx;
     }
 
     private enum Broadcast { ACCEPTED, UNREACHABLE, NONCE_USED, UNDERPRICED, REFUSED }

@@ -91,6 +91,53 @@ class TxManagerTest {
     }
 
     /**
+     * A group goes out at consecutive nonces in one batch request, recorded before it is broadcast. The node refuses
+     * one member in the middle (its gas limit is below the intrinsic gas): the members after it wait in the pool
+     * behind the gap, so the refused one's nonce is filled (a cancel) and it is tried on its own, which fails with the
+     * node's reason; nothing is left open and the key's nonce has no gap.
+     */
+    @Test
+    void aGroupGoesOutInOneBatchAndARefusedMemberLeavesNoGap() throws Exception {
+        try (MessageStore store = SqliteMessageStore.open(dir.resolve("group.db"), new ChainTopology(Map.of()));
+                JsonRpcProxy node = JsonRpcProxy.start(vertx, URI.create(devnet.l1().rpcUrl()))) {
+            TxManager s = signer(store, FeePolicy.defaults(), node.httpUrl());
+            s.reconcile();
+            BigInteger first = s.nextNonce();
+            List<TxManager.Intent> intents = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                intents.add(new TxManager.Intent("TEST", null, DevKeys.USER.address(), "0x", BigInteger.ONE,
+                        BigInteger.valueOf(i == 2 ? 20_000 : 21_000)));
+            }
+            int requestsBefore = node.requests();
+            int sendsBefore = node.calls("eth_sendRawTransaction");
+            List<TxManager.Submitted> out = s.submitAll(intents, TxManager.Recheck.ALWAYS);
+
+            assertThat(out).extracting(TxManager.Submitted::sent).containsExactly(true, true, false, true, true);
+            assertThat(out.get(2).error()).hasMessageContaining("refused the TEST transaction")
+                    .hasMessageContaining("intrinsic gas");
+            assertThat(List.of(out.get(0), out.get(1), out.get(3), out.get(4))).extracting(r -> r.tx().nonce())
+                    .containsExactly(first, first.add(BigInteger.ONE), first.add(BigInteger.valueOf(3)),
+                            first.add(BigInteger.valueOf(4)));
+            assertThat(node.calls("eth_sendRawTransaction") - sendsBefore)
+                    .as("five in the batch, the cancel filling the gap, the refused one alone").isEqualTo(7);
+            // 11 requests: the fee and the balance once, the five in one batch; the reconcile (the nonce, the two
+            // waiting behind the gap known, the fee, the cancel); the single try (fee, balance, send). One by one the
+            // five would take four more.
+            assertThat(node.requests() - requestsBefore).as("the five broadcasts in one request").isLessThan(15);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                s.poll();
+                return store.openTransactions(devnet.l1().chainId(), DevKeys.RELAYER_2.address()).isEmpty();
+            });
+            assertThat(chainNonce()).as("every nonce used, none twice").isEqualTo(first.add(BigInteger.valueOf(5)));
+            assertThat(store.transactionsFromNonce(devnet.l1().chainId(), DevKeys.RELAYER_2.address(), first))
+                    .filteredOn(t -> t.nonce().equals(first.add(BigInteger.TWO)))
+                    .extracting(TxRecord::purpose, TxRecord::status)
+                    .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("TEST", TxRecord.Status.DROPPED),
+                            org.assertj.core.groups.Tuple.tuple("CANCEL", TxRecord.Status.CONFIRMED));
+        }
+    }
+
+    /**
      * The node takes a transaction but its answer is lost (the connection drops): the client sends the same bytes
      * again and the node, which mined it meanwhile, says "nonce too low". That nonce was used by this very
      * transaction: it stays the one on record, and the next send takes the next nonce, not a second copy.
