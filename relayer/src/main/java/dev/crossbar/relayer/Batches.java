@@ -1,7 +1,7 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.core.chain.Chains;
 import dev.crossbar.contracts.bindings.Multicall3;
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.model.MessageDetails;
@@ -9,10 +9,8 @@ import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
-import dev.crossbar.store.TxRecord;
 import dev.crossbar.txmanager.TxManager;
 import java.math.BigInteger;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +20,8 @@ import org.web3j.utils.Numeric;
 
 /**
  * Several READY L2-to-L2 relays of one routing key in one Multicall3 transaction under the gas cap: members that
- * would fail are simulated and sent on their own, a batch over the cap is split.
+ * would fail are handed back to be relayed on their own (their own simulation classifies why), a batch over the cap
+ * is split, and the round's batches go out together at consecutive nonces.
  */
 final class Batches {
     private static final Logger log = LoggerFactory.getLogger(Batches.class);
@@ -48,39 +47,89 @@ final class Batches {
         this.steps = steps;
     }
 
-    void relayInBatches(List<MessageRecord> ready) {
+    /** One batch transaction and the messages it relays. */
+    private record Batch(List<MessageRecord> members, TxManager.Intent intent) {}
+
+    /**
+     * Relays {@code pending} (not relayed on chain, their source blocks in place) in batches.
+     *
+     * @return the messages to relay on their own: alone in their chunk, or failing in a batch's simulation
+     */
+    List<MessageRecord> relayInBatches(List<MessageRecord> pending, TxManager.Recheck recheck) {
         EthApi dest = chains.client(destination);
         String messenger = chains.l2Contracts(destination).l2ToL2Messenger();
         String multicall = settings.batching().multicall().get(destination);
-        List<MessageRecord> pending = new ArrayList<>();
-        for (MessageRecord m : ready) {
-            if (ProtocolViews.successfulCrossRollup(dest, messenger, Numeric.hexStringToByteArray(m.id()))) {
-                steps.move(m, MessageState.RELAYED, "already relayed on chain");
-                continue;
-            }
-            String gone = deliveries.sourceGone(m);
-            if (gone != null) {
-                steps.apply(m, new Deliveries.Step.Wait(Duration.ofSeconds(5), gone));
-            } else {
-                pending.add(m);
-            }
-        }
+        List<Batch> batches = new ArrayList<>();
+        List<MessageRecord> alone = new ArrayList<>();
         for (int i = 0; i < pending.size(); i += settings.batching().maxMessages()) {
             List<MessageRecord> chunk = pending.subList(i, Math.min(pending.size(), i + settings.batching().maxMessages()));
             try {
-                sendBatch(dest, messenger, multicall, new ArrayList<>(chunk));
-            } catch (TxManager.FeesTooHigh | TxManager.CannotPay e) {
-                chunk.forEach(m -> steps.waitForSigner(m, e));
+                prepare(dest, messenger, multicall, new ArrayList<>(chunk), batches, alone);
             } catch (RuntimeException e) {
                 log.warn("batch relay failed size={} error={}", chunk.size(), e.toString());
                 chunk.forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + e.getMessage())));
             }
         }
+        if (!batches.isEmpty()) {
+            send(batches, recheck);
+        }
+        return alone;
     }
 
-    private void sendBatch(EthApi dest, String messenger, String multicall, List<MessageRecord> members) {
+    private void send(List<Batch> batches, TxManager.Recheck recheck) {
+        List<TxManager.Submitted> results;
+        try {
+            results = signer.submitAll(batches.stream().map(Batch::intent).toList(), recheck);
+        } catch (TxManager.FeesTooHigh | TxManager.CannotPay e) {
+            batches.forEach(b -> b.members().forEach(m -> steps.waitForSigner(m, e)));
+            return;
+        } catch (RuntimeException e) {
+            if (e instanceof dev.crossbar.store.FencedOff) {
+                throw e;
+            }
+            log.warn("batch relays failed batches={} error={}", batches.size(), e.toString());
+            batches.forEach(b -> b.members().forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: "
+                    + e.getMessage()))));
+            return;
+        }
+        steps.signerSent();
+        List<Batch> sent = new ArrayList<>();
+        List<String> hashes = new ArrayList<>();
+        for (int i = 0; i < batches.size(); i++) {
+            TxManager.Submitted r = results.get(i);
+            Batch b = batches.get(i);
+            if (r.sent()) {
+                sent.add(b);
+                hashes.add(r.tx().txHash());
+                metrics.batch(b.members().size());
+                log.info("relay batch sent size={} tx={} nonce={}", b.members().size(), r.tx().txHash(), r.tx().nonce());
+            } else if (r.error() instanceof TxManager.FeesTooHigh || r.error() instanceof TxManager.CannotPay) {
+                b.members().forEach(m -> steps.waitForSigner(m, r.error()));
+            } else {
+                b.members().forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + r.error().getMessage())));
+            }
+        }
+        store.inTransaction("recording " + sent.size() + " relay batches", () -> {
+            for (int i = 0; i < sent.size(); i++) {
+                String hash = hashes.get(i);
+                List<MessageRecord> members = sent.get(i).members();
+                for (MessageRecord m : members) {
+                    store.putDetails(m.id(), Map.of(MessageDetails.BATCH_TX, hash));
+                    store.transitionIf(m.id(), MessageState.READY, MessageState.RELAYING, "RELAY_BATCH sent in "
+                            + hash + " with " + members.size() + " relays");
+                }
+            }
+        });
+    }
+
+    /**
+     * Simulates {@code members} as one batch: adds it to {@code out} when every member goes through and it fits the
+     * gas cap (split in halves when it does not); members that fail go to {@code alone}, and the rest is tried again.
+     */
+    private void prepare(EthApi dest, String messenger, String multicall, List<MessageRecord> members,
+            List<Batch> out, List<MessageRecord> alone) {
         if (members.size() == 1) {
-            steps.apply(members.getFirst(), deliveries.relayCrossRollup(members.getFirst(), signer));
+            alone.add(members.getFirst());
             return;
         }
         List<Multicall3.Call3> calls = new ArrayList<>();
@@ -95,35 +144,26 @@ final class Batches {
             if (ok.get(i)) {
                 good.add(members.get(i));
             } else {
-                // Relay it alone: its own simulation classifies why it fails.
-                steps.apply(members.get(i), deliveries.relayCrossRollup(members.get(i), signer));
+                alone.add(members.get(i)); // its own simulation classifies why it fails
             }
         }
         if (good.size() < 2) {
-            good.forEach(m -> steps.apply(m, deliveries.relayCrossRollup(m, signer)));
+            alone.addAll(good);
             return;
         }
         if (good.size() != members.size()) {
-            sendBatch(dest, messenger, multicall, good);
+            prepare(dest, messenger, multicall, good, out, alone);
             return;
         }
         BigInteger gas = dest.estimateGas(signer.address(), multicall, data, BigInteger.ZERO)
                 .multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN);
         if (gas.compareTo(BigInteger.valueOf(settings.batching().gasCap())) > 0) {
             int half = members.size() / 2;
-            sendBatch(dest, messenger, multicall, new ArrayList<>(members.subList(0, half)));
-            sendBatch(dest, messenger, multicall, new ArrayList<>(members.subList(half, members.size())));
+            prepare(dest, messenger, multicall, new ArrayList<>(members.subList(0, half)), out, alone);
+            prepare(dest, messenger, multicall, new ArrayList<>(members.subList(half, members.size())), out, alone);
             return;
         }
-        TxRecord tx = signer.submit(new TxManager.Intent(TxPurpose.RELAY_BATCH, members.getFirst().id(), multicall, data,
-                BigInteger.ZERO, gas));
-        steps.signerSent();
-        for (MessageRecord m : members) {
-            store.putDetails(m.id(), Map.of(MessageDetails.BATCH_TX, tx.txHash()));
-            store.transitionIf(m.id(), MessageState.READY, MessageState.RELAYING, "RELAY_BATCH sent in " + tx.txHash()
-                    + " with " + members.size() + " relays");
-        }
-        metrics.batch(members.size());
-        log.info("relay batch sent size={} tx={} nonce={}", members.size(), tx.txHash(), tx.nonce());
+        out.add(new Batch(members, new TxManager.Intent(TxPurpose.RELAY_BATCH, members.getFirst().id(), multicall,
+                data, BigInteger.ZERO, gas)));
     }
 }

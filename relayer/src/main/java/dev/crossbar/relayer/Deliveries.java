@@ -254,22 +254,6 @@ final class Deliveries {
 
     // ---- L2 to L2 ---------------------------------------------------------------------------------------
 
-    /** A READY cross-rollup message: relay it with the identifier of its source log. */
-    Step relayCrossRollup(MessageRecord m, TxManager signer) {
-        EthApi dest = chains.client(m.destinationChainId());
-        String messenger = chains.l2Contracts(m.destinationChainId()).l2ToL2Messenger();
-        if (ProtocolViews.successfulCrossRollup(dest, messenger, Numeric.hexStringToByteArray(m.id()))) {
-            return new Step.Moved(MessageState.RELAYED, "already relayed on chain");
-        }
-        String gone = sourceGone(m);
-        if (gone != null) {
-            return new Step.Wait(Duration.ofSeconds(5), gone
-                    + "; waiting for its watcher to orphan it or see it again");
-        }
-        return simulateAndSend(dest, signer, new TxManager.Intent(TxPurpose.RELAY, m.id(), messenger,
-                relayCall(m, messenger), BigInteger.ZERO, null), null, Map.of());
-    }
-
     /** The {@code relayMessage(Identifier, bytes)} call data for a cross-rollup message. */
     String relayCall(MessageRecord m, String destinationMessenger) {
         String sourceMessenger = chains.l2Contracts(m.sourceChainId()).l2ToL2Messenger();
@@ -287,19 +271,46 @@ final class Deliveries {
      * has (after a crash, a node that came back shorter): a relay of a log that is gone is a forged message.
      */
     String sourceGone(MessageRecord m) {
-        if (m.kind() != MessageKind.CROSS_ROLLUP || m.source() == null) {
-            return null;
+        return sourcesGone(List.of(m)).get(m.id());
+    }
+
+    /**
+     * {@link #sourceGone} of several messages, by message id (absent: still there), in one batched read of each
+     * source chain's blocks.
+     */
+    Map<String, String> sourcesGone(List<MessageRecord> messages) {
+        Map<Long, java.util.TreeSet<Long>> blocks = new java.util.HashMap<>();
+        for (MessageRecord m : messages) {
+            if (m.kind() == MessageKind.CROSS_ROLLUP && m.source() != null) {
+                blocks.computeIfAbsent(m.sourceChainId(), c -> new java.util.TreeSet<>()).add(m.source().blockNumber());
+            }
         }
-        EthApi source = chains.client(m.sourceChainId());
-        String hash;
-        try {
-            hash = source.header(EthApi.hex(m.source().blockNumber())).hash();
-        } catch (RpcException.Malformed noBlock) {
-            return "its source block " + m.source().blockNumber() + " is not on " + chains.name(m.sourceChainId())
-                    + " (the chain is shorter)";
+        Map<Long, Map<Long, java.util.Optional<EthApi.Header>>> headers = new java.util.HashMap<>();
+        blocks.forEach((chain, numbers) -> {
+            List<Long> wanted = List.copyOf(numbers);
+            List<java.util.Optional<EthApi.Header>> found = chains.client(chain).findHeaders(wanted);
+            Map<Long, java.util.Optional<EthApi.Header>> byNumber = new java.util.HashMap<>();
+            for (int i = 0; i < wanted.size(); i++) {
+                byNumber.put(wanted.get(i), found.get(i));
+            }
+            headers.put(chain, byNumber);
+        });
+        Map<String, String> gone = new java.util.HashMap<>();
+        for (MessageRecord m : messages) {
+            if (m.kind() != MessageKind.CROSS_ROLLUP || m.source() == null) {
+                continue;
+            }
+            long number = m.source().blockNumber();
+            java.util.Optional<EthApi.Header> h = headers.get(m.sourceChainId()).get(number);
+            if (h.isEmpty()) {
+                gone.put(m.id(), "its source block " + number + " is not on " + chains.name(m.sourceChainId())
+                        + " (the chain is shorter)");
+            } else if (!h.get().hash().equalsIgnoreCase(m.source().blockHash())) {
+                gone.put(m.id(), "its source block " + number + " on " + chains.name(m.sourceChainId()) + " is now "
+                        + h.get().hash() + ", not " + m.source().blockHash());
+            }
         }
-        return hash.equalsIgnoreCase(m.source().blockHash()) ? null : "its source block " + m.source().blockNumber()
-                + " on " + chains.name(m.sourceChainId()) + " is now " + hash + ", not " + m.source().blockHash();
+        return gone;
     }
 
     /** Whether {@code m} is a withdrawal of an L2 that settles through dispute games ({@link GameDeliveries}). */
@@ -395,10 +406,7 @@ final class Deliveries {
         } catch (EthApi.Reverted r) {
             return classify(intent.purpose(), RevertReasons.of(r));
         }
-        BigInteger gas = estimate.multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN).add(GAS_MARGIN);
-        if (gasFloor != null) {
-            gas = gas.max(gasFloor);
-        }
+        BigInteger gas = gasFor(estimate, gasFloor);
         TxManager.Intent priced = new TxManager.Intent(intent.purpose(), intent.messageId(), intent.to(), intent.data(),
                 intent.value(), gas);
         MessageState movedTo = switch (intent.purpose()) {
@@ -406,6 +414,12 @@ final class Deliveries {
             default -> null;
         };
         return new Step.Sent(priced, movedTo, details, null);
+    }
+
+    /** The gas limit to send with for an estimate: a fifth more plus a margin, at least {@code floor} (if any). */
+    static BigInteger gasFor(BigInteger estimate, BigInteger floor) {
+        BigInteger gas = estimate.multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN).add(GAS_MARGIN);
+        return floor == null ? gas : gas.max(floor);
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.model.RoutingKey;
 import dev.crossbar.store.BreakerState;
+import dev.crossbar.store.FencedOff;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.TxRecord;
@@ -25,8 +26,8 @@ import org.web3j.utils.Numeric;
 
 /**
  * Delivers the messages of one routing key (a destination chain and a signer slot) with that key's signer: it
- * settles the signer's mined transactions, then takes the key's due messages one by one (or several L2-to-L2
- * relays in one batch) and does the next step of each. A failed step schedules the message's next attempt in the
+ * settles the signer's mined transactions, then takes the key's due messages and does the next step of each: one by
+ * one, except the READY L2-to-L2 relays, which are checked and sent as a group ({@link CrossRollupRelays}). A failed step schedules the message's next attempt in the
  * store (capped exponential backoff with jitter), so it never holds up the messages behind it.
  *
  * <p>One thread runs a worker at a time; workers of different keys run in parallel.
@@ -50,7 +51,7 @@ final class RelayWorker {
     private final Steps steps;
     private final Rechecks rechecks;
     private final Settlements settlements;
-    private final Batches batches;
+    private final CrossRollupRelays relays;
     private final BreakerGuard breakers;
     private int ticks;
 
@@ -69,7 +70,8 @@ final class RelayWorker {
         this.steps = new Steps(destination, routingKey, signer, store, chains, settings, metrics);
         this.rechecks = new Rechecks(destination, signer, store, deliveries, games, steps);
         this.settlements = new Settlements(destination, store, chains, steps);
-        this.batches = new Batches(destination, signer, store, chains, deliveries, settings, metrics, steps);
+        this.relays = new CrossRollupRelays(destination, signer, chains, deliveries, new Batches(destination, signer,
+                store, chains, deliveries, settings, metrics, steps), steps, batching());
         this.breakers = new BreakerGuard(store, chains);
     }
 
@@ -91,14 +93,12 @@ final class RelayWorker {
 
     /** One round: settle mined transactions, then act on every due message of this key. */
     void runOnce() {
-        for (TxManager.Outcome o : signer.poll(rechecks::recheck)) {
-            settlements.settle(o);
-        }
+        settlements.settleAll(signer.poll(rechecks::recheck));
         signer.reportGauges(ticks++ % 30 == 0);
         Set<Long> tripped = store.breakers().stream().filter(BreakerState::tripped).map(BreakerState::chainId)
                 .collect(Collectors.toSet());
         Set<String> inFlight = inFlight();
-        List<MessageRecord> batchable = new ArrayList<>();
+        List<MessageRecord> ready = new ArrayList<>();
         for (MessageRecord m : store.due(destination, slot, settings.signerSlots(), ACTIONABLE, Instant.now(), 500)) {
             if (inFlight.contains(m.id())) {
                 continue;
@@ -107,11 +107,13 @@ final class RelayWorker {
                 if (breakers.guard(m, tripped)) {
                     continue;
                 }
-                if (batching() && m.kind() == MessageKind.CROSS_ROLLUP && m.state() == MessageState.READY) {
-                    batchable.add(m);
+                if (m.kind() == MessageKind.CROSS_ROLLUP && m.state() == MessageState.READY) {
+                    ready.add(m); // relayed together below
                     continue;
                 }
                 steps.apply(m, decide(m));
+            } catch (FencedOff e) {
+                throw e;
             } catch (TxManager.FeesTooHigh | TxManager.CannotPay e) {
                 steps.waitForSigner(m, e);
             } catch (RuntimeException e) {
@@ -119,8 +121,8 @@ final class RelayWorker {
                 steps.apply(m, new Deliveries.Step.Retry(e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
         }
-        if (!batchable.isEmpty()) {
-            batches.relayInBatches(batchable);
+        if (!ready.isEmpty()) {
+            relays.relay(ready, rechecks::recheck);
         }
     }
 
@@ -170,7 +172,6 @@ final class RelayWorker {
                 default -> new Deliveries.Step.Wait(Duration.ofMinutes(1), "nothing to do in " + m.state());
             };
             case CROSS_ROLLUP -> switch (m.state()) {
-                case READY -> deliveries.relayCrossRollup(m, signer);
                 case RELAYING -> recoverRelaying(m);
                 case FAILED -> new Deliveries.Step.Moved(MessageState.READY, "relaying again");
                 default -> new Deliveries.Step.Wait(Duration.ofMinutes(1), "nothing to do in " + m.state());

@@ -12,8 +12,10 @@ import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.TxRecord;
 import dev.crossbar.txmanager.TxManager;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -41,6 +43,36 @@ final class Settlements {
         this.store = store;
         this.chains = chains;
         this.steps = steps;
+    }
+
+    /**
+     * Settles a round's outcomes in order; the runs of them that need nothing but the store (all but a confirmed
+     * proof, whose block's time is read) are settled in one store transaction each.
+     */
+    void settleAll(List<TxManager.Outcome> outcomes) {
+        List<TxManager.Outcome> run = new ArrayList<>();
+        for (TxManager.Outcome o : outcomes) {
+            if (readsChain(o)) {
+                settleTogether(run);
+                run.clear();
+                settle(o);
+            } else {
+                run.add(o);
+            }
+        }
+        settleTogether(run);
+    }
+
+    private void settleTogether(List<TxManager.Outcome> run) {
+        if (run.size() == 1) {
+            settle(run.getFirst());
+        } else if (!run.isEmpty()) {
+            store.inTransaction("settling " + run.size() + " transactions", () -> run.forEach(this::settle));
+        }
+    }
+
+    private static boolean readsChain(TxManager.Outcome o) {
+        return TxPurpose.PROVE.equals(o.tx().purpose()) && o.receipt() != null && o.succeeded();
     }
 
     void settle(TxManager.Outcome o) {

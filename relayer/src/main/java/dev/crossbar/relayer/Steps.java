@@ -9,8 +9,11 @@ import dev.crossbar.store.TxRecord;
 import dev.crossbar.txmanager.TxManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +84,63 @@ final class Steps {
             case Deliveries.Step.Retry r -> retry(m, r.reason());
             case Deliveries.Step.Dead d -> deadLetter(m, d.reason());
         }
+    }
+
+    /**
+     * Sends one transaction for each of {@code messages} ({@code intents}, in the same order) through the key's
+     * transaction manager as a group ({@link TxManager#submitAll}): the messages move to {@code movedTo} first, in
+     * one store transaction, as {@link #apply} moves one; a message whose transaction could not be sent moves back
+     * and waits (its signer cannot send) or is retried under the backoff.
+     *
+     * @param recheck what the key's owner says of a recorded transaction found lost while the key is reconciled
+     */
+    void sendAll(List<MessageRecord> messages, List<TxManager.Intent> intents, MessageState movedTo,
+            TxManager.Recheck recheck) {
+        Set<String> moved = store.inTransaction("moving " + messages.size() + " messages to " + movedTo, () -> {
+            Set<String> ids = new HashSet<>();
+            for (int i = 0; i < messages.size(); i++) {
+                MessageRecord m = messages.get(i);
+                if (store.transitionIf(m.id(), m.state(), movedTo, intents.get(i).purpose() + " being sent")
+                        .isPresent()) {
+                    ids.add(m.id());
+                }
+            }
+            return ids;
+        });
+        List<TxManager.Submitted> results;
+        try {
+            results = signer.submitAll(intents, recheck);
+        } catch (RuntimeException e) {
+            moveBack(messages, moved, movedTo, e);
+            throw e;
+        }
+        signerSent();
+        for (int i = 0; i < results.size(); i++) {
+            MessageRecord m = messages.get(i);
+            TxManager.Submitted r = results.get(i);
+            if (r.sent()) {
+                log.info("relay step messageId={} kind={} action={} tx={} nonce={}", m.id(), m.kind(),
+                        r.intent().purpose(), r.tx().txHash(), r.tx().nonce());
+                continue;
+            }
+            moveBack(List.of(m), moved, movedTo, r.error());
+            MessageRecord now = store.message(m.id()).orElse(m);
+            if (r.error() instanceof TxManager.FeesTooHigh || r.error() instanceof TxManager.CannotPay) {
+                waitForSigner(now, r.error());
+            } else {
+                retry(now, r.error().getClass().getSimpleName() + ": " + r.error().getMessage());
+            }
+        }
+    }
+
+    private void moveBack(List<MessageRecord> messages, Set<String> moved, MessageState movedTo, RuntimeException why) {
+        store.inTransaction("moving messages back after a failed send", () -> {
+            for (MessageRecord m : messages) {
+                if (moved.contains(m.id())) {
+                    store.transitionIf(m.id(), movedTo, m.state(), "not sent: " + why.getMessage());
+                }
+            }
+        });
     }
 
     /**

@@ -1,0 +1,141 @@
+package dev.crossbar.relayer;
+
+import dev.crossbar.core.chain.Chains;
+import dev.crossbar.core.chain.EthApi;
+import dev.crossbar.core.chain.ProtocolViews;
+import dev.crossbar.core.chain.RevertReasons;
+import dev.crossbar.core.model.MessageState;
+import dev.crossbar.core.model.TxPurpose;
+import dev.crossbar.store.FencedOff;
+import dev.crossbar.store.MessageRecord;
+import dev.crossbar.txmanager.TxManager;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.web3j.utils.Numeric;
+
+/**
+ * The READY L2-to-L2 messages of one routing key, relayed as a group rather than one by one: whether each was relayed
+ * already and whether its source block is still in place are asked in one batch per chain, the relays are simulated in
+ * one batch, and the transactions go out together at consecutive nonces without waiting for any to be mined
+ * ({@link TxManager#submitAll}); or, with batching, several relays per transaction ({@link Batches}). Every message
+ * is checked as a single relay would be (docs/architecture.md, rule 3), only in fewer round trips.
+ */
+final class CrossRollupRelays {
+    private static final Logger log = LoggerFactory.getLogger(CrossRollupRelays.class);
+
+    private final long destination;
+    private final TxManager signer;
+    private final Chains chains;
+    private final Deliveries deliveries;
+    private final Batches batches;
+    private final Steps steps;
+    private final boolean batching;
+
+    CrossRollupRelays(long destination, TxManager signer, Chains chains, Deliveries deliveries, Batches batches,
+            Steps steps, boolean batching) {
+        this.destination = destination;
+        this.signer = signer;
+        this.chains = chains;
+        this.deliveries = deliveries;
+        this.batches = batches;
+        this.steps = steps;
+        this.batching = batching;
+    }
+
+    /** Relays {@code ready} (READY cross-rollup messages of this key, none with a transaction in flight). */
+    void relay(List<MessageRecord> ready, TxManager.Recheck recheck) {
+        List<MessageRecord> pending;
+        try {
+            pending = stillToRelay(ready);
+        } catch (RuntimeException e) {
+            failed(ready, "checking " + ready.size() + " relays", e);
+            return;
+        }
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<MessageRecord> alone = batching ? batches.relayInBatches(pending, recheck) : pending;
+        if (alone.isEmpty()) {
+            return;
+        }
+        try {
+            relayEach(alone, recheck);
+        } catch (TxManager.FeesTooHigh | TxManager.CannotPay e) {
+            alone.forEach(m -> steps.waitForSigner(m, e));
+        } catch (RuntimeException e) {
+            failed(alone, "relaying " + alone.size() + " messages", e);
+        }
+    }
+
+    /**
+     * The messages that still need a relay: one the destination says was relayed moves to RELAYED, one whose source
+     * block is gone waits for its watcher; in one batched read of the destination and one of each source chain.
+     */
+    List<MessageRecord> stillToRelay(List<MessageRecord> ready) {
+        EthApi dest = chains.client(destination);
+        String messenger = chains.l2Contracts(destination).l2ToL2Messenger();
+        List<Boolean> done = ProtocolViews.successfulCrossRollups(dest, messenger,
+                ready.stream().map(m -> Numeric.hexStringToByteArray(m.id())).toList());
+        List<MessageRecord> notDone = new ArrayList<>();
+        for (int i = 0; i < ready.size(); i++) {
+            if (done.get(i)) {
+                steps.move(ready.get(i), MessageState.RELAYED, "already relayed on chain");
+            } else {
+                notDone.add(ready.get(i));
+            }
+        }
+        Map<String, String> gone = deliveries.sourcesGone(notDone);
+        List<MessageRecord> pending = new ArrayList<>();
+        for (MessageRecord m : notDone) {
+            String why = gone.get(m.id());
+            if (why != null) {
+                steps.apply(m, new Deliveries.Step.Wait(Duration.ofSeconds(5), why
+                        + "; waiting for its watcher to orphan it or see it again"));
+            } else {
+                pending.add(m);
+            }
+        }
+        return pending;
+    }
+
+    /** One relay transaction per message: simulated (estimated) in one batch, sent as a group. */
+    private void relayEach(List<MessageRecord> messages, TxManager.Recheck recheck) {
+        EthApi dest = chains.client(destination);
+        String messenger = chains.l2Contracts(destination).l2ToL2Messenger();
+        List<String> data = messages.stream().map(m -> deliveries.relayCall(m, messenger)).toList();
+        List<EthApi.Each<BigInteger>> estimates = dest.estimateGasEach(signer.address(),
+                data.stream().map(d -> new EthApi.TxCall(messenger, d, BigInteger.ZERO)).toList());
+        List<MessageRecord> go = new ArrayList<>();
+        List<TxManager.Intent> intents = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            MessageRecord m = messages.get(i);
+            EthApi.Each<BigInteger> e = estimates.get(i);
+            if (e.failed()) {
+                steps.apply(m, e.error() instanceof EthApi.Reverted r
+                        ? Deliveries.classify(TxPurpose.RELAY, RevertReasons.of(r))
+                        : new Deliveries.Step.Retry("estimating the relay failed: " + e.error().getMessage()));
+                continue;
+            }
+            go.add(m);
+            intents.add(new TxManager.Intent(TxPurpose.RELAY, m.id(), messenger, data.get(i), BigInteger.ZERO,
+                    Deliveries.gasFor(e.value(), null)));
+        }
+        if (!go.isEmpty()) {
+            steps.sendAll(go, intents, MessageState.RELAYING, recheck);
+        }
+    }
+
+    private void failed(List<MessageRecord> messages, String what, RuntimeException e) {
+        if (e instanceof FencedOff) {
+            throw e;
+        }
+        log.warn("relay group step failed what=\"{}\" error={}", what, e.toString());
+        messages.forEach(m -> steps.apply(m, new Deliveries.Step.Retry(e.getClass().getSimpleName() + ": "
+                + e.getMessage())));
+    }
+}
