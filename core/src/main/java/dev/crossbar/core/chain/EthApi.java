@@ -102,31 +102,39 @@ public interface EthApi extends AutoCloseable {
     }
 
     /**
-     * {@link #call} of several transactions as {@code from}: each its data or its failure. Over JSON-RPC they go in
-     * one batch ({@link BatchReads}); by default one by one.
+     * Whether {@link #batchAnswers} sends its calls in one request (over JSON-RPC); the reads of many items below then
+     * go through it ({@link BatchReads}), else they are made one by one.
      */
+    default boolean batchesRequests() {
+        return false;
+    }
+
+    /** {@link #call} of several transactions as {@code from} (in one batch over JSON-RPC): each its data or failure. */
     default List<Each<String>> callEach(String from, List<TxCall> txs) {
-        return txs.stream().map(t -> each(() -> call(from, t.to(), t.data(), t.value()))).toList();
+        return batchesRequests() ? BatchReads.callEach(this, from, txs)
+                : txs.stream().map(t -> each(() -> call(from, t.to(), t.data(), t.value()))).toList();
     }
 
     /** {@link #estimateGas} of several transactions as {@code from} (in one batch over JSON-RPC). */
     default List<Each<BigInteger>> estimateGasEach(String from, List<TxCall> txs) {
-        return txs.stream().map(t -> each(() -> estimateGas(from, t.to(), t.data(), t.value()))).toList();
+        return batchesRequests() ? BatchReads.estimateGasEach(this, from, txs)
+                : txs.stream().map(t -> each(() -> estimateGas(from, t.to(), t.data(), t.value()))).toList();
     }
 
     /** {@link #sendRaw} of several signed transactions (in one batch over JSON-RPC): each the hash or the refusal. */
     default List<Each<String>> sendRawEach(List<String> signedHex) {
-        return signedHex.stream().map(t -> each(() -> sendRaw(t))).toList();
+        return batchesRequests() ? BatchReads.sendRawEach(this, signedHex)
+                : signedHex.stream().map(t -> each(() -> sendRaw(t))).toList();
     }
 
     /** {@link #receipt} of several transactions (in one batch over JSON-RPC). */
     default List<Optional<TransactionReceipt>> receipts(List<String> txHashes) {
-        return txHashes.stream().map(this::receipt).toList();
+        return batchesRequests() ? BatchReads.receipts(this, txHashes) : txHashes.stream().map(this::receipt).toList();
     }
 
     /** {@link #findHeader(long)} of several blocks (in one batch over JSON-RPC). */
     default List<Optional<Header>> findHeaders(List<Long> numbers) {
-        return numbers.stream().map(this::findHeader).toList();
+        return batchesRequests() ? BatchReads.findHeaders(this, numbers) : numbers.stream().map(this::findHeader).toList();
     }
 
     private static <T> Each<T> each(java.util.function.Supplier<T> read) {

@@ -73,28 +73,8 @@ public final class RpcEthApi implements EthApi {
     }
 
     @Override
-    public List<Each<String>> callEach(String from, List<TxCall> txs) {
-        return BatchReads.callEach(this, from, txs);
-    }
-
-    @Override
-    public List<Each<java.math.BigInteger>> estimateGasEach(String from, List<TxCall> txs) {
-        return BatchReads.estimateGasEach(this, from, txs);
-    }
-
-    @Override
-    public List<Each<String>> sendRawEach(List<String> signedHex) {
-        return BatchReads.sendRawEach(this, signedHex);
-    }
-
-    @Override
-    public List<Optional<org.web3j.protocol.core.methods.response.TransactionReceipt>> receipts(List<String> txHashes) {
-        return BatchReads.receipts(this, txHashes);
-    }
-
-    @Override
-    public List<Optional<Header>> findHeaders(List<Long> numbers) {
-        return BatchReads.findHeaders(this, numbers);
+    public boolean batchesRequests() {
+        return true;
     }
 
     @Override
