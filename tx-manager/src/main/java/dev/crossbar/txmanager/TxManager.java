@@ -347,11 +347,11 @@ public final class TxManager {
     /**
      * Sends several intents at consecutive nonces without waiting for any to be mined: one fee read and one balance
      * check for all, one store transaction that records all of them (checked against the lease, as every record is),
-     * the lease checked once more, then one batch of broadcasts. Record before broadcast holds for the group as it
-     * does for one. A broadcast the node refuses is recorded as dropped, the key is reconciled with the chain (a gap
+     * the lease checked once more, then the broadcasts back to back in nonce order and one store transaction for
+     * what the node said. Record before broadcast holds for the group as it does for one. A broadcast the node refuses is recorded as dropped, the key is reconciled with the chain (a gap
      * the refusal left is filled), and that intent goes through {@link #submit} on its own, with everything a single
      * send does about refusals; when even that fails, its {@link Submitted#error} says why and nothing of it is open.
-     * A batch no endpoint answered leaves all of them recorded as signed: {@link #poll} sends them again.
+     * A broadcast no endpoint answered leaves it and the rest recorded as signed: {@link #poll} sends them again.
      *
      * @param recheck what the key's owner says of a recorded transaction found lost while reconciling
      * @throws FeesTooHigh when the fee cap cannot pay the current base fee (nothing is recorded)
@@ -382,19 +382,24 @@ public final class TxManager {
         if (lease != null) {
             store.checkLease(lease, leaseMargin); // FencedOff: they stay SIGNED, for the key's owner
         }
-        List<EthApi.Each<String>> answers;
-        try {
-            answers = chain.sendRawEach(recorded.stream().map(TxRecord::rawTx).toList());
-        } catch (RpcException.Transport e) {
-            log.warn("transactions not broadcast yet chain={} count={} reason={}", chain.name(), recorded.size(),
-                    e.getMessage());
-            List<Submitted> out = new ArrayList<>();
-            for (int i = 0; i < recorded.size(); i++) {
-                metrics.sent(chain.name(), key.getAddress(), intents.get(i).purpose());
-                out.add(new Submitted(intents.get(i), recorded.get(i), null));
+        // One by one, in nonce order, each after the node answered the one before: a node that took a batch's
+        // transactions in parallel (anvil does) could hold one behind a nonce it had not seen yet, and leave it there.
+        List<EthApi.Each<String>> answers = new ArrayList<>();
+        for (TxRecord t : recorded) {
+            try {
+                answers.add(new EthApi.Each<>(chain.sendRaw(t.rawTx()), null));
+            } catch (RpcException.Remote e) {
+                answers.add(new EthApi.Each<>(null, e));
+            } catch (RpcException.Transport e) {
+                // Recorded as SIGNED: the next poll broadcasts this one and the rest again.
+                log.warn("transactions not broadcast yet chain={} count={} reason={}", chain.name(),
+                        recorded.size() - answers.size(), e.getMessage());
+                break;
             }
-            return out;
         }
+        log.info("transaction group broadcast chain={} signer={} count={} nonces={}..{} baseFee={} maxFee={}",
+                chain.name(), key.getAddress(), recorded.size(), recorded.getFirst().nonce(),
+                recorded.getLast().nonce(), baseFee, f.maxFeePerGas());
         List<Integer> refused = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
         for (int i = 0; i < answers.size(); i++) {
@@ -408,9 +413,10 @@ public final class TxManager {
                 reasons.add(error instanceof RpcException.Remote r ? r.remoteMessage() : error.getMessage());
             }
         }
-        store.inTransaction("marking " + recorded.size() + " transactions of " + key.getAddress() + " broadcast",
+        int answered = answers.size();
+        store.inTransaction("marking " + answered + " transactions of " + key.getAddress() + " broadcast",
                 () -> {
-                    for (int i = 0, r = 0; i < recorded.size(); i++) {
+                    for (int i = 0, r = 0; i < answered; i++) {
                         if (r < refused.size() && refused.get(r) == i) {
                             store.updateTransaction(recorded.get(i).id(), TxRecord.Status.DROPPED,
                                     "refused by the node: " + reasons.get(r++));
@@ -428,6 +434,10 @@ public final class TxManager {
                 continue;
             }
             metrics.sent(chain.name(), key.getAddress(), tx.purpose());
+            if (i >= answered) {
+                out.add(new Submitted(intents.get(i), tx, null)); // SIGNED: poll sends it
+                continue;
+            }
             log.info("transaction broadcast chain={} signer={} nonce={} purpose={} messageId={} tx={}", chain.name(),
                     key.getAddress(), tx.nonce(), tx.purpose(), tx.messageId(), tx.txHash());
             out.add(new Submitted(intents.get(i), withStatus(tx, TxRecord.Status.BROADCAST), null));

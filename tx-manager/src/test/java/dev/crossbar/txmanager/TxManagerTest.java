@@ -91,13 +91,13 @@ class TxManagerTest {
     }
 
     /**
-     * A group goes out at consecutive nonces in one batch request, recorded before it is broadcast. The node refuses
-     * one member in the middle (its gas limit is below the intrinsic gas): the members after it wait in the pool
-     * behind the gap, so the refused one's nonce is filled (a cancel) and it is tried on its own, which fails with the
-     * node's reason; nothing is left open and the key's nonce has no gap.
+     * A group goes out at consecutive nonces, all of it recorded before the first broadcast and broadcast in nonce
+     * order. The node refuses one member in the middle (its gas limit is below the intrinsic gas): the members after
+     * it wait in the pool behind the gap, so the refused one's nonce is filled (a cancel) and it is tried on its own,
+     * which fails with the node's reason; nothing is left open and the key's nonce has no gap.
      */
     @Test
-    void aGroupGoesOutInOneBatchAndARefusedMemberLeavesNoGap() throws Exception {
+    void aGroupIsRecordedBeforeItGoesOutInOrderAndARefusedMemberLeavesNoGap() throws Exception {
         try (MessageStore store = SqliteMessageStore.open(dir.resolve("group.db"), new ChainTopology(Map.of()));
                 JsonRpcProxy node = JsonRpcProxy.start(vertx, URI.create(devnet.l1().rpcUrl()))) {
             TxManager s = signer(store, FeePolicy.defaults(), node.httpUrl());
@@ -108,8 +108,15 @@ class TxManagerTest {
                 intents.add(new TxManager.Intent("TEST", null, DevKeys.USER.address(), "0x", BigInteger.ONE,
                         BigInteger.valueOf(i == 2 ? 20_000 : 21_000)));
             }
-            int requestsBefore = node.requests();
-            int sendsBefore = node.calls("eth_sendRawTransaction");
+            List<Integer> recordedAtBroadcast = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<BigInteger> broadcastNonces = new java.util.concurrent.CopyOnWriteArrayList<>();
+            node.on("eth_sendRawTransaction", (call, next) -> {
+                recordedAtBroadcast.add(store.transactionsFromNonce(devnet.l1().chainId(), DevKeys.RELAYER_2.address(),
+                        first).size());
+                broadcastNonces.add(org.web3j.crypto.TransactionDecoder.decode(call.get("params").get(0).asText())
+                        .getNonce());
+                return next.call(call);
+            });
             List<TxManager.Submitted> out = s.submitAll(intents, TxManager.Recheck.ALWAYS);
 
             assertThat(out).extracting(TxManager.Submitted::sent).containsExactly(true, true, false, true, true);
@@ -118,12 +125,12 @@ class TxManagerTest {
             assertThat(List.of(out.get(0), out.get(1), out.get(3), out.get(4))).extracting(r -> r.tx().nonce())
                     .containsExactly(first, first.add(BigInteger.ONE), first.add(BigInteger.valueOf(3)),
                             first.add(BigInteger.valueOf(4)));
-            assertThat(node.calls("eth_sendRawTransaction") - sendsBefore)
-                    .as("five in the batch, the cancel filling the gap, the refused one alone").isEqualTo(7);
-            // 11 requests: the fee and the balance once, the five in one batch; the reconcile (the nonce, the two
-            // waiting behind the gap known, the fee, the cancel); the single try (fee, balance, send). One by one the
-            // five would take four more.
-            assertThat(node.requests() - requestsBefore).as("the five broadcasts in one request").isLessThan(15);
+            assertThat(recordedAtBroadcast.getFirst()).as("all five recorded before the first went out").isEqualTo(5);
+            assertThat(broadcastNonces.subList(0, 5)).as("the group in nonce order").containsExactly(first,
+                    first.add(BigInteger.ONE), first.add(BigInteger.TWO), first.add(BigInteger.valueOf(3)),
+                    first.add(BigInteger.valueOf(4)));
+            assertThat(broadcastNonces).as("then the cancel filling the gap, and the refused one alone at the next"
+                    + " nonce").hasSize(7).endsWith(first.add(BigInteger.TWO), first.add(BigInteger.valueOf(5)));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 s.poll();
                 return store.openTransactions(devnet.l1().chainId(), DevKeys.RELAYER_2.address()).isEmpty();

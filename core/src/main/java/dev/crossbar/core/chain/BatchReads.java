@@ -31,16 +31,6 @@ final class BatchReads {
         return each(chain.batchAnswers(calls), n -> Numeric.toBigInt(n.asText()));
     }
 
-    static List<EthApi.Each<String>> sendRawEach(EthApi chain, List<String> signedHex) {
-        List<EthApi.Call> calls = signedHex.stream().map(t -> new EthApi.Call("eth_sendRawTransaction", List.of(t)))
-                .toList();
-        List<EthApi.Each<String>> out = new ArrayList<>();
-        for (JsonRpcClient.Answer a : chain.batchAnswers(calls)) {
-            out.add(a.error() != null ? new EthApi.Each<>(null, a.error()) : new EthApi.Each<>(a.result().asText(), null));
-        }
-        return out;
-    }
-
     static List<Optional<TransactionReceipt>> receipts(EthApi chain, List<String> txHashes) {
         List<EthApi.Call> calls = txHashes.stream().map(h -> new EthApi.Call("eth_getTransactionReceipt", List.of(h)))
                 .toList();

@@ -121,12 +121,6 @@ public interface EthApi extends AutoCloseable {
                 : txs.stream().map(t -> each(() -> estimateGas(from, t.to(), t.data(), t.value()))).toList();
     }
 
-    /** {@link #sendRaw} of several signed transactions (in one batch over JSON-RPC): each the hash or the refusal. */
-    default List<Each<String>> sendRawEach(List<String> signedHex) {
-        return batchesRequests() ? BatchReads.sendRawEach(this, signedHex)
-                : signedHex.stream().map(t -> each(() -> sendRaw(t))).toList();
-    }
-
     /** {@link #receipt} of several transactions (in one batch over JSON-RPC). */
     default List<Optional<TransactionReceipt>> receipts(List<String> txHashes) {
         return batchesRequests() ? BatchReads.receipts(this, txHashes) : txHashes.stream().map(this::receipt).toList();
