@@ -76,10 +76,28 @@ final class Batches {
         return alone;
     }
 
+    /**
+     * Sends the round's batches as one group: each batch's members take its transaction's hash and move to RELAYING in
+     * the store transaction that records it; members of a batch that could not be sent after all move back and wait
+     * or are retried.
+     */
     private void send(List<Batch> batches, TxManager.Recheck recheck) {
         List<TxManager.Submitted> results;
         try {
-            results = signer.submitAll(batches.stream().map(Batch::intent).toList(), recheck);
+            TxManager.Group group = signer.prepare(batches.stream().map(Batch::intent).toList(), recheck);
+            List<String> hashes = group.hashes();
+            store.inTransaction("recording " + batches.size() + " relay batches", () -> {
+                for (int i = 0; i < batches.size(); i++) {
+                    List<MessageRecord> members = batches.get(i).members();
+                    for (MessageRecord m : members) {
+                        store.putDetails(m.id(), Map.of(MessageDetails.BATCH_TX, hashes.get(i)));
+                        store.transitionIf(m.id(), MessageState.READY, MessageState.RELAYING, "RELAY_BATCH sent in "
+                                + hashes.get(i) + " with " + members.size() + " relays");
+                    }
+                }
+                group.record();
+            });
+            results = group.broadcast();
         } catch (TxManager.FeesTooHigh | TxManager.CannotPay e) {
             batches.forEach(b -> b.members().forEach(m -> steps.waitForSigner(m, e)));
             return;
@@ -88,38 +106,30 @@ final class Batches {
                 throw e;
             }
             log.warn("batch relays failed batches={} error={}", batches.size(), e.toString());
-            batches.forEach(b -> b.members().forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: "
-                    + e.getMessage()))));
+            batches.forEach(b -> b.members().forEach(m -> steps.apply(store.message(m.id()).orElse(m),
+                    new Deliveries.Step.Retry("batch: " + e.getMessage()))));
             return;
         }
         steps.signerSent();
-        List<Batch> sent = new ArrayList<>();
-        List<String> hashes = new ArrayList<>();
         for (int i = 0; i < batches.size(); i++) {
             TxManager.Submitted r = results.get(i);
             Batch b = batches.get(i);
             if (r.sent()) {
-                sent.add(b);
-                hashes.add(r.tx().txHash());
                 metrics.batch(b.members().size());
                 log.info("relay batch sent size={} tx={} nonce={}", b.members().size(), r.tx().txHash(), r.tx().nonce());
-            } else if (r.error() instanceof TxManager.FeesTooHigh || r.error() instanceof TxManager.CannotPay) {
-                b.members().forEach(m -> steps.waitForSigner(m, r.error()));
-            } else {
-                b.members().forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + r.error().getMessage())));
+                continue;
             }
-        }
-        store.inTransaction("recording " + sent.size() + " relay batches", () -> {
-            for (int i = 0; i < sent.size(); i++) {
-                String hash = hashes.get(i);
-                List<MessageRecord> members = sent.get(i).members();
-                for (MessageRecord m : members) {
-                    store.putDetails(m.id(), Map.of(MessageDetails.BATCH_TX, hash));
-                    store.transitionIf(m.id(), MessageState.READY, MessageState.RELAYING, "RELAY_BATCH sent in "
-                            + hash + " with " + members.size() + " relays");
+            for (MessageRecord m : b.members()) {
+                store.transitionIf(m.id(), MessageState.RELAYING, MessageState.READY, "RELAY_BATCH not sent: "
+                        + r.error().getMessage());
+                MessageRecord now = store.message(m.id()).orElse(m);
+                if (r.error() instanceof TxManager.FeesTooHigh || r.error() instanceof TxManager.CannotPay) {
+                    steps.waitForSigner(now, r.error());
+                } else {
+                    steps.apply(now, new Deliveries.Step.Retry("batch: " + r.error().getMessage()));
                 }
             }
-        });
+        }
     }
 
     /**

@@ -91,16 +91,27 @@ final class RelayWorker {
         signer.reconcile(rechecks::recheck);
     }
 
-    /** One round: settle mined transactions, then act on every due message of this key. */
-    void runOnce() {
+    /** How many due messages one round takes at most. */
+    static final int ROUND = 500;
+
+    /**
+     * One round: settle mined transactions, then act on every due message of this key (at most {@link #ROUND}).
+     *
+     * @return whether the round was full of messages it acted on, so that more may be due at once (a round of messages
+     *     that all wait for their transactions is not)
+     */
+    boolean runOnce() {
         settlements.settleAll(signer.poll(rechecks::recheck));
         signer.reportGauges(ticks++ % 30 == 0);
         Set<Long> tripped = store.breakers().stream().filter(BreakerState::tripped).map(BreakerState::chainId)
                 .collect(Collectors.toSet());
         Set<String> inFlight = inFlight();
         List<MessageRecord> ready = new ArrayList<>();
-        for (MessageRecord m : store.due(destination, slot, settings.signerSlots(), ACTIONABLE, Instant.now(), 500)) {
+        List<MessageRecord> due = store.due(destination, slot, settings.signerSlots(), ACTIONABLE, Instant.now(), ROUND);
+        int waiting = 0;
+        for (MessageRecord m : due) {
             if (inFlight.contains(m.id())) {
+                waiting++;
                 continue;
             }
             try {
@@ -124,6 +135,7 @@ final class RelayWorker {
         if (!ready.isEmpty()) {
             relays.relay(ready, rechecks::recheck);
         }
+        return due.size() == ROUND && waiting < due.size();
     }
 
     private boolean batching() {

@@ -286,13 +286,17 @@ public final class RelayerService implements Service {
                     if (lost) {
                         fencedOff("its lease could not be renewed");
                     }
+                    boolean more = false;
                     if (worker != null || take()) {
                         try {
-                            worker.runOnce();
+                            more = worker.runOnce();
                         } catch (FencedOff e) {
                             metrics.fenced(chains.name(destination));
                             fencedOff(e.getMessage());
                         }
+                    }
+                    if (more) {
+                        continue; // a full round: more is due now
                     }
                     wake.tryAcquire(settings.tick().toMillis(), TimeUnit.MILLISECONDS);
                     wake.drainPermits();

@@ -88,32 +88,32 @@ final class Steps {
 
     /**
      * Sends one transaction for each of {@code messages} ({@code intents}, in the same order) through the key's
-     * transaction manager as a group ({@link TxManager#submitAll}): the messages move to {@code movedTo} first, in
-     * one store transaction, as {@link #apply} moves one; a message whose transaction could not be sent moves back
-     * and waits (its signer cannot send) or is retried under the backoff.
+     * transaction manager as a group: signed and priced once ({@link TxManager#prepare}), then the messages move to
+     * {@code movedTo} in the same store transaction that records their transactions (a message is never seen moved
+     * without its transaction, even after a crash), then broadcast. A message whose transaction could not be sent
+     * after all moves back and waits (its signer cannot send) or is retried under the backoff.
      *
      * @param recheck what the key's owner says of a recorded transaction found lost while the key is reconciled
+     * @throws TxManager.FeesTooHigh when the fee cap cannot pay the base fee (nothing moved, nothing recorded)
+     * @throws TxManager.CannotPay when the key cannot pay for them (nothing moved, nothing recorded)
      */
     void sendAll(List<MessageRecord> messages, List<TxManager.Intent> intents, MessageState movedTo,
             TxManager.Recheck recheck) {
-        Set<String> moved = store.inTransaction("moving " + messages.size() + " messages to " + movedTo, () -> {
-            Set<String> ids = new HashSet<>();
-            for (int i = 0; i < messages.size(); i++) {
-                MessageRecord m = messages.get(i);
-                if (store.transitionIf(m.id(), m.state(), movedTo, intents.get(i).purpose() + " being sent")
-                        .isPresent()) {
-                    ids.add(m.id());
-                }
-            }
-            return ids;
-        });
-        List<TxManager.Submitted> results;
-        try {
-            results = signer.submitAll(intents, recheck);
-        } catch (RuntimeException e) {
-            moveBack(messages, moved, movedTo, e);
-            throw e;
-        }
+        TxManager.Group group = signer.prepare(intents, recheck);
+        Set<String> moved = store.inTransaction("recording " + messages.size() + " transactions and moving their"
+                + " messages to " + movedTo, () -> {
+                    Set<String> ids = new HashSet<>();
+                    for (int i = 0; i < messages.size(); i++) {
+                        MessageRecord m = messages.get(i);
+                        if (store.transitionIf(m.id(), m.state(), movedTo, intents.get(i).purpose() + " being sent")
+                                .isPresent()) {
+                            ids.add(m.id());
+                        }
+                    }
+                    group.record();
+                    return ids;
+                });
+        List<TxManager.Submitted> results = group.broadcast();
         signerSent();
         for (int i = 0; i < results.size(); i++) {
             MessageRecord m = messages.get(i);

@@ -345,42 +345,114 @@ public final class TxManager {
     }
 
     /**
-     * Sends several intents at consecutive nonces without waiting for any to be mined: one fee read and one balance
-     * check for all, one store transaction that records all of them (checked against the lease, as every record is),
-     * the lease checked once more, then the broadcasts back to back in nonce order and one store transaction for
-     * what the node said. Record before broadcast holds for the group as it does for one. A broadcast the node refuses is recorded as dropped, the key is reconciled with the chain (a gap
-     * the refusal left is filled), and that intent goes through {@link #submit} on its own, with everything a single
-     * send does about refusals; when even that fails, its {@link Submitted#error} says why and nothing of it is open.
-     * A broadcast no endpoint answered leaves it and the rest recorded as signed: {@link #poll} sends them again.
+     * Sends several intents at consecutive nonces without waiting for any to be mined: {@link #prepare} (one fee read
+     * and one balance check for all, signed), {@link Group#record} in one store transaction, {@link Group#broadcast}.
      *
      * @param recheck what the key's owner says of a recorded transaction found lost while reconciling
      * @throws FeesTooHigh when the fee cap cannot pay the current base fee (nothing is recorded)
      * @throws CannotPay when the key cannot pay for all of them (nothing is recorded)
      */
     public List<Submitted> submitAll(List<Intent> intents, Recheck recheck) {
-        if (intents.isEmpty()) {
-            return List.of();
-        }
+        Group g = prepare(intents, recheck);
+        store.inTransaction("recording " + intents.size() + " transactions of " + key.getAddress() + " on "
+                + chain.name(), g::record);
+        return g.broadcast();
+    }
+
+    /**
+     * Signs {@code intents} at the key's next consecutive nonces, priced once for all (one fee read, one balance
+     * check for what they need in all); nothing is recorded or sent yet.
+     *
+     * @param recheck what the key's owner says of a recorded transaction found lost while reconciling
+     * @throws FeesTooHigh when the fee cap cannot pay the current base fee
+     * @throws CannotPay when the key cannot pay for all of them
+     */
+    public Group prepare(List<Intent> intents, Recheck recheck) {
         if (nextNonce == null) {
             reconcile(recheck);
         }
         BigInteger baseFee = chain.nextBaseFee();
         FeePolicy.Fees f = fees.initial(baseFee).orElseThrow(() -> new FeesTooHigh("base fee " + baseFee
                 + " wei plus the tip exceeds the cap of " + fees.maxFeeCap() + " wei on " + chain.name()));
-        requireFunds(intents, f);
+        if (!intents.isEmpty()) {
+            requireFunds(intents, f);
+        }
         List<TxRecord> signed = new ArrayList<>(intents.size());
         BigInteger nonce = nextNonce;
         for (Intent i : intents) {
             signed.add(signOnly(i.purpose(), i.messageId(), nonce, i.to(), i.data(), i.value(), i.gasLimit(), f, null));
             nonce = nonce.add(BigInteger.ONE);
         }
-        List<TxRecord> recorded = store.inTransaction("recording " + signed.size() + " transactions of "
-                + key.getAddress() + " on " + chain.name(), () -> signed.stream()
-                        .map(t -> store.recordTransaction(t, lease, leaseMargin)).toList());
-        nextNonce = nonce;
-        metrics.nonce(chain.name(), key.getAddress(), nextNonce);
+        return new Group(List.copyOf(intents), signed, baseFee, f, recheck);
+    }
+
+    /**
+     * A group of transactions signed at consecutive nonces ({@link #prepare}): recorded, then broadcast. Record before
+     * broadcast holds for the group as it does for one.
+     */
+    public final class Group {
+        private final List<Intent> intents;
+        private final List<TxRecord> signed;
+        private final BigInteger baseFee;
+        private final FeePolicy.Fees fees;
+        private final Recheck recheck;
+        private List<TxRecord> recorded;
+
+        private Group(List<Intent> intents, List<TxRecord> signed, BigInteger baseFee, FeePolicy.Fees fees,
+                Recheck recheck) {
+            this.intents = intents;
+            this.signed = signed;
+            this.baseFee = baseFee;
+            this.fees = fees;
+            this.recheck = recheck;
+        }
+
+        /** The hashes of the group's transactions, in the order of its intents. */
+        public List<String> hashes() {
+            return signed.stream().map(TxRecord::txHash).toList();
+        }
+
+        /**
+         * Records every transaction of the group, each checked against the key's lease as every record is; called in
+         * a store transaction ({@link MessageStore#inTransaction}) it is part of it, so that what the caller changes
+         * with it (its messages' moves) lands with the records or not at all. The key's next nonce moves past the
+         * group.
+         *
+         * @throws FencedOff when the lease is not the key's current one (nothing is recorded)
+         */
+        public void record() {
+            recorded = signed.stream().map(t -> store.recordTransaction(t, lease, leaseMargin)).toList();
+            if (!signed.isEmpty()) {
+                nextNonce = signed.getLast().nonce().add(BigInteger.ONE);
+                metrics.nonce(chain.name(), key.getAddress(), nextNonce);
+            }
+        }
+
+        /**
+         * Broadcasts the recorded group after one more check of the lease: back to back in nonce order, then one store
+         * transaction for what the node said. A broadcast the node refuses is recorded as dropped, the key is
+         * reconciled with the chain (a gap the refusal left is filled), and that intent goes through {@link #submit}
+         * on its own, with everything a single send does about refusals; when even that fails, its
+         * {@link Submitted#error} says why and nothing of it is open. A broadcast no endpoint answered leaves it and
+         * the rest recorded as signed: {@link #poll} sends them again.
+         *
+         * @throws FencedOff when the lease was lost since (they stay recorded as signed, for the key's owner)
+         */
+        public List<Submitted> broadcast() {
+            if (recorded == null) {
+                throw new IllegalStateException("a group is recorded before it is broadcast");
+            }
+            if (recorded.isEmpty()) {
+                return List.of();
+            }
+            return broadcastGroup(intents, recorded, baseFee, fees, recheck);
+        }
+    }
+
+    private List<Submitted> broadcastGroup(List<Intent> intents, List<TxRecord> recorded, BigInteger baseFee,
+            FeePolicy.Fees f, Recheck recheck) {
         if (lease != null) {
-            store.checkLease(lease, leaseMargin); // FencedOff: they stay SIGNED, for the key's owner
+            store.checkLease(lease, leaseMargin);
         }
         // One by one, in nonce order, each after the node answered the one before: a node that took a batch's
         // transactions in parallel (anvil does) could hold one behind a nonce it had not seen yet, and leave it there.
