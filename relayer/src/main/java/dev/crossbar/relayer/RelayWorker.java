@@ -105,12 +105,12 @@ final class RelayWorker {
         signer.reportGauges(ticks++ % 30 == 0);
         Set<Long> tripped = store.breakers().stream().filter(BreakerState::tripped).map(BreakerState::chainId)
                 .collect(Collectors.toSet());
-        Set<String> inFlight = inFlight();
+        java.util.function.Predicate<MessageRecord> inFlight = inFlight();
         List<MessageRecord> ready = new ArrayList<>();
         List<MessageRecord> due = store.due(destination, slot, settings.signerSlots(), ACTIONABLE, Instant.now(), ROUND);
         int waiting = 0;
         for (MessageRecord m : due) {
-            if (inFlight.contains(m.id())) {
+            if (inFlight.test(m)) {
                 waiting++;
                 continue;
             }
@@ -142,8 +142,11 @@ final class RelayWorker {
         return settings.batching().enabled() && settings.batching().multicall().containsKey(destination);
     }
 
-    /** Messages with a transaction in flight: single ones by their record, batch members by their details. */
-    private Set<String> inFlight() {
+    /**
+     * Which messages have a transaction in flight: single ones by their transaction's record, batch members by the
+     * batch transaction named in their details.
+     */
+    private java.util.function.Predicate<MessageRecord> inFlight() {
         Set<String> ids = new HashSet<>();
         Set<String> openHashes = new HashSet<>();
         for (TxRecord t : store.openTransactions(destination, signer.address())) {
@@ -152,16 +155,11 @@ final class RelayWorker {
             }
             openHashes.add(t.txHash().toLowerCase());
         }
-        if (!openHashes.isEmpty()) {
-            for (MessageRecord m : store.messages(new dev.crossbar.store.MessageQuery(Set.of(MessageState.RELAYING),
-                    Set.of(MessageKind.CROSS_ROLLUP), null, null, destination, null, 1000))) {
-                String batch = m.details().get(MessageDetails.BATCH_TX);
-                if (batch != null && openHashes.contains(batch.toLowerCase())) {
-                    ids.add(m.id());
-                }
-            }
-        }
-        return ids;
+        return m -> {
+            String batch = m.details().get(MessageDetails.BATCH_TX);
+            return ids.contains(m.id()) || m.state() == MessageState.RELAYING && batch != null
+                    && openHashes.contains(batch.toLowerCase());
+        };
     }
 
     private Deliveries.Step decide(MessageRecord m) {
