@@ -165,6 +165,14 @@ final class Settlements {
                 }
             }
         }
+        // The members it relayed, by the receipt's events; then the rest of its members, which it did not relay.
+        for (String id : relayed) {
+            store.message(id).filter(m -> m.state() == MessageState.RELAYING
+                    && hash.equalsIgnoreCase(m.details().get(MessageDetails.BATCH_TX))).ifPresent(m -> {
+                        steps.move(m, MessageState.RELAYED, "relayed in batch " + hash);
+                        steps.delivered(m);
+                    });
+        }
         for (MessageRecord m : store.messages(new dev.crossbar.store.MessageQuery(Set.of(MessageState.RELAYING),
                 Set.of(MessageKind.CROSS_ROLLUP), null, null, destination, null, 1000))) {
             if (!hash.equalsIgnoreCase(m.details().get(MessageDetails.BATCH_TX))) {
