@@ -478,7 +478,7 @@ public final class TxManager {
             RuntimeException error = answers.get(i).error();
             SendRefusal kind = error instanceof RpcException.Remote r ? SendRefusal.of(r.remoteMessage()) : null;
             boolean ours = kind == SendRefusal.ALREADY_KNOWN
-                    // "nonce too low" for this very transaction: an earlier try of the batch reached the node
+                    // "nonce too low" for this very transaction: an earlier try of the send reached the node
                     || kind == SendRefusal.NONCE_USED && chain.knowsTransaction(recorded.get(i).txHash());
             if (error != null && !ours) {
                 refused.add(i);
