@@ -54,6 +54,7 @@ final class Batches {
      * Relays {@code pending} (not relayed on chain, their source blocks in place) in batches.
      *
      * @return the messages to relay on their own: alone in their chunk, or failing in a batch's simulation
+     * @throws TxManager.Reconciled when the key was reconciled with the chain before the batches went out
      */
     List<MessageRecord> relayInBatches(List<MessageRecord> pending, TxManager.Recheck recheck) {
         EthApi dest = chains.client(destination);
@@ -102,7 +103,7 @@ final class Batches {
             batches.forEach(b -> b.members().forEach(m -> steps.waitForSigner(m, e)));
             return;
         } catch (RuntimeException e) {
-            if (e instanceof dev.crossbar.store.FencedOff) {
+            if (e instanceof dev.crossbar.store.FencedOff || e instanceof TxManager.Reconciled) {
                 throw e;
             }
             log.warn("batch relays failed batches={} error={}", batches.size(), e.toString());

@@ -47,28 +47,40 @@ final class CrossRollupRelays {
         this.batching = batching;
     }
 
-    /** Relays {@code ready} (READY cross-rollup messages of this key, none with a transaction in flight). */
-    void relay(List<MessageRecord> ready, TxManager.Recheck recheck) {
+    /**
+     * Relays {@code ready} (READY cross-rollup messages of this key, none with a transaction in flight).
+     *
+     * @return whether the key was reconciled with the chain before anything went out (a reorg took away transactions
+     *     counted as mined): nothing was sent, and the next round should come at once to decide again
+     */
+    boolean relay(List<MessageRecord> ready, TxManager.Recheck recheck) {
         List<MessageRecord> pending;
         try {
             pending = stillToRelay(ready);
         } catch (RuntimeException e) {
             failed(ready, "checking " + ready.size() + " relays", e);
-            return;
+            return false;
         }
         if (pending.isEmpty()) {
-            return;
-        }
-        List<MessageRecord> alone = batching ? batches.relayInBatches(pending, recheck) : pending;
-        if (alone.isEmpty()) {
-            return;
+            return false;
         }
         try {
-            relayEach(alone, recheck);
-        } catch (TxManager.FeesTooHigh | TxManager.CannotPay e) {
-            alone.forEach(m -> steps.waitForSigner(m, e));
-        } catch (RuntimeException e) {
-            failed(alone, "relaying " + alone.size() + " messages", e);
+            List<MessageRecord> alone = batching ? batches.relayInBatches(pending, recheck) : pending;
+            if (!alone.isEmpty()) {
+                try {
+                    relayEach(alone, recheck);
+                } catch (TxManager.FeesTooHigh | TxManager.CannotPay e) {
+                    alone.forEach(m -> steps.waitForSigner(m, e));
+                } catch (TxManager.Reconciled e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    failed(alone, "relaying " + alone.size() + " messages", e);
+                }
+            }
+            return false;
+        } catch (TxManager.Reconciled e) {
+            log.warn("relays not sent, deciding again: {}", e.getMessage());
+            return true;
         }
     }
 

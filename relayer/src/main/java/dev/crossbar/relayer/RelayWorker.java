@@ -97,8 +97,9 @@ final class RelayWorker {
     /**
      * One round: settle mined transactions, then act on every due message of this key (at most {@link #ROUND}).
      *
-     * @return whether the round was full of messages it acted on, so that more may be due at once (a round of messages
-     *     that all wait for their transactions is not)
+     * @return whether the next round should come at once: this one was full of messages it acted on, so that more
+     *     may be due (a round of messages that all wait for their transactions is not), or the key was reconciled
+     *     with the chain before its relays went out
      */
     boolean runOnce() {
         settlements.settleAll(signer.poll(rechecks::recheck));
@@ -132,10 +133,8 @@ final class RelayWorker {
                 steps.apply(m, new Deliveries.Step.Retry(e.getClass().getSimpleName() + ": " + e.getMessage()));
             }
         }
-        if (!ready.isEmpty()) {
-            relays.relay(ready, rechecks::recheck);
-        }
-        return due.size() == ROUND && waiting < due.size();
+        boolean again = !ready.isEmpty() && relays.relay(ready, rechecks::recheck);
+        return again || due.size() == ROUND && waiting < due.size();
     }
 
     private boolean batching() {

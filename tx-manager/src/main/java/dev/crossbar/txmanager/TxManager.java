@@ -125,6 +125,16 @@ public final class TxManager {
         Verdict recheck(TxRecord tx);
     }
 
+    /**
+     * A reorg took away transactions of the key counted as mined, found right before a group was signed: the key was
+     * reconciled with the chain and nothing was sent; what to send must be decided again.
+     */
+    public static final class Reconciled extends RuntimeException {
+        Reconciled(String message) {
+            super(message);
+        }
+    }
+
     /** The fee cap cannot pay for a transaction now: wait and try again. */
     public static final class FeesTooHigh extends RuntimeException {
         FeesTooHigh(String message) {
@@ -366,10 +376,23 @@ public final class TxManager {
      * @param recheck what the key's owner says of a recorded transaction found lost while reconciling
      * @throws FeesTooHigh when the fee cap cannot pay the current base fee
      * @throws CannotPay when the key cannot pay for all of them
+     * @throws Reconciled when the chain's nonce fell below a transaction counted as mined (a reorg): the key was
+     *     reconciled, nothing is signed
      */
     public Group prepare(List<Intent> intents, Recheck recheck) {
         if (nextNonce == null) {
             reconcile(recheck);
+        } else {
+            BigInteger minedNonce = chain.nonce(key.getAddress(), "latest");
+            if (lostMined(minedNonce)) {
+                // A reorg took away transactions counted as mined since the last poll: what was decided for this
+                // group may be what those transactions did, and the next nonce is not where it was.
+                log.warn("chain's nonce fell below a mined transaction before a send, re-examining chain={} signer={}"
+                        + " minedNonce={}", chain.name(), key.getAddress(), minedNonce);
+                reconcile(recheck);
+                throw new Reconciled("the key of " + key.getAddress() + " on " + chain.name() + " was reconciled with"
+                        + " the chain (its nonce fell to " + minedNonce + "): nothing was sent, decide again");
+            }
         }
         BigInteger baseFee = chain.nextBaseFee();
         FeePolicy.Fees f = fees.initial(baseFee).orElseThrow(() -> new FeesTooHigh("base fee " + baseFee
@@ -595,9 +618,7 @@ public final class TxManager {
         }
         lastNonceCheck = Instant.now();
         BigInteger minedNonce = chain.nonce(key.getAddress(), "latest");
-        boolean lostMined = store.transactionsFromNonce(chain.chainId(), key.getAddress(), minedNonce).stream()
-                .anyMatch(t -> t.status() == TxRecord.Status.CONFIRMED || t.status() == TxRecord.Status.REVERTED);
-        if (lostMined) {
+        if (lostMined(minedNonce)) {
             log.warn("chain's nonce fell below a mined transaction, re-examining chain={} signer={} minedNonce={}",
                     chain.name(), key.getAddress(), minedNonce);
             reconcile(recheck);
@@ -663,6 +684,12 @@ public final class TxManager {
             }
         }
         return outcomes;
+    }
+
+    /** Whether the store holds a transaction of the key as mined at or above the chain's mined nonce (a reorg). */
+    private boolean lostMined(BigInteger minedNonce) {
+        return store.transactionsFromNonce(chain.chainId(), key.getAddress(), minedNonce).stream()
+                .anyMatch(t -> t.status() == TxRecord.Status.CONFIRMED || t.status() == TxRecord.Status.REVERTED);
     }
 
     private Optional<Outcome> findMined(List<TxRecord> group, long head,
