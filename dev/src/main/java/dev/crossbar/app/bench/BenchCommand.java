@@ -6,5 +6,5 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks on a fresh devnet; each prints its figures (nothing is asserted).",
         subcommands = {BackfillBenchmark.class, RelayBenchmark.class, InflightBenchmark.class,
-                StartupBenchmark.class})
+                LatencyBenchmark.class, StartupBenchmark.class})
 public final class BenchCommand {}
