@@ -409,7 +409,8 @@ public final class LatencyBenchmark implements Callable<Integer> {
                         try {
                             long head = c.getValue().blockNumber();
                             long now = System.currentTimeMillis();
-                            long prev = last.getOrDefault(c.getKey(), head - 1);
+                            // The head at the first poll appeared at some unknown time before: not noted.
+                            long prev = last.getOrDefault(c.getKey(), head);
                             for (long n = prev + 1; n <= head; n++) {
                                 seen.get(c.getKey()).putIfAbsent(n, now);
                             }
@@ -431,18 +432,20 @@ public final class LatencyBenchmark implements Callable<Integer> {
             return Optional.ofNullable(seen.get(chainId).get(block));
         }
 
-        /** How long after a block of {@code a} a block of {@code b} comes, typically (median, modulo the block time). */
+        /**
+         * How long after a block of {@code a} the next block of {@code b} comes: the median, over the blocks of
+         * {@code b}, of the time since the latest block of {@code a} (-1 when there are too few blocks).
+         */
         long phase(long a, long b, long blockMs) {
-            List<Long> as = new ArrayList<>(seen.get(a).values());
-            List<Long> bs = new ArrayList<>(seen.get(b).values());
-            if (as.isEmpty() || bs.isEmpty()) {
-                return -1;
-            }
+            java.util.TreeSet<Long> as = new java.util.TreeSet<>(seen.get(a).values());
             List<Long> offsets = new ArrayList<>();
-            for (long t : bs) {
-                offsets.add(Math.floorMod(t - as.getFirst(), blockMs));
+            for (long t : seen.get(b).values()) {
+                Long before = as.floor(t);
+                if (before != null && t - before < blockMs * 2) {
+                    offsets.add(t - before);
+                }
             }
-            return BenchFigures.percentile(offsets, 0.5);
+            return offsets.isEmpty() ? -1 : BenchFigures.percentile(offsets, 0.5);
         }
 
         @Override

@@ -46,6 +46,7 @@ final class RelayPipeline implements AutoCloseable {
     private final OutboxPublisher outbox;
     private final List<ChainWatcher> watchers = new ArrayList<>();
     private final RelayerService relayer;
+    private boolean relayerStarted;
     private boolean stopped;
 
     private RelayPipeline(MessageStore store, Producer<String, String> producer, OutboxPublisher outbox,
@@ -82,6 +83,7 @@ final class RelayPipeline implements AutoCloseable {
                 p.watchers.add(w);
             }
             relayer.start();
+            p.relayerStarted = true;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (relayer.ownedKeys().isEmpty()) {
                 if (System.nanoTime() > deadline) {
@@ -123,7 +125,9 @@ final class RelayPipeline implements AutoCloseable {
         }
         stopped = true;
         try {
-            await(relayer.stop(), 60);
+            if (relayerStarted) {
+                await(relayer.stop(), 60);
+            }
             for (ChainWatcher w : watchers) {
                 await(w.stop(), 10);
             }
