@@ -32,6 +32,14 @@ final class BenchFigures {
         return sorted.get(Math.max(0, Math.min(sorted.size(), rank) - 1));
     }
 
+    /**
+     * The machine's load average over the last minute (-1 where the system has none): the benchmarks print it, since
+     * their figures mean little on a machine busy with something else.
+     */
+    static double loadAverage() {
+        return round1(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    }
+
     /** {@code value} rounded to one decimal, for figures a reader compares by eye. */
     static double round1(double value) {
         return Math.round(value * 10.0) / 10.0;

@@ -234,9 +234,9 @@ public final class InflightBenchmark implements Callable<Integer> {
         double firstRelayAt = samples.stream().filter(s -> s.relayed() > 0).mapToLong(Sample::atMillis).min()
                 .orElse(end);
         out.println();
-        out.printf("%d fast L2-to-L2 messages l2a -> l2b in flight at once, automine devnet, relayer %s (%s), %d cores%n",
+        out.printf("%d fast L2-to-L2 messages l2a -> l2b in flight at once, automine devnet, relayer %s (%s), %d cores, load average %.1f%n",
                 count, batch >= 2 ? "batches of up to " + batch : "one relay per transaction", String.join(" ", jvm),
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), BenchFigures.loadAverage());
         out.println("messages relayed per 5 s window, from the relayer process's start:");
         out.println("| window | relayed | messages/s | heap (peak in window) | RSS (peak in window) |");
         out.println("| --- | --- | --- | --- | --- |");
@@ -292,6 +292,7 @@ public final class InflightBenchmark implements Callable<Integer> {
             f.put("seconds", BenchFigures.round1(seconds));
             f.put("relayer_jvm", String.join(" ", jvm));
             f.put("cores", Runtime.getRuntime().availableProcessors());
+            f.put("load_avg_1m", BenchFigures.loadAverage());
             out.println(BenchFigures.jsonLine(f));
         }
         out.flush();

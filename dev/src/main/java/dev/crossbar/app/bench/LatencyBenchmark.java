@@ -461,8 +461,9 @@ public final class LatencyBenchmark implements Callable<Integer> {
         long goal = block.toMillis() + 100;
         out.println();
         out.printf("fast L2-to-L2 messages l2a -> l2b, %d ms blocks, confirmations 0 (the watcher reads the head), "
-                + "relayer %s, %d s per load, %d cores%n", block.toMillis(), batch >= 2 ? "batches of up to " + batch
-                : "one relay per transaction", seconds, Runtime.getRuntime().availableProcessors());
+                + "relayer %s, %d s per load, %d cores, load average %.1f%n", block.toMillis(), batch >= 2 ? "batches of up to " + batch
+                : "one relay per transaction", seconds, Runtime.getRuntime().availableProcessors(),
+                BenchFigures.loadAverage());
         out.printf("raw capacity: %.1f relays/s (%s)%n", raw, rawHow);
         out.printf("latency: source block first seen -> destination block with the relay first seen (heads polled "
                 + "every %d ms); l2b's blocks come %d ms after l2a's; goal p99 <= %d ms (1 block + 100 ms)%n", POLL_MS,
@@ -498,6 +499,7 @@ public final class LatencyBenchmark implements Callable<Integer> {
             f.put("seconds_per_load", seconds);
             f.put("levels", rows);
             f.put("cores", Runtime.getRuntime().availableProcessors());
+            f.put("load_avg_1m", BenchFigures.loadAverage());
             out.println(BenchFigures.jsonLine(f));
         }
         out.flush();

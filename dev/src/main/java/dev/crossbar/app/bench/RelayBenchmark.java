@@ -122,8 +122,8 @@ public final class RelayBenchmark implements Callable<Integer> {
         long maxHeap = Runtime.getRuntime().maxMemory();
         out.println();
         out.printf("fast L2-to-L2 messages l2a -> l2b, %d per run, %d per source transaction, %s devnet, "
-                + "confirmations 0, %d cores%n", messages, perTx, block.isZero() ? "automine" : block.toMillis()
-                + " ms block", cores);
+                + "confirmations 0, %d cores, load average %.1f%n", messages, perTx, block.isZero() ? "automine" : block.toMillis()
+                + " ms block", cores, BenchFigures.loadAverage());
         out.println("| run | messages/s | p50 latency | p99 latency | peak heap (this JVM) |");
         out.println("| --- | --- | --- | --- | --- |");
         for (Run r : runs) {
@@ -160,6 +160,7 @@ public final class RelayBenchmark implements Callable<Integer> {
             f.put("raw_p50_ms", raw.percentile(0.5));
             f.put("max_heap_mib", BenchFigures.mib(maxHeap));
             f.put("cores", cores);
+            f.put("load_avg_1m", BenchFigures.loadAverage());
             out.println(BenchFigures.jsonLine(f));
         }
         out.flush();
