@@ -258,6 +258,19 @@ public final class InflightBenchmark implements Callable<Integer> {
                     BenchFigures.mib(in.stream().mapToLong(Sample::rssBytes).max().orElse(-1)));
             before = after;
         }
+        // Held or not: the rates of the windows from the first relay on, without the last (partial) one, first third
+        // against last third.
+        int firstRelay = 0;
+        while (firstRelay < rates.size() - 1 && rates.get(firstRelay) == 0) {
+            firstRelay++;
+        }
+        List<Double> full = rates.size() - firstRelay > 2 ? rates.subList(firstRelay, rates.size() - 1)
+                : rates.subList(firstRelay, rates.size());
+        int third = Math.max(1, full.size() / 3);
+        double early = full.subList(0, Math.min(third, full.size())).stream().mapToDouble(Double::doubleValue)
+                .average().orElse(Double.NaN);
+        double late = full.subList(Math.max(0, full.size() - third), full.size()).stream()
+                .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         out.println();
         out.println("| measure | value |");
         out.println("| --- | --- |");
@@ -265,6 +278,8 @@ public final class InflightBenchmark implements Callable<Integer> {
         out.printf("| relayer process start -> first RELAYED | %.1f s |%n", (firstRelayAt - start) / 1000.0);
         out.printf("| relayer process start -> last RELAYED | %.1f s |%n", seconds);
         out.printf("| throughput over the run | %.1f messages/s |%n", relayed / seconds);
+        out.printf("| throughput, first third of the windows from the first relay -> last third | %.1f -> %.1f messages/s |%n", early,
+                late);
         out.printf("| peak heap used (its /metrics, every 250 ms) | %.0f MiB |%n", BenchFigures.mib(peakHeap));
         out.printf("| peak RSS (/proc VmHWM) | %.0f MiB |%n", BenchFigures.mib(peakRss));
         out.printf("| RELAYED in the store | %d of %d (states: %s) |%n", relayed, count, states);
@@ -287,6 +302,8 @@ public final class InflightBenchmark implements Callable<Integer> {
             f.put("peak_heap_mib", BenchFigures.mib(peakHeap));
             f.put("peak_rss_mib", BenchFigures.mib(peakRss));
             f.put("msgs_per_s", BenchFigures.round1(relayed / seconds));
+            f.put("first_third_msgs_per_s", BenchFigures.round1(early));
+            f.put("last_third_msgs_per_s", BenchFigures.round1(late));
             f.put("window_msgs_per_s", rates.stream().map(BenchFigures::round1).toList());
             f.put("ready_ms", readyAt < 0 ? null : readyAt - start);
             f.put("seconds", BenchFigures.round1(seconds));
