@@ -1,12 +1,13 @@
 package dev.crossbar.app.bench;
 
 import dev.crossbar.app.DevData;
+import dev.crossbar.app.Durations;
+import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
-import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevKeys;
@@ -15,22 +16,11 @@ import dev.crossbar.devnet.DevnetChains;
 import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.kafka.embedded.EmbeddedKafka;
 import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
-import dev.crossbar.messaging.KafkaClientConfig;
-import dev.crossbar.messaging.KafkaClients;
-import dev.crossbar.messaging.OutboxPublisher;
-import dev.crossbar.messaging.TopicAdmin;
-import dev.crossbar.messaging.TopicsConfig;
-import dev.crossbar.core.chain.Chains;
-import dev.crossbar.relayer.RelayCalls;
-import dev.crossbar.relayer.RelayerMetrics;
-import dev.crossbar.relayer.RelayerService;
-import dev.crossbar.relayer.RelayerSettings;
 import dev.crossbar.store.ChainTopology;
 import dev.crossbar.store.MessageQuery;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
 import dev.crossbar.store.SqliteMessageStore;
-import dev.crossbar.txmanager.FeePolicy;
 import dev.crossbar.watcher.ChainWatcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
@@ -40,16 +30,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.Producer;
-import org.web3j.crypto.RawTransaction;
-import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
@@ -59,14 +46,14 @@ import picocli.CommandLine.Option;
 /**
  * End-to-end throughput and latency of fast L2-to-L2 messages through the whole path (chain, watcher, store,
  * Kafka, relayer, chain), without and with batching, next to the destination chain's raw capacity for the same
- * relay transactions sent directly, all in one run on one devnet.
+ * relay transactions sent directly ({@link RawRelays}), all in one run on one devnet.
  */
 @Command(name = "relay", mixinStandardHelpOptions = true,
-        description = "Throughput (messages/s) and latency (p50, p99 from the source block to the delivery) of fast "
-                + "cross-rollup messages, without and with batching, next to the destination's raw capacity for the "
-                + "same relay transactions sent directly.")
+        description = "Throughput (messages/s) and latency (p50, p99 from the source transaction's receipt to the "
+                + "message seen RELAYED) of fast cross-rollup messages, without and with batching, next to the "
+                + "destination's raw capacity for the same relay transactions sent directly; peak heap of this JVM.")
 public final class RelayBenchmark implements Callable<Integer> {
-    @Option(names = "--messages", defaultValue = "300", description = "Messages per run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--messages", defaultValue = "300", description = "Messages per run, at most 1000 (default: ${DEFAULT-VALUE}).")
     int messages;
 
     @Option(names = "--per-tx", defaultValue = "25", description = "Messages sent per source transaction (default: ${DEFAULT-VALUE}).")
@@ -75,32 +62,46 @@ public final class RelayBenchmark implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "20", description = "Relays per batch when batching (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    private record Run(String name, int messages, double seconds, List<Long> latenciesMs) {
+    @Option(names = "--block-time", defaultValue = "0", paramLabel = "DURATION",
+            description = "Block time of the devnet's chains, whole seconds; 0 for automine (default: ${DEFAULT-VALUE}).")
+    String blockTime;
+
+    @Option(names = "--json", description = "End with one JSON object of the figures on the last line.")
+    boolean json;
+
+    private record Run(String name, String includes, int messages, double seconds, List<Long> latenciesMs,
+            long peakHeapBytes) {
         double rate() {
             return messages / seconds;
         }
 
         long percentile(double p) {
-            List<Long> s = new ArrayList<>(latenciesMs);
-            Collections.sort(s);
-            return s.isEmpty() ? -1 : s.get(Math.min(s.size() - 1, (int) Math.ceil(p * s.size()) - 1));
+            return BenchFigures.percentile(latenciesMs, p);
         }
     }
 
     @Override
     public Integer call() throws Exception {
+        if (messages < 1 || messages > 1000) {
+            throw new IllegalArgumentException("--messages must be between 1 and 1000, was " + messages);
+        }
+        if (perTx < 1 || batch < 2) {
+            throw new IllegalArgumentException("--per-tx must be at least 1 and --batch at least 2");
+        }
+        Duration block = Durations.parse("--block-time", blockTime);
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("crossbar-bench-relay");
         try {
-            return run(out, dir);
+            return run(out, dir, block);
         } finally {
             DevData.wipe(dir);
         }
     }
 
-    private int run(PrintStream out, Path dir) throws Exception {
+    private int run(PrintStream out, Path dir, Duration block) throws Exception {
         Vertx vertx = Vertx.vertx();
-        try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
+        List<Run> runs = new ArrayList<>();
+        try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")).withBlockTimes(block, block));
                 EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dir.resolve("kafka")))) {
             Map<Long, ChainConfig> chains = new HashMap<>();
             Map<Long, EthApi> clients = new HashMap<>();
@@ -109,79 +110,93 @@ public final class RelayBenchmark implements Callable<Integer> {
                 clients.put(c.chainId(), EthApi.connect(vertx, c));
             }
             Chains network = Chains.of(chains.values(), clients);
-            List<Run> runs = new ArrayList<>();
-            runs.add(pipeline("relayer, one relay per transaction", devnet, kafka, network, dir, vertx, false));
-            runs.add(pipeline("relayer, batches of up to " + batch, devnet, kafka, network, dir, vertx, true));
+            String path = "watcher + store + outbox + Kafka + relayer (estimate, sign, record, send, receipts, "
+                    + "confirmation) in this JVM; latency: source receipt seen -> message seen RELAYED in the store";
+            runs.add(pipeline("relayer, one relay per transaction", path, devnet, kafka, network, dir, vertx, 1));
+            runs.add(pipeline("relayer, batches of up to " + batch, path, devnet, kafka, network, dir, vertx, batch));
             runs.add(raw(devnet, network, dir, vertx));
-            out.println();
-            out.printf("fast L2-to-L2 messages l2a -> l2b, %d per run, %d per source transaction, automine devnet, %d cores%n",
-                    messages, perTx, Runtime.getRuntime().availableProcessors());
-            out.println("| run | messages/s | p50 latency | p99 latency |");
-            out.println("| --- | --- | --- | --- |");
-            for (Run r : runs) {
-                out.printf("| %s | %.1f | %d ms | %d ms |%n", r.name(), r.rate(), r.percentile(0.5), r.percentile(0.99));
-            }
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+        int cores = Runtime.getRuntime().availableProcessors();
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        out.println();
+        out.printf("fast L2-to-L2 messages l2a -> l2b, %d per run, %d per source transaction, %s devnet, "
+                + "confirmations 0, %d cores, load average %.1f%n", messages, perTx, block.isZero() ? "automine" : block.toMillis()
+                + " ms block", cores, BenchFigures.loadAverage());
+        out.println("| run | messages/s | p50 latency | p99 latency | peak heap (this JVM) |");
+        out.println("| --- | --- | --- | --- | --- |");
+        for (Run r : runs) {
+            out.printf("| %s | %.1f | %d ms | %d ms | %.0f MiB |%n", r.name(), r.rate(), r.percentile(0.5),
+                    r.percentile(0.99), BenchFigures.mib(r.peakHeapBytes()));
+        }
+        out.println();
+        out.println("what each run includes:");
+        for (Run r : runs) {
+            out.printf("- %s: %s%n", r.name(), r.includes());
+        }
+        Run single = runs.get(0);
+        Run batched = runs.get(1);
+        Run raw = runs.get(2);
+        out.printf("one relay per transaction / raw: %.0f%% (goal >= 90%%); batched / raw: %.1fx (goal >= 3x)%n",
+                100 * single.rate() / raw.rate(), batched.rate() / raw.rate());
+        out.printf("peak heap is the whole benchmark JVM (devnet clients, watchers, store, Kafka clients, relayer), "
+                + "max heap %.0f MiB%n", BenchFigures.mib(maxHeap));
+        if (json) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("unbatched_msgs_per_s", BenchFigures.round1(single.rate()));
+            f.put("batched_msgs_per_s", BenchFigures.round1(batched.rate()));
+            f.put("raw_tx_per_s", BenchFigures.round1(raw.rate()));
+            f.put("unbatched_p50_ms", single.percentile(0.5));
+            f.put("unbatched_p99_ms", single.percentile(0.99));
+            f.put("batched_p99_ms", batched.percentile(0.99));
+            f.put("peak_heap_mib", BenchFigures.mib(runs.stream().mapToLong(Run::peakHeapBytes).max().orElse(0)));
+            f.put("block_time_ms", block.toMillis());
+            f.put("messages", messages);
+            f.put("per_tx", perTx);
+            f.put("batch", batch);
+            f.put("unbatched_delivered", single.messages());
+            f.put("batched_delivered", batched.messages());
+            f.put("raw_p50_ms", raw.percentile(0.5));
+            f.put("max_heap_mib", BenchFigures.mib(maxHeap));
+            f.put("cores", cores);
+            f.put("load_avg_1m", BenchFigures.loadAverage());
+            out.println(BenchFigures.jsonLine(f));
+        }
+        out.flush();
         return 0;
     }
 
     /** The whole path, measured from each source transaction's receipt to the message seen RELAYED. */
-    private Run pipeline(String name, Devnet devnet, EmbeddedKafka kafka, Chains network, Path dir, Vertx vertx,
-            boolean batching) throws Exception {
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        TopicsConfig topics = TopicsConfig.withPrefix("bench" + (batching ? "b" : "s") + System.nanoTime());
-        TopicAdmin.ensureTopics(kafka.bootstrapServers(), topics);
-        KafkaClients clients = new KafkaClients(KafkaClientConfig.of(kafka.bootstrapServers(), "bench"));
-        try (MessageStore store = SqliteMessageStore.open(dir.resolve(name.hashCode() + ".db"),
-                new ChainTopology(Map.of(901L, 900L, 902L, 900L)));
-                Producer<String, String> producer = clients.stringProducer()) {
-            OutboxPublisher outbox = new OutboxPublisher(store, producer, topics, Duration.ofMillis(50), meters);
-            outbox.start();
-            List<ChainWatcher> watchers = new ArrayList<>();
-            for (long id : List.of(901L, 902L)) {
-                ChainConfig c = network.chain(id);
-                ChainWatcher w = new ChainWatcher(vertx, c, network.client(id), store, meters, outbox::wake);
-                w.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-                watchers.add(w);
-            }
-            RelayerService relayer = new RelayerService(store, network,
-                    Map.of(902L, List.of(DevKeys.RELAYER.credentials())), settings(devnet, batching), clients, topics,
-                    new RelayerMetrics(meters));
-            relayer.start();
-            Thread.sleep(3000); // the consumer joins its group
-            Map<String, Long> sentAt = send(devnet);
-            Map<String, Long> relayedAt = new HashMap<>();
+    private Run pipeline(String name, String includes, Devnet devnet, EmbeddedKafka kafka, Chains network, Path dir,
+            Vertx vertx, int batchSize) throws Exception {
+        Map<String, Long> sentAt;
+        Map<String, Long> relayedAt = new HashMap<>();
+        long peak;
+        try (RelayPipeline p = RelayPipeline.start(devnet, kafka, network, dir.resolve("run" + batchSize + ".db"), vertx,
+                batchSize); HeapSampler heap = new HeapSampler()) {
+            sentAt = send(devnet);
             long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (relayedAt.size() < sentAt.size() && System.nanoTime() < deadline) {
-                for (MessageRecord m : store.messages(new MessageQuery(Set.of(MessageState.RELAYED),
-                        Set.of(MessageKind.CROSS_ROLLUP), null, null, 902L, null, 1000))) {
+                for (MessageRecord m : p.relayed()) {
                     if (sentAt.containsKey(m.id())) {
                         relayedAt.putIfAbsent(m.id(), System.currentTimeMillis());
                     }
                 }
                 Thread.sleep(20);
             }
-            relayer.stop().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
-            for (ChainWatcher w : watchers) {
-                w.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            }
-            outbox.stop().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
-            return summarize(name, sentAt, relayedAt);
+            peak = heap.peakBytes();
         }
+        long first = sentAt.values().stream().mapToLong(Long::longValue).min().orElse(0);
+        long last = relayedAt.values().stream().mapToLong(Long::longValue).max().orElse(first);
+        List<Long> latencies = new ArrayList<>();
+        relayedAt.forEach((id, at) -> latencies.add(at - sentAt.get(id)));
+        return new Run(name + (relayedAt.size() < sentAt.size() ? " (only " + relayedAt.size() + " delivered)" : ""),
+                includes + "; throughput: first source receipt -> last RELAYED", relayedAt.size(),
+                Math.max(0.001, (last - first) / 1000.0), latencies, peak);
     }
 
-    private RelayerSettings settings(Devnet devnet, boolean batching) {
-        String multicall = devnet.manifest().l2s().get(1).contract("multicall3");
-        return new RelayerSettings("bench-" + System.nanoTime(), 1, 1, FeePolicy.defaults(),
-                new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2), 20, 3, 50,
-                batching ? new RelayerSettings.Batching(true, batch, 15_000_000, Map.of(902L, multicall))
-                        : RelayerSettings.Batching.off(),
-                Duration.ofMillis(100), null, Duration.ofSeconds(10));
-    }
-
-    /** Sends the run's messages; the time each source transaction was mined, per message hash. */
+    /** Sends the run's messages; the time each source transaction's receipt was seen, per message hash. */
     private Map<String, Long> send(Devnet devnet) throws Exception {
         DemoTraffic traffic = new DemoTraffic(devnet, DevKeys.USER.credentials());
         Map<String, Long> sentAt = new HashMap<>();
@@ -199,20 +214,17 @@ public final class RelayBenchmark implements Callable<Integer> {
     }
 
     /**
-     * The destination's raw capacity: the same relay transactions, signed up front with consecutive nonces and sent
-     * back to back without waiting, timed until the last is mined.
+     * The destination's raw capacity for the same relay transactions ({@link RawRelays}): the messages are sent and
+     * recorded by a watcher as in the other runs, but no relayer runs; their relays are sent directly instead.
      */
     private Run raw(Devnet devnet, Chains network, Path dir, Vertx vertx) throws Exception {
-        Map<String, Long> sentAt;
         List<MessageRecord> pending;
-        // The messages are recorded by a watcher, but no relayer runs: their relays are sent below instead.
         try (MessageStore store = SqliteMessageStore.open(dir.resolve("raw.db"),
                 new ChainTopology(Map.of(901L, 900L, 902L, 900L)))) {
-            ChainConfig c = network.chain(901);
-            ChainWatcher w = new ChainWatcher(vertx, c, network.client(901), store, new SimpleMeterRegistry(),
-                    () -> {});
+            ChainWatcher w = new ChainWatcher(vertx, network.chain(901), network.client(901), store,
+                    new SimpleMeterRegistry(), () -> {});
             w.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            sentAt = send(devnet);
+            Map<String, Long> sentAt = send(devnet);
             long head = network.client(901).blockNumber();
             while (w.cursorBlock() < head) {
                 Thread.sleep(20);
@@ -221,45 +233,11 @@ public final class RelayBenchmark implements Callable<Integer> {
             pending = store.messages(new MessageQuery(Set.of(MessageState.READY), Set.of(MessageKind.CROSS_ROLLUP),
                     null, null, 902L, null, 1000)).stream().filter(m -> sentAt.containsKey(m.id())).toList();
         }
-        EthApi l2b = network.client(902);
-        String messenger = network.l2Contracts(902).l2ToL2Messenger();
-        var key = DevKeys.RELAYER_2.credentials();
-        BigInteger nonce = l2b.nonce(key.getAddress(), "latest");
-        BigInteger gas = l2b.estimateGas(key.getAddress(), messenger, RelayCalls.crossRollupRelay(network,
-                pending.getFirst()), BigInteger.ZERO).multiply(BigInteger.TWO);
-        BigInteger maxFee = l2b.latest().baseFeePerGas().multiply(BigInteger.valueOf(4)).add(BigInteger.TEN.pow(9));
-        List<String> signed = new ArrayList<>();
-        for (MessageRecord m : pending) {
-            RawTransaction tx = RawTransaction.createTransaction(902, nonce, gas, messenger, BigInteger.ZERO,
-                    RelayCalls.crossRollupRelay(network, m), BigInteger.TEN.pow(9), maxFee);
-            signed.add(Numeric.toHexString(TransactionEncoder.signMessage(tx, key)));
-            nonce = nonce.add(BigInteger.ONE);
+        try (HeapSampler heap = new HeapSampler()) {
+            RawRelays.Result r = RawRelays.send(network, pending, DevKeys.RELAYER_2.credentials());
+            return new Run("raw: the same relay transactions sent directly", RawRelays.INCLUDES
+                    + "; latency: send -> receipt seen; throughput: first signature -> last receipt",
+                    r.sent().size(), r.seconds(), r.latenciesMs(), heap.peakBytes());
         }
-        List<String> hashes = new ArrayList<>();
-        List<Long> sendTimes = new ArrayList<>();
-        long start = System.nanoTime();
-        for (String s : signed) {
-            sendTimes.add(System.currentTimeMillis());
-            hashes.add(l2b.sendRaw(s));
-        }
-        List<Long> latencies = new ArrayList<>();
-        for (int i = 0; i < hashes.size(); i++) {
-            while (l2b.receipt(hashes.get(i)).isEmpty()) {
-                Thread.sleep(2);
-            }
-            latencies.add(System.currentTimeMillis() - sendTimes.get(i));
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Run("raw capacity: the same relay transactions sent directly (latency: send to mined)",
-                pending.size(), seconds, latencies);
-    }
-
-    private static Run summarize(String name, Map<String, Long> sentAt, Map<String, Long> relayedAt) {
-        long first = sentAt.values().stream().mapToLong(Long::longValue).min().orElse(0);
-        long last = relayedAt.values().stream().mapToLong(Long::longValue).max().orElse(first);
-        List<Long> latencies = new ArrayList<>();
-        relayedAt.forEach((id, at) -> latencies.add(at - sentAt.get(id)));
-        return new Run(name + (relayedAt.size() < sentAt.size() ? " (only " + relayedAt.size() + " delivered)" : ""),
-                relayedAt.size(), Math.max(0.001, (last - first) / 1000.0), latencies);
     }
 }

@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * One Crossbar role ({@code watcher}, {@code relayer}, {@code monitor}) as its own OS process from the service jar,
  * with its own configuration file and HTTP port, for the fault campaign: it can be killed (SIGKILL), frozen
  * (SIGSTOP) and resumed (SIGCONT), and started again on the same configuration. Its output goes to one log file
- * across restarts.
+ * across restarts. The benchmarks run roles the same way.
  */
-final class RoleProcess implements AutoCloseable {
+public final class RoleProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
@@ -31,38 +31,50 @@ final class RoleProcess implements AutoCloseable {
     private int starts;
 
     RoleProcess(String name, Path java, Path jar, String role, Path config, Path workDir, int httpPort) {
+        this(name, java, List.of("-Xmx384m", "-XX:+UseSerialGC"), jar, role, config, workDir, httpPort);
+    }
+
+    /** A role run with {@code jvmOptions} (e.g. a heap cap) before {@code -jar}. */
+    public RoleProcess(String name, Path java, List<String> jvmOptions, Path jar, String role, Path config,
+            Path workDir, int httpPort) {
         this.name = name;
-        this.command = List.of(java.toString(), "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar.toString(), role,
-                "--config", config.toString());
+        List<String> c = new java.util.ArrayList<>(List.of(java.toString()));
+        c.addAll(jvmOptions);
+        c.addAll(List.of("-jar", jar.toString(), role, "--config", config.toString()));
+        this.command = List.copyOf(c);
         this.workDir = workDir;
         this.log = workDir.resolve(name + ".log");
         this.httpPort = httpPort;
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    int starts() {
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public int starts() {
         return starts;
     }
 
-    synchronized void start() throws IOException {
+    public synchronized void start() throws IOException {
         Files.writeString(log, "---- start " + (starts + 1) + " at " + Instant.now() + "\n",
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         process = ChildProcesses.start(command, workDir, log);
         starts++;
     }
 
-    boolean alive() {
+    public boolean alive() {
         return process != null && process.isAlive();
     }
 
@@ -90,7 +102,7 @@ final class RoleProcess implements AutoCloseable {
     }
 
     /** Whether {@code /health/ready} answers 200. */
-    boolean ready() {
+    public boolean ready() {
         try {
             HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                     + "/health/ready")).timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding());
@@ -104,7 +116,7 @@ final class RoleProcess implements AutoCloseable {
     }
 
     /** Waits until ready; false after {@code max}, or when the process exited. */
-    boolean awaitReady(Duration max) throws InterruptedException {
+    public boolean awaitReady(Duration max) throws InterruptedException {
         long deadline = System.nanoTime() + max.toNanos();
         while (System.nanoTime() < deadline) {
             if (!alive()) {
@@ -119,13 +131,13 @@ final class RoleProcess implements AutoCloseable {
     }
 
     /** The log's text from {@code offset} on (bytes), for looking at what happened since. */
-    String logSince(long offset) throws IOException {
+    public String logSince(long offset) throws IOException {
         byte[] all = Files.readAllBytes(log);
         return offset >= all.length ? "" : new String(all, (int) offset, all.length - (int) offset,
                 java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    long logSize() throws IOException {
+    public long logSize() throws IOException {
         return Files.exists(log) ? Files.size(log) : 0;
     }
 
