@@ -64,6 +64,19 @@ final class RelayPipeline implements AutoCloseable {
      */
     static RelayPipeline start(Devnet devnet, EmbeddedKafka kafka, Chains network, Path db, Vertx vertx, int batch)
             throws Exception {
+        RelayPipeline p = startWithoutRelayer(devnet, kafka, network, db, vertx, batch);
+        try {
+            p.startRelayer();
+            return p;
+        } catch (Exception e) {
+            p.close();
+            throw e;
+        }
+    }
+
+    /** Starts the path but its relayer ({@link #startRelayer}): messages are recorded, and wait. */
+    static RelayPipeline startWithoutRelayer(Devnet devnet, EmbeddedKafka kafka, Chains network, Path db, Vertx vertx,
+            int batch) throws Exception {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         TopicsConfig topics = TopicsConfig.withPrefix("bench" + System.nanoTime());
         TopicAdmin.ensureTopics(kafka.bootstrapServers(), topics);
@@ -82,20 +95,30 @@ final class RelayPipeline implements AutoCloseable {
                 w.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
                 p.watchers.add(w);
             }
-            relayer.start();
-            p.relayerStarted = true;
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (relayer.ownedKeys().isEmpty()) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the benchmark's relayer got no partition within 60 s");
-                }
-                Thread.sleep(20);
-            }
             return p;
         } catch (Exception e) {
             p.close();
             throw e;
         }
+    }
+
+    /** Starts the relayer; returns once its consumer owns its keys (the group has assigned its partitions). */
+    void startRelayer() throws Exception {
+        relayer.start();
+        relayerStarted = true;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (relayer.ownedKeys().isEmpty()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the benchmark's relayer got no partition within 60 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** How many l2a-to-l2b messages wait READY in the store (up to 1000). */
+    int ready() {
+        return store.messages(new MessageQuery(Set.of(MessageState.READY), Set.of(MessageKind.CROSS_ROLLUP), null,
+                null, 902L, null, 1000)).size();
     }
 
     /** The relayer's settings: quick retries and a 100 ms tick, batching as asked. */
