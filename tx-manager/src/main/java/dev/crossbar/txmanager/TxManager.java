@@ -633,9 +633,11 @@ public final class TxManager {
             return outcomes;
         }
         long head = chain.blockNumber();
-        // Every open transaction's receipt in one batch, and every mined one settled in one store transaction.
-        List<String> hashes = open.stream().map(TxRecord::txHash).toList();
-        List<Optional<TransactionReceipt>> fetched = chain.receipts(hashes);
+        // The receipts of the open transactions that can be mined (below the chain's mined nonce; one above it cannot
+        // be) in one batch, and every mined one settled in one store transaction.
+        BigInteger below = minedNonce;
+        List<String> hashes = open.stream().filter(t -> t.nonce().compareTo(below) < 0).map(TxRecord::txHash).toList();
+        List<Optional<TransactionReceipt>> fetched = hashes.isEmpty() ? List.of() : chain.receipts(hashes);
         Map<String, Optional<TransactionReceipt>> receipts = new java.util.HashMap<>();
         for (int i = 0; i < hashes.size(); i++) {
             receipts.put(hashes.get(i), fetched.get(i));
