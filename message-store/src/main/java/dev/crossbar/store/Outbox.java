@@ -25,8 +25,9 @@ final class Outbox {
 
     private Outbox() {}
 
+    /** Adds a record; written behind ({@link Tx#later}): the records keep their order. */
     static void add(Tx tx, String topic, String key, String payload) throws SQLException {
-        tx.update("INSERT INTO outbox (topic, key, payload, created_at) VALUES (?, ?, ?, ?)", topic, key, payload,
+        tx.later("INSERT INTO outbox (topic, key, payload, created_at) VALUES (?, ?, ?, ?)", topic, key, payload,
                 tx.nowMillis());
     }
 
