@@ -141,21 +141,18 @@ final class Tx implements AutoCloseable {
      * errors (a constraint) surface when the queue runs, in this transaction.
      */
     void later(String sql, Object... params) throws SQLException {
-        String table = laterTable(sql);
-        int values = sql.lastIndexOf("VALUES");
-        String head = sql.substring(0, values);
-        String tuple = sql.substring(values + "VALUES".length()).strip();
-        Later q = later.get(table);
-        if (q != null && (!q.head.equals(head) || !q.tuple.equals(tuple))) {
+        Shape shape = SHAPES.computeIfAbsent(sql, Tx::shape);
+        Later q = later.get(shape.table());
+        if (q != null && (!q.head.equals(shape.head()) || !q.tuple.equals(shape.tuple()))) {
             flush(); // another insert shape into the same table: the rows keep their order
             q = null;
         }
         if (q == null) {
-            q = new Later(head, tuple, params.length);
-            later.put(table, q);
+            q = new Later(shape.head(), shape.tuple(), params.length);
+            later.put(shape.table(), q);
         }
         if (params.length != q.width) {
-            throw new IllegalArgumentException("insert into " + table + " with " + params.length
+            throw new IllegalArgumentException("insert into " + shape.table() + " with " + params.length
                     + " parameters, the queued ones have " + q.width);
         }
         java.util.Collections.addAll(q.params, params);
@@ -164,14 +161,21 @@ final class Tx implements AutoCloseable {
         }
     }
 
-    private static String laterTable(String sql) {
+    /** An insert {@link #later} takes, cut up: its table, what comes before its values, its values tuple. */
+    private record Shape(String table, String head, String tuple) {}
+
+    /** The shapes of the inserts seen, by their SQL (a handful of constants). */
+    private static final java.util.Map<String, Shape> SHAPES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Shape shape(String sql) {
         String[] words = sql.strip().split("\\s+", 4);
+        int values = sql.lastIndexOf("VALUES");
         if (words.length < 4 || !words[0].equalsIgnoreCase("INSERT") || !words[1].equalsIgnoreCase("INTO")
-                || !LATER_ORDER.contains(words[2]) || !sql.contains("VALUES")) {
+                || !LATER_ORDER.contains(words[2]) || values < 0) {
             throw new IllegalArgumentException("only an INSERT INTO one of " + LATER_ORDER
                     + " ... VALUES (...) can be written behind: " + sql);
         }
-        return words[2];
+        return new Shape(words[2], sql.substring(0, values), sql.substring(values + "VALUES".length()).strip());
     }
 
     /** Runs the queued inserts ({@link #later}), every table's, in {@link #LATER_ORDER}. */
