@@ -67,7 +67,11 @@ final class ChainLedger {
         int recorded = 0;
         int duplicates = 0;
         Projection projection = projector.begin(tx);
-        List<Long> ids = recordEvents(tx, batch.events());
+        List<String> payloads = new java.util.ArrayList<>(batch.events().size());
+        for (ProtocolEvent e : batch.events()) {
+            payloads.add(Json.write(e));
+        }
+        List<Long> ids = recordEvents(tx, batch.events(), payloads);
         projection.prefetch(batch.events());
         for (int i = 0; i < ids.size(); i++) {
             Long id = ids.get(i);
@@ -77,7 +81,7 @@ final class ChainLedger {
             }
             ProtocolEvent event = batch.events().get(i);
             recorded++;
-            Outbox.announceEvent(tx, event);
+            Outbox.announceEvent(tx, event, payloads.get(i));
             projection.apply(id, event);
         }
         int transitions = projection.finish();
@@ -170,11 +174,13 @@ final class ChainLedger {
             RETURNING id, block_hash, log_index""";
 
     /**
-     * Records each event once, in multi-row inserts: the id of each (in the order given), or null for one already
-     * recorded (same chain, block hash and log index; also a second copy in {@code events}). An event removed by a
-     * reorg whose block came back (same hash) is recorded again under its old id.
+     * Records each event once ({@code payloads}: their JSON), in multi-row inserts: the id of each (in the order
+     * given), or null for one already recorded (same chain, block hash and log index; also a second copy in
+     * {@code events}). An event removed by a reorg whose block came back (same hash) is recorded again under its old
+     * id.
      */
-    private static List<Long> recordEvents(Tx tx, List<ProtocolEvent> events) throws SQLException {
+    private static List<Long> recordEvents(Tx tx, List<ProtocolEvent> events, List<String> payloads)
+            throws SQLException {
         List<Long> ids = new java.util.ArrayList<>(java.util.Collections.nCopies(events.size(), null));
         java.util.Set<String> seen = new java.util.HashSet<>();
         List<Integer> rows = new java.util.ArrayList<>();
@@ -192,7 +198,7 @@ final class ChainLedger {
                 var ref = e.ref();
                 index.put(position(ref.blockHash(), ref.logIndex()), i);
                 java.util.Collections.addAll(params, ref.chainId(), ref.blockNumber(), ref.blockHash(),
-                        ref.blockTimestamp(), ref.txHash(), ref.logIndex(), ref.address(), e.type(), Json.write(e),
+                        ref.blockTimestamp(), ref.txHash(), ref.logIndex(), ref.address(), e.type(), payloads.get(i),
                         LifecycleProjector.subjectOf(e), tx.now());
             }
             String sql = EVENT_COLUMNS + String.join(", ", java.util.Collections.nCopies(chunk.size(), EVENT_TUPLE))

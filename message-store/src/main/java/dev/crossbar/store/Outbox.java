@@ -31,8 +31,14 @@ final class Outbox {
                 tx.nowMillis());
     }
 
-    static void announceEvent(Tx tx, ProtocolEvent event) throws SQLException {
-        add(tx, EVENTS, event.ref().chainId() + ":" + event.ref().address(), Json.write(EventEnvelope.of(event)));
+    /** Announces {@code event}, whose JSON ({@link Json#write}) is {@code eventJson}: not written again. */
+    static void announceEvent(Tx tx, ProtocolEvent event, String eventJson) throws SQLException {
+        add(tx, EVENTS, event.ref().chainId() + ":" + event.ref().address(), envelope(eventJson));
+    }
+
+    /** {@code Json.write(EventEnvelope.of(event))}, from the event's JSON. */
+    static String envelope(String eventJson) {
+        return "{\"schema\":\"" + EventEnvelope.SCHEMA + "\",\"event\":" + eventJson + "}";
     }
 
     static void announceTransition(Tx tx, MessageRecord message, MessageState from, String cause) throws SQLException {
