@@ -39,6 +39,11 @@ import org.web3j.protocol.core.methods.response.Log;
  * commit. Only one step runs at a time. A restart resumes from the durable cursor, so an event is neither
  * lost nor recorded twice.
  *
+ * <p>A step brings about {@link #LOGS_PER_STEP} logs (its range follows their density), and while it commits the
+ * next range is already read and decoded, one range ahead at most: a backfill keeps the node, the decoder and the
+ * store busy at once with the logs of two steps in memory. The next step takes that read if it still continues from
+ * the cursor; its first block's parent, checked against the cursor's hash, stands for the cursor's canonicity check.
+ *
  * <p>The loop is a {@link SupervisedLoop#driven driven} supervised loop named {@code watcher-<chain>}: a step that
  * fails (an endpoint that refuses, a store that fails) is counted and reports the watcher down, to readiness, until a
  * step succeeds; the next step waits for the backoff ({@link SupervisedLoop#RESTART}), new heads included.
@@ -161,6 +166,7 @@ public final class ChainWatcher implements Service {
             context.runOnContext(v -> {
                 cursor = c.orElse(null);
                 cursorLoaded = true;
+                ahead = null; // a read a previous run started belongs to it
                 cursorGauge.set(cursor == null ? -1 : cursor.blockNumber());
                 running = true;
                 loop = SupervisedLoop.driven("watcher-" + chain.name(), SupervisedLoop.RESTART, meters).start();
