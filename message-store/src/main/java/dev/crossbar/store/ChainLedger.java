@@ -67,15 +67,22 @@ final class ChainLedger {
         int recorded = 0;
         int duplicates = 0;
         Projection projection = projector.begin(tx);
-        for (ProtocolEvent event : batch.events()) {
-            Optional<Long> id = recordEvent(tx, event);
-            if (id.isEmpty()) {
+        List<String> payloads = new java.util.ArrayList<>(batch.events().size());
+        for (ProtocolEvent e : batch.events()) {
+            payloads.add(Json.write(e));
+        }
+        List<Long> ids = recordEvents(tx, batch.events(), payloads);
+        projection.prefetch(batch.events());
+        for (int i = 0; i < ids.size(); i++) {
+            Long id = ids.get(i);
+            if (id == null) {
                 duplicates++;
                 continue;
             }
+            ProtocolEvent event = batch.events().get(i);
             recorded++;
-            Outbox.announceEvent(tx, event);
-            projection.apply(id.get(), event);
+            Outbox.announceEvent(tx, event, payloads.get(i));
+            projection.apply(id, event);
         }
         int transitions = projection.finish();
         for (SetAsideLog l : batch.setAside()) {
@@ -151,21 +158,65 @@ final class ChainLedger {
                     timestamp = excluded.timestamp""", chainId, b.number(), b.hash(), b.parentHash(), b.timestamp());
     }
 
+    /** Events per multi-row insert ({@value} rows of 11 parameters). */
+    static final int EVENT_ROWS = 500;
+
+    private static final String EVENT_COLUMNS = """
+            INSERT INTO events (chain_id, block_number, block_hash, block_timestamp, tx_hash, log_index, address,
+                type, payload, subject, removed, recorded_at)
+            VALUES\s""";
+    private static final String EVENT_TUPLE = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)";
+    private static final String EVENT_CONFLICT = """
+
+            ON CONFLICT (chain_id, block_hash, log_index) DO UPDATE SET removed = FALSE, type = excluded.type,
+                payload = excluded.payload, recorded_at = excluded.recorded_at
+            WHERE events.removed = TRUE
+            RETURNING id, block_hash, log_index""";
+
     /**
-     * Records an event once: empty when it is already recorded. An event removed by a reorg whose block came
-     * back (same hash) is recorded again under its old id.
+     * Records each event once ({@code payloads}: their JSON), in multi-row inserts: the id of each (in the order
+     * given), or null for one already recorded (same chain, block hash and log index; also a second copy in
+     * {@code events}). An event removed by a reorg whose block came back (same hash) is recorded again under its old
+     * id.
      */
-    private static Optional<Long> recordEvent(Tx tx, ProtocolEvent e) throws SQLException {
-        var ref = e.ref();
-        return tx.insertReturningId("""
-                INSERT INTO events (chain_id, block_number, block_hash, block_timestamp, tx_hash, log_index, address,
-                    type, payload, subject, removed, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)
-                ON CONFLICT (chain_id, block_hash, log_index) DO UPDATE SET removed = FALSE, type = excluded.type,
-                    payload = excluded.payload, recorded_at = excluded.recorded_at
-                WHERE events.removed = TRUE
-                RETURNING id""", ref.chainId(), ref.blockNumber(), ref.blockHash(), ref.blockTimestamp(),
-                ref.txHash(), ref.logIndex(), ref.address(), e.type(), Json.write(e), LifecycleProjector.subjectOf(e),
-                tx.now());
+    private static List<Long> recordEvents(Tx tx, List<ProtocolEvent> events, List<String> payloads)
+            throws SQLException {
+        List<Long> ids = new java.util.ArrayList<>(java.util.Collections.nCopies(events.size(), null));
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        List<Integer> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            if (seen.add(position(events.get(i).ref().blockHash(), events.get(i).ref().logIndex()))) {
+                rows.add(i); // a second copy in the batch is a duplicate, as it would be one statement later
+            }
+        }
+        for (int from = 0; from < rows.size(); from += EVENT_ROWS) {
+            List<Integer> chunk = rows.subList(from, Math.min(rows.size(), from + EVENT_ROWS));
+            List<Object> params = new java.util.ArrayList<>(chunk.size() * 11);
+            Map<String, Integer> index = new HashMap<>();
+            for (int i : chunk) {
+                ProtocolEvent e = events.get(i);
+                var ref = e.ref();
+                index.put(position(ref.blockHash(), ref.logIndex()), i);
+                java.util.Collections.addAll(params, ref.chainId(), ref.blockNumber(), ref.blockHash(),
+                        ref.blockTimestamp(), ref.txHash(), ref.logIndex(), ref.address(), e.type(), payloads.get(i),
+                        LifecycleProjector.subjectOf(e), tx.now());
+            }
+            String sql = EVENT_COLUMNS + String.join(", ", java.util.Collections.nCopies(chunk.size(), EVENT_TUPLE))
+                    + EVENT_CONFLICT;
+            for (Object[] row : tx.list(sql, r -> new Object[] {r.lng("id"), r.str("block_hash"),
+                    r.lng("log_index")}, params.toArray())) {
+                Integer i = index.get(position((String) row[1], (Long) row[2]));
+                if (i == null) {
+                    throw new IllegalStateException("the insert of events returned one it was not given: block "
+                            + row[1] + " log " + row[2]);
+                }
+                ids.set(i, (Long) row[0]);
+            }
+        }
+        return ids;
+    }
+
+    private static String position(String blockHash, long logIndex) {
+        return blockHash + ":" + logIndex;
     }
 }

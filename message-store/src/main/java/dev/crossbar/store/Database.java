@@ -152,6 +152,7 @@ final class Database implements AutoCloseable {
                 T result;
                 try (Tx tx = new Tx(c, dialect, clock.instant(), routingSlots)) {
                     result = work.run(tx);
+                    tx.flush(); // the inserts written behind
                 }
                 connections.commit(c);
                 return result;

@@ -69,6 +69,16 @@ final class LifecycleProjector {
         return Messages.normalize(subject);
     }
 
+    /** The message an event creates, if it creates one. */
+    static String createdBy(ProtocolEvent event) {
+        return switch (event) {
+            case DepositInitiated e -> e.depositHash();
+            case WithdrawalInitiated e -> e.withdrawalHash();
+            case CrossRollupSent e -> e.messageHash();
+            default -> null;
+        };
+    }
+
     /** Applies one event; the step counts the transitions it caused (creations included). */
     void apply(Step s, ProtocolEvent event) throws SQLException {
         switch (event) {
@@ -318,11 +328,20 @@ final class LifecycleProjector {
             return;
         }
         long destination = e.destination().longValueExact();
-        Optional<MessageRecord> created = create(s, new Messages.NewMessage(e.messageHash(), MessageKind.CROSS_ROLLUP,
-                s.ref.chainId(), destination, e.nonce(), e.sender(), e.target(), BigInteger.ZERO, BigInteger.ZERO,
-                e.message(), s.source()));
+        Messages.NewMessage m = new Messages.NewMessage(e.messageHash(), MessageKind.CROSS_ROLLUP, s.ref.chainId(),
+                destination, e.nonce(), e.sender(), e.target(), BigInteger.ZERO, BigInteger.ZERO, e.message(),
+                s.source());
+        String ready = "confirmed on chain " + s.ref.chainId() + ": due for relay";
+        if (s.projection.absent(m.id())) {
+            // New: written in READY at once, with both moves in its history (what creating and advancing it writes).
+            s.transitions += 2;
+            s.projection.created(m.id());
+            Messages.insert(s.tx, m, s.eventId, "sent on " + s.where(), MessageState.READY, ready);
+            return;
+        }
+        Optional<MessageRecord> created = create(s, m);
         if (created.isPresent()) {
-            advance(s, created.get(), MessageState.READY, "confirmed on chain " + s.ref.chainId() + ": due for relay");
+            advance(s, created.get(), MessageState.READY, ready);
         }
     }
 
@@ -359,7 +378,7 @@ final class LifecycleProjector {
      * the message is already known and alive (nothing to create).
      */
     private Optional<MessageRecord> create(Step s, Messages.NewMessage m) throws SQLException {
-        Optional<MessageRecord> existing = Messages.lock(s.tx, m.id());
+        Optional<MessageRecord> existing = s.projection.absent(m.id()) ? Optional.empty() : Messages.lock(s.tx, m.id());
         if (existing.isEmpty()) {
             s.transitions++;
             s.projection.created(m.id());
@@ -418,9 +437,9 @@ final class LifecycleProjector {
     /** Whether the messenger reported this message failed in the transaction of the current event. */
     private static boolean messengerFailedInSameTx(Step s, MessageRecord m) throws SQLException {
         return m.messengerHash() != null && s.tx.count("SELECT COUNT(*) FROM events WHERE chain_id = ? AND"
-                + " block_hash = ? AND tx_hash = ? AND type = ? AND subject = ? AND removed = FALSE", s.ref.chainId(),
-                s.ref.blockHash(), s.ref.txHash(), CrossDomainMessageFailed.class.getSimpleName(),
-                m.messengerHash()) > 0;
+                + " block_hash = ? AND tx_hash = ? AND type = ? AND subject = ? AND log_index < ? AND removed = FALSE",
+                s.ref.chainId(), s.ref.blockHash(), s.ref.txHash(), CrossDomainMessageFailed.class.getSimpleName(),
+                m.messengerHash(), s.ref.logIndex()) > 0;
     }
 
     /** The event being applied. */

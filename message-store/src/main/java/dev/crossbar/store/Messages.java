@@ -52,23 +52,47 @@ final class Messages {
 
     /** Creates a message in SENT, with its routing hash (its routing key's part that does not depend on the slots). */
     static MessageRecord insert(Tx tx, NewMessage m, long eventId, String cause) throws SQLException {
+        return insert(tx, m, eventId, cause, MessageState.SENT, null);
+    }
+
+    /**
+     * Creates a message and moves it on to {@code state} at once (when that is not SENT): the row is written once,
+     * as creating it and then {@link #move moving} it would leave it, with both lines of history and both outbox
+     * records. The row is written behind ({@link Tx#later}).
+     *
+     * @throws IllegalTransitionException when the lifecycle forbids the move from SENT to {@code state}
+     */
+    static MessageRecord insert(Tx tx, NewMessage m, long eventId, String cause, MessageState state,
+            String stateCause) throws SQLException {
+        if (state != MessageState.SENT && !MessageState.SENT.canMoveTo(m.kind(), state)) {
+            throw new IllegalTransitionException(m.id(), m.kind(), MessageState.SENT, state);
+        }
+        int version = state == MessageState.SENT ? 0 : 1;
         MessageRecord.SourceRef s = m.source();
-        tx.update("""
+        tx.later("""
                 INSERT INTO messages (id, kind, state, source_chain_id, destination_chain_id, nonce, sender, target,
                     value, gas_limit, data, source_block_number, source_block_hash, source_tx_hash, source_log_index,
                     source_block_timestamp, created_by_event, attempts, details, created_at, updated_at, version,
                     routing_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '{}', ?, ?, 0, ?)""",
-                normalize(m.id()), m.kind(), MessageState.SENT, m.sourceChainId(), m.destinationChainId(), m.nonce(),
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '{}', ?, ?, ?, ?)""",
+                normalize(m.id()), m.kind(), state, m.sourceChainId(), m.destinationChainId(), m.nonce(),
                 normalize(m.sender()), normalize(m.target()), m.value(), m.gasLimit(), normalize(m.data()),
                 s.blockNumber(), s.blockHash(), s.txHash(), s.logIndex(), s.blockTimestamp(), eventId, tx.now(),
-                tx.now(), RoutingKey.hash(m.id()));
+                tx.now(), version, RoutingKey.hash(m.id()));
         // The row as just written, without reading it back.
         MessageRecord created = new MessageRecord(normalize(m.id()), m.kind(), MessageState.SENT, m.sourceChainId(),
                 m.destinationChainId(), m.nonce(), normalize(m.sender()), normalize(m.target()), m.value(),
                 m.gasLimit(), normalize(m.data()), null, null, s, 0, null, null, Map.of(), tx.now(), tx.now(), 0);
         record(tx, created, null, cause, eventId);
-        return created;
+        if (state == MessageState.SENT) {
+            return created;
+        }
+        MessageRecord moved = new MessageRecord(created.id(), created.kind(), state, created.sourceChainId(),
+                created.destinationChainId(), created.nonce(), created.sender(), created.target(), created.value(),
+                created.gasLimit(), created.data(), null, null, s, 0, null, null, Map.of(), tx.now(), tx.now(),
+                version);
+        record(tx, moved, MessageState.SENT, stateCause, eventId);
+        return moved;
     }
 
     /** Brings an ORPHANED message back to SENT, from the event that sent it again (its new source). */
@@ -145,7 +169,7 @@ final class Messages {
 
     private static void record(Tx tx, MessageRecord m, MessageState from, String cause, Long eventId)
             throws SQLException {
-        tx.update("INSERT INTO message_transitions (message_id, from_state, to_state, cause, event_id, undone, at)"
+        tx.later("INSERT INTO message_transitions (message_id, from_state, to_state, cause, event_id, undone, at)"
                 + " VALUES (?, ?, ?, ?, ?, FALSE, ?)", m.id(), from, m.state(), cause, eventId, tx.now());
         Outbox.announceTransition(tx, m, from, cause);
     }

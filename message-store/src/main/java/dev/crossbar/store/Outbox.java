@@ -25,13 +25,20 @@ final class Outbox {
 
     private Outbox() {}
 
+    /** Adds a record; written behind ({@link Tx#later}): the records keep their order. */
     static void add(Tx tx, String topic, String key, String payload) throws SQLException {
-        tx.update("INSERT INTO outbox (topic, key, payload, created_at) VALUES (?, ?, ?, ?)", topic, key, payload,
+        tx.later("INSERT INTO outbox (topic, key, payload, created_at) VALUES (?, ?, ?, ?)", topic, key, payload,
                 tx.nowMillis());
     }
 
-    static void announceEvent(Tx tx, ProtocolEvent event) throws SQLException {
-        add(tx, EVENTS, event.ref().chainId() + ":" + event.ref().address(), Json.write(EventEnvelope.of(event)));
+    /** Announces {@code event}, whose JSON ({@link Json#write}) is {@code eventJson}: not written again. */
+    static void announceEvent(Tx tx, ProtocolEvent event, String eventJson) throws SQLException {
+        add(tx, EVENTS, event.ref().chainId() + ":" + event.ref().address(), envelope(eventJson));
+    }
+
+    /** {@code Json.write(EventEnvelope.of(event))}, from the event's JSON. */
+    static String envelope(String eventJson) {
+        return "{\"schema\":\"" + EventEnvelope.SCHEMA + "\",\"event\":" + eventJson + "}";
     }
 
     static void announceTransition(Tx tx, MessageRecord message, MessageState from, String cause) throws SQLException {

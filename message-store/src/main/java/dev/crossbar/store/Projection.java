@@ -25,6 +25,9 @@ final class Projection {
     private final Tx tx;
     private final Set<Long> recorded = new HashSet<>();
     private final Set<String> created = new LinkedHashSet<>();
+    /** Messages known not to be in the store (see {@link #prefetch}). */
+    private final Set<String> absent = new HashSet<>();
+    private static final int CHUNK = 500;
     private int transitions;
 
     Projection(LifecycleProjector projector, Tx tx) {
@@ -40,6 +43,35 @@ final class Projection {
         created.add(Messages.normalize(messageId));
     }
 
+    /**
+     * Finds out, in a few queries, which of the messages the batch's events create are not in the store yet, so that
+     * their creation need not look each up ({@link #absent}).
+     */
+    void prefetch(List<ProtocolEvent> events) throws SQLException {
+        Set<String> ids = new LinkedHashSet<>();
+        for (ProtocolEvent e : events) {
+            String id = LifecycleProjector.createdBy(e);
+            if (id != null) {
+                ids.add(Messages.normalize(id));
+            }
+        }
+        List<String> all = new ArrayList<>(ids);
+        for (int from = 0; from < all.size(); from += CHUNK) {
+            List<String> chunk = all.subList(from, Math.min(all.size(), from + CHUNK));
+            ids.removeAll(tx.list("SELECT id FROM messages WHERE id IN (" + Tx.placeholders(chunk) + ")",
+                    r -> r.str("id"), chunk.toArray()));
+        }
+        absent.addAll(ids);
+    }
+
+    /**
+     * Whether message {@code id} was not in the store when the batch began and nothing has created it since: true
+     * once only (the caller creates it).
+     */
+    boolean absent(String id) {
+        return absent.remove(Messages.normalize(id));
+    }
+
     /** Applies an event this batch recorded. */
     void apply(long eventId, ProtocolEvent event) throws SQLException {
         recorded.add(eventId);
@@ -50,11 +82,14 @@ final class Projection {
     int finish() throws SQLException {
         if (!created.isEmpty()) {
             List<String> subjects = new ArrayList<>(created);
-            for (String id : created) {
-                Messages.find(tx, id).map(MessageRecord::messengerHash).ifPresent(subjects::add);
+            List<String> ids = new ArrayList<>(created);
+            for (int from = 0; from < ids.size(); from += CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
+                subjects.addAll(tx.list("SELECT messenger_hash FROM messages WHERE id IN (" + Tx.placeholders(chunk)
+                        + ") AND messenger_hash IS NOT NULL", r -> r.str("messenger_hash"), chunk.toArray()));
             }
-            for (int from = 0; from < subjects.size(); from += 500) {
-                List<String> chunk = subjects.subList(from, Math.min(subjects.size(), from + 500));
+            for (int from = 0; from < subjects.size(); from += CHUNK) {
+                List<String> chunk = subjects.subList(from, Math.min(subjects.size(), from + CHUNK));
                 for (var earlier : tx.list("SELECT id, payload FROM events WHERE subject IN ("
                         + Tx.placeholders(chunk) + ") AND removed = FALSE ORDER BY id",
                         r -> new Object[] {r.lng("id"), r.str("payload")}, chunk.toArray())) {

@@ -207,6 +207,44 @@ abstract class MessageStoreContract {
     }
 
     @Test
+    void aBatchLargerThanOneInsertRecordsAndAnnouncesEveryEventInOrder() {
+        // More events than one multi-row insert takes (ChainLedger.EVENT_ROWS, Tx.LATER_ROWS), not a multiple of it.
+        List<BlockRef> blocks = l2a.mine(3);
+        List<ProtocolEvent> events = new ArrayList<>();
+        for (int k = 0; k < blocks.size(); k++) {
+            for (int j = 0; j < 401; j++) {
+                int i = events.size();
+                events.add(crossRollup(l2a.at(blocks.get(k), i, j), L2B, i, hash("bulk-" + i)));
+            }
+        }
+        events.add(events.get(7)); // a second copy in the same batch is a duplicate
+
+        BatchResult r = store.commitBatch(l2a.batch(blocks, events.toArray(ProtocolEvent[]::new)));
+
+        int n = events.size() - 1;
+        assertThat(r).isEqualTo(new BatchResult(n, 1, 2 * n));
+        assertThat(store.eventCount(L2A)).isEqualTo(n);
+        List<OutboxRecord> outbox = store.outboxPending(10 * n);
+        assertThat(outbox).hasSize(3 * n);
+        for (int i = 0; i < n; i++) { // each event, then its message's creation and its move to READY
+            String id = hash("bulk-" + i);
+            assertThat(Json.read(outbox.get(3 * i).payload(), EventEnvelope.class).event()).isEqualTo(events.get(i));
+            JsonNode created = json(outbox.get(3 * i + 1).payload());
+            JsonNode ready = json(outbox.get(3 * i + 2).payload());
+            assertThat(created.get("id").asText()).isEqualTo(id);
+            assertThat(created.get("to").asText()).isEqualTo("SENT");
+            assertThat(ready.get("id").asText()).isEqualTo(id);
+            assertThat(ready.get("from").asText()).isEqualTo("SENT");
+            assertThat(ready.get("to").asText()).isEqualTo("READY");
+        }
+        MessageRecord last = store.message(hash("bulk-" + (n - 1))).orElseThrow();
+        assertThat(last.state()).isEqualTo(MessageState.READY);
+        assertThat(last.version()).isEqualTo(1);
+        assertThat(store.history(last.id())).extracting(Transition::to)
+                .containsExactly(MessageState.SENT, MessageState.READY);
+    }
+
+    @Test
     void eventAboutAnUnknownMessageIsRecordedAndSkipped() {
         BlockRef b = l2a.mine();
 

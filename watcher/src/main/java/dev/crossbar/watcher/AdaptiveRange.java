@@ -5,11 +5,14 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The block range asked of {@code eth_getLogs}, sized to what the node accepts.
+ * The block range asked of {@code eth_getLogs}, sized to what the node accepts and to the logs a step can hold.
  *
- * <p>Starts at {@code max}. When a node refuses a range (too many results, a range limit, a timeout) the
- * range halves, down to one block; after {@code growAfter} successes in a row it doubles again, up to
- * {@code max}. A single block that is still refused is not a range problem and fails the step.
+ * <p>Starts at {@code initial} (a few blocks: the first answer of a busy chain is not allowed to be huge). After a
+ * read, a range that brought more than {@code logTarget} logs shrinks to the blocks that would have held about that
+ * many; one that brought at most half of them doubles, up to {@code max} and to what the logs' density allows. When
+ * a node refuses a range (too many results, a range limit, a timeout) the range halves, down to one block, and grows
+ * again only after {@code growAfter} successes in a row. A single block that is still refused is not a range problem
+ * and fails the step.
  */
 final class AdaptiveRange {
     private static final Pattern REFUSAL = Pattern.compile(
@@ -18,30 +21,56 @@ final class AdaptiveRange {
 
     private final int max;
     private final int growAfter;
+    private final int logTarget;
     private int current;
     private int successes;
+    /** A node refused a range since the range was last at its maximum: grow only after growAfter successes. */
+    private boolean cautious;
 
-    AdaptiveRange(int max, int growAfter) {
+    /**
+     * @param max the largest range asked
+     * @param growAfter successes in a row after a refusal before the range grows again
+     * @param logTarget the logs a step should bring, about
+     * @param initial the first range (at most {@code max})
+     */
+    AdaptiveRange(int max, int growAfter, int logTarget, int initial) {
         if (max < 1) {
             throw new IllegalArgumentException("max block range must be at least 1, was " + max);
         }
         if (growAfter < 1) {
             throw new IllegalArgumentException("growAfter must be at least 1, was " + growAfter);
         }
+        if (logTarget < 1 || initial < 1) {
+            throw new IllegalArgumentException("the logs per step and the initial range must be at least 1, were "
+                    + logTarget + " and " + initial);
+        }
         this.max = max;
         this.growAfter = growAfter;
-        this.current = max;
+        this.logTarget = logTarget;
+        this.current = Math.min(max, initial);
     }
 
     int current() {
         return current;
     }
 
-    void succeeded() {
-        if (++successes >= growAfter && current < max) {
-            current = (int) Math.min(max, current * 2L);
-            successes = 0;
+    /** Records a range the node answered: {@code blocks} blocks that held {@code logs} logs. */
+    void succeeded(int blocks, int logs) {
+        successes++;
+        if (logs > logTarget) {
+            current = (int) Math.max(1, (long) Math.max(1, blocks) * logTarget / logs);
+            return;
         }
+        if (current >= max || logs > logTarget / 2 || blocks < current) {
+            return; // full, dense enough, or a range cut short by the head says nothing about the next one
+        }
+        if (cautious && successes < growAfter) {
+            return;
+        }
+        long byDensity = logs == 0 ? max : (long) blocks * logTarget / logs;
+        current = (int) Math.min(max, Math.min(current * 2L, Math.max(current, byDensity)));
+        successes = 0;
+        cautious = current < max && cautious;
     }
 
     /**
@@ -56,13 +85,8 @@ final class AdaptiveRange {
             return false;
         }
         current = Math.max(1, current / 2);
+        cautious = true;
         return true;
-    }
-
-    /** Shrinks because an answer was too large to handle comfortably, even though the node gave it. */
-    void shrink() {
-        successes = 0;
-        current = Math.max(1, current / 2);
     }
 
     static boolean isRangeRefusal(Throwable failure) {

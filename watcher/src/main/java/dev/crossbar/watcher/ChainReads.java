@@ -268,14 +268,20 @@ final class ChainReads {
 
     /** The node's logs as web3j logs, in (block, log index) order. */
     static List<Log> toLogs(JsonNode result) {
-        List<Log> out = new ArrayList<>(result.size());
+        // Sorted by keys read once: a web3j Log parses its hex quantities again at every call of their getters.
+        record Keyed(Log log, java.math.BigInteger block, java.math.BigInteger index) {}
+        var convert = JsonRpcClient.convert("eth_getLogs", Log.class);
+        List<Keyed> keyed = new ArrayList<>(result.size());
         for (JsonNode n : result) {
-            out.add(JsonRpcClient.convert("eth_getLogs", Log.class).apply(n));
+            Log log = convert.apply(n);
+            keyed.add(new Keyed(log, log.getBlockNumber(), log.getLogIndex()));
         }
-        out.sort((a, b) -> {
-            int c = compare(a.getBlockNumber(), b.getBlockNumber());
-            return c != 0 ? c : compare(a.getLogIndex(), b.getLogIndex());
+        keyed.sort((a, b) -> {
+            int c = compare(a.block(), b.block());
+            return c != 0 ? c : compare(a.index(), b.index());
         });
+        List<Log> out = new ArrayList<>(keyed.size());
+        keyed.forEach(k -> out.add(k.log()));
         return out;
     }
 

@@ -39,6 +39,11 @@ import org.web3j.protocol.core.methods.response.Log;
  * commit. Only one step runs at a time. A restart resumes from the durable cursor, so an event is neither
  * lost nor recorded twice.
  *
+ * <p>A step brings about {@link #LOGS_PER_STEP} logs (its range follows their density), and while it commits the
+ * next range is already read and decoded, one range ahead at most: a backfill keeps the node, the decoder and the
+ * store busy at once with the logs of two steps in memory. The next step takes that read if it still continues from
+ * the cursor; its first block's parent, checked against the cursor's hash, stands for the cursor's canonicity check.
+ *
  * <p>The loop is a {@link SupervisedLoop#driven driven} supervised loop named {@code watcher-<chain>}: a step that
  * fails (an endpoint that refuses, a store that fails) is counted and reports the watcher down, to readiness, until a
  * step succeeds; the next step waits for the backoff ({@link SupervisedLoop#RESTART}), new heads included.
@@ -46,7 +51,13 @@ import org.web3j.protocol.core.methods.response.Log;
 public final class ChainWatcher implements Service {
     private static final Logger log = LoggerFactory.getLogger(ChainWatcher.class);
     private static final int ANCESTRY_WINDOW = 256;
-    private static final int COMFORTABLE_LOGS_PER_STEP = 20_000;
+    /**
+     * The logs a step brings, about (the range shrinks or grows to it): a step's logs, their events and the store's
+     * rows stay a few MiB, and a backfill's heap stays flat.
+     */
+    static final int LOGS_PER_STEP = 2_000;
+    /** The first range asked (then sized to {@link #LOGS_PER_STEP}): a busy chain's first answer stays small. */
+    private static final int INITIAL_RANGE = 16;
 
     private final Vertx vertx;
     private final ChainConfig chain;
@@ -69,6 +80,8 @@ public final class ChainWatcher implements Service {
     private Context context;
     private ChainCursor cursor;
     private boolean cursorLoaded;
+    /** The next range, read while the last step committed; set and read on the watcher's context. */
+    private Ahead ahead;
     private boolean stepping;
     private boolean again;
     /** A failed step's backoff runs: the step waits for its timer. */
@@ -93,7 +106,7 @@ public final class ChainWatcher implements Service {
         this.store = store;
         this.decoder = new EventDecoder(chain, chain.settlements().stream().anyMatch(
                 dev.crossbar.core.config.Settlement::disputeGames) ? GameFacts.of(api) : GameFacts.NONE);
-        this.range = new AdaptiveRange(chain.maxBlockRange(), 3);
+        this.range = new AdaptiveRange(chain.maxBlockRange(), 3, LOGS_PER_STEP, INITIAL_RANGE);
         this.afterCommit = afterCommit;
         String c = chain.name();
         this.heads = new HeadTracker(vertx, c, api, chain.ws(), chain.pollInterval(), h -> onHead(), meters);
@@ -153,6 +166,7 @@ public final class ChainWatcher implements Service {
             context.runOnContext(v -> {
                 cursor = c.orElse(null);
                 cursorLoaded = true;
+                ahead = null; // a read a previous run started belongs to it
                 cursorGauge.set(cursor == null ? -1 : cursor.blockNumber());
                 running = true;
                 loop = SupervisedLoop.driven("watcher-" + chain.name(), SupervisedLoop.RESTART, meters).start();
@@ -177,6 +191,7 @@ public final class ChainWatcher implements Service {
                 loop.stop(Duration.ZERO);
             }
             heads.stop();
+            ahead = null;
             if (stepping) { // a step still reads the chain or writes to the store: stopped when it ends
                 if (stopped == null) {
                     stopped = io.vertx.core.Promise.promise();
@@ -238,6 +253,12 @@ public final class ChainWatcher implements Service {
     /** One step; true when there is more to read right away. */
     private Future<Boolean> step() {
         return confirmedHeight().compose(target -> {
+            Future<Read> early = takeAhead(target);
+            if (early != null) {
+                // Read while the last step committed; its first block's parent is the cursor's block, checked
+                // against the headers, so the cursor is still canonical (else the read says start over).
+                return early.compose(r -> r == null ? Future.succeededFuture(true) : commit(r, target));
+            }
             if (cursor == null) {
                 return readRange(chain.startBlock(), target, null);
             }
@@ -267,7 +288,30 @@ public final class ChainWatcher implements Service {
         if (from > target) {
             return Future.succeededFuture(false);
         }
-        long to = Math.min(target, from + range.current() - 1);
+        return read(from, Math.min(target, from + range.current() - 1), expectedParent)
+                .compose(r -> r == null ? Future.succeededFuture(true) : commit(r, target));
+    }
+
+    /**
+     * A range read, checked against its headers and decoded: what a commit needs.
+     *
+     * @param expectedParent the hash the range's first block must have as parent (the cursor's), or null
+     */
+    private record Read(long from, long to, String expectedParent, List<BlockRef> blocks, int logs,
+            EventDecoder.Result decoded) {
+        String lastHash() {
+            return blocks.getLast().hash();
+        }
+    }
+
+    /** A read of the range after the one being committed, started before that commit ended. */
+    private record Ahead(long from, String expectedParent, Future<Read> read) {}
+
+    /**
+     * Reads blocks {@code from..to}: headers and logs, checked, then decoded on a worker thread. Null when the step
+     * should start over at once (the node refused the range, which shrank; or the chain changed during the reads).
+     */
+    private Future<Read> read(long from, long to, String expectedParent) {
         Future<List<BlockRef>> headers = reads.headers(from, to);
         Future<ChainReads.Logs> logs = reads.logs(from, to, decoder.addresses());
         return Future.join(headers, logs).transform(ar -> {
@@ -275,7 +319,7 @@ public final class ChainWatcher implements Service {
                 if (range.shrinkOn(logs.cause())) {
                     log.info("eth_getLogs refused a range chain={} blocks={}..{} newRange={} reason={}", chain.name(),
                             from, to, range.current(), logs.cause().getMessage());
-                    return Future.succeededFuture(true);
+                    return Future.succeededFuture(null);
                 }
                 return Future.failedFuture(logs.cause());
             }
@@ -293,77 +337,100 @@ public final class ChainWatcher implements Service {
                 // The chain moved under us (a reorg between the calls): start the step over.
                 log.info("chain changed during a step chain={} blocks={}..{} detail={}", chain.name(), from, to,
                         inconsistent.get());
-                return Future.succeededFuture(true);
+                return Future.succeededFuture(null);
             }
-            range.succeeded();
-            if (found.size() > COMFORTABLE_LOGS_PER_STEP) {
-                range.shrink();
-            }
-            return commit(blocks, found, expectedParent, Set.of()).map(v -> to < target);
+            range.succeeded(blocks.size(), found.size());
+            return decode(blocks, found, expectedParent, Set.of());
         });
     }
 
     /**
-     * Decodes and commits on a worker thread: both take time in proportion to the logs, off the event loop. When the
-     * logs create dispute games, the games' own logs in the same blocks are fetched and the whole range decoded again
-     * before anything is committed, so that a game's first moves are not missed.
+     * Decodes on a worker thread (it takes time in proportion to the logs, off the event loop). When the logs create
+     * dispute games, the games' own logs in the same blocks are fetched and the whole range decoded again, so that a
+     * game's first moves are not missed.
      *
      * @param fetchedGames the games whose logs {@code rawLogs} already holds
      */
-    private Future<Void> commit(List<BlockRef> blocks, JsonNode rawLogs, String expectedParent,
+    private Future<Read> decode(List<BlockRef> blocks, JsonNode rawLogs, String expectedParent,
             Set<String> fetchedGames) {
         Map<Long, Long> timestamps = new HashMap<>();
         blocks.forEach(b -> timestamps.put(b.number(), b.timestamp()));
         long from = blocks.getFirst().number();
         long to = blocks.getLast().number();
-        return vertx.<Committed>executeBlocking(() -> {
+        return vertx.executeBlocking(() -> decoder.decode(ChainReads.toLogs(rawLogs), timestamps), false)
+                .compose(decoded -> {
+                    Set<String> unfetched = new HashSet<>(decoded.createdGames().keySet());
+                    unfetched.removeAll(fetchedGames);
+                    if (unfetched.isEmpty()) {
+                        return Future.succeededFuture(new Read(from, to, expectedParent, blocks, rawLogs.size(),
+                                decoded));
+                    }
+                    return reads.logs(from, to, unfetched).compose(read -> {
+                        JsonNode more = read.array();
+                        Optional<String> inconsistent = unanchored(blocks, read)
+                                .or(() -> Ancestry.inconsistency(blocks, more, expectedParent));
+                        if (inconsistent.isPresent()) {
+                            return Future.failedFuture(new IllegalStateException("chain changed while the logs of new"
+                                    + " games were read: " + inconsistent.get()));
+                        }
+                        var merged = rawLogs.deepCopy();
+                        more.forEach(((ArrayNode) merged)::add);
+                        Set<String> fetched = new HashSet<>(fetchedGames);
+                        fetched.addAll(unfetched);
+                        return decode(blocks, merged, expectedParent, fetched);
+                    });
+                });
+    }
+
+    /**
+     * Commits a read on a worker thread; true when there is more to read up to {@code target}. While it commits, the
+     * next range is read and decoded ({@link #ahead}: one range ahead at most, so that a backfill holds two ranges'
+     * logs at a time), unless this one creates or resolves games (that changes the addresses to read).
+     */
+    private Future<Boolean> commit(Read r, long target) {
+        if (r.to() < target && r.decoded().createdGames().isEmpty() && r.decoded().resolvedGames().isEmpty()) {
+            long next = r.to() + 1;
+            ahead = new Ahead(next, r.lastHash(), read(next, Math.min(target, next + range.current() - 1),
+                    r.lastHash()));
+        }
+        List<BlockRef> blocks = r.blocks();
+        EventDecoder.Result decoded = r.decoded();
+        return vertx.executeBlocking(() -> {
             long t0 = System.nanoTime();
-            List<Log> logs = ChainReads.toLogs(rawLogs);
-            EventDecoder.Result decoded = decoder.decode(logs, timestamps);
-            Set<String> unfetched = new HashSet<>(decoded.createdGames().keySet());
-            unfetched.removeAll(fetchedGames);
-            if (!unfetched.isEmpty()) {
-                return new Committed(null, unfetched);
-            }
-            long t1 = System.nanoTime();
             for (var s : decoded.setAside()) {
                 log.warn("log set aside chain={} block={} tx={} logIndex={} reason={}", chain.name(), s.blockNumber(),
                         s.txHash(), s.logIndex(), s.reason());
             }
-            MessageStore.BatchResult r = store.commitBatch(new ChainBatch(chain.chainId(), blocks, decoded.events(),
-                    decoded.setAside()));
-            long t2 = System.nanoTime();
-            log.debug("step committed chain={} blocks={}..{} logs={} decodeMs={} commitMs={}", chain.name(),
-                    blocks.getFirst().number(), blocks.getLast().number(), logs.size(), (t1 - t0) / 1_000_000,
-                    (t2 - t1) / 1_000_000);
-            eventsCounter.increment(r.eventsRecorded());
+            MessageStore.BatchResult result = store.commitBatch(new ChainBatch(chain.chainId(), blocks,
+                    decoded.events(), decoded.setAside()));
+            log.debug("step committed chain={} blocks={}..{} logs={} commitMs={}", chain.name(), r.from(), r.to(),
+                    r.logs(), (System.nanoTime() - t0) / 1_000_000);
+            eventsCounter.increment(result.eventsRecorded());
             setAsideCounter.increment(decoded.setAside().size());
             decoded.createdGames().forEach(decoder::follow);
             decoded.resolvedGames().forEach(decoder::unfollow);
-            return new Committed(store.cursor(chain.chainId()).orElseThrow(), Set.of());
-        }, true).compose(result -> {
-            if (result.cursor() != null) {
-                cursor = result.cursor();
-                cursorGauge.set(cursor.blockNumber());
-                afterCommit.run();
-                return Future.succeededFuture();
-            }
-            Set<String> games = result.unfetchedGames();
-            return reads.logs(from, to, games).compose(read -> {
-                JsonNode more = read.array();
-                Optional<String> inconsistent = unanchored(blocks, read)
-                        .or(() -> Ancestry.inconsistency(blocks, more, expectedParent));
-                if (inconsistent.isPresent()) {
-                    return Future.failedFuture(new IllegalStateException("chain changed while the logs of new games"
-                            + " were read: " + inconsistent.get()));
-                }
-                var merged = rawLogs.deepCopy();
-                more.forEach(((ArrayNode) merged)::add);
-                Set<String> fetched = new HashSet<>(fetchedGames);
-                fetched.addAll(games);
-                return commit(blocks, merged, expectedParent, fetched);
-            });
+            return store.cursor(chain.chainId()).orElseThrow();
+        }, true).map(c -> {
+            cursor = c;
+            cursorGauge.set(cursor.blockNumber());
+            afterCommit.run();
+            return r.to() < target;
         });
+    }
+
+    /**
+     * The read of the range after the cursor, when one was started ahead and still continues from it (a failed commit,
+     * or a reorg's rollback, leaves it behind), and ends by {@code target}; else null. Taken once.
+     */
+    private Future<Read> takeAhead(long target) {
+        Ahead a = ahead;
+        ahead = null;
+        if (a == null || cursor == null || a.from() != cursor.blockNumber() + 1
+                || !a.expectedParent().equalsIgnoreCase(cursor.blockHash())) {
+            return null;
+        }
+        return a.read().compose(r -> r == null || r.to() <= target ? Future.succeededFuture(r)
+                : Future.succeededFuture(null)); // the confirmed height went back: read again
     }
 
     /**
@@ -378,12 +445,6 @@ public final class ChainWatcher implements Service {
         return Optional.of(chain.name() + ": the headers read end with block " + last.number() + " " + last.hash()
                 + ", the endpoints of the quorum agree on " + logs.lastBlockHash() + "; nothing recorded");
     }
-
-    /**
-     * What a decode-and-commit pass came to: committed, with the cursor now; or not committed, because the logs create
-     * games whose own logs in the range have not been read yet.
-     */
-    private record Committed(ChainCursor cursor, Set<String> unfetchedGames) {}
 
     /** Finds the newest recorded block that is still canonical and rolls back to it. */
     private Future<Void> handleReorg() {

@@ -6,6 +6,7 @@ import dev.crossbar.app.DevData;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
 import dev.crossbar.core.config.Confirmations;
+import dev.crossbar.core.json.Json;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
@@ -23,16 +24,27 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Backfill throughput: fills one devnet L2 with protocol events, then measures, in the same run and over the same
  * block range, the node's raw {@code eth_getLogs} rate and the watcher's backfill rate into a fresh store.
+ *
+ * <p>Neither side reads a node warmed for it alone: the rounds alternate the order (round 1 reads raw then backfills,
+ * round 2 backfills then reads raw, and so on), each backfill into a fresh store, and the figures are the totals over
+ * the rounds, with each round's next to them. The heap is watched during the backfills: the peak used heap sampled
+ * (garbage included) and the peak left in use after a collection. With {@code --json} the last line is one JSON object
+ * of the figures.
  */
 @Command(name = "backfill", mixinStandardHelpOptions = true,
         description = "Backfill N protocol events from a devnet L2 into a fresh store; print events/s next to the "
@@ -57,8 +69,25 @@ public final class BackfillBenchmark implements Callable<Integer> {
     @Option(names = "--db-user", defaultValue = "postgres", description = "For --store postgres (default: ${DEFAULT-VALUE}).")
     String dbUser;
 
+    @Option(names = "--rounds", defaultValue = "2",
+            description = "Rounds of raw read and backfill, alternating which goes first (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the figures as one JSON object on the last line too.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
+        if (!backend.equals("sqlite") && !backend.equals("postgres")) {
+            throw new ParameterException(spec.commandLine(), "--store must be sqlite or postgres, not " + backend);
+        }
+        if (rounds < 1 || events < 1 || perTx < 1 || range < 1) {
+            throw new ParameterException(spec.commandLine(), "--rounds, --events, --per-tx and --range must be at"
+                    + " least 1");
+        }
         PrintStream out = System.out;
         Path dir = Files.createTempDirectory("crossbar-bench-backfill");
         try {
@@ -87,20 +116,23 @@ public final class BackfillBenchmark implements Callable<Integer> {
                     chain.settlesOn());
             Vertx vertx = Vertx.vertx();
             try (EthApi rpc = EthApi.connect(vertx, chain, Duration.ofSeconds(60), Duration.ofSeconds(5))) {
-                Raw raw = rawGetLogs(rpc, new EventDecoder(chain), head);
-                Backfill b = backfill(vertx, rpc, chain, head, dir);
-                out.println();
-                out.println("| measure | value |");
-                out.println("| --- | --- |");
-                out.printf("| blocks | %d |%n", head + 1);
-                out.printf("| raw eth_getLogs (same node, same range, %d-block chunks) | %d logs in %.2f s = %.0f logs/s |%n",
-                        range, raw.logs(), raw.seconds(), raw.logs() / raw.seconds());
-                out.printf("| watcher backfill into %s (headers, logs, decode, store commit) | %d events in %.2f s = %.0f events/s |%n",
-                        backend, b.events(), b.seconds(), b.events() / b.seconds());
-                out.printf("| backfill / raw | %.0f%% |%n", 100.0 * (b.events() / b.seconds()) / (raw.logs() / raw.seconds()));
-                out.printf("| peak heap during backfill | %.0f MiB (max heap %.0f MiB) |%n", b.peakHeap() / 1048576.0,
-                        Runtime.getRuntime().maxMemory() / 1048576.0);
-                out.printf("| cores | %d |%n", Runtime.getRuntime().availableProcessors());
+                EventDecoder decoder = new EventDecoder(chain);
+                List<Raw> raws = new ArrayList<>();
+                List<Backfill> backfills = new ArrayList<>();
+                List<String> order = new ArrayList<>();
+                for (int round = 1; round <= rounds; round++) {
+                    boolean rawFirst = round % 2 == 1;
+                    for (int side = 0; side < 2; side++) {
+                        if ((side == 0) == rawFirst) {
+                            raws.add(rawGetLogs(rpc, decoder, head));
+                            order.add("raw");
+                        } else {
+                            backfills.add(backfill(vertx, rpc, chain, head, dir, round));
+                            order.add("backfill");
+                        }
+                    }
+                }
+                report(out, head, raws, backfills, order);
             } finally {
                 vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             }
@@ -108,9 +140,63 @@ public final class BackfillBenchmark implements Callable<Integer> {
         return 0;
     }
 
+    private void report(PrintStream out, long head, List<Raw> raws, List<Backfill> backfills, List<String> order) {
+        long rawLogs = raws.stream().mapToLong(Raw::logs).sum();
+        double rawSeconds = raws.stream().mapToDouble(Raw::seconds).sum();
+        long events = backfills.stream().mapToLong(Backfill::events).sum();
+        double backfillSeconds = backfills.stream().mapToDouble(Backfill::seconds).sum();
+        double rawRate = rawLogs / rawSeconds;
+        double backfillRate = events / backfillSeconds;
+        double peakHeap = backfills.stream().mapToLong(Backfill::peakHeap).max().orElse(0) / 1048576.0;
+        double peakAfterGc = backfills.stream().mapToLong(Backfill::peakAfterGc).max().orElse(0) / 1048576.0;
+        double maxHeap = Runtime.getRuntime().maxMemory() / 1048576.0;
+        out.println();
+        out.println("| measure | value |");
+        out.println("| --- | --- |");
+        out.printf("| blocks | %d |%n", head + 1);
+        out.printf("| order | %s |%n", String.join(", ", order));
+        for (int i = 0; i < raws.size(); i++) {
+            out.printf("| raw eth_getLogs, round %d (%d-block chunks) | %d logs in %.2f s = %.0f logs/s |%n", i + 1,
+                    range, raws.get(i).logs(), raws.get(i).seconds(), raws.get(i).logs() / raws.get(i).seconds());
+        }
+        for (int i = 0; i < backfills.size(); i++) {
+            Backfill b = backfills.get(i);
+            out.printf("| watcher backfill into %s, round %d (headers, logs, decode, store commit) | %d events in %.2f s"
+                    + " = %.0f events/s; peak heap %.0f MiB, after GC %.0f MiB (%d GCs) |%n", backend, i + 1,
+                    b.events(), b.seconds(), b.events() / b.seconds(), b.peakHeap() / 1048576.0,
+                    b.peakAfterGc() / 1048576.0, b.collections());
+        }
+        out.printf("| raw eth_getLogs, all rounds | %.0f logs/s |%n", rawRate);
+        out.printf("| watcher backfill, all rounds | %.0f events/s |%n", backfillRate);
+        out.printf("| backfill / raw | %.0f%% |%n", 100.0 * backfillRate / rawRate);
+        out.printf("| peak heap during backfill: used (sampled every 10 ms, garbage included) / in use after a GC"
+                + " | %.0f MiB / %.0f MiB (max heap %.0f MiB) |%n", peakHeap, peakAfterGc, maxHeap);
+        out.printf("| cores | %d |%n", Runtime.getRuntime().availableProcessors());
+        if (json) {
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("backfill_events_per_s", Math.round(backfillRate));
+            figures.put("raw_logs_per_s", Math.round(rawRate));
+            figures.put("peak_heap_mib", Math.round(peakHeap));
+            figures.put("store", backend);
+            figures.put("peak_heap_after_gc_mib", Math.round(peakAfterGc));
+            figures.put("max_heap_mib", Math.round(maxHeap));
+            figures.put("backfill_over_raw", Math.round(1000.0 * backfillRate / rawRate) / 1000.0);
+            figures.put("events", events);
+            figures.put("raw_logs", rawLogs);
+            figures.put("blocks", head + 1);
+            figures.put("rounds", rounds);
+            figures.put("order", order);
+            figures.put("backfill_events_per_s_by_round", backfills.stream()
+                    .map(b -> Math.round(b.events() / b.seconds())).toList());
+            figures.put("raw_logs_per_s_by_round", raws.stream().map(r -> Math.round(r.logs() / r.seconds())).toList());
+            figures.put("cores", Runtime.getRuntime().availableProcessors());
+            out.println(Json.write(figures));
+        }
+    }
+
     private record Raw(long logs, double seconds) {}
 
-    private record Backfill(long events, double seconds, long peakHeap) {}
+    private record Backfill(long events, double seconds, long peakHeap, long peakAfterGc, long collections) {}
 
     private Raw rawGetLogs(EthApi rpc, EventDecoder decoder, long head) throws Exception {
         long start = System.nanoTime();
@@ -127,22 +213,36 @@ public final class BackfillBenchmark implements Callable<Integer> {
         return new Raw(logs, seconds(start));
     }
 
-    private Backfill backfill(Vertx vertx, EthApi rpc, ChainConfig chain, long head, Path dir) throws Exception {
+    private Backfill backfill(Vertx vertx, EthApi rpc, ChainConfig chain, long head, Path dir, int round)
+            throws Exception {
         ChainTopology topology = new ChainTopology(Map.of(chain.chainId(), chain.settlesOn()));
         StoreConfig config = backend.equals("postgres")
-                ? StoreConfig.postgres(jdbcUrl, dbUser, 4, "bench_" + ProcessHandle.current().pid())
-                : StoreConfig.sqlite(dir.resolve("store.db"));
+                ? StoreConfig.postgres(jdbcUrl, dbUser, 4, "bench_" + ProcessHandle.current().pid() + "_" + round)
+                : StoreConfig.sqlite(dir.resolve("store-" + round + ".db"));
         try (MessageStore store = MessageStores.open(config, topology); HeapSampler heap = new HeapSampler()) {
-            ChainWatcher watcher = new ChainWatcher(vertx, chain, rpc, store, new SimpleMeterRegistry(), () -> {});
-            long start = System.nanoTime();
-            watcher.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            while (watcher.cursorBlock() < head) {
-                Thread.sleep(5);
+            return backfill(vertx, rpc, chain, head, store, heap);
+        } finally {
+            if (config.backend() == StoreConfig.Backend.POSTGRES) { // the round's schema, not kept
+                try (var c = java.sql.DriverManager.getConnection(jdbcUrl, dbUser, null);
+                        var st = c.createStatement()) {
+                    st.execute("DROP SCHEMA IF EXISTS " + config.schema() + " CASCADE");
+                }
             }
-            double elapsed = seconds(start);
-            watcher.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            return new Backfill(store.eventCount(chain.chainId()), elapsed, heap.peakBytes());
         }
+    }
+
+    private Backfill backfill(Vertx vertx, EthApi rpc, ChainConfig chain, long head, MessageStore store,
+            HeapSampler heap) throws Exception {
+        ChainWatcher watcher = new ChainWatcher(vertx, chain, rpc, store, new SimpleMeterRegistry(), () -> {});
+        long start = System.nanoTime();
+        watcher.start().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        while (watcher.cursorBlock() < head) {
+            Thread.sleep(5);
+        }
+        double elapsed = seconds(start);
+        watcher.stop().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return new Backfill(store.eventCount(chain.chainId()), elapsed, heap.peakBytes(), heap.peakAfterGcBytes(),
+                heap.collections());
     }
 
     private static double seconds(long startNanos) {
