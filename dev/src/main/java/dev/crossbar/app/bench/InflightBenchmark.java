@@ -73,6 +73,11 @@ public final class InflightBenchmark implements Callable<Integer> {
             description = "How long the relayer gets to deliver them all (default: ${DEFAULT-VALUE}).")
     String timeout;
 
+    @Option(names = "--block-time", defaultValue = "0", paramLabel = "DURATION",
+            description = "Block time of the devnet's chains, whole seconds; 0 for automine, whose node slows as its"
+                    + " chain grows by a block per relay (default: ${DEFAULT-VALUE}).")
+    String blockTime;
+
     @Option(names = "--json", description = "End with one JSON object of the figures on the last line.")
     boolean json;
 
@@ -100,7 +105,8 @@ public final class InflightBenchmark implements Callable<Integer> {
 
     private int run(PrintStream out, Path dir, Path serviceJar, Duration limit) throws Exception {
         ChainTopology topology = new ChainTopology(Map.of(901L, 900L, 902L, 900L));
-        try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")));
+        Duration block = dev.crossbar.app.Durations.parse("--block-time", blockTime);
+        try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")).withBlockTimes(block, block));
                 EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dir.resolve("kafka")))) {
             Map<String, Object> config = BenchRoles.config(devnet, dir, kafka.bootstrapServers());
             Map<String, Object> relayerOverrides = new LinkedHashMap<>();
@@ -234,8 +240,8 @@ public final class InflightBenchmark implements Callable<Integer> {
         double firstRelayAt = samples.stream().filter(s -> s.relayed() > 0).mapToLong(Sample::atMillis).min()
                 .orElse(end);
         out.println();
-        out.printf("%d fast L2-to-L2 messages l2a -> l2b in flight at once, automine devnet, relayer %s (%s), %d cores, load average %.1f%n",
-                count, batch >= 2 ? "batches of up to " + batch : "one relay per transaction", String.join(" ", jvm),
+        out.printf("%d fast L2-to-L2 messages l2a -> l2b in flight at once, %s devnet, relayer %s (%s), %d cores, load average %.1f%n",
+                count, blockTime.equals("0") ? "automine" : blockTime + " block", batch >= 2 ? "batches of up to " + batch : "one relay per transaction", String.join(" ", jvm),
                 Runtime.getRuntime().availableProcessors(), BenchFigures.loadAverage());
         out.println("messages relayed per 5 s window, from the relayer process's start:");
         out.println("| window | relayed | messages/s | heap (peak in window) | RSS (peak in window) |");
@@ -292,6 +298,7 @@ public final class InflightBenchmark implements Callable<Integer> {
         if (json) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("messages", count);
+            f.put("block_time", blockTime);
             f.put("batch", batch);
             f.put("relayed_store", relayed);
             f.put("relayed_chain_once", chain.relayedOnce());
