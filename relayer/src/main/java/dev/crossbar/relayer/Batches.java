@@ -62,13 +62,63 @@ final class Batches {
         String multicall = settings.batching().multicall().get(destination);
         List<Batch> batches = new ArrayList<>();
         List<MessageRecord> alone = new ArrayList<>();
+        List<List<MessageRecord>> chunks = new ArrayList<>();
         for (int i = 0; i < pending.size(); i += settings.batching().maxMessages()) {
-            List<MessageRecord> chunk = pending.subList(i, Math.min(pending.size(), i + settings.batching().maxMessages()));
+            chunks.add(new ArrayList<>(pending.subList(i, Math.min(pending.size(), i + settings.batching().maxMessages()))));
+        }
+        // Every chunk simulated in one JSON-RPC batch, and the chunks that go through whole estimated in another;
+        // a chunk with failing members, or over the gas cap, is worked out on its own (prepare).
+        List<String> data = chunks.stream().map(c -> batchCall(messenger, multicall, c)).toList();
+        List<EthApi.Each<String>> simulated;
+        try {
+            simulated = dest.callEach(signer.address(), data.stream().map(d -> new EthApi.TxCall(multicall, d, null))
+                    .toList());
+        } catch (RuntimeException e) {
+            log.warn("batch relays failed batches={} error={}", chunks.size(), e.toString());
+            pending.forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + e.getMessage())));
+            return alone;
+        }
+        List<Integer> whole = new ArrayList<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            List<MessageRecord> chunk = chunks.get(i);
             try {
-                prepare(dest, messenger, multicall, new ArrayList<>(chunk), batches, alone);
+                if (chunk.size() > 1 && !simulated.get(i).failed()
+                        && !ProtocolViews.aggregate3Results(simulated.get(i).value()).contains(false)) {
+                    whole.add(i);
+                } else {
+                    prepare(dest, messenger, multicall, chunk, batches, alone);
+                }
             } catch (RuntimeException e) {
                 log.warn("batch relay failed size={} error={}", chunk.size(), e.toString());
                 chunk.forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + e.getMessage())));
+            }
+        }
+        if (!whole.isEmpty()) {
+            List<EthApi.Each<BigInteger>> estimates;
+            try {
+                estimates = dest.estimateGasEach(signer.address(), whole.stream()
+                        .map(i -> new EthApi.TxCall(multicall, data.get(i), BigInteger.ZERO)).toList());
+            } catch (RuntimeException e) {
+                log.warn("batch relays failed batches={} error={}", whole.size(), e.toString());
+                whole.forEach(i -> chunks.get(i).forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: "
+                        + e.getMessage()))));
+                estimates = null;
+            }
+            for (int k = 0; estimates != null && k < whole.size(); k++) {
+                List<MessageRecord> chunk = chunks.get(whole.get(k));
+                EthApi.Each<BigInteger> e = estimates.get(k);
+                BigInteger gas = e.failed() ? null : e.value().multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN);
+                try {
+                    if (gas == null || gas.compareTo(BigInteger.valueOf(settings.batching().gasCap())) > 0) {
+                        prepare(dest, messenger, multicall, chunk, batches, alone); // split, or find out why
+                    } else {
+                        batches.add(new Batch(chunk, new TxManager.Intent(TxPurpose.RELAY_BATCH, chunk.getFirst().id(),
+                                multicall, data.get(whole.get(k)), BigInteger.ZERO, gas)));
+                    }
+                } catch (RuntimeException ex) {
+                    log.warn("batch relay failed size={} error={}", chunk.size(), ex.toString());
+                    chunk.forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + ex.getMessage())));
+                }
             }
         }
         if (!batches.isEmpty()) {
@@ -133,6 +183,16 @@ final class Batches {
         }
     }
 
+    /** The Multicall3 {@code aggregate3} call relaying {@code members}, each allowed to fail on its own. */
+    private String batchCall(String messenger, String multicall, List<MessageRecord> members) {
+        List<Multicall3.Call3> calls = new ArrayList<>();
+        for (MessageRecord m : members) {
+            calls.add(new Multicall3.Call3(messenger, true, Numeric.hexStringToByteArray(deliveries.relayCall(m,
+                    messenger))));
+        }
+        return ProtocolViews.multicall(multicall).aggregate3(calls, BigInteger.ZERO).encodeFunctionCall();
+    }
+
     /**
      * Simulates {@code members} as one batch: adds it to {@code out} when every member goes through and it fits the
      * gas cap (split in halves when it does not); members that fail go to {@code alone}, and the rest is tried again.
@@ -143,12 +203,7 @@ final class Batches {
             alone.add(members.getFirst());
             return;
         }
-        List<Multicall3.Call3> calls = new ArrayList<>();
-        for (MessageRecord m : members) {
-            calls.add(new Multicall3.Call3(messenger, true, Numeric.hexStringToByteArray(deliveries.relayCall(m,
-                    messenger))));
-        }
-        String data = ProtocolViews.multicall(multicall).aggregate3(calls, BigInteger.ZERO).encodeFunctionCall();
+        String data = batchCall(messenger, multicall, members);
         List<Boolean> ok = ProtocolViews.aggregate3Results(dest.call(signer.address(), multicall, data, null));
         List<MessageRecord> good = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {

@@ -121,10 +121,15 @@ final class RelayPipeline implements AutoCloseable {
                 null, 902L, null, 1000)).size();
     }
 
-    /** The relayer's settings: quick retries and a 100 ms tick, batching as asked. */
+    /** The relayer's settings: quick retries, a 100 ms tick, stuck after 10 s, batching as asked. */
     private static RelayerSettings settings(Devnet devnet, int batch) {
         String multicall = devnet.manifest().l2s().get(1).contract("multicall3");
-        return new RelayerSettings("bench-" + System.nanoTime(), 1, 1, FeePolicy.defaults(),
+        // A transaction not mined within 10 s is replaced (30 s by default): anvil's automine at times leaves one in
+        // its pool unmined, holding the key's queue behind it, until it is replaced.
+        FeePolicy fees = FeePolicy.defaults();
+        fees = new FeePolicy(fees.priorityFee(), fees.maxFeeCap(), fees.bumpPercent(), fees.maxBumps(),
+                Duration.ofSeconds(10));
+        return new RelayerSettings("bench-" + System.nanoTime(), 1, 1, fees,
                 new Backoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2), 20, 3, 50,
                 batch > 1 ? new RelayerSettings.Batching(true, batch, 15_000_000, Map.of(902L, multicall))
                         : RelayerSettings.Batching.off(),
