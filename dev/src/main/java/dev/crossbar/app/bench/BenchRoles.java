@@ -4,7 +4,6 @@ import dev.crossbar.app.DevConfigFile;
 import dev.crossbar.app.chaos.RoleProcess;
 import dev.crossbar.devnet.Devnet;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,8 +11,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,27 +36,6 @@ final class BenchRoles {
     /** Dev mode's configuration of {@code devnet} (store {@code dir/store.db}, the broker) as a tree. */
     static Map<String, Object> config(Devnet devnet, Path dir, String kafkaBootstrap) {
         return DevConfigFile.tree(devnet.manifest(), dir, new DevConfigFile.Options(kafkaBootstrap, null, null));
-    }
-
-    /**
-     * A role with {@code config}, {@code overrides} ("section.key" to value) and its own HTTP port, written to
-     * {@code dir/name.yaml}; not started.
-     */
-    @SuppressWarnings("unchecked")
-    static RoleProcess role(String name, String role, Map<String, Object> config, Map<String, Object> overrides,
-            List<String> jvmOptions, Path jar, Path dir) throws IOException {
-        Map<String, Object> c = copy(config);
-        int port = freePort();
-        c.put("http", Map.of("address", "127.0.0.1:" + port));
-        c.put("log", Map.of("format", "text"));
-        for (var o : overrides.entrySet()) {
-            String[] path = o.getKey().split("\\.");
-            ((Map<String, Object>) c.computeIfAbsent(path[0], k -> new LinkedHashMap<>())).put(path[1], o.getValue());
-        }
-        Path file = dir.resolve(name + ".yaml");
-        Files.writeString(file, DevConfigFile.yaml(c));
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new RoleProcess(name, java, jvmOptions, jar, role, file, dir, port);
     }
 
     /** The heap in use (bytes) a role's {@code /metrics} reports, summed over its pools; -1 when it does not answer. */
@@ -102,18 +78,5 @@ final class BenchRoles {
             return -1;
         }
         return -1;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> copy(Map<String, Object> tree) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        tree.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> m ? copy((Map<String, Object>) m) : v));
-        return out;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

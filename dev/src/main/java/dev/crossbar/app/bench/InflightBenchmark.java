@@ -117,9 +117,9 @@ public final class InflightBenchmark implements Callable<Integer> {
             }
             List<String> jvm = List.of(relayerJvm.trim().split("\\s+"));
             long l2bStart = devnet.l2(1).blockNumber().longValueExact();
-            try (RoleProcess watcher = BenchRoles.role("watcher", "watcher", config, Map.of(), List.of("-Xmx512m"),
+            try (RoleProcess watcher = RoleProcess.configured("watcher", "watcher", config, Map.of(), List.of("-Xmx512m"),
                     serviceJar, dir);
-                    RoleProcess relayer = BenchRoles.role("relayer", "relayer", config, relayerOverrides, jvm,
+                    RoleProcess relayer = RoleProcess.configured("relayer", "relayer", config, relayerOverrides, jvm,
                             serviceJar, dir)) {
                 watcher.start();
                 if (!watcher.awaitReady(Duration.ofSeconds(120))) {

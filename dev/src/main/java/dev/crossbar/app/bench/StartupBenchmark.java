@@ -90,7 +90,7 @@ public final class StartupBenchmark implements Callable<Integer> {
             Map<String, Object> config = BenchRoles.config(devnet, dir, kafka.bootstrapServers());
             for (int run = 0; run < runs; run++) {
                 for (String role : roles) {
-                    try (RoleProcess p = BenchRoles.role(role + "-" + run, role, config, Map.of(), options, serviceJar,
+                    try (RoleProcess p = RoleProcess.configured(role + "-" + run, role, config, Map.of(), options, serviceJar,
                             dir)) {
                         long t0 = System.nanoTime();
                         p.start();

@@ -22,7 +22,6 @@ import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -202,21 +201,10 @@ public final class ChaosCampaign {
         return root;
     }
 
-    @SuppressWarnings("unchecked")
     private void add(String name, String role, Map<String, Object> base, Map<String, String> overrides)
             throws IOException {
-        Map<String, Object> c = copy(base);
-        int port = freePort();
-        c.put("http", Map.of("address", "127.0.0.1:" + port));
-        c.put("log", Map.of("format", "text"));
-        for (var o : overrides.entrySet()) {
-            String[] path = o.getKey().split("\\.");
-            ((Map<String, Object>) c.computeIfAbsent(path[0], k -> new LinkedHashMap<>())).put(path[1], o.getValue());
-        }
-        Path file = settings.dir().resolve(name + ".yaml");
-        Files.writeString(file, DevConfigFile.yaml(c));
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        roles.put(name, new RoleProcess(name, java, settings.jar(), role, file, settings.dir(), port));
+        roles.put(name, RoleProcess.configured(name, role, base, overrides, RoleProcess.CAMPAIGN_JVM, settings.jar(),
+                settings.dir()));
     }
 
     // ---- traffic ---------------------------------------------------------------------------------------------
@@ -731,19 +719,6 @@ public final class ChaosCampaign {
     private void dropSchema() throws SQLException {
         try (Connection c = db(); var st = c.createStatement()) {
             st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> copy(Map<String, Object> tree) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        tree.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> m ? copy((Map<String, Object>) m) : v));
-        return out;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.crossbar.app.chaos;
 
+import dev.crossbar.app.DevConfigFile;
 import dev.crossbar.core.process.ChildProcesses;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,8 +34,42 @@ public final class RoleProcess implements AutoCloseable {
     private Process process;
     private int starts;
 
-    RoleProcess(String name, Path java, Path jar, String role, Path config, Path workDir, int httpPort) {
-        this(name, java, List.of("-Xmx384m", "-XX:+UseSerialGC"), jar, role, config, workDir, httpPort);
+    /** The campaign's JVM options for a role: a small heap, the serial collector. */
+    static final List<String> CAMPAIGN_JVM = List.of("-Xmx384m", "-XX:+UseSerialGC");
+
+    /**
+     * A role of {@code base} (dev mode's configuration tree) with {@code overrides} ("section.key" to value), its
+     * own HTTP port and text logs, written to {@code dir/name.yaml} and run by this JVM's {@code java} with
+     * {@code jvmOptions}; not started.
+     */
+    @SuppressWarnings("unchecked")
+    public static RoleProcess configured(String name, String role, Map<String, Object> base,
+            Map<String, ?> overrides, List<String> jvmOptions, Path jar, Path dir) throws IOException {
+        Map<String, Object> c = copy(base);
+        int port = freePort();
+        c.put("http", Map.of("address", "127.0.0.1:" + port));
+        c.put("log", Map.of("format", "text"));
+        for (var o : overrides.entrySet()) {
+            String[] path = o.getKey().split("\\.");
+            ((Map<String, Object>) c.computeIfAbsent(path[0], k -> new LinkedHashMap<>())).put(path[1], o.getValue());
+        }
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, DevConfigFile.yaml(c));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new RoleProcess(name, java, jvmOptions, jar, role, file, dir, port);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> copy(Map<String, Object> tree) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        tree.forEach((k, v) -> out.put(k, v instanceof Map<?, ?> m ? copy((Map<String, Object>) m) : v));
+        return out;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
     }
 
     /** A role run with {@code jvmOptions} (e.g. a heap cap) before {@code -jar}. */
