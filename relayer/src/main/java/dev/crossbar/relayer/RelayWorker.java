@@ -73,6 +73,7 @@ final class RelayWorker {
         this.relays = new CrossRollupRelays(destination, signer, chains, deliveries, new Batches(destination, signer,
                 store, chains, deliveries, settings, metrics, steps), steps, batching());
         this.breakers = new BreakerGuard(store, chains);
+        signer.checkingBeforeSends(rechecks::recheck);
     }
 
     String routingKey() {
@@ -126,6 +127,9 @@ final class RelayWorker {
                 steps.apply(m, decide(m));
             } catch (FencedOff e) {
                 throw e;
+            } catch (TxManager.Reconciled e) {
+                log.warn("round stopped, deciding again: {}", e.getMessage());
+                return true; // nothing went out for it; the next round comes at once on the reconciled key
             } catch (TxManager.FeesTooHigh | TxManager.CannotPay e) {
                 steps.waitForSigner(m, e);
             } catch (RuntimeException e) {

@@ -74,6 +74,8 @@ public final class TxManager {
     private KeyLease lease;
     /** How much of the lease must be left for a record or a broadcast to go ahead. */
     private Duration leaseMargin = Duration.ZERO;
+    /** The owner's recheck for the check before a single send ({@link #checkingBeforeSends}); null: none. */
+    private Recheck sendCheck;
 
     public TxManager(EthApi chain, Credentials key, FeePolicy fees, MessageStore store, int confirmations,
             TxMetrics metrics) {
@@ -83,6 +85,15 @@ public final class TxManager {
         this.store = store;
         this.confirmations = confirmations;
         this.metrics = metrics;
+    }
+
+    /**
+     * Checks before every single {@link #submit} (as {@link #prepare} always does) that no reorg took away transactions
+     * counted as mined; after one the key is reconciled with {@code recheck} and {@link Reconciled} thrown.
+     */
+    public TxManager checkingBeforeSends(Recheck recheck) {
+        this.sendCheck = java.util.Objects.requireNonNull(recheck, "recheck");
+        return this;
     }
 
     /**
@@ -290,10 +301,13 @@ public final class TxManager {
      * Signs, records and broadcasts {@code intent} with the next nonce.
      *
      * @throws FeesTooHigh when the fee cap cannot pay the current base fee
+     * @throws Reconciled when checking before sends and a reorg took away transactions counted as mined
      */
     public TxRecord submit(Intent intent) {
         if (nextNonce == null) {
-            reconcile();
+            reconcile(sendCheck == null ? Recheck.ALWAYS : sendCheck);
+        } else if (sendCheck != null) {
+            requireNoLostMined(sendCheck);
         }
         BigInteger baseFee = chain.nextBaseFee();
         FeePolicy.Fees f = fees.initial(baseFee).orElseThrow(() -> new FeesTooHigh("base fee " + baseFee
@@ -383,16 +397,7 @@ public final class TxManager {
         if (nextNonce == null) {
             reconcile(recheck);
         } else {
-            BigInteger minedNonce = chain.nonce(key.getAddress(), "latest");
-            if (lostMined(minedNonce)) {
-                // A reorg took away transactions counted as mined since the last poll: what was decided for this
-                // group may be what those transactions did, and the next nonce is not where it was.
-                log.warn("chain's nonce fell below a mined transaction before a send, re-examining chain={} signer={}"
-                        + " minedNonce={}", chain.name(), key.getAddress(), minedNonce);
-                reconcile(recheck);
-                throw new Reconciled("the key of " + key.getAddress() + " on " + chain.name() + " was reconciled with"
-                        + " the chain (its nonce fell to " + minedNonce + "): nothing was sent, decide again");
-            }
+            requireNoLostMined(recheck);
         }
         BigInteger baseFee = chain.nextBaseFee();
         FeePolicy.Fees f = fees.initial(baseFee).orElseThrow(() -> new FeesTooHigh("base fee " + baseFee
@@ -686,6 +691,22 @@ public final class TxManager {
             }
         }
         return outcomes;
+    }
+
+    /**
+     * Before a send: when a reorg took away transactions counted as mined since the last poll, what was decided may be
+     * what those transactions did, and the next nonce is not where it was. The key is then reconciled and
+     * {@link Reconciled} thrown: nothing is sent, and what to send is decided again.
+     */
+    private void requireNoLostMined(Recheck recheck) {
+        BigInteger minedNonce = chain.nonce(key.getAddress(), "latest");
+        if (lostMined(minedNonce)) {
+            log.warn("chain's nonce fell below a mined transaction before a send, re-examining chain={} signer={}"
+                    + " minedNonce={}", chain.name(), key.getAddress(), minedNonce);
+            reconcile(recheck);
+            throw new Reconciled("the key of " + key.getAddress() + " on " + chain.name() + " was reconciled with"
+                    + " the chain (its nonce fell to " + minedNonce + "): nothing was sent, decide again");
+        }
     }
 
     /** Whether the store holds a transaction of the key as mined at or above the chain's mined nonce (a reorg). */

@@ -91,6 +91,46 @@ class TxManagerTest {
     }
 
     /**
+     * A transaction counted as mined is taken away by a reorg deeper than the confirmations, and the owner decides on
+     * its next send before any poll saw it: the send is refused as {@link TxManager.Reconciled} (what was decided may be
+     * what the lost transaction did), the lost one goes out again at its own nonce first, and the next send takes the
+     * nonce after it.
+     */
+    @Test
+    void aSendAfterAReorgTookAMinedTransactionAwayWaitsForTheKeyToBeReconciled() throws Exception {
+        try (MessageStore store = SqliteMessageStore.open(dir.resolve("reorg.db"), new ChainTopology(Map.of()))) {
+            List<TxRecord> rechecked = new ArrayList<>();
+            TxManager s = signer(store, FeePolicy.defaults()).checkingBeforeSends(tx -> {
+                rechecked.add(tx);
+                return TxManager.Verdict.SEND;
+            });
+            s.reconcile();
+            TxRecord lost = s.submit(transfer());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !s.poll().isEmpty());
+            long block = devnet.l1().web3j().ethGetTransactionReceipt(lost.txHash()).send().getTransactionReceipt()
+                    .orElseThrow().getBlockNumber().longValueExact();
+            devnet.l1().anvil().reorg(devnet.l1().blockNumber().longValueExact() - block + 1);
+            assertThat(chainNonce()).as("the reorg took it away").isEqualTo(lost.nonce());
+
+            assertThatThrownBy(() -> s.submit(transfer())).isInstanceOf(TxManager.Reconciled.class)
+                    .hasMessageContaining("nothing was sent");
+            assertThat(rechecked).extracting(TxRecord::txHash).as("the lost one was re-examined").containsExactly(
+                    lost.txHash());
+            assertThat(s.nextNonce()).isEqualTo(lost.nonce().add(BigInteger.ONE));
+            TxRecord next = s.submit(transfer());
+            assertThat(next.nonce()).isEqualTo(lost.nonce().add(BigInteger.ONE));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                s.poll();
+                return store.openTransactions(devnet.l1().chainId(), DevKeys.RELAYER_2.address()).isEmpty();
+            });
+            assertThat(chainNonce()).as("the lost one and the next, once each").isEqualTo(lost.nonce().add(
+                    BigInteger.TWO));
+            assertThat(store.transactionsFromNonce(devnet.l1().chainId(), DevKeys.RELAYER_2.address(), lost.nonce()))
+                    .extracting(TxRecord::txHash).containsExactly(lost.txHash(), next.txHash());
+        }
+    }
+
+    /**
      * A group goes out at consecutive nonces, all of it recorded before the first broadcast and broadcast in nonce
      * order. The node refuses one member in the middle (its gas limit is below the intrinsic gas): the members after
      * it wait in the pool behind the gap, so the refused one's nonce is filled (a cancel) and it is tried on its own,
