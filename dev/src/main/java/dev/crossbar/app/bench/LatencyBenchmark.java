@@ -7,8 +7,6 @@ import dev.crossbar.contracts.bindings.L2ToL2Messenger;
 import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.chain.EthApi;
-import dev.crossbar.core.config.ChainConfig;
-import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.protocol.L2ToL2Payload;
@@ -17,7 +15,6 @@ import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
-import dev.crossbar.devnet.DevnetChains;
 import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.kafka.embedded.EmbeddedKafka;
 import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
@@ -140,15 +137,9 @@ public final class LatencyBenchmark implements Callable<Integer> {
         long phaseMs;
         try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")).withBlockTimes(block, block));
                 EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dir.resolve("kafka")))) {
-            Map<Long, ChainConfig> chains = new HashMap<>();
-            Map<Long, EthApi> clients = new HashMap<>();
-            for (ChainConfig c : DevnetChains.of(devnet.manifest(), Confirmations.blocks(0), Duration.ofMillis(100))) {
-                chains.put(c.chainId(), c);
-                clients.put(c.chainId(), EthApi.connect(vertx, c));
-            }
-            Chains network = Chains.of(chains.values(), clients);
-            try (BlockClock clock = new BlockClock(Map.of(901L, EthApi.connect(vertx, chains.get(901L)),
-                    902L, EthApi.connect(vertx, chains.get(902L))))) {
+            Chains network = RelayPipeline.network(devnet, vertx);
+            try (BlockClock clock = new BlockClock(Map.of(901L, EthApi.connect(vertx, network.chain(901L)),
+                    902L, EthApi.connect(vertx, network.chain(902L))))) {
                 if (capacity != null) {
                     raw = capacity;
                     rawHow = "given (--capacity)";

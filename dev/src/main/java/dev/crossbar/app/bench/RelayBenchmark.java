@@ -3,16 +3,12 @@ package dev.crossbar.app.bench;
 import dev.crossbar.app.DevData;
 import dev.crossbar.app.Durations;
 import dev.crossbar.core.chain.Chains;
-import dev.crossbar.core.chain.EthApi;
-import dev.crossbar.core.config.ChainConfig;
-import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
-import dev.crossbar.devnet.DevnetChains;
 import dev.crossbar.devnet.DevnetConfig;
 import dev.crossbar.kafka.embedded.EmbeddedKafka;
 import dev.crossbar.kafka.embedded.EmbeddedKafkaConfig;
@@ -103,13 +99,7 @@ public final class RelayBenchmark implements Callable<Integer> {
         List<Run> runs = new ArrayList<>();
         try (Devnet devnet = Devnet.start(DevnetConfig.forTests(dir.resolve("devnet")).withBlockTimes(block, block));
                 EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dir.resolve("kafka")))) {
-            Map<Long, ChainConfig> chains = new HashMap<>();
-            Map<Long, EthApi> clients = new HashMap<>();
-            for (ChainConfig c : DevnetChains.of(devnet.manifest(), Confirmations.blocks(0), Duration.ofMillis(100))) {
-                chains.put(c.chainId(), c);
-                clients.put(c.chainId(), EthApi.connect(vertx, c));
-            }
-            Chains network = Chains.of(chains.values(), clients);
+            Chains network = RelayPipeline.network(devnet, vertx);
             String path = "watcher + store + outbox + Kafka + relayer (estimate, sign, record, send, receipts, "
                     + "confirmation) in this JVM; latency: source receipt seen -> message seen RELAYED in the store";
             runs.add(backlog("relayer, one relay per transaction", devnet, kafka, network, dir, vertx, 1));

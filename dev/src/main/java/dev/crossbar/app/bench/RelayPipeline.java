@@ -1,12 +1,15 @@
 package dev.crossbar.app.bench;
 
 import dev.crossbar.core.chain.Chains;
+import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.config.ChainConfig;
+import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.devnet.DevKeys;
 import dev.crossbar.devnet.Devnet;
+import dev.crossbar.devnet.DevnetChains;
 import dev.crossbar.kafka.embedded.EmbeddedKafka;
 import dev.crossbar.messaging.KafkaClientConfig;
 import dev.crossbar.messaging.KafkaClients;
@@ -29,6 +32,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -119,6 +123,21 @@ final class RelayPipeline implements AutoCloseable {
     int ready() {
         return store.messages(new MessageQuery(Set.of(MessageState.READY), Set.of(MessageKind.CROSS_ROLLUP), null,
                 null, 902L, null, 1000)).size();
+    }
+
+    /**
+     * The devnet's chains as the benchmarks' watchers and relayer reach them: confirmations 0, polled every 100 ms,
+     * each with its client.
+     */
+    static Chains network(Devnet devnet, Vertx vertx) {
+        Map<Long, ChainConfig> chains = new HashMap<>();
+        Map<Long, EthApi> clients = new HashMap<>();
+        for (ChainConfig c : DevnetChains.of(devnet.manifest(),
+                Confirmations.blocks(0), Duration.ofMillis(100))) {
+            chains.put(c.chainId(), c);
+            clients.put(c.chainId(), EthApi.connect(vertx, c));
+        }
+        return Chains.of(chains.values(), clients);
     }
 
     /** The relayer's settings: quick retries, a 100 ms tick, stuck after 10 s, batching as asked. */
