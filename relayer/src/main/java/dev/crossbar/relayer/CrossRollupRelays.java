@@ -22,7 +22,7 @@ import org.web3j.utils.Numeric;
  * The READY L2-to-L2 messages of one routing key, relayed as a group rather than one by one: whether each was relayed
  * already and whether its source block is still in place are asked in one batch per chain, the relays are simulated in
  * one batch, and the transactions go out together at consecutive nonces without waiting for any to be mined
- * ({@link TxManager#submitAll}); or, with batching, several relays per transaction ({@link Batches}). Every message
+ * ({@link TxManager#prepare}); or, with batching, several relays per transaction ({@link Batches}). Every message
  * is checked as a single relay would be (docs/architecture.md, rule 3), only in fewer round trips.
  */
 final class CrossRollupRelays {

@@ -123,7 +123,9 @@ final class Steps {
                         r.intent().purpose(), r.tx().txHash(), r.tx().nonce());
                 continue;
             }
-            moveBack(List.of(m), moved, movedTo, r.error());
+            if (moved.contains(m.id())) {
+                store.transitionIf(m.id(), movedTo, m.state(), "not sent: " + r.error().getMessage());
+            }
             MessageRecord now = store.message(m.id()).orElse(m);
             if (r.error() instanceof TxManager.FeesTooHigh || r.error() instanceof TxManager.CannotPay) {
                 waitForSigner(now, r.error());
@@ -131,16 +133,6 @@ final class Steps {
                 retry(now, r.error().getClass().getSimpleName() + ": " + r.error().getMessage());
             }
         }
-    }
-
-    private void moveBack(List<MessageRecord> messages, Set<String> moved, MessageState movedTo, RuntimeException why) {
-        store.inTransaction("moving messages back after a failed send", () -> {
-            for (MessageRecord m : messages) {
-                if (moved.contains(m.id())) {
-                    store.transitionIf(m.id(), movedTo, m.state(), "not sent: " + why.getMessage());
-                }
-            }
-        });
     }
 
     /**

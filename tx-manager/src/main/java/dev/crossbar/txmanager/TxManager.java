@@ -361,7 +361,7 @@ public final class TxManager {
         }
     }
 
-    /** What came of one intent of {@link #submitAll}: its recorded transaction, or why it could not be sent. */
+    /** What came of one intent of a {@link Group}: its recorded transaction, or why it could not be sent. */
     public record Submitted(Intent intent, TxRecord tx, RuntimeException error) {
         public boolean sent() {
             return error == null;
@@ -369,23 +369,10 @@ public final class TxManager {
     }
 
     /**
-     * Sends several intents at consecutive nonces without waiting for any to be mined: {@link #prepare} (one fee read
-     * and one balance check for all, signed), {@link Group#record} in one store transaction, {@link Group#broadcast}.
-     *
-     * @param recheck what the key's owner says of a recorded transaction found lost while reconciling
-     * @throws FeesTooHigh when the fee cap cannot pay the current base fee (nothing is recorded)
-     * @throws CannotPay when the key cannot pay for all of them (nothing is recorded)
-     */
-    public List<Submitted> submitAll(List<Intent> intents, Recheck recheck) {
-        Group g = prepare(intents, recheck);
-        store.inTransaction("recording " + intents.size() + " transactions of " + key.getAddress() + " on "
-                + chain.name(), g::record);
-        return g.broadcast();
-    }
-
-    /**
      * Signs {@code intents} at the key's next consecutive nonces, priced once for all (one fee read, one balance
-     * check for what they need in all); nothing is recorded or sent yet.
+     * check for what they need in all); nothing is recorded or sent yet. A group of transactions goes out without
+     * waiting for any of them to be mined: {@link Group#record} (in the caller's store transaction), then
+     * {@link Group#broadcast}.
      *
      * @param recheck what the key's owner says of a recorded transaction found lost while reconciling
      * @throws FeesTooHigh when the fee cap cannot pay the current base fee

@@ -157,7 +157,9 @@ class TxManagerTest {
                         .getNonce());
                 return next.call(call);
             });
-            List<TxManager.Submitted> out = s.submitAll(intents, TxManager.Recheck.ALWAYS);
+            TxManager.Group group = s.prepare(intents, TxManager.Recheck.ALWAYS);
+            store.inTransaction("recording the group", group::record);
+            List<TxManager.Submitted> out = group.broadcast();
 
             assertThat(out).extracting(TxManager.Submitted::sent).containsExactly(true, true, false, true, true);
             assertThat(out.get(2).error()).hasMessageContaining("refused the TEST transaction")
