@@ -74,8 +74,7 @@ final class Batches {
             simulated = dest.callEach(signer.address(), data.stream().map(d -> new EthApi.TxCall(multicall, d, null))
                     .toList());
         } catch (RuntimeException e) {
-            log.warn("batch relays failed batches={} error={}", chunks.size(), e.toString());
-            pending.forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + e.getMessage())));
+            failed(pending, e);
             return alone;
         }
         List<Integer> whole = new ArrayList<>();
@@ -89,8 +88,7 @@ final class Batches {
                     prepare(dest, messenger, multicall, chunk, batches, alone);
                 }
             } catch (RuntimeException e) {
-                log.warn("batch relay failed size={} error={}", chunk.size(), e.toString());
-                chunk.forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + e.getMessage())));
+                failed(chunk, e);
             }
         }
         if (!whole.isEmpty()) {
@@ -99,9 +97,7 @@ final class Batches {
                 estimates = dest.estimateGasEach(signer.address(), whole.stream()
                         .map(i -> new EthApi.TxCall(multicall, data.get(i), BigInteger.ZERO)).toList());
             } catch (RuntimeException e) {
-                log.warn("batch relays failed batches={} error={}", whole.size(), e.toString());
-                whole.forEach(i -> chunks.get(i).forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: "
-                        + e.getMessage()))));
+                failed(whole.stream().flatMap(k -> chunks.get(k).stream()).toList(), e);
                 estimates = null;
             }
             for (int k = 0; estimates != null && k < whole.size(); k++) {
@@ -116,8 +112,7 @@ final class Batches {
                                 multicall, data.get(whole.get(k)), BigInteger.ZERO, gas)));
                     }
                 } catch (RuntimeException ex) {
-                    log.warn("batch relay failed size={} error={}", chunk.size(), ex.toString());
-                    chunk.forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + ex.getMessage())));
+                    failed(chunk, ex);
                 }
             }
         }
@@ -156,9 +151,8 @@ final class Batches {
             if (e instanceof dev.crossbar.store.FencedOff || e instanceof TxManager.Reconciled) {
                 throw e;
             }
-            log.warn("batch relays failed batches={} error={}", batches.size(), e.toString());
-            batches.forEach(b -> b.members().forEach(m -> steps.apply(store.message(m.id()).orElse(m),
-                    new Deliveries.Step.Retry("batch: " + e.getMessage()))));
+            failed(batches.stream().flatMap(b -> b.members().stream()).map(m -> store.message(m.id()).orElse(m))
+                    .toList(), e);
             return;
         }
         steps.signerSent();
@@ -170,17 +164,14 @@ final class Batches {
                 log.info("relay batch sent size={} tx={} nonce={}", b.members().size(), r.tx().txHash(), r.tx().nonce());
                 continue;
             }
-            for (MessageRecord m : b.members()) {
-                store.transitionIf(m.id(), MessageState.RELAYING, MessageState.READY, "RELAY_BATCH not sent: "
-                        + r.error().getMessage());
-                MessageRecord now = store.message(m.id()).orElse(m);
-                if (r.error() instanceof TxManager.FeesTooHigh || r.error() instanceof TxManager.CannotPay) {
-                    steps.waitForSigner(now, r.error());
-                } else {
-                    steps.apply(now, new Deliveries.Step.Retry("batch: " + r.error().getMessage()));
-                }
-            }
+            b.members().forEach(m -> steps.notSent(m, MessageState.RELAYING, TxPurpose.RELAY_BATCH, r.error()));
         }
+    }
+
+    /** A batch step failed for {@code messages}: each is retried under the backoff, with the reason. */
+    private void failed(List<MessageRecord> messages, RuntimeException e) {
+        log.warn("batch relay failed messages={} error={}", messages.size(), e.toString());
+        messages.forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + e.getMessage())));
     }
 
     /** The Multicall3 {@code aggregate3} call relaying {@code members}, each allowed to fail on its own. */

@@ -123,15 +123,24 @@ final class Steps {
                         r.intent().purpose(), r.tx().txHash(), r.tx().nonce());
                 continue;
             }
-            if (moved.contains(m.id())) {
-                store.transitionIf(m.id(), movedTo, m.state(), "not sent: " + r.error().getMessage());
-            }
-            MessageRecord now = store.message(m.id()).orElse(m);
-            if (r.error() instanceof TxManager.FeesTooHigh || r.error() instanceof TxManager.CannotPay) {
-                waitForSigner(now, r.error());
-            } else {
-                retry(now, r.error().getClass().getSimpleName() + ": " + r.error().getMessage());
-            }
+            notSent(m, moved.contains(m.id()) ? movedTo : null, r.intent().purpose(), r.error());
+        }
+    }
+
+    /**
+     * A message whose transaction was recorded with it but could not be sent after all: it moves back from
+     * {@code movedTo} (null: it was not moved), then waits for its signer (fees, funds) or is retried under the
+     * backoff.
+     */
+    void notSent(MessageRecord m, MessageState movedTo, String purpose, RuntimeException why) {
+        if (movedTo != null) {
+            store.transitionIf(m.id(), movedTo, m.state(), purpose + " not sent: " + why.getMessage());
+        }
+        MessageRecord now = store.message(m.id()).orElse(m);
+        if (why instanceof TxManager.FeesTooHigh || why instanceof TxManager.CannotPay) {
+            waitForSigner(now, why);
+        } else {
+            retry(now, purpose + " not sent: " + why.getClass().getSimpleName() + ": " + why.getMessage());
         }
     }
 
