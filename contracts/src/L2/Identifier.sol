@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 /// @notice Identifier of a log on a source chain, as OP Stack interop defines it (the CrossL2Inbox
-///         `Identifier`): the L2ToL2Messenger's relayMessage takes the identifier of the source
+///         `Identifier`): the L2ToL2CrossDomainMessenger's relayMessage takes the identifier of the source
 ///         chain's SentMessage log.
 /// @custom:field origin      Address that emitted the log.
 /// @custom:field blockNumber Number of the block that contains the log.

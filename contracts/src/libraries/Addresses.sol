@@ -20,11 +20,11 @@ address constant L2_CROSS_DOMAIN_MESSENGER_PREDEPLOY = 0x42000000000000000000000
 // OP Stack predeploy of the L2ToL1MessagePasser.
 address constant L2_TO_L1_MESSAGE_PASSER_PREDEPLOY = 0x4200000000000000000000000000000000000016;
 
-// OP Stack (interop) predeploy of the CrossL2Inbox. The devnet has no CrossL2Inbox; the
-// address is only refused as a message target, as the OP Stack does.
+// OP Stack (interop) predeploy of the CrossL2Inbox. It is refused as a message target, as the
+// OP Stack does.
 address constant CROSS_L2_INBOX_PREDEPLOY = 0x4200000000000000000000000000000000000022;
 
-// OP Stack (interop) predeploy of the L2ToL2CrossDomainMessenger (our L2ToL2Messenger).
+// OP Stack (interop) predeploy of the L2ToL2CrossDomainMessenger.
 address constant L2_TO_L2_CROSS_DOMAIN_MESSENGER_PREDEPLOY = 0x4200000000000000000000000000000000000023;
 
 // Devnet-only predeploy of the DepositExecutor, the devnet's record of executed deposits

@@ -44,7 +44,7 @@ contract DemoTarget {
     /// @notice Records a call: increments pingCount, stores caller, origin, value and note, and
     ///         emits Pinged. The origin is found by asking msg.sender, if it is a contract, for
     ///         xDomainMessageSender() (L1Messenger/L2Messenger) and then for
-    ///         crossDomainMessageSender() (L2ToL2Messenger); a getter that reverts or is missing
+    ///         crossDomainMessageSender() (L2ToL2CrossDomainMessenger); a getter that reverts or is missing
     ///         is skipped, and without an answer the origin is msg.sender. Reverts with
     ///         "DemoTarget: told to revert" while reverting is set.
     /// @param note Free text recorded with the call.

@@ -5,8 +5,8 @@ pragma solidity 0.8.37;
 /// @notice TEST SUPPORT. Batches calls in one transaction with the semantics of the canonical
 ///         Multicall3 (mds1/multicall): calls run in order from this contract; a call that does
 ///         not allow failure and fails reverts the whole batch with "Multicall3: call failed".
-///         Used by the relayer to batch several relays in one transaction (the L2ToL2Messenger
-///         accepts an allowed relayer as tx.origin for that reason).
+///         Used by the relayer to batch several relays in one transaction (the transaction's
+///         access list declares every message the batch executes).
 contract Multicall3 {
     /// @notice One call of aggregate3.
     struct Call3 {

@@ -3,7 +3,7 @@ package dev.crossbar.devnet;
 import dev.crossbar.contracts.bindings.DemoTarget;
 import dev.crossbar.contracts.bindings.L1Messenger;
 import dev.crossbar.contracts.bindings.L2Messenger;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.contracts.bindings.Portal;
 import dev.crossbar.core.protocol.Predeploys;
@@ -60,7 +60,7 @@ public final class DemoTraffic {
     public TransactionReceipt crossRollup(int sourceIndex, int destinationIndex, String note) throws Exception {
         DevChain source = devnet.l2(sourceIndex);
         DevnetManifest.Chain dest = devnet.manifest().l2s().get(destinationIndex);
-        L2ToL2Messenger messenger = L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
+        L2ToL2CrossDomainMessenger messenger = L2ToL2CrossDomainMessenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
                 source.txManager(user), DevChain.GAS);
         return messenger.sendMessage(BigInteger.valueOf(dest.chainId()), dest.contract("demoTarget"),
                 ping(destinationIndex, note)).send();
@@ -92,7 +92,7 @@ public final class DemoTraffic {
             throws Exception {
         DevChain source = devnet.l2(sourceIndex);
         DevnetManifest.Chain dest = devnet.manifest().l2s().get(destinationIndex);
-        L2ToL2Messenger messenger = L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
+        L2ToL2CrossDomainMessenger messenger = L2ToL2CrossDomainMessenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
                 source.txManager(user), DevChain.GAS);
         byte[] send = Numeric.hexStringToByteArray(messenger.sendMessage(BigInteger.valueOf(dest.chainId()),
                 dest.contract("demoTarget"), ping(destinationIndex, note)).encodeFunctionCall());
@@ -110,8 +110,8 @@ public final class DemoTraffic {
     }
 
     /**
-     * Whether the devnet's L2s have the L2-to-L2 messenger of fast cross-rollup messages (the output-oracle devnet
-     * does; OP's fault-proof L2s have no interop predeploys).
+     * Whether the devnet's L2s have the L2-to-L2 messenger of fast cross-rollup messages (every devnet does since the
+     * interop predeploys came; a manifest written before them has none).
      */
     public boolean fastMessages() {
         return devnet.manifest().l2s().stream().allMatch(l2 -> l2.contracts().containsKey(

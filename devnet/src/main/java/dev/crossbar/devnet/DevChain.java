@@ -76,8 +76,49 @@ public final class DevChain implements AutoCloseable {
                 new PollingTransactionReceiptProcessor(web3j, 100, 1200));
     }
 
+    /**
+     * Sends a call as {@code key} in an EIP-1559 transaction carrying {@code accessList} (web3j's contract bindings
+     * send none), with {@link #GAS}'s limits, and waits for its receipt. An interop relay declares its executing
+     * messages this way.
+     *
+     * @throws java.io.IOException when the node refuses the transaction, naming its reason
+     */
+    public org.web3j.protocol.core.methods.response.TransactionReceipt sendWithAccessList(Credentials key, String to,
+            String data, BigInteger value, java.util.List<org.web3j.crypto.AccessListObject> accessList)
+            throws java.io.IOException, org.web3j.protocol.exceptions.TransactionException {
+        BigInteger nonce = web3j.ethGetTransactionCount(key.getAddress(),
+                org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send().getTransactionCount();
+        BigInteger maxFee = GAS.getGasPrice();
+        org.web3j.crypto.RawTransaction raw = org.web3j.crypto.RawTransaction.createTransaction(chainId, nonce,
+                GAS.getGasLimit(), to, value, data, BigInteger.valueOf(1_000_000_000L), maxFee, accessList);
+        String signed = org.web3j.utils.Numeric.toHexString(org.web3j.crypto.TransactionEncoder.signMessage(raw, key));
+        var sent = web3j.ethSendRawTransaction(signed).send();
+        if (sent.hasError()) {
+            throw new java.io.IOException(name + " refused the transaction to " + to + ": "
+                    + sent.getError().getMessage());
+        }
+        return new PollingTransactionReceiptProcessor(web3j, 100, 1200).waitForTransactionReceipt(
+                sent.getTransactionHash());
+    }
+
     public BigInteger blockNumber() throws java.io.IOException {
         return web3j.ethBlockNumber().send().getBlockNumber();
+    }
+
+    /**
+     * Places at {@code address} the runtime code that {@code creationCode} (constructor arguments appended) deploys,
+     * as a genesis does for predeploys: the code is built with an {@code eth_call} of the creation code and set with
+     * {@code anvil_setCode}. Only faithful for contracts whose constructor sets no storage.
+     */
+    public void placeRuntime(String address, String creationCode) throws java.io.IOException {
+        org.web3j.protocol.core.methods.response.EthCall result = web3j().ethCall(
+                org.web3j.protocol.core.methods.request.Transaction.createEthCallTransaction(DevKeys.DEPLOYER.address(),
+                        null, creationCode), org.web3j.protocol.core.DefaultBlockParameterName.LATEST).send();
+        if (result.hasError() || result.getValue() == null || result.getValue().length() <= 2) {
+            String why = result.hasError() ? result.getError().getMessage() : "empty runtime code";
+            throw new java.io.IOException("cannot build the runtime code for " + address + " on " + name() + ": " + why);
+        }
+        anvil().setCode(address, result.getValue());
     }
 
     @Override

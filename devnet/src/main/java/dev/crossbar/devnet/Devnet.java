@@ -286,6 +286,7 @@ public final class Devnet implements AutoCloseable {
             for (OpPredeploys.Predeploy d : OpPredeploys.INSTALLED) {
                 contracts.put(Character.toLowerCase(d.contract().charAt(0)) + d.contract().substring(1), d.address());
             }
+            contracts.putAll(InteropPredeploys.CONTRACTS);
             contracts.putAll(deployer.deployCommon(l2));
             l2Entries.add(new DevnetManifest.Chain(l2.name(), l2.chainId(), l2.rpcUrl(), l2.wsUrl(), contracts, null,
                     DevnetManifest.FaultProofSettlement.of(deployment, l2.chainId(), config.faultProofs(),

@@ -26,10 +26,11 @@ public final class DevnetChains {
         out.add(new ChainConfig(m.l1().name(), m.l1().chainId(), ChainRole.L1, List.of(URI.create(m.l1().rpcUrl())),
                 List.of(URI.create(m.l1().wsUrl())), confirmations, 0, pollInterval, 2000, settlements, null, null));
         for (DevnetManifest.Chain l2 : m.l2s()) {
-            // OP's fault-proof L2s have neither an L2-to-L2 messenger nor the devnet's DepositExecutor.
+            // OP's fault-proof L2s have no DepositExecutor; every devnet L2 has the interop predeploys (a manifest
+            // written before them has no L2-to-L2 messenger entry, and no fast messages).
             boolean op = l2.faultProofs() != null;
             ChainConfig.L2Contracts contracts = new ChainConfig.L2Contracts(l2.contract("l2ToL1MessagePasser"),
-                    l2.contract("l2CrossDomainMessenger"), op ? null : l2.contract("l2ToL2CrossDomainMessenger"),
+                    l2.contract("l2CrossDomainMessenger"), l2.contracts().get("l2ToL2CrossDomainMessenger"),
                     op ? null : l2.contract("depositExecutor"));
             out.add(new ChainConfig(l2.name(), l2.chainId(), ChainRole.L2, List.of(URI.create(l2.rpcUrl())),
                     List.of(URI.create(l2.wsUrl())), confirmations, 0, pollInterval, 2000, List.of(), contracts,

@@ -5,7 +5,7 @@ import dev.crossbar.contracts.bindings.DepositExecutor;
 import dev.crossbar.contracts.bindings.L1Messenger;
 import dev.crossbar.contracts.bindings.L2Messenger;
 import dev.crossbar.contracts.bindings.L2ToL1MessagePasser;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.contracts.bindings.OutputOracle;
 import dev.crossbar.contracts.bindings.Portal;
@@ -76,23 +76,14 @@ final class DevnetDeployer {
         install(l2, Predeploys.L2_TO_L1_MESSAGE_PASSER, L2ToL1MessagePasser.BINARY, List.of());
         install(l2, Predeploys.L2_CROSS_DOMAIN_MESSENGER, L2Messenger.BINARY,
                 List.of(new Address(settlement.l1Messenger())));
-        install(l2, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, L2ToL2Messenger.BINARY,
-                List.of(new Address(DevKeys.DEPLOYER.address())));
+        InteropPredeploys.install(l2);
         install(l2, Predeploys.DEVNET_DEPOSIT_EXECUTOR, DepositExecutor.BINARY,
                 List.of(new Address(DevKeys.SEQUENCER.address())));
-
-        // Relays of L2-to-L2 messages are accepted only from allow-listed relayers: the relayer keys,
-        // and the operator's own key (so that it can be told to relay a forged message).
-        L2ToL2Messenger l2l2 = L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, l2.web3j(),
-                l2.txManager(DevKeys.DEPLOYER.credentials()), DevChain.GAS);
-        for (DevKeys relayer : List.of(DevKeys.RELAYER, DevKeys.RELAYER_2, DevKeys.SEQUENCER)) {
-            l2l2.setRelayerAllowed(relayer.address(), true).send();
-        }
 
         Map<String, String> contracts = new LinkedHashMap<>();
         contracts.put("l2ToL1MessagePasser", Predeploys.L2_TO_L1_MESSAGE_PASSER);
         contracts.put("l2CrossDomainMessenger", Predeploys.L2_CROSS_DOMAIN_MESSENGER);
-        contracts.put("l2ToL2CrossDomainMessenger", Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER);
+        contracts.putAll(InteropPredeploys.CONTRACTS);
         contracts.put("depositExecutor", Predeploys.DEVNET_DEPOSIT_EXECUTOR);
         return contracts;
     }
@@ -100,17 +91,7 @@ final class DevnetDeployer {
     @SuppressWarnings("rawtypes")
     private void install(DevChain chain, String address, String binary, List<Type> constructorArgs)
             throws IOException {
-        String creation = binary + FunctionEncoder.encodeConstructor(constructorArgs);
-        EthCall result = chain.web3j().ethCall(
-                Transaction.createEthCallTransaction(DevKeys.DEPLOYER.address(), null, creation),
-                DefaultBlockParameterName.LATEST).send();
-        if (result.hasError() || result.getValue() == null || result.getValue().length() <= 2) {
-            String why = result.hasError() ? result.getError().getMessage() : "empty runtime code";
-            throw new IOException("cannot build the runtime code for predeploy " + address + " on " + chain.name()
-                    + ": " + why);
-        }
-        chain.anvil().setCode(address, result.getValue());
-        log.debug("installed predeploy chain={} address={} codeBytes={}", chain.name(), address,
-                (result.getValue().length() - 2) / 2);
+        chain.placeRuntime(address, binary + FunctionEncoder.encodeConstructor(constructorArgs));
+        log.debug("installed predeploy chain={} address={}", chain.name(), address);
     }
 }

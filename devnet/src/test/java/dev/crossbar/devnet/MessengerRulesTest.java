@@ -2,22 +2,29 @@ package dev.crossbar.devnet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crossbar.contracts.bindings.CrossL2Inbox;
 import dev.crossbar.contracts.bindings.DemoTarget;
 import dev.crossbar.contracts.bindings.L1Messenger;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.contracts.bindings.Portal;
 import dev.crossbar.core.protocol.Encodings;
+import dev.crossbar.core.protocol.ExecutingMessages;
 import dev.crossbar.core.protocol.Hashes;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.core.protocol.Predeploys;
 import java.math.BigInteger;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.web3j.crypto.Hash;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.methods.response.Log;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.utils.Numeric;
 
-/** A message is delivered once: neither messenger lets it be relayed twice. */
+/**
+ * A message is delivered once: neither messenger lets it be relayed twice; an L2-to-L2 relay goes through the
+ * CrossL2Inbox only when its transaction declares the message in its access list.
+ */
 class MessengerRulesTest extends DevnetTestBase {
 
     @Test
@@ -68,7 +75,7 @@ class MessengerRulesTest extends DevnetTestBase {
     }
 
     @Test
-    void crossRollupMessageIsRelayedOnceAndOnlyByAnAllowedRelayer() throws Exception {
+    void crossRollupMessageIsRelayedByAnyoneWhoDeclaresItAndOnlyOnce() throws Exception {
         DevChain l2b = devnet.l2(1);
         DevnetManifest.Chain l2bEntry = devnet.manifest().l2s().get(1);
         TransactionReceipt sent = new DemoTraffic(devnet, DevKeys.USER.credentials()).crossRollup(0, 1, "to l2b");
@@ -78,28 +85,79 @@ class MessengerRulesTest extends DevnetTestBase {
         L2ToL2Payload payload = L2ToL2Payload.fromLog(log.getTopics(), log.getData());
         var block = l2a().web3j().ethGetBlockByNumber(DefaultBlockParameter.valueOf(log.getBlockNumber()), false)
                 .send().getBlock();
-        L2ToL2Messenger.Identifier id = new L2ToL2Messenger.Identifier(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
-                log.getBlockNumber(), log.getLogIndex(), block.getTimestamp(), BigInteger.valueOf(l2a().chainId()));
+        L2ToL2CrossDomainMessenger.Identifier id = new L2ToL2CrossDomainMessenger.Identifier(
+                Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, log.getBlockNumber(), log.getLogIndex(),
+                block.getTimestamp(), BigInteger.valueOf(l2a().chainId()));
+        byte[] msgHash = ExecutingMessages.msgHash(log.getTopics(), Numeric.hexStringToByteArray(log.getData()));
+        assertThat(msgHash).as("keccak256(topics ++ data) is keccak256 of the relay's payload")
+                .isEqualTo(Hash.sha3(payload.encode()));
+        var declared = new ExecutingMessages.Message(new ExecutingMessages.Identifier(
+                Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, log.getBlockNumber().longValueExact(),
+                log.getLogIndex().longValueExact(), block.getTimestamp().longValueExact(),
+                BigInteger.valueOf(l2a().chainId())), msgHash);
 
-        L2ToL2Messenger asUser = L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, l2b.web3j(),
+        CrossL2Inbox inbox = CrossL2Inbox.load(Predeploys.CROSS_L2_INBOX, l2b.web3j(),
                 l2b.txManager(DevKeys.USER.credentials()), DevChain.GAS);
+        assertThat(inbox.calculateChecksum(new CrossL2Inbox.Identifier(id.origin, id.blockNumber, id.logIndex,
+                id.timestamp, id.chainId), msgHash).send())
+                .as("the inbox's checksum is the one the relayer declares")
+                .isEqualTo(ExecutingMessages.checksum(declared.id(), msgHash));
+
+        L2ToL2CrossDomainMessenger asUser = L2ToL2CrossDomainMessenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
+                l2b.web3j(), l2b.txManager(DevKeys.USER.credentials()), DevChain.GAS);
         String relayCall = asUser.relayMessage(id, payload.encode(), BigInteger.ZERO).encodeFunctionCall();
         assertThat(refusal(l2b, DevKeys.USER, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relayCall))
-                .isEqualTo("RelayerNotAllowed");
+                .as("without an access list").isEqualTo("NonDeclaredExecutingMessage");
+        var wrongIndex = new ExecutingMessages.Message(new ExecutingMessages.Identifier(
+                Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, log.getBlockNumber().longValueExact(),
+                log.getLogIndex().longValueExact() + 1, block.getTimestamp().longValueExact(),
+                BigInteger.valueOf(l2a().chainId())), msgHash);
+        assertThat(Refusals.refusal(l2b, DevKeys.USER.address(), Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relayCall,
+                ExecutingMessages.accessList(List.of(wrongIndex))))
+                .as("declaring another log's checksum").isEqualTo("NonDeclaredExecutingMessage");
+        var wrongHash = new ExecutingMessages.Message(declared.id(), Hash.sha3(msgHash));
+        assertThat(Refusals.refusal(l2b, DevKeys.USER.address(), Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relayCall,
+                ExecutingMessages.accessList(List.of(wrongHash))))
+                .as("declaring the right place with another message").isEqualTo("NonDeclaredExecutingMessage");
 
-        L2ToL2Messenger asRelayer = L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, l2b.web3j(),
-                l2b.txManager(DevKeys.RELAYER.credentials()), DevChain.GAS);
-        TransactionReceipt relayed = asRelayer.relayMessage(id, payload.encode(), BigInteger.ZERO).send();
-        var event = L2ToL2Messenger.getRelayedMessageEvents(relayed).getFirst();
+        // Anyone may relay: a user with no role, declaring the message.
+        TransactionReceipt relayed = l2b.sendWithAccessList(DevKeys.USER.credentials(),
+                Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relayCall, BigInteger.ZERO,
+                ExecutingMessages.accessList(List.of(declared)));
+        assertThat(relayed.isStatusOK()).isTrue();
+        var executing = CrossL2Inbox.getExecutingMessageEvents(relayed).getFirst();
+        assertThat(executing.msgHash).isEqualTo(msgHash);
+        assertThat(executing.id.logIndex).isEqualTo(log.getLogIndex());
+        var event = L2ToL2CrossDomainMessenger.getRelayedMessageEvents(relayed).getFirst();
         byte[] expectedHash = payload.messageHash(BigInteger.valueOf(l2a().chainId()));
         assertThat(event.messageHash).as("off-chain message hash matches the messenger's").isEqualTo(expectedHash);
-        assertThat(asRelayer.successfulMessages(expectedHash).send()).isTrue();
+        assertThat(asUser.successfulMessages(expectedHash).send()).isTrue();
         DemoTarget l2bTarget = DemoTarget.load(l2bEntry.contract("demoTarget"), l2b.web3j(),
                 l2b.txManager(DevKeys.USER.credentials()), DevChain.GAS);
         assertThat(l2bTarget.lastNote().send()).isEqualTo("to l2b");
         assertThat(l2bTarget.lastOrigin().send()).isEqualToIgnoringCase(DevKeys.USER.address());
 
-        assertThat(refusal(l2b, DevKeys.RELAYER, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relayCall))
-                .isEqualTo("MessageAlreadyRelayed");
+        assertThat(Refusals.refusal(l2b, DevKeys.RELAYER.address(), Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
+                relayCall, ExecutingMessages.accessList(List.of(declared)))).isEqualTo("MessageAlreadyRelayed");
+    }
+
+    @Test
+    void aSentMessageCanBeEmittedAgainButNoOtherOne() throws Exception {
+        TransactionReceipt sent = new DemoTraffic(devnet, DevKeys.USER.credentials()).crossRollup(0, 1, "resend me");
+        Log log = sent.getLogs().stream()
+                .filter(l -> l.getTopics().getFirst().equalsIgnoreCase(L2ToL2Payload.SENT_MESSAGE_TOPIC)).findFirst()
+                .orElseThrow();
+        L2ToL2Payload p = L2ToL2Payload.fromLog(log.getTopics(), log.getData());
+        L2ToL2CrossDomainMessenger anyone = L2ToL2CrossDomainMessenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
+                l2a().web3j(), l2a().txManager(DevKeys.USER_2.credentials()), DevChain.GAS);
+        TransactionReceipt again = anyone.resendMessage(p.destination(), p.nonce(), p.sender(), p.target(), p.message())
+                .send();
+        Log reemitted = again.getLogs().getFirst();
+        assertThat(reemitted.getTopics()).isEqualTo(log.getTopics());
+        assertThat(reemitted.getData()).isEqualTo(log.getData());
+        String forged = anyone.resendMessage(p.destination(), p.nonce(), DevKeys.USER_2.address(), p.target(),
+                p.message()).encodeFunctionCall();
+        assertThat(refusal(l2a(), DevKeys.USER_2, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, forged))
+                .isEqualTo("InvalidMessage");
     }
 }

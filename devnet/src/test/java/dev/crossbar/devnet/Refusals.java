@@ -36,6 +36,10 @@ public final class Refusals {
     public static String refusal(DevChain chain, String from, String to, String data, BigInteger value) throws IOException {
         EthCall r = chain.web3j().ethCall(Transaction.createFunctionCallTransaction(from, null, null,
                 BigInteger.valueOf(15_000_000), to, value, data), DefaultBlockParameterName.LATEST).send();
+        return explain(r, to);
+    }
+
+    private static String explain(EthCall r, String to) {
         if (!r.hasError() && !r.isReverted()) {
             throw new AssertionError("expected the call to " + to + " to be refused, but it would succeed");
         }
@@ -51,6 +55,25 @@ public final class Refusals {
             return CUSTOM_ERRORS.getOrDefault(revertData.substring(0, 10), "custom error " + revertData);
         }
         return r.hasError() ? r.getError().getMessage() : r.getRevertReason();
+    }
+
+    /**
+     * {@link #refusal} of a call that carries an EIP-2930 access list.
+     *
+     * @throws AssertionError when the call would succeed
+     */
+    public static String refusal(DevChain chain, String from, String to, String data,
+            List<org.web3j.crypto.AccessListObject> accessList) throws IOException {
+        Map<String, Object> tx = new java.util.LinkedHashMap<>();
+        tx.put("from", from);
+        tx.put("to", to);
+        tx.put("data", data);
+        tx.put("gas", "0xe4e1c0");
+        tx.put("accessList", accessList.stream().map(o -> Map.of("address", o.getAddress(), "storageKeys",
+                o.getStorageKeys())).toList());
+        EthCall r = new org.web3j.protocol.core.Request<>("eth_call", List.of(tx, "latest"),
+                new org.web3j.protocol.http.HttpService(chain.rpcUrl()), EthCall.class).send();
+        return explain(r, to);
     }
 
     /** Asserts a mined transaction failed (status 0): the refusal left nothing behind. */

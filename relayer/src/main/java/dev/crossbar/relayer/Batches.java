@@ -71,8 +71,11 @@ final class Batches {
         List<String> data = chunks.stream().map(c -> batchCall(messenger, multicall, c)).toList();
         List<EthApi.Each<String>> simulated;
         try {
-            simulated = dest.callEach(signer.address(), data.stream().map(d -> new EthApi.TxCall(multicall, d, null))
-                    .toList());
+            List<EthApi.TxCall> calls = new ArrayList<>();
+            for (int i = 0; i < chunks.size(); i++) {
+                calls.add(new EthApi.TxCall(multicall, data.get(i), null, deliveries.accessList(chunks.get(i))));
+            }
+            simulated = dest.callEach(signer.address(), calls);
         } catch (RuntimeException e) {
             failed(pending, e);
             return alone;
@@ -95,7 +98,8 @@ final class Batches {
             List<EthApi.Each<BigInteger>> estimates;
             try {
                 estimates = dest.estimateGasEach(signer.address(), whole.stream()
-                        .map(i -> new EthApi.TxCall(multicall, data.get(i), BigInteger.ZERO)).toList());
+                        .map(i -> new EthApi.TxCall(multicall, data.get(i), BigInteger.ZERO,
+                                deliveries.accessList(chunks.get(i)))).toList());
             } catch (RuntimeException e) {
                 failed(whole.stream().flatMap(k -> chunks.get(k).stream()).toList(), e);
                 estimates = null;
@@ -109,7 +113,7 @@ final class Batches {
                         prepare(dest, messenger, multicall, chunk, batches, alone); // split, or find out why
                     } else {
                         batches.add(new Batch(chunk, new TxManager.Intent(TxPurpose.RELAY_BATCH, chunk.getFirst().id(),
-                                multicall, data.get(whole.get(k)), BigInteger.ZERO, gas)));
+                                multicall, data.get(whole.get(k)), BigInteger.ZERO, gas, deliveries.accessList(chunk))));
                     }
                 } catch (RuntimeException ex) {
                     failed(chunk, ex);
@@ -174,7 +178,10 @@ final class Batches {
         messages.forEach(m -> steps.apply(m, new Deliveries.Step.Retry("batch: " + e.getMessage())));
     }
 
-    /** The Multicall3 {@code aggregate3} call relaying {@code members}, each allowed to fail on its own. */
+    /**
+     * The Multicall3 {@code aggregate3} call relaying {@code members}, each allowed to fail on its own; its
+     * transaction declares every member in its access list ({@link Deliveries#accessList}).
+     */
     private String batchCall(String messenger, String multicall, List<MessageRecord> members) {
         List<Multicall3.Call3> calls = new ArrayList<>();
         for (MessageRecord m : members) {
@@ -195,7 +202,9 @@ final class Batches {
             return;
         }
         String data = batchCall(messenger, multicall, members);
-        List<Boolean> ok = ProtocolViews.aggregate3Results(dest.call(signer.address(), multicall, data, null));
+        List<org.web3j.crypto.AccessListObject> declared = deliveries.accessList(members);
+        List<Boolean> ok = ProtocolViews.aggregate3Results(dest.call(signer.address(), new EthApi.TxCall(multicall,
+                data, null, declared)));
         List<MessageRecord> good = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             if (ok.get(i)) {
@@ -212,8 +221,8 @@ final class Batches {
             prepare(dest, messenger, multicall, good, out, alone);
             return;
         }
-        BigInteger gas = dest.estimateGas(signer.address(), multicall, data, BigInteger.ZERO)
-                .multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN);
+        BigInteger gas = dest.estimateGas(signer.address(), new EthApi.TxCall(multicall, data, BigInteger.ZERO,
+                declared)).multiply(BigInteger.valueOf(12)).divide(BigInteger.TEN);
         if (gas.compareTo(BigInteger.valueOf(settings.batching().gasCap())) > 0) {
             int half = members.size() / 2;
             prepare(dest, messenger, multicall, new ArrayList<>(members.subList(0, half)), out, alone);
@@ -221,6 +230,6 @@ final class Batches {
             return;
         }
         out.add(new Batch(members, new TxManager.Intent(TxPurpose.RELAY_BATCH, members.getFirst().id(), multicall,
-                data, BigInteger.ZERO, gas)));
+                data, BigInteger.ZERO, gas, declared)));
     }
 }

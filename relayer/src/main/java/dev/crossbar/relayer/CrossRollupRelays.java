@@ -115,13 +115,14 @@ final class CrossRollupRelays {
         return pending;
     }
 
-    /** One relay transaction per message: simulated (estimated) in one batch, sent as a group. */
+    /**
+     * One relay transaction per message, each declaring its message in its access list: simulated (estimated) in one
+     * batch, sent as a group.
+     */
     private void relayEach(List<MessageRecord> messages, TxManager.Recheck recheck) {
         EthApi dest = chains.client(destination);
-        String messenger = chains.l2Contracts(destination).l2ToL2Messenger();
-        List<String> data = messages.stream().map(m -> deliveries.relayCall(m, messenger)).toList();
-        List<EthApi.Each<BigInteger>> estimates = dest.estimateGasEach(signer.address(),
-                data.stream().map(d -> new EthApi.TxCall(messenger, d, BigInteger.ZERO)).toList());
+        List<EthApi.TxCall> relays = messages.stream().map(deliveries::relayTx).toList();
+        List<EthApi.Each<BigInteger>> estimates = dest.estimateGasEach(signer.address(), relays);
         List<MessageRecord> go = new ArrayList<>();
         List<TxManager.Intent> intents = new ArrayList<>();
         for (int i = 0; i < messages.size(); i++) {
@@ -134,8 +135,9 @@ final class CrossRollupRelays {
                 continue;
             }
             go.add(m);
-            intents.add(new TxManager.Intent(TxPurpose.RELAY, m.id(), messenger, data.get(i), BigInteger.ZERO,
-                    Deliveries.gasFor(e.value(), null)));
+            EthApi.TxCall relay = relays.get(i);
+            intents.add(new TxManager.Intent(TxPurpose.RELAY, m.id(), relay.to(), relay.data(), BigInteger.ZERO,
+                    Deliveries.gasFor(e.value(), null), relay.accessList()));
         }
         if (!go.isEmpty()) {
             steps.sendAll(go, intents, MessageState.RELAYING, recheck);

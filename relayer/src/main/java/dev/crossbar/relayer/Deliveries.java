@@ -11,6 +11,7 @@ import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.core.protocol.Hashes;
 import dev.crossbar.core.protocol.InvalidProofException;
+import dev.crossbar.core.protocol.ExecutingMessages;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.core.protocol.WithdrawalProof;
 import dev.crossbar.core.rpc.RpcException;
@@ -64,6 +65,13 @@ final class Deliveries {
 
         /** An attempt failed in a way that may pass: try again after the backoff. */
         record Retry(String reason) implements Step {}
+
+        /**
+         * The relay's target reverts, so the whole relay would (the L2-to-L2 messenger records no failure): try again
+         * under the replay policy (the backoff, at most the relayer's {@code replayMaxAttempts} attempts), then
+         * dead-letter it with the target's reason.
+         */
+        record TargetReverts(String reason) implements Step {}
 
         /** It can never be delivered as it is: dead-letter it with the reason. */
         record Dead(String reason) implements Step {}
@@ -238,6 +246,14 @@ final class Deliveries {
                 + (readyAt - now) + "s more (L1 time)");
     }
 
+    /** The CrossL2Inbox's refusals of an executing message (the specification's and OP's code's names). */
+    static final java.util.Set<String> INBOX_REFUSALS = java.util.Set.of("NonDeclaredExecutingMessage",
+            "NotInAccessList", "BlockNumberTooHigh", "TimestampTooHigh", "LogIndexTooHigh");
+    /** The L2ToL2CrossDomainMessenger's refusals of a relay, none of them the target's. */
+    static final java.util.Set<String> MESSENGER_REFUSALS = java.util.Set.of("IdOriginNotL2ToL2CrossDomainMessenger",
+            "EventPayloadNotSentMessage", "MessageDestinationNotRelayChain", "MessageTargetL2ToL2CrossDomainMessenger",
+            "MessageTargetCrossL2Inbox", "L2ToL2CrossDomainMessenger_MessageTargetUnsafe", "ReentrantCall");
+
     /** A READY withdrawal: finalize it. */
     Step finalizeWithdrawal(MessageRecord m, TxManager signer) {
         Settlement s = chains.settlementOf(m.sourceChainId());
@@ -256,13 +272,40 @@ final class Deliveries {
 
     /** The {@code relayMessage(Identifier, bytes)} call data for a cross-rollup message. */
     String relayCall(MessageRecord m, String destinationMessenger) {
-        String sourceMessenger = chains.l2Contracts(m.sourceChainId()).l2ToL2Messenger();
-        var id = new dev.crossbar.contracts.bindings.L2ToL2Messenger.Identifier(sourceMessenger,
-                BigInteger.valueOf(m.source().blockNumber()), BigInteger.valueOf(m.source().logIndex()),
-                BigInteger.valueOf(m.source().blockTimestamp()), BigInteger.valueOf(m.sourceChainId()));
-        byte[] payload = new L2ToL2Payload(BigInteger.valueOf(m.destinationChainId()), m.target(), m.nonce(),
-                m.sender(), Numeric.hexStringToByteArray(m.data())).encode();
-        return ProtocolViews.l2ToL2(destinationMessenger).relayMessage(id, payload, BigInteger.ZERO).encodeFunctionCall();
+        ExecutingMessages.Identifier id = identifier(m);
+        var binding = new dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger.Identifier(id.origin(),
+                BigInteger.valueOf(id.blockNumber()), BigInteger.valueOf(id.logIndex()),
+                BigInteger.valueOf(id.timestamp()), id.chainId());
+        return ProtocolViews.l2ToL2(destinationMessenger).relayMessage(binding, payload(m), BigInteger.ZERO)
+                .encodeFunctionCall();
+    }
+
+    /**
+     * The relay of a cross-rollup message as a transaction: {@link #relayCall} to the destination's messenger, with
+     * the access list that declares the message to the CrossL2Inbox.
+     */
+    EthApi.TxCall relayTx(MessageRecord m) {
+        String messenger = chains.l2Contracts(m.destinationChainId()).l2ToL2Messenger();
+        return new EthApi.TxCall(messenger, relayCall(m, messenger), BigInteger.ZERO, accessList(List.of(m)));
+    }
+
+    /** The access list declaring every message of {@code messages} (one relay, or a batch of them). */
+    List<org.web3j.crypto.AccessListObject> accessList(List<MessageRecord> messages) {
+        return ExecutingMessages.accessList(messages.stream().map(m -> new ExecutingMessages.Message(identifier(m),
+                org.web3j.crypto.Hash.sha3(payload(m)))).toList());
+    }
+
+    /** The identifier of a cross-rollup message's SentMessage log on its source chain. */
+    ExecutingMessages.Identifier identifier(MessageRecord m) {
+        return new ExecutingMessages.Identifier(chains.l2Contracts(m.sourceChainId()).l2ToL2Messenger(),
+                m.source().blockNumber(), m.source().logIndex(), m.source().blockTimestamp(),
+                BigInteger.valueOf(m.sourceChainId()));
+    }
+
+    /** The SentMessage log's topics and data, the payload {@code relayMessage} takes. */
+    private static byte[] payload(MessageRecord m) {
+        return new L2ToL2Payload(BigInteger.valueOf(m.destinationChainId()), m.target(), m.nonce(), m.sender(),
+                Numeric.hexStringToByteArray(m.data())).encode();
     }
 
     /**
@@ -402,13 +445,14 @@ final class Deliveries {
             Map<String, String> details) {
         BigInteger estimate;
         try {
-            estimate = chain.estimateGas(signer.address(), intent.to(), intent.data(), intent.value());
+            estimate = chain.estimateGas(signer.address(), new EthApi.TxCall(intent.to(), intent.data(),
+                    intent.value(), intent.accessList()));
         } catch (EthApi.Reverted r) {
             return classify(intent.purpose(), RevertReasons.of(r));
         }
         BigInteger gas = gasFor(estimate, gasFloor);
         TxManager.Intent priced = new TxManager.Intent(intent.purpose(), intent.messageId(), intent.to(), intent.data(),
-                intent.value(), gas);
+                intent.value(), gas, intent.accessList());
         MessageState movedTo = switch (intent.purpose()) {
             case TxPurpose.FINALIZE, TxPurpose.RELAY -> MessageState.RELAYING;
             default -> null;
@@ -445,12 +489,16 @@ final class Deliveries {
                 || r.contains("has not been finalized yet")) {
             return new Step.Wait(Duration.ofSeconds(10), "simulation: " + r);
         }
-        if (r.contains("paused") || r.equals("RelayerNotAllowed") || r.contains("escape mode")) {
+        if (r.contains("paused") || r.contains("escape mode")) {
             return new Step.Retry("simulation: " + r + " (waiting for it to change)");
         }
+        if (INBOX_REFUSALS.contains(r) || MESSENGER_REFUSALS.contains(r)) {
+            // Not the target's doing: the relay itself is refused (its declaration, identifier or payload).
+            return new Step.Retry("simulation of " + purpose + " refused by the interop contracts: " + r);
+        }
         if (purpose.equals(TxPurpose.RELAY) && !r.isEmpty() && !r.startsWith("custom error") && !r.contains("L2ToL2")) {
-            // The target's own revert, bubbled up by the messenger: it fails the same way every time.
-            return new Step.Dead("the target reverts: " + r);
+            // The target's own revert, bubbled up by the messenger: it may pass (a paused target), or not.
+            return new Step.TargetReverts("the target reverts: " + r);
         }
         return new Step.Retry("simulation of " + purpose + " reverted: " + (r.isEmpty() ? "(no reason)" : r));
     }

@@ -7,9 +7,11 @@ import dev.crossbar.store.MessageRecord;
 public final class RelayCalls {
     private RelayCalls() {}
 
-    /** The destination messenger's {@code relayMessage(Identifier, bytes)} call data for a cross-rollup message. */
-    public static String crossRollupRelay(Chains chains, MessageRecord m) {
-        String messenger = chains.l2Contracts(m.destinationChainId()).l2ToL2Messenger();
-        return new Deliveries(chains).relayCall(m, messenger);
+    /**
+     * The relay of a cross-rollup message: the destination messenger's {@code relayMessage(Identifier, bytes)} with
+     * the access list that declares the message.
+     */
+    public static dev.crossbar.core.chain.EthApi.TxCall crossRollupRelay(Chains chains, MessageRecord m) {
+        return new Deliveries(chains).relayTx(m);
     }
 }

@@ -2,7 +2,7 @@ package dev.crossbar.relayer;
 
 import dev.crossbar.core.chain.Chains;
 import dev.crossbar.contracts.bindings.L1Messenger;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.model.MessageDetails;
 import dev.crossbar.core.model.MessageKind;
@@ -32,7 +32,7 @@ final class Settlements {
     private static final Logger log = LoggerFactory.getLogger(Settlements.class);
     private static final String RELAYED_TOPIC = EventEncoder.encode(L1Messenger.RELAYEDMESSAGE_EVENT);
     private static final String FAILED_TOPIC = EventEncoder.encode(L1Messenger.FAILEDRELAYEDMESSAGE_EVENT);
-    private static final String L2L2_RELAYED_TOPIC = EventEncoder.encode(L2ToL2Messenger.RELAYEDMESSAGE_EVENT);
+    private static final String L2L2_RELAYED_TOPIC = EventEncoder.encode(L2ToL2CrossDomainMessenger.RELAYEDMESSAGE_EVENT);
     private final long destination;
     private final MessageStore store;
     private final Chains chains;

@@ -82,6 +82,7 @@ final class Steps {
             case Deliveries.Step.Wait w -> store.recordAttempt(m.id(), m.attempts(), Instant.now().plus(w.after()),
                     w.reason());
             case Deliveries.Step.Retry r -> retry(m, r.reason());
+            case Deliveries.Step.TargetReverts t -> retry(m, t.reason(), settings.replayMaxAttempts());
             case Deliveries.Step.Dead d -> deadLetter(m, d.reason());
         }
     }
@@ -198,8 +199,12 @@ final class Steps {
     }
 
     void retry(MessageRecord m, String reason) {
+        retry(m, reason, m.state() == MessageState.FAILED ? settings.replayMaxAttempts() : settings.maxAttempts());
+    }
+
+    /** Another attempt after the backoff, unless this is the {@code max}th: then the message is dead-lettered. */
+    private void retry(MessageRecord m, String reason, int max) {
         int attempts = m.attempts() + 1;
-        int max = m.state() == MessageState.FAILED ? settings.replayMaxAttempts() : settings.maxAttempts();
         if (attempts >= max) {
             deadLetter(m, "gave up after " + attempts + " attempts; last: " + reason);
             return;

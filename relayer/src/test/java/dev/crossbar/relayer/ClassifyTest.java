@@ -36,17 +36,21 @@ class ClassifyTest {
         assertThat(Deliveries.classify(TxPurpose.FINALIZE, "Portal: proven withdrawal finalization period has not"
                 + " elapsed")).isInstanceOf(Deliveries.Step.Wait.class);
         assertThat(Deliveries.classify(TxPurpose.FINALIZE, "Portal: paused")).isInstanceOf(Deliveries.Step.Retry.class);
-        assertThat(Deliveries.classify(TxPurpose.RELAY, "RelayerNotAllowed"))
+        assertThat(Deliveries.classify(TxPurpose.RELAY, "NonDeclaredExecutingMessage"))
+                .as("the inbox refusing the declaration is not the target's doing")
+                .isInstanceOf(Deliveries.Step.Retry.class);
+        assertThat(Deliveries.classify(TxPurpose.RELAY, "NotInAccessList")).isInstanceOf(Deliveries.Step.Retry.class);
+        assertThat(Deliveries.classify(TxPurpose.RELAY, "MessageDestinationNotRelayChain"))
                 .isInstanceOf(Deliveries.Step.Retry.class);
     }
 
     @Test
-    void aRelayWhoseTargetRevertsIsDeadLetteredWithTheTargetsReasonButAMessengerErrorIsRetried() {
+    void aRelayWhoseTargetRevertsIsRetriedUnderTheReplayPolicyAndAMessengerErrorUnderTheRetryPolicy() {
         assertThat(Deliveries.classify(TxPurpose.RELAY, "DemoTarget: told to revert"))
-                .isEqualTo(new Deliveries.Step.Dead("the target reverts: DemoTarget: told to revert"));
+                .isEqualTo(new Deliveries.Step.TargetReverts("the target reverts: DemoTarget: told to revert"));
         assertThat(Deliveries.classify(TxPurpose.RELAY, "custom error 0x12345678"))
                 .isInstanceOf(Deliveries.Step.Retry.class);
-        assertThat(Deliveries.classify(TxPurpose.RELAY, "L2ToL2Messenger: bad identifier"))
+        assertThat(Deliveries.classify(TxPurpose.RELAY, "L2ToL2CrossDomainMessenger: bad identifier"))
                 .isInstanceOf(Deliveries.Step.Retry.class);
         assertThat(Deliveries.classify(TxPurpose.FINALIZE, "something else"))
                 .isEqualTo(new Deliveries.Step.Retry("simulation of FINALIZE reverted: something else"));

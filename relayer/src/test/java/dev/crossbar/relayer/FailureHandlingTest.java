@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.contracts.bindings.DemoTarget;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.core.json.Json;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
@@ -47,29 +47,48 @@ class FailureHandlingTest {
     }
 
     @Test
-    void aRevertingTargetEndsInADeadLetterWithItsReasonWhileTheOthersFlow() throws Exception {
+    void aRevertingTargetIsRetriedUnderTheReplayPolicyThenDeadLetteredWithItsReasonWhileTheOthersFlow()
+            throws Exception {
         DevChain l2b = p.devnet.l2(1);
         DemoTarget reverting = DemoTarget.deploy(l2b.web3j(), l2b.txManager(DevKeys.DEPLOYER.credentials()),
                 DevChain.GAS).send();
         reverting.setReverting(true).send();
+        DemoTarget paused = DemoTarget.deploy(l2b.web3j(), l2b.txManager(DevKeys.DEPLOYER.credentials()),
+                DevChain.GAS).send();
+        paused.setReverting(true).send();
         DevChain l2a = p.devnet.l2(0);
-        L2ToL2Messenger messenger = L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, l2a.web3j(),
-                l2a.txManager(DevKeys.USER.credentials()), DevChain.GAS);
+        L2ToL2CrossDomainMessenger messenger = L2ToL2CrossDomainMessenger.load(
+                Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, l2a.web3j(), l2a.txManager(DevKeys.USER.credentials()),
+                DevChain.GAS);
         byte[] ping = Numeric.hexStringToByteArray(reverting.ping("doomed", BigInteger.ZERO).encodeFunctionCall());
         messenger.sendMessage(BigInteger.valueOf(l2b.chainId()), reverting.getContractAddress(), ping).send();
+        messenger.sendMessage(BigInteger.valueOf(l2b.chainId()), paused.getContractAddress(), ping).send();
         DemoTraffic user = new DemoTraffic(p.devnet, DevKeys.USER.credentials());
         for (int i = 0; i < 3; i++) {
             user.crossRollup(0, 1, "fine " + i);
         }
-        p.startRelayer(Pipeline.fastSettings(1), DevKeys.RELAYER);
+        RelayerSettings f = Pipeline.fastSettings(1);
+        int replays = 6;
+        RelayerSettings settings = new RelayerSettings(f.group(), f.signerSlots(), f.confirmations(), f.fees(),
+                f.retry(), f.maxAttempts(), replays, f.gasRaisePercent(), f.batching(), f.tick(), f.instanceId(),
+                f.sessionTimeout());
+        p.startRelayer(settings, DevKeys.RELAYER);
+
+        // The paused target's relay fails, is retried, and goes through once the target works again.
+        await().atMost(Duration.ofSeconds(30)).until(() -> p.store.messages(new MessageQuery(null,
+                Set.of(MessageKind.CROSS_ROLLUP), null, null, null, null, 100)).stream()
+                .anyMatch(m -> m.target().equalsIgnoreCase(paused.getContractAddress()) && m.attempts() >= 1));
+        paused.setReverting(false).send();
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            assertThat(ids(MessageState.RELAYED)).hasSize(3);
+            assertThat(ids(MessageState.RELAYED)).hasSize(4);
             assertThat(ids(MessageState.DEAD_LETTERED)).hasSize(1);
         });
+        assertThat(paused.pingCount().send()).isEqualTo(BigInteger.ONE);
         MessageRecord dead = p.store.message(ids(MessageState.DEAD_LETTERED).getFirst()).orElseThrow();
         assertThat(dead.target()).isEqualToIgnoringCase(reverting.getContractAddress());
-        assertThat(dead.lastError()).contains("DemoTarget: told to revert");
+        assertThat(dead.lastError()).contains("DemoTarget: told to revert")
+                .contains("gave up after " + replays + " attempts");
         assertThat(p.store.transactionsOf(dead.id())).as("no gas was burnt on it").isEmpty();
 
         List<ConsumerRecord<String, String>> letters = new ArrayList<>();

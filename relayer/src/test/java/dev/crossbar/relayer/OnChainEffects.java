@@ -1,6 +1,6 @@
 package dev.crossbar.relayer;
 
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.contracts.bindings.Portal;
 import dev.crossbar.core.protocol.Predeploys;
 import dev.crossbar.devnet.DevChain;
@@ -25,7 +25,7 @@ final class OnChainEffects {
     /** Message hash to the number of {@code RelayedMessage} events of the L2ToL2 messenger of {@code l2}. */
     static Map<String, Integer> crossRollupRelays(DevChain l2) throws Exception {
         return countByTopic(l2, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
-                EventEncoder.encode(L2ToL2Messenger.RELAYEDMESSAGE_EVENT), 3);
+                EventEncoder.encode(L2ToL2CrossDomainMessenger.RELAYEDMESSAGE_EVENT), 3);
     }
 
     /** The mined nonce of {@code key} on {@code chain}: how many transactions it has there. */
@@ -59,7 +59,7 @@ final class OnChainEffects {
      * that reverted or had no effect, or a cancel, is an extra transaction.
      */
     static List<SignerTx> signerTransactions(DevChain l2, String signer, long fromBlock) throws Exception {
-        String relayed = EventEncoder.encode(L2ToL2Messenger.RELAYEDMESSAGE_EVENT);
+        String relayed = EventEncoder.encode(L2ToL2CrossDomainMessenger.RELAYEDMESSAGE_EVENT);
         long head = l2.blockNumber().longValueExact();
         List<SignerTx> out = new java.util.ArrayList<>();
         for (long n = fromBlock; n <= head; n++) {

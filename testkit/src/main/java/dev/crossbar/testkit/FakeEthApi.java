@@ -41,6 +41,7 @@ public final class FakeEthApi implements EthApi {
     private final Map<String, TransactionReceipt> receipts = new HashMap<>();
     private final Map<String, BigInteger> mined = new HashMap<>();
     private final List<String> asked = new CopyOnWriteArrayList<>();
+    private final List<List<org.web3j.crypto.AccessListObject>> accessLists = new java.util.ArrayList<>();
     private volatile long head = 1;
     private volatile long timestamp = 1_700_000_000L;
     private volatile BigInteger baseFee = BigInteger.valueOf(1_000_000_000L);
@@ -190,6 +191,28 @@ public final class FakeEthApi implements EthApi {
                     + selector);
         }
         return answer.apply(data);
+    }
+
+    /** Calls and estimates carry their access lists here, in order, and are answered as without one. */
+    @Override
+    public String call(String from, TxCall tx) {
+        synchronized (this) {
+            accessLists.add(tx.accessList());
+        }
+        return call(from, tx.to(), tx.data(), tx.value());
+    }
+
+    @Override
+    public BigInteger estimateGas(String from, TxCall tx) {
+        synchronized (this) {
+            accessLists.add(tx.accessList());
+        }
+        return estimateGas(from, tx.to(), tx.data(), tx.value());
+    }
+
+    /** The access lists of the calls and estimates made with {@link TxCall}s, in order. */
+    public synchronized List<List<org.web3j.crypto.AccessListObject>> accessLists() {
+        return List.copyOf(accessLists);
     }
 
     @Override

@@ -19,7 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.crypto.Credentials;
 import org.web3j.crypto.Hash;
+import org.web3j.crypto.AccessListObject;
 import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.transaction.type.Transaction1559;
 import org.web3j.crypto.TransactionDecoder;
 import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
@@ -106,8 +108,27 @@ public final class TxManager {
         return this;
     }
 
-    /** What to send: the transaction's purpose and the message it acts for. */
-    public record Intent(String purpose, String messageId, String to, String data, BigInteger value, BigInteger gasLimit) {}
+    /**
+     * What to send: the transaction's purpose and the message it acts for, and its EIP-2930 access list (empty for
+     * none; a relay of an interop message declares the message there), which stays with the transaction through
+     * every replacement.
+     */
+    public record Intent(String purpose, String messageId, String to, String data, BigInteger value, BigInteger gasLimit,
+            List<AccessListObject> accessList) {
+        public Intent {
+            accessList = accessList == null ? List.of() : List.copyOf(accessList);
+        }
+
+        /** An intent without an access list. */
+        public Intent(String purpose, String messageId, String to, String data, BigInteger value,
+                BigInteger gasLimit) {
+            this(purpose, messageId, to, data, value, gasLimit, List.of());
+        }
+
+        EthApi.TxCall call() {
+            return new EthApi.TxCall(to, data, value, accessList);
+        }
+    }
 
     /** A transaction of this key that was mined with enough confirmations. */
     public record Outcome(TxRecord tx, TransactionReceipt receipt) {
@@ -274,9 +295,8 @@ public final class TxManager {
      * it goes through, else the node's revert reason ("(no reason)" when it gives none).
      */
     public String simulate(TxRecord tx) {
-        RawTransaction raw = TransactionDecoder.decode(tx.rawTx());
         try {
-            chain.call(key.getAddress(), raw.getTo(), raw.getData(), raw.getValue());
+            chain.call(key.getAddress(), callOf(tx));
             return null;
         } catch (EthApi.Reverted r) {
             String reason = dev.crossbar.core.chain.RevertReasons.of(r);
@@ -314,8 +334,8 @@ public final class TxManager {
                 + " wei plus the tip exceeds the cap of " + fees.maxFeeCap() + " wei on " + chain.name()));
         requireFunds(intent, f);
         for (int attempt = 1; ; attempt++) {
-            TxRecord tx = sign(intent.purpose(), intent.messageId(), nextNonce, intent.to(), intent.data(),
-                    intent.value(), intent.gasLimit(), f, null);
+            TxRecord tx = sign(intent.purpose(), intent.messageId(), nextNonce, intent.call(), intent.gasLimit(), f,
+                    null);
             nextNonce = nextNonce.add(BigInteger.ONE);
             metrics.nonce(chain.name(), key.getAddress(), nextNonce);
             Broadcast b = broadcast(tx);
@@ -395,7 +415,7 @@ public final class TxManager {
         List<TxRecord> signed = new ArrayList<>(intents.size());
         BigInteger nonce = nextNonce;
         for (Intent i : intents) {
-            signed.add(signOnly(i.purpose(), i.messageId(), nonce, i.to(), i.data(), i.value(), i.gasLimit(), f, null));
+            signed.add(signOnly(i.purpose(), i.messageId(), nonce, i.call(), i.gasLimit(), f, null));
             nonce = nonce.add(BigInteger.ONE);
         }
         return new Group(List.copyOf(intents), signed, baseFee, f, recheck);
@@ -752,15 +772,14 @@ public final class TxManager {
         }
         TxRecord replacement;
         if (!cancelling && verdict == Verdict.SEND && bumps < fees.maxBumps()) {
-            RawTransaction raw = TransactionDecoder.decode(active.rawTx());
-            replacement = sign(active.purpose(), active.messageId(), active.nonce(), raw.getTo(), raw.getData(),
-                    raw.getValue(), active.gasLimit(), next.get(), active.txHash());
+            replacement = sign(active.purpose(), active.messageId(), active.nonce(), callOf(active), active.gasLimit(),
+                    next.get(), active.txHash());
             log.info("stuck transaction replaced chain={} signer={} nonce={} old={} new={} maxFee={} bump={}",
                     chain.name(), key.getAddress(), active.nonce(), active.txHash(), replacement.txHash(),
                     next.get().maxFeePerGas(), bumps + 1);
         } else {
-            replacement = sign(TxPurpose.CANCEL, active.messageId(), active.nonce(), key.getAddress(), "0x",
-                    BigInteger.ZERO, CANCEL_GAS, next.get(), active.txHash());
+            replacement = sign(TxPurpose.CANCEL, active.messageId(), active.nonce(), cancelCall(), CANCEL_GAS,
+                    next.get(), active.txHash());
             log.warn("stuck transaction cancelled chain={} signer={} nonce={} old={} cancel={} messageId={} why={}",
                     chain.name(), key.getAddress(), active.nonce(), active.txHash(), replacement.txHash(),
                     active.messageId(), verdict == Verdict.CANCEL ? "no_longer_wanted" : "out_of_bumps");
@@ -781,26 +800,38 @@ public final class TxManager {
         FeePolicy.Fees priced = f.orElseThrow(() -> new FeesTooHigh("cannot fill nonce " + nonce + " within the cap of "
                 + fees.maxFeeCap() + " wei on " + chain.name()));
         TxRecord cancel = sign(TxPurpose.CANCEL, replacing == null ? null : replacing.messageId(), nonce,
-                key.getAddress(), "0x", BigInteger.ZERO, CANCEL_GAS, priced,
-                replacing == null ? null : replacing.txHash());
+                cancelCall(), CANCEL_GAS, priced, replacing == null ? null : replacing.txHash());
         log.warn("nonce filled chain={} signer={} nonce={} cancel={} why=\"{}\"", chain.name(), key.getAddress(), nonce,
                 cancel.txHash(), why);
         broadcast(cancel);
     }
 
-    private TxRecord sign(String purpose, String messageId, BigInteger nonce, String to, String data, BigInteger value,
-            BigInteger gasLimit, FeePolicy.Fees f, String replaces) {
+    private TxRecord sign(String purpose, String messageId, BigInteger nonce, EthApi.TxCall call, BigInteger gasLimit,
+            FeePolicy.Fees f, String replaces) {
         // A replaced transaction stays open beside its replacement until one of them is mined: either may be.
-        return store.recordTransaction(signOnly(purpose, messageId, nonce, to, data, value, gasLimit, f, replaces),
-                lease, leaseMargin);
+        return store.recordTransaction(signOnly(purpose, messageId, nonce, call, gasLimit, f, replaces), lease,
+                leaseMargin);
+    }
+
+    /** A cancel: a zero-value transfer to the key itself. */
+    private EthApi.TxCall cancelCall() {
+        return new EthApi.TxCall(key.getAddress(), "0x", BigInteger.ZERO);
+    }
+
+    /** What a recorded transaction sends: to, data, value and access list, from its signed bytes. */
+    static EthApi.TxCall callOf(TxRecord tx) {
+        RawTransaction raw = TransactionDecoder.decode(tx.rawTx());
+        List<AccessListObject> accessList = raw.getTransaction() instanceof Transaction1559 t
+                && t.getAccessList() != null ? t.getAccessList() : List.of();
+        return new EthApi.TxCall(raw.getTo(), raw.getData(), raw.getValue(), accessList);
     }
 
     /** The signed transaction, not yet recorded. */
-    private TxRecord signOnly(String purpose, String messageId, BigInteger nonce, String to, String data,
-            BigInteger value, BigInteger gasLimit, FeePolicy.Fees f, String replaces) {
-        RawTransaction raw = RawTransaction.createTransaction(chain.chainId(), nonce, gasLimit, to,
-                value == null ? BigInteger.ZERO : value, data == null ? "0x" : data, f.maxPriorityFeePerGas(),
-                f.maxFeePerGas());
+    private TxRecord signOnly(String purpose, String messageId, BigInteger nonce, EthApi.TxCall call,
+            BigInteger gasLimit, FeePolicy.Fees f, String replaces) {
+        RawTransaction raw = RawTransaction.createTransaction(chain.chainId(), nonce, gasLimit, call.to(),
+                call.value() == null ? BigInteger.ZERO : call.value(), call.data() == null ? "0x" : call.data(),
+                f.maxPriorityFeePerGas(), f.maxFeePerGas(), call.accessList());
         byte[] signed = TransactionEncoder.signMessage(raw, key);
         String hex = Numeric.toHexString(signed);
         TxRecord tx = new TxRecord(0, messageId, purpose, chain.chainId(), key.getAddress(), nonce,

@@ -3,7 +3,7 @@ package dev.crossbar.watcher;
 import dev.crossbar.contracts.bindings.DepositExecutor;
 import dev.crossbar.contracts.bindings.L1Messenger;
 import dev.crossbar.contracts.bindings.L2ToL1MessagePasser;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.contracts.bindings.OutputOracle;
 import dev.crossbar.contracts.bindings.Portal;
 import dev.crossbar.contracts.op.DisputeGameFactory;
@@ -40,7 +40,7 @@ import org.web3j.utils.Numeric;
  * protocol's logs.
  *
  * <p>Every log from a watched contract becomes an event, is knowingly ignored (events that carry nothing
- * for the lifecycle, like {@code RelayerAllowed}), or is set aside with the reason it could not be decoded:
+ * for the lifecycle, like a burn of the message passer), or is set aside with the reason it could not be decoded:
  * an unknown event signature, topics or data that do not fit, an event whose partner log is missing.
  */
 public final class EventDecoder {
@@ -62,9 +62,8 @@ public final class EventDecoder {
     private static final String DEPOSIT_REFUNDED = topic(L1Messenger.DEPOSITREFUNDED_EVENT);
     private static final String MESSAGE_PASSED = topic(L2ToL1MessagePasser.MESSAGEPASSED_EVENT);
     private static final String BALANCE_BURNT = topic(L2ToL1MessagePasser.WITHDRAWERBALANCEBURNT_EVENT);
-    private static final String L2L2_SENT = topic(L2ToL2Messenger.SENTMESSAGE_EVENT);
-    private static final String L2L2_RELAYED = topic(L2ToL2Messenger.RELAYEDMESSAGE_EVENT);
-    private static final String RELAYER_ALLOWED = topic(L2ToL2Messenger.RELAYERALLOWED_EVENT);
+    private static final String L2L2_SENT = topic(L2ToL2CrossDomainMessenger.SENTMESSAGE_EVENT);
+    private static final String L2L2_RELAYED = topic(L2ToL2CrossDomainMessenger.RELAYEDMESSAGE_EVENT);
     private static final String DEPOSIT_EXECUTED = topic(DepositExecutor.DEPOSITEXECUTED_EVENT);
     private static final String OP_DEPOSITED = topic(OptimismPortal2.TRANSACTIONDEPOSITED_EVENT);
     private static final String OP_PROVEN = topic(OptimismPortal2.WITHDRAWALPROVEN_EVENT);
@@ -371,12 +370,9 @@ public final class EventDecoder {
                             hex(p.messageHash(BigInteger.valueOf(chainId)))));
                 }
                 if (t.equals(L2L2_RELAYED)) {
-                    var e = L2ToL2Messenger.getRelayedMessageEventFromLog(log);
+                    var e = L2ToL2CrossDomainMessenger.getRelayedMessageEventFromLog(log);
                     yield Decoded.of(new ProtocolEvent.CrossRollupRelayed(ref, e.source, e.messageNonce,
                             hex(e.messageHash), hex(e.returnDataHash)));
-                }
-                if (t.equals(RELAYER_ALLOWED)) {
-                    yield Decoded.IGNORED;
                 }
                 throw unknown(w, t);
             }

@@ -20,14 +20,14 @@ final class BatchReads {
     private BatchReads() {}
 
     static List<EthApi.Each<String>> callEach(EthApi chain, String from, List<EthApi.TxCall> txs) {
-        List<EthApi.Call> calls = txs.stream().map(t -> new EthApi.Call("eth_call", List.of(RpcEthApi.tx(from, t.to(),
-                t.data(), t.value(), null), "latest"))).toList();
+        List<EthApi.Call> calls = txs.stream().map(t -> new EthApi.Call("eth_call", List.of(RpcEthApi.tx(from, t),
+                "latest"))).toList();
         return each(chain.batchAnswers(calls), JsonNode::asText);
     }
 
     static List<EthApi.Each<BigInteger>> estimateGasEach(EthApi chain, String from, List<EthApi.TxCall> txs) {
-        List<EthApi.Call> calls = txs.stream().map(t -> new EthApi.Call("eth_estimateGas", List.of(RpcEthApi.tx(from,
-                t.to(), t.data(), t.value(), null)))).toList();
+        List<EthApi.Call> calls = txs.stream().map(t -> new EthApi.Call("eth_estimateGas", List.of(RpcEthApi.tx(from, t))))
+                .toList();
         return each(chain.batchAnswers(calls), n -> Numeric.toBigInt(n.asText()));
     }
 

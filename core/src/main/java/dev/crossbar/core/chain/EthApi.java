@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.web3j.crypto.AccessListObject;
 import org.web3j.protocol.core.methods.response.EthGetProof;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 
@@ -83,8 +84,20 @@ public interface EthApi extends AutoCloseable {
         return out;
     }
 
-    /** A transaction to simulate, estimate or call: to whom, with what data and value. */
-    record TxCall(String to, String data, BigInteger value) {}
+    /**
+     * A transaction to simulate, estimate or call: to whom, with what data and value, and the EIP-2930 access list it
+     * carries (empty for none; an executing message of interop must be declared in it).
+     */
+    record TxCall(String to, String data, BigInteger value, List<AccessListObject> accessList) {
+        public TxCall {
+            accessList = accessList == null ? List.of() : List.copyOf(accessList);
+        }
+
+        /** A call without an access list. */
+        public TxCall(String to, String data, BigInteger value) {
+            this(to, data, value, List.of());
+        }
+    }
 
     /** One item of a batched read: its value, or why that item failed ({@link Reverted} for a revert). */
     record Each<T>(T value, RuntimeException error) {
@@ -109,16 +122,16 @@ public interface EthApi extends AutoCloseable {
         return false;
     }
 
-    /** {@link #call} of several transactions as {@code from} (in one batch over JSON-RPC): each its data or failure. */
+    /** {@link #call(String, TxCall)} of several transactions (in one batch over JSON-RPC): each its data or failure. */
     default List<Each<String>> callEach(String from, List<TxCall> txs) {
         return batchesRequests() ? BatchReads.callEach(this, from, txs)
-                : txs.stream().map(t -> each(() -> call(from, t.to(), t.data(), t.value()))).toList();
+                : txs.stream().map(t -> each(() -> call(from, t))).toList();
     }
 
-    /** {@link #estimateGas} of several transactions as {@code from} (in one batch over JSON-RPC). */
+    /** {@link #estimateGas(String, TxCall)} of several transactions (in one batch over JSON-RPC). */
     default List<Each<BigInteger>> estimateGasEach(String from, List<TxCall> txs) {
         return batchesRequests() ? BatchReads.estimateGasEach(this, from, txs)
-                : txs.stream().map(t -> each(() -> estimateGas(from, t.to(), t.data(), t.value()))).toList();
+                : txs.stream().map(t -> each(() -> estimateGas(from, t))).toList();
     }
 
     /** {@link #receipt} of several transactions (in one batch over JSON-RPC). */
@@ -205,6 +218,28 @@ public interface EthApi extends AutoCloseable {
 
     /** {@code eth_estimateGas}; {@link Reverted} when the transaction would revert. */
     BigInteger estimateGas(String from, String to, String data, BigInteger value);
+
+    /**
+     * {@link #call(String, String, String, BigInteger)} of {@code tx} with its access list. An API that cannot pass
+     * an access list refuses one rather than simulating without it.
+     */
+    default String call(String from, TxCall tx) {
+        requireNoAccessList(tx, "eth_call");
+        return call(from, tx.to(), tx.data(), tx.value());
+    }
+
+    /** {@link #estimateGas(String, String, String, BigInteger)} of {@code tx} with its access list (see there). */
+    default BigInteger estimateGas(String from, TxCall tx) {
+        requireNoAccessList(tx, "eth_estimateGas");
+        return estimateGas(from, tx.to(), tx.data(), tx.value());
+    }
+
+    private void requireNoAccessList(TxCall tx, String method) {
+        if (!tx.accessList().isEmpty()) {
+            throw new UnsupportedOperationException(name() + ": this chain API cannot make an " + method
+                    + " with an access list");
+        }
+    }
 
     /**
      * Broadcasts a signed transaction.

@@ -254,6 +254,16 @@ public final class FailoverEthApi implements EthApi {
     }
 
     @Override
+    public String call(String from, TxCall tx) {
+        return attempt("eth_call", e -> e.call(from, tx));
+    }
+
+    @Override
+    public BigInteger estimateGas(String from, TxCall tx) {
+        return attempt("eth_estimateGas", e -> e.estimateGas(from, tx));
+    }
+
+    @Override
     public String sendRaw(String signedHex) {
         return attempt("eth_sendRawTransaction", e -> e.sendRaw(signedHex));
     }

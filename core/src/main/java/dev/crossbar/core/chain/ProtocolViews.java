@@ -2,7 +2,7 @@ package dev.crossbar.core.chain;
 
 import dev.crossbar.contracts.bindings.DepositExecutor;
 import dev.crossbar.contracts.bindings.L1Messenger;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.contracts.bindings.OutputOracle;
 import dev.crossbar.contracts.bindings.Portal;
@@ -51,8 +51,8 @@ public final class ProtocolViews {
         return L1Messenger.load(address, null, (TransactionManager) null, null);
     }
 
-    public static L2ToL2Messenger l2ToL2(String address) {
-        return L2ToL2Messenger.load(address, null, (TransactionManager) null, null);
+    public static L2ToL2CrossDomainMessenger l2ToL2(String address) {
+        return L2ToL2CrossDomainMessenger.load(address, null, (TransactionManager) null, null);
     }
 
     public static Multicall3 multicall(String address) {
@@ -116,8 +116,8 @@ public final class ProtocolViews {
     }
 
     /** The L2-to-L2 messenger at {@code address}, for view calls over {@code chain} at {@code blockTag}. */
-    public static L2ToL2Messenger l2ToL2(EthApi chain, String address, String blockTag) {
-        return bind(L2ToL2Messenger::load, chain, address, blockTag);
+    public static L2ToL2CrossDomainMessenger l2ToL2(EthApi chain, String address, String blockTag) {
+        return bind(L2ToL2CrossDomainMessenger::load, chain, address, blockTag);
     }
 
     /** An L2's DepositExecutor at {@code address}, for view calls over {@code chain} at {@code blockTag}. */
@@ -202,7 +202,7 @@ public final class ProtocolViews {
      * and the delivery's own simulation would refuse a relay that was done).
      */
     public static List<Boolean> successfulCrossRollups(EthApi chain, String messenger, List<byte[]> hashes) {
-        L2ToL2Messenger binding = l2ToL2(messenger);
+        L2ToL2CrossDomainMessenger binding = l2ToL2(messenger);
         List<EthApi.TxCall> calls = hashes.stream().map(h -> new EthApi.TxCall(messenger,
                 binding.successfulMessages(h).encodeFunctionCall(), null)).toList();
         List<EthApi.Each<String>> answers = chain.callEach(null, calls);

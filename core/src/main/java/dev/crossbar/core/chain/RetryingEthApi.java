@@ -146,6 +146,16 @@ public final class RetryingEthApi implements EthApi {
     }
 
     @Override
+    public String call(String from, TxCall tx) {
+        return retry(() -> delegate.call(from, tx));
+    }
+
+    @Override
+    public BigInteger estimateGas(String from, TxCall tx) {
+        return retry(() -> delegate.estimateGas(from, tx));
+    }
+
+    @Override
     public String sendRaw(String signedHex) {
         return retry(() -> delegate.sendRaw(signedHex));
     }

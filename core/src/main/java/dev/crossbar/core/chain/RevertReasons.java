@@ -10,7 +10,10 @@ import org.web3j.crypto.Hash;
 /** Turns revert data into something a person and the relayer's policies can read. */
 public final class RevertReasons {
     private static final String ERROR_STRING = "0x08c379a0";
-    private static final List<String> CUSTOM_ERRORS = List.of("MessageAlreadyRelayed()", "RelayerNotAllowed()",
+    private static final List<String> CUSTOM_ERRORS = List.of("MessageAlreadyRelayed()",
+            // The CrossL2Inbox: the specification's name for an undeclared message, and OP's code's.
+            "NonDeclaredExecutingMessage()", "NotInAccessList()", "BlockNumberTooHigh()", "TimestampTooHigh()",
+            "LogIndexTooHigh()", "InvalidMessage()", "NotEntered()",
             "IdOriginNotL2ToL2CrossDomainMessenger()", "EventPayloadNotSentMessage()", "MessageDestinationSameChain()",
             "MessageDestinationNotRelayChain()", "MessageTargetL2ToL2CrossDomainMessenger()",
             "MessageTargetCrossL2Inbox()", "L2ToL2CrossDomainMessenger_MessageTargetUnsafe()", "ReentrantCall()");

@@ -153,19 +153,28 @@ public final class RpcEthApi implements EthApi {
      */
     @Override
     public String call(String from, String to, String data, BigInteger value) {
-        try {
-            return rpc("eth_call", List.of(tx(from, to, data, value, null), "latest")).asText();
-        } catch (RpcException.Remote e) {
-            throw revertedOr(e);
-        }
+        return call(from, new TxCall(to, data, value));
     }
 
     /** {@code eth_estimateGas}; {@link Reverted} when the transaction would revert. */
     @Override
     public BigInteger estimateGas(String from, String to, String data, BigInteger value) {
+        return estimateGas(from, new TxCall(to, data, value));
+    }
+
+    @Override
+    public String call(String from, TxCall tx) {
         try {
-            return Numeric.toBigInt(rpc("eth_estimateGas", List.of(tx(from, to, data, value, null)))
-                    .asText());
+            return rpc("eth_call", List.of(tx(from, tx), "latest")).asText();
+        } catch (RpcException.Remote e) {
+            throw revertedOr(e);
+        }
+    }
+
+    @Override
+    public BigInteger estimateGas(String from, TxCall tx) {
+        try {
+            return Numeric.toBigInt(rpc("eth_estimateGas", List.of(tx(from, tx))).asText());
         } catch (RpcException.Remote e) {
             throw revertedOr(e);
         }
@@ -221,6 +230,21 @@ public final class RpcEthApi implements EthApi {
         }
         if (gas != null) {
             t.put("gas", Numeric.toHexStringWithPrefix(gas));
+        }
+        return t;
+    }
+
+    /** The transaction object of {@code eth_call}/{@code eth_estimateGas} for {@code call}, with its access list. */
+    static ObjectNode tx(String from, TxCall call) {
+        ObjectNode t = tx(from, call.to(), call.data(), call.value(), null);
+        if (!call.accessList().isEmpty()) {
+            var list = t.putArray("accessList");
+            for (org.web3j.crypto.AccessListObject o : call.accessList()) {
+                ObjectNode entry = list.addObject();
+                entry.put("address", o.getAddress());
+                var keys = entry.putArray("storageKeys");
+                o.getStorageKeys().forEach(keys::add);
+            }
         }
         return t;
     }

@@ -13,6 +13,11 @@ public final class Predeploys {
      * (with empty storage it answers ether).
      */
     public static final String L1_BLOCK = "0x4200000000000000000000000000000000000015";
+    /**
+     * CrossL2Inbox (OP interop): validates executing messages; a transaction declares each one in its access list
+     * under this address ({@link ExecutingMessages}).
+     */
+    public static final String CROSS_L2_INBOX = "0x4200000000000000000000000000000000000022";
     /** L2ToL2CrossDomainMessenger (OP interop). */
     public static final String L2_TO_L2_CROSS_DOMAIN_MESSENGER = "0x4200000000000000000000000000000000000023";
     /**

@@ -3,7 +3,7 @@ package dev.crossbar.app.bench;
 import dev.crossbar.app.DevData;
 import dev.crossbar.app.Durations;
 import dev.crossbar.contracts.bindings.DemoTarget;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.chain.EthApi;
@@ -345,7 +345,7 @@ public final class LatencyBenchmark implements Callable<Integer> {
             String target = devnet.manifest().l2s().get(1).contract("demoTarget");
             byte[] ping = Numeric.hexStringToByteArray(DemoTarget.load(target, l2a.web3j(), l2a.txManager(key),
                     DevChain.GAS).ping("latency", BigInteger.ZERO).encodeFunctionCall());
-            this.sendCall = Numeric.hexStringToByteArray(L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
+            this.sendCall = Numeric.hexStringToByteArray(L2ToL2CrossDomainMessenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
                     l2a.web3j(), l2a.txManager(key), DevChain.GAS).sendMessage(BigInteger.valueOf(902), target, ping)
                     .encodeFunctionCall());
             this.multicall = devnet.manifest().l2s().get(0).contract("multicall3");

@@ -56,10 +56,9 @@ final class RawRelays {
         }
         long chainId = messages.getFirst().destinationChainId();
         EthApi dest = network.client(chainId);
-        String messenger = network.l2Contracts(chainId).l2ToL2Messenger();
         BigInteger nonce = dest.nonce(key.getAddress(), "pending");
-        BigInteger gas = dest.estimateGas(key.getAddress(), messenger, RelayCalls.crossRollupRelay(network,
-                messages.getFirst()), BigInteger.ZERO).multiply(BigInteger.TWO);
+        BigInteger gas = dest.estimateGas(key.getAddress(), RelayCalls.crossRollupRelay(network, messages.getFirst()))
+                .multiply(BigInteger.TWO);
         BigInteger tip = BigInteger.TEN.pow(9);
         BigInteger maxFee = dest.latest().baseFeePerGas().multiply(BigInteger.valueOf(4)).add(tip);
 
@@ -67,8 +66,9 @@ final class RawRelays {
         List<String> hashes = new ArrayList<>(messages.size());
         List<Long> sentAt = new ArrayList<>(messages.size());
         for (MessageRecord m : messages) {
-            RawTransaction tx = RawTransaction.createTransaction(chainId, nonce, gas, messenger, BigInteger.ZERO,
-                    RelayCalls.crossRollupRelay(network, m), tip, maxFee);
+            EthApi.TxCall relay = RelayCalls.crossRollupRelay(network, m);
+            RawTransaction tx = RawTransaction.createTransaction(chainId, nonce, gas, relay.to(), BigInteger.ZERO,
+                    relay.data(), tip, maxFee, relay.accessList());
             String signed = Numeric.toHexString(TransactionEncoder.signMessage(tx, key));
             sentAt.add(System.currentTimeMillis());
             hashes.add(dest.sendRaw(signed));

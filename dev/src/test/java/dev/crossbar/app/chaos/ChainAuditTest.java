@@ -8,7 +8,7 @@ import dev.crossbar.app.chaos.AuditResult.FlowRow;
 import dev.crossbar.app.chaos.ChainAudit.Flow;
 import dev.crossbar.contracts.bindings.DemoTarget;
 import dev.crossbar.contracts.bindings.L2ToL1MessagePasser;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.contracts.bindings.Portal;
 import dev.crossbar.core.json.Json;
 import dev.crossbar.core.protocol.Hashes;
@@ -196,9 +196,9 @@ class ChainAuditTest {
                 .orElseThrow();
         EthBlock.Block block = source.web3j().ethGetBlockByNumber(DefaultBlockParameter.valueOf(log.getBlockNumber()),
                 false).send().getBlock();
-        var id = new L2ToL2Messenger.Identifier(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, log.getBlockNumber(),
+        var id = new L2ToL2CrossDomainMessenger.Identifier(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, log.getBlockNumber(),
                 log.getLogIndex(), block.getTimestamp(), BigInteger.valueOf(source.chainId()));
-        return L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
+        return L2ToL2CrossDomainMessenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
                 source.txManager(RELAYER.credentials()), DevChain.GAS)
                 .relayMessage(id, L2ToL2Payload.fromLog(log.getTopics(), log.getData()).encode(), BigInteger.ZERO)
                 .encodeFunctionCall();
@@ -216,7 +216,7 @@ class ChainAuditTest {
         byte[] hash = L2ToL2Payload.fromLog(log.getTopics(), log.getData()).messageHash(BigInteger.valueOf(source));
         destination.anvil().setStorageAt(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, Numeric.toHexString(
                 Hashes.keccakAbi(new Bytes32(hash), new Uint256(BigInteger.ZERO))), Numeric.toHexString(new byte[32]));
-        L2ToL2Messenger messenger = L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
+        L2ToL2CrossDomainMessenger messenger = L2ToL2CrossDomainMessenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
                 destination.web3j(), destination.txManager(RELAYER.credentials()), DevChain.GAS);
         assertThat(messenger.successfulMessages(hash).send()).as("the messenger forgot the relay").isFalse();
     }

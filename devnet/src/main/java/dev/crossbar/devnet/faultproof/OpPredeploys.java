@@ -46,7 +46,8 @@ public final class OpPredeploys {
     private OpPredeploys() {}
 
     /**
-     * Installs {@link #INSTALLED} on {@code l2}, uninitialized, and mines a block over them.
+     * Installs {@link #INSTALLED} on {@code l2}, uninitialized, with the interop predeploys beside them
+     * ({@link dev.crossbar.devnet.InteropPredeploys}), and mines a block over them.
      *
      * <p>anvil applies {@code anvil_setCode}/{@code anvil_setStorageAt} to the state it serves for its latest block,
      * whose header does not change; the state of a block is fixed only once another is mined over it. Installed on a
@@ -66,6 +67,7 @@ public final class OpPredeploys {
             log.debug("installed predeploy chain={} contract={} address={} implementation={}", l2.name(),
                     d.contract(), d.address(), d.implementation());
         }
+        dev.crossbar.devnet.InteropPredeploys.install(l2);
         l2.anvil().mine(1);
     }
 

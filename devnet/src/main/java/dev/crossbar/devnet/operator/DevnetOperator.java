@@ -1,11 +1,12 @@
 package dev.crossbar.devnet.operator;
 
 import dev.crossbar.contracts.bindings.DemoTarget;
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.contracts.op.DisputeGameFactory;
 import dev.crossbar.contracts.op.FaultDisputeGame;
 import dev.crossbar.contracts.op.OptimismPortal2;
 import dev.crossbar.contracts.op.SuperchainConfig;
+import dev.crossbar.core.protocol.ExecutingMessages;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.core.protocol.Predeploys;
 import dev.crossbar.devnet.DevChain;
@@ -317,11 +318,22 @@ public final class DevnetOperator implements AutoCloseable {
                 .encodeFunctionCall();
         L2ToL2Payload payload = new L2ToL2Payload(BigInteger.valueOf(dest.chainId()), dest.contract("demoTarget"),
                 forgedNonce, DevKeys.USER.address(), Numeric.hexStringToByteArray(ping));
-        L2ToL2Messenger messenger = L2ToL2Messenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
-                destChain.web3j(), destChain.txManager(DevKeys.SEQUENCER.credentials()), DevChain.GAS);
-        L2ToL2Messenger.Identifier id = new L2ToL2Messenger.Identifier(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
-                sourceHead.getNumber(), BigInteger.ZERO, sourceHead.getTimestamp(), BigInteger.valueOf(source.chainId()));
-        TransactionReceipt receipt = messenger.relayMessage(id, payload.encode(), BigInteger.ZERO).send();
+        L2ToL2CrossDomainMessenger messenger = L2ToL2CrossDomainMessenger.load(
+                Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, destChain.web3j(),
+                destChain.txManager(DevKeys.SEQUENCER.credentials()), DevChain.GAS);
+        L2ToL2CrossDomainMessenger.Identifier id = new L2ToL2CrossDomainMessenger.Identifier(
+                Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, sourceHead.getNumber(), BigInteger.ZERO,
+                sourceHead.getTimestamp(), BigInteger.valueOf(source.chainId()));
+        // Declared in the access list as an honest relay would be, so the CrossL2Inbox lets it through: only the
+        // source chain knows the log does not exist.
+        var declared = new ExecutingMessages.Message(new ExecutingMessages.Identifier(
+                Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, sourceHead.getNumber().longValueExact(), 0,
+                sourceHead.getTimestamp().longValueExact(), BigInteger.valueOf(source.chainId())),
+                org.web3j.crypto.Hash.sha3(payload.encode()));
+        TransactionReceipt receipt = destChain.sendWithAccessList(DevKeys.SEQUENCER.credentials(),
+                Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, messenger.relayMessage(id, payload.encode(),
+                        BigInteger.ZERO).encodeFunctionCall(), BigInteger.ZERO,
+                ExecutingMessages.accessList(List.of(declared)));
         log.warn("forged L2-to-L2 relay sent destination={} claimedSource={} nonce={} tx={}", destinationL2,
                 source.name(), forgedNonce, receipt.getTransactionHash());
         return receipt;

@@ -68,7 +68,7 @@ public final class ContractReads {
         return view(ProtocolViews.depositExecutor(e, executor, tag).executedCount());
     }
 
-    /** {@code L2ToL2Messenger.sentMessages(nonce)}: the hash sent under that nonce, zero when none. */
+    /** {@code L2ToL2CrossDomainMessenger.sentMessages(nonce)}: the hash sent under that nonce, zero when none. */
     public static String sentCrossRollup(EthApi e, String messenger, BigInteger nonce, String tag) {
         return Numeric.toHexString(view(ProtocolViews.l2ToL2(e, messenger, tag).sentMessages(nonce)));
     }

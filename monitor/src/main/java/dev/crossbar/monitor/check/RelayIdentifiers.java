@@ -1,6 +1,6 @@
 package dev.crossbar.monitor.check;
 
-import dev.crossbar.contracts.bindings.L2ToL2Messenger;
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.contracts.bindings.Multicall3;
 import dev.crossbar.core.protocol.L2ToL2Payload;
 import dev.crossbar.core.protocol.MalformedEventException;
@@ -62,8 +62,8 @@ final class RelayIdentifiers {
     private static Optional<Relay> decode(String call) {
         try {
             List<Type> v = FunctionReturnDecoder.decode(call.substring(10), (List) List.of(
-                    new TypeReference<L2ToL2Messenger.Identifier>() {}, new TypeReference<DynamicBytes>() {}));
-            L2ToL2Messenger.Identifier id = (L2ToL2Messenger.Identifier) v.get(0);
+                    new TypeReference<L2ToL2CrossDomainMessenger.Identifier>() {}, new TypeReference<DynamicBytes>() {}));
+            L2ToL2CrossDomainMessenger.Identifier id = (L2ToL2CrossDomainMessenger.Identifier) v.get(0);
             byte[] payload = ((DynamicBytes) v.get(1)).getValue();
             return Optional.of(new Relay(id.chainId, id.blockNumber, id.logIndex, id.timestamp, id.origin,
                     payloadOf(payload)));

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import { Identifier } from "L2/Identifier.sol";
+import { CrossL2Inbox } from "L2/CrossL2Inbox.sol";
 import {
     CROSS_L2_INBOX_PREDEPLOY,
     L2_CROSS_DOMAIN_MESSENGER_PREDEPLOY,
@@ -14,10 +15,10 @@ error ReentrantCall();
 /// @notice crossDomainMessageSender/Source/Context was read while no relay was executing.
 error NotEntered();
 
-/// @notice The identifier's origin is not the L2ToL2Messenger (this predeploy).
+/// @notice The identifier's origin is not the L2ToL2CrossDomainMessenger (this predeploy).
 error IdOriginNotL2ToL2CrossDomainMessenger();
 
-/// @notice The relayed payload is not a SentMessage log of the L2ToL2Messenger.
+/// @notice The relayed payload is not a SentMessage log of the L2ToL2CrossDomainMessenger.
 error EventPayloadNotSentMessage();
 
 /// @notice A message was sent to the chain it was sent from.
@@ -26,7 +27,7 @@ error MessageDestinationSameChain();
 /// @notice A relayed message is destined for another chain.
 error MessageDestinationNotRelayChain();
 
-/// @notice A message targets the L2ToL2Messenger itself.
+/// @notice A message targets the L2ToL2CrossDomainMessenger itself.
 error MessageTargetL2ToL2CrossDomainMessenger();
 
 /// @notice A message targets the CrossL2Inbox predeploy.
@@ -38,33 +39,25 @@ error L2ToL2CrossDomainMessenger_MessageTargetUnsafe();
 /// @notice A message was already relayed successfully.
 error MessageAlreadyRelayed();
 
-/// @notice relayMessage was called by an address that is not an allowed relayer (devnet rule).
-error RelayerNotAllowed();
+/// @notice resendMessage was given a message this chain never sent.
+error InvalidMessage();
 
-/// @notice setRelayerAllowed was called by someone other than the relayer admin.
-error NotRelayerAdmin();
-
-/// @title L2ToL2Messenger
-/// @notice Crossbar's counterpart of the OP Stack interop L2ToL2CrossDomainMessenger, as the
-///         current interop specification describes it: `sendMessage` emits a SentMessage log on
-///         the source chain; a relayer delivers it to the destination's `relayMessage` together
-///         with the log's Identifier and raw payload (topics and data). Signatures, events, custom
-///         errors, the payload format and the message hash
-///         keccak256(abi.encode(destination, source, nonce, sender, target, message)) are the
-///         OP Stack's. A relay whose target call reverts reverts as a whole, so the message stays
-///         unrelayed and can be relayed again.
-///         Devnet difference: there is no CrossL2Inbox to validate that the identified log really
-///         exists on the source chain. Instead only allow-listed relayers may relay (the
-///         transaction's msg.sender or tx.origin, so an allowed relayer can batch relays through a
-///         Multicall3), and the off-chain monitor checks every relayed message against its source
-///         log. The allow-list admin is an immutable, because the contract is placed at the
-///         predeploy 0x4200000000000000000000000000000000000023 by copying its runtime code.
-contract L2ToL2Messenger {
+/// @title L2ToL2CrossDomainMessenger
+/// @notice The OP Stack interop predeploy at 0x4200000000000000000000000000000000000023, as the
+///         interop specification describes it: `sendMessage` emits a SentMessage log on the source
+///         chain; anyone may deliver it to the destination's `relayMessage` together with the
+///         log's Identifier and raw payload (topics and data). The relay validates the identifier
+///         through the CrossL2Inbox (so the relay transaction must declare the message in its
+///         access list), and the chain's block builder keeps no block whose executing message has
+///         no valid source log. Signatures, events, custom errors, the payload format and the
+///         message hash keccak256(abi.encode(destination, source, nonce, sender, target, message))
+///         are the OP Stack's. A relay whose target call reverts reverts as a whole, so the
+///         message stays unrelayed and can be relayed again. `resendMessage` emits a sent
+///         message's SentMessage log again (a new identifier for a message whose first log
+///         expired before it was relayed).
+contract L2ToL2CrossDomainMessenger {
     /// @notice Message version (0, as in the OP Stack; nonces carry no version bits).
     uint16 public constant messageVersion = 0;
-
-    /// @notice Admin of the relayer allow-list.
-    address public immutable RELAYER_ADMIN;
 
     /// @notice Hashes of messages relayed successfully on this chain; they can never be relayed
     ///         again.
@@ -75,9 +68,6 @@ contract L2ToL2Messenger {
 
     /// @notice Hash of every message sent from this chain, by nonce.
     mapping(uint256 => bytes32) public sentMessages;
-
-    /// @notice Addresses allowed to relay messages (as msg.sender or as tx.origin).
-    mapping(address => bool) public allowedRelayers;
 
     /// @notice Whether a relay is executing (transient).
     bool internal transient entered;
@@ -108,15 +98,8 @@ contract L2ToL2Messenger {
         uint256 indexed source, uint256 indexed messageNonce, bytes32 indexed messageHash, bytes32 returnDataHash
     );
 
-    /// @notice Emitted when the admin allows or disallows a relayer.
-    /// @param relayer The relayer address.
-    /// @param allowed Whether it may relay.
-    event RelayerAllowed(address indexed relayer, bool allowed);
-
-    /// @param _relayerAdmin Admin of the relayer allow-list.
-    constructor(address _relayerAdmin) {
-        RELAYER_ADMIN = _relayerAdmin;
-    }
+    /// @notice Semantic version.
+    string public constant version = "1.0.0";
 
     /// @notice Rejects a call made while a relay is executing.
     modifier nonReentrant() {
@@ -130,20 +113,6 @@ contract L2ToL2Messenger {
     modifier onlyEntered() {
         if (!entered) revert NotEntered();
         _;
-    }
-
-    /// @notice Same as RELAYER_ADMIN.
-    function relayerAdmin() external view returns (address) {
-        return RELAYER_ADMIN;
-    }
-
-    /// @notice Allows or disallows `_relayer` to relay messages. Only the RELAYER_ADMIN.
-    /// @param _relayer The relayer address (the EOA that signs relay transactions).
-    /// @param _allowed Whether it may relay.
-    function setRelayerAllowed(address _relayer, bool _allowed) external {
-        if (msg.sender != RELAYER_ADMIN) revert NotRelayerAdmin();
-        allowedRelayers[_relayer] = _allowed;
-        emit RelayerAllowed(_relayer, _allowed);
     }
 
     /// @notice Sender, on the source chain, of the message being relayed. Reverts with
@@ -202,12 +171,36 @@ contract L2ToL2Messenger {
         emit SentMessage(_destination, _target, nonce, msg.sender, _message);
     }
 
+    /// @notice Emits the SentMessage log of a message sent from this chain once more, for a
+    ///         message whose first log can no longer be relayed (it expired): the new log has a new
+    ///         identifier, the message and its hash are the same, so it is still relayed at most
+    ///         once. Anyone may call it.
+    /// @param _destination Chain id of the destination chain.
+    /// @param _nonce       Nonce of the message.
+    /// @param _sender      Sender of the message.
+    /// @param _target      Target on the destination chain.
+    /// @param _message     Calldata for the target.
+    function resendMessage(
+        uint256 _destination,
+        uint256 _nonce,
+        address _sender,
+        address _target,
+        bytes calldata _message
+    )
+        external
+    {
+        bytes32 messageHash = _hashMessage(_destination, block.chainid, _nonce, _sender, _target, _message);
+        if (sentMessages[_nonce] != messageHash) revert InvalidMessage();
+        emit SentMessage(_destination, _target, _nonce, _sender, _message);
+    }
+
     /// @notice Relays a message sent on another chain. `_sentMessage` is the raw payload of the
     ///         source SentMessage log: abi.encodePacked(SentMessage selector (topic 0),
     ///         bytes32(destination), bytes32(uint256(uint160(target))), bytes32(nonce)) followed by
-    ///         the log data abi.encode(sender, message). Rules: the caller (msg.sender or
-    ///         tx.origin) is an allowed relayer; no relay is executing; `_id.origin` is this
-    ///         messenger's address; the payload is a SentMessage log; its destination is this
+    ///         the log data abi.encode(sender, message). Anyone may relay. Rules: no relay is
+    ///         executing; `_id.origin` is this messenger's address; the CrossL2Inbox validates
+    ///         the identifier with keccak256(_sentMessage) (the transaction's access list must
+    ///         declare it); the payload is a SentMessage log; its destination is this
     ///         chain; its target is not this messenger or a system predeploy; the message (hash
     ///         over source = `_id.chainId`) was not relayed before. The message is marked relayed,
     ///         then the target is called with msg.value and the message, with
@@ -225,8 +218,8 @@ contract L2ToL2Messenger {
         nonReentrant
         returns (bytes memory returnData_)
     {
-        if (!allowedRelayers[msg.sender] && !allowedRelayers[tx.origin]) revert RelayerNotAllowed();
         if (_id.origin != address(this)) revert IdOriginNotL2ToL2CrossDomainMessenger();
+        CrossL2Inbox(CROSS_L2_INBOX_PREDEPLOY).validateMessage(_id, keccak256(_sentMessage));
 
         (uint256 destination, address target, uint256 nonce, address sender, bytes memory message) =
             _decodeSentMessagePayload(_sentMessage);
