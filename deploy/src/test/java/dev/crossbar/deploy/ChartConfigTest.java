@@ -83,8 +83,11 @@ class ChartConfigTest {
         }
         // instanceId: the chart leaves it to its default, relayer-/monitor-$HOSTNAME (the pod's name).
         chart.put("relayer", union(Set.of("group", "signerSlots", "instanceId"), keysWithout(rs, "fees", "retry",
-                "replay", "batching")));
+                "replay", "batching", "interop")));
         chart.put("relayer.signers[]", Set.of("chainId", "keys"));
+        chart.put("relayer.interop", keysWithout(rs.at("/interop/properties"), "levels", "routes"));
+        chart.put("relayer.interop.levels", keys(rs.at("/interop/properties/levels/properties")));
+        chart.put("relayer.interop.routes[]", keys(rs.at("/interop/properties/routes/items/properties")));
         for (String sub : List.of("fees", "retry", "replay", "batching")) {
             chart.put("relayer." + sub, keys(rs.at("/" + sub + "/properties")));
         }

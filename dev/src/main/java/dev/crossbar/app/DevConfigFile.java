@@ -85,6 +85,10 @@ public final class DevConfigFile {
             signers.add(Map.of("chainId", c.chainId(), "keys", keys));
         }
         relayer.put("signers", signers);
+        // The devnet's L2s have no supervisor and anvil's safe/finalized tags trail by epochs: OP Stack interop's
+        // safety levels stand for block counts on its one-second blocks here.
+        relayer.put("interop", Map.of("safety", "cross-unsafe", "levels", Map.of("unsafe", "0", "crossUnsafe", "1",
+                "safe", "4", "finalized", "10")));
         Map<String, Object> monitor = new LinkedHashMap<>();
         monitor.put("challengerKey", m.keys().get("challenger").keyRef());
         monitor.put("guardianKey", m.keys().get("guardian").keyRef());

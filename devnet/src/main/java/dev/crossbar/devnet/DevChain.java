@@ -78,27 +78,36 @@ public final class DevChain implements AutoCloseable {
 
     /**
      * Sends a call as {@code key} in an EIP-1559 transaction carrying {@code accessList} (web3j's contract bindings
-     * send none), with {@link #GAS}'s limits, and waits for its receipt. An interop relay declares its executing
-     * messages this way.
+     * send none), with {@link #GAS}'s limits and a 1 gwei tip, and waits for its receipt. An interop relay declares
+     * its executing messages this way.
      *
      * @throws java.io.IOException when the node refuses the transaction, naming its reason
      */
     public org.web3j.protocol.core.methods.response.TransactionReceipt sendWithAccessList(Credentials key, String to,
             String data, BigInteger value, java.util.List<org.web3j.crypto.AccessListObject> accessList)
             throws java.io.IOException, org.web3j.protocol.exceptions.TransactionException {
+        String hash = broadcastWithAccessList(key, to, data, value, accessList, BigInteger.valueOf(1_000_000_000L));
+        return new PollingTransactionReceiptProcessor(web3j, 100, 1200).waitForTransactionReceipt(hash);
+    }
+
+    /**
+     * {@link #sendWithAccessList} with the tip {@code tip}, without waiting for the receipt.
+     *
+     * @return the transaction's hash
+     */
+    public String broadcastWithAccessList(Credentials key, String to, String data, BigInteger value,
+            java.util.List<org.web3j.crypto.AccessListObject> accessList, BigInteger tip) throws java.io.IOException {
         BigInteger nonce = web3j.ethGetTransactionCount(key.getAddress(),
                 org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send().getTransactionCount();
-        BigInteger maxFee = GAS.getGasPrice();
         org.web3j.crypto.RawTransaction raw = org.web3j.crypto.RawTransaction.createTransaction(chainId, nonce,
-                GAS.getGasLimit(), to, value, data, BigInteger.valueOf(1_000_000_000L), maxFee, accessList);
+                GAS.getGasLimit(), to, value, data, tip, GAS.getGasPrice().max(tip), accessList);
         String signed = org.web3j.utils.Numeric.toHexString(org.web3j.crypto.TransactionEncoder.signMessage(raw, key));
         var sent = web3j.ethSendRawTransaction(signed).send();
         if (sent.hasError()) {
             throw new java.io.IOException(name + " refused the transaction to " + to + ": "
                     + sent.getError().getMessage());
         }
-        return new PollingTransactionReceiptProcessor(web3j, 100, 1200).waitForTransactionReceipt(
-                sent.getTransactionHash());
+        return sent.getTransactionHash();
     }
 
     public BigInteger blockNumber() throws java.io.IOException {

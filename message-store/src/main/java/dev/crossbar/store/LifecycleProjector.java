@@ -339,10 +339,28 @@ final class LifecycleProjector {
             Messages.insert(s.tx, m, s.eventId, "sent on " + s.where(), MessageState.READY, ready);
             return;
         }
+        Optional<MessageRecord> existing = Messages.lock(s.tx, m.id());
+        if (existing.isPresent() && REEMITTABLE.contains(existing.get().state())
+                && !sameLog(existing.get().source(), m.source())) {
+            // resendMessage emitted its SentMessage log again: the message is relayed with the new identifier.
+            s.transitions++;
+            Messages.reemitted(s.tx, existing.get(), m, s.eventId, "emitted again on " + s.where()
+                    + " (resendMessage): relayed with this log's identifier");
+            return;
+        }
         Optional<MessageRecord> created = create(s, m);
         if (created.isPresent()) {
             advance(s, created.get(), MessageState.READY, ready);
         }
+    }
+
+    /** States of a cross-rollup message a re-emitted SentMessage log makes due again (not one relayed or in flight). */
+    private static final Set<MessageState> REEMITTABLE = Set.of(MessageState.READY, MessageState.FAILED,
+            MessageState.DEAD_LETTERED);
+
+    private static boolean sameLog(MessageRecord.SourceRef a, MessageRecord.SourceRef b) {
+        return a != null && b != null && a.blockNumber() == b.blockNumber() && a.logIndex() == b.logIndex()
+                && a.blockHash().equalsIgnoreCase(b.blockHash());
     }
 
     private void crossRollupRelayed(Step s, CrossRollupRelayed e) throws SQLException {

@@ -105,6 +105,25 @@ final class Messages {
         return move(tx, find(tx, orphan.id()).orElseThrow(), MessageState.SENT, cause, eventId);
     }
 
+    /**
+     * A cross-rollup message whose SentMessage log was emitted again (the source messenger's {@code resendMessage}):
+     * it takes the new log as its source (a new identifier for its relay), starts its attempts over and is due for
+     * relay (READY) again.
+     */
+    static MessageRecord reemitted(Tx tx, MessageRecord m, NewMessage again, long eventId, String cause)
+            throws SQLException {
+        MessageRecord.SourceRef s = again.source();
+        update(tx, m, "source_block_number = ?, source_block_hash = ?, source_tx_hash = ?, source_log_index = ?,"
+                        + " source_block_timestamp = ?, attempts = 0, next_attempt_at = NULL", s.blockNumber(),
+                s.blockHash(), s.txHash(), s.logIndex(), s.blockTimestamp());
+        MessageRecord now = find(tx, m.id()).orElseThrow();
+        if (now.state() == MessageState.READY) {
+            record(tx, now, MessageState.READY, cause, eventId);
+            return now;
+        }
+        return move(tx, now, MessageState.READY, cause, eventId);
+    }
+
     /** Moves a message if the lifecycle allows it; a move to its own state changes nothing. */
     static MessageRecord moveChecked(Tx tx, MessageRecord m, MessageState to, String cause) throws SQLException {
         if (m.state() == to) {

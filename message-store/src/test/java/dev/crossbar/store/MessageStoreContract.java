@@ -405,6 +405,32 @@ abstract class MessageStoreContract {
     }
 
     @Test
+    void aCrossRollupMessageEmittedAgainIsDueWithItsNewLogUnlessItWasRelayed() {
+        BlockRef b = l2a.mine();
+        store.commitBatch(l2a.batch(b, crossRollup(l2a.at(b, 1, 0), L2B, 0, XR1)));
+        store.recordAttempt(XR1, 4, null, "relay refused");
+        store.transition(XR1, MessageState.DEAD_LETTERED, "expired: its source log is older than the expiry window");
+
+        BlockRef later = l2a.mine();
+        store.commitBatch(l2a.batch(later, crossRollup(l2a.at(later, 3, 2), L2B, 0, XR1)));
+
+        MessageRecord again = store.message(XR1).orElseThrow();
+        assertThat(again.state()).isEqualTo(MessageState.READY);
+        assertThat(again.source().blockNumber()).isEqualTo(later.number());
+        assertThat(again.source().logIndex()).isEqualTo(2);
+        assertThat(again.source().txHash()).isEqualTo(l2a.txHash(3));
+        assertThat(again.attempts()).as("its attempts start over").isZero();
+        assertThat(store.history(XR1).getLast().cause()).contains("emitted again", "resendMessage");
+
+        // An emission does not move a relayed message.
+        store.transition(XR1, MessageState.RELAYING, "relay sent");
+        store.transition(XR1, MessageState.RELAYED, "relayed");
+        BlockRef third = l2a.mine();
+        store.commitBatch(l2a.batch(third, crossRollup(l2a.at(third, 4, 0), L2B, 0, XR1)));
+        assertThat(store.message(XR1).orElseThrow().state()).isEqualTo(MessageState.RELAYED);
+    }
+
+    @Test
     void everyTransitionIsAnnouncedOnTheMessagesTopicKeyedByItsRoutingKey() {
         recordDeposit();
         store.transition(DEP1, MessageState.RELAYED, "executed");

@@ -17,8 +17,10 @@ public enum FindingKind {
             + " key as compromised. Dispute games: make sure the game's root is countered (INVALID_ROOT_CLAIM) and, if"
             + " it resolves DEFENDER_WINS, blacklisted before the airgap ends (WRONG_RESOLUTION)."),
     FORGED_RELAY(Severity.CRITICAL, true, "A cross-rollup message was relayed that its source chain never sent (or"
-            + " sent differently). Remove the relayer that sent it from the destination messenger's allow-list, check"
-            + " what the target did with it, and keep the breaker tripped until the relayers are trusted again."),
+            + " sent differently): anyone may relay, so the destination chain's block builder kept an executing"
+            + " message without a valid source log (its interop check failed, or the source chain lost the log to a"
+            + " reorg after the relay). Tell the destination chain's operator, check what the target did with it, and"
+            + " keep the breaker tripped until the chain's interop validation is trusted again."),
     CENSORED_DEPOSIT(Severity.CRITICAL, true, "An L1 deposit was not executed on its L2 within the inclusion"
             + " window: the sequencer is censoring or stalled. Ask the operator; if it does not recover, escape mode"
             + " lets depositors reclaim what the L2 never executed. On a fault-proof chain derivation forces the"

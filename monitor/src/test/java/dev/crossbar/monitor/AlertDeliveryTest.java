@@ -50,7 +50,7 @@ class AlertDeliveryTest {
             assertThat(firing.path("annotations").path("summary").asText()).isEqualTo("a forged relay");
             assertThat(firing.path("annotations").path("description").asText())
                     .isEqualTo("chain=l2b\nexpected=0xaa\nseen=0xbb\ndeadline=2026-01-01T01:00:00Z");
-            assertThat(firing.path("annotations").path("runbook").asText()).contains("allow-list");
+            assertThat(firing.path("annotations").path("runbook").asText()).contains("block builder");
             assertThat(firing.path("startsAt").asText()).isEqualTo("2026-01-01T00:00:00Z");
             assertThat(firing.has("endsAt")).isFalse();
             assertThat(firing.path("generatorURL").asText()).isEqualTo("http://monitor.example/api/findings");

@@ -4,6 +4,8 @@ import dev.crossbar.core.chain.Chains;
 import dev.crossbar.core.chain.EthApi;
 import dev.crossbar.core.chain.ProtocolViews;
 import dev.crossbar.core.chain.RevertReasons;
+import dev.crossbar.core.config.Confirmations;
+import dev.crossbar.core.model.MessageDetails;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.model.TxPurpose;
 import dev.crossbar.store.FencedOff;
@@ -36,8 +38,11 @@ final class CrossRollupRelays {
     private final Steps steps;
     private final boolean batching;
 
+    private final RelayerSettings.Interop rules;
+
     CrossRollupRelays(long destination, TxManager signer, Chains chains, Deliveries deliveries, Batches batches,
-            Steps steps, boolean batching) {
+            Steps steps, boolean batching, RelayerSettings.Interop rules) {
+        this.rules = rules;
         this.destination = destination;
         this.signer = signer;
         this.chains = chains;
@@ -85,8 +90,9 @@ final class CrossRollupRelays {
     }
 
     /**
-     * The messages that still need a relay: one the destination says was relayed moves to RELAYED, one whose source
-     * block is gone waits for its watcher; in one batched read of the destination and one of each source chain.
+     * The messages that still need a relay and may have it now: one the destination says was relayed moves to RELAYED,
+     * one whose source block is gone waits for its watcher (in one batched read of the destination and one of each
+     * source chain); then the interop rules ({@link #dueUnderTheInteropRules}).
      */
     List<MessageRecord> stillToRelay(List<MessageRecord> ready) {
         EthApi dest = chains.client(destination);
@@ -102,17 +108,72 @@ final class CrossRollupRelays {
             }
         }
         Map<String, String> gone = deliveries.sourcesGone(notDone);
-        List<MessageRecord> pending = new ArrayList<>();
+        List<MessageRecord> present = new ArrayList<>();
         for (MessageRecord m : notDone) {
             String why = gone.get(m.id());
             if (why != null) {
                 steps.apply(m, new Deliveries.Step.Wait(Duration.ofSeconds(5), why
                         + "; waiting for its watcher to orphan it or see it again"));
             } else {
-                pending.add(m);
+                present.add(m);
             }
         }
-        return pending;
+        return dueUnderTheInteropRules(present);
+    }
+
+    /**
+     * The messages the interop rules let go now, the nearest to expiry first: an expired one (its source block older
+     * than the expiry window at the destination's latest block) is dead-lettered with the way out, and one whose
+     * source block has not reached its route's safety level waits for it.
+     */
+    List<MessageRecord> dueUnderTheInteropRules(List<MessageRecord> messages) {
+        if (messages.isEmpty()) {
+            return messages;
+        }
+        long now = chains.client(destination).latest().timestamp();
+        Map<String, Long> heights = new java.util.HashMap<>();
+        List<MessageRecord> due = new ArrayList<>();
+        for (MessageRecord m : messages) {
+            if (m.source() == null) {
+                due.add(m); // no identifier to judge by; its relay cannot be built either, and says so
+                continue;
+            }
+            long sourceTime = m.source().blockTimestamp();
+            long expiresAt = sourceTime + rules.expiry().toSeconds();
+            if (now >= expiresAt) {
+                steps.apply(m, new Deliveries.Step.Dead(expired(m, now, expiresAt)));
+                continue;
+            }
+            if (now >= expiresAt - rules.expiryWarning().toSeconds()
+                    && !m.details().containsKey(MessageDetails.NEAR_EXPIRY_AT)) {
+                steps.nearExpiry(m, now, expiresAt);
+            }
+            Confirmations depth = rules.depthOf(m.sourceChainId(), destination);
+            long height = heights.computeIfAbsent(m.sourceChainId() + "/" + depth,
+                    k -> chains.client(m.sourceChainId()).heightAt(depth));
+            if (m.source().blockNumber() > height) {
+                steps.apply(m, new Deliveries.Step.Wait(Duration.ofSeconds(2), "source block "
+                        + m.source().blockNumber() + " on " + chains.name(m.sourceChainId()) + " is not "
+                        + rules.levelOf(m.sourceChainId(), destination) + " yet (" + depth + ": block " + height
+                        + "); relayed once it is"));
+                continue;
+            }
+            due.add(m);
+        }
+        due.sort(java.util.Comparator.comparingLong(m -> m.source() == null ? Long.MAX_VALUE
+                : m.source().blockTimestamp()));
+        return due;
+    }
+
+    /** The dead letter's reason for an expired message, with the way to relay it after all. */
+    private String expired(MessageRecord m, long now, long expiresAt) {
+        return "expired: its source log (" + chains.name(m.sourceChainId()) + " block " + m.source().blockNumber()
+                + ", timestamp " + m.source().blockTimestamp() + ") is older than the interop expiry window of "
+                + rules.expiry().toSeconds() + "s at the destination's time " + now + " (expired at " + expiresAt
+                + "); the chain would refuse its relay. To relay it, emit it again on "
+                + chains.name(m.sourceChainId()) + " with L2ToL2CrossDomainMessenger.resendMessage(" + m.destinationChainId()
+                + ", " + m.nonce() + ", " + m.sender() + ", " + m.target() + ", <message>)"
+                + " (crossbar messages resend " + m.id() + ")";
     }
 
     /**

@@ -71,7 +71,7 @@ final class RelayWorker {
         this.rechecks = new Rechecks(destination, signer, store, deliveries, games, steps);
         this.settlements = new Settlements(destination, store, chains, steps);
         this.relays = new CrossRollupRelays(destination, signer, chains, deliveries, new Batches(destination, signer,
-                store, chains, deliveries, settings, metrics, steps), steps, batching());
+                store, chains, deliveries, settings, metrics, steps), steps, batching(), settings.interop());
         this.breakers = new BreakerGuard(store, chains);
         signer.checkingBeforeSends(rechecks::recheck);
     }

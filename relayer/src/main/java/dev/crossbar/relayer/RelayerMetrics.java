@@ -46,6 +46,7 @@ public final class RelayerMetrics {
                 outcomeCounter(kind, result);
             }
         }
+        nearExpiryCounter(chain);
     }
 
     /** Time from the message's source block to its delivery being confirmed. */
@@ -109,6 +110,20 @@ public final class RelayerMetrics {
                     .tag("chain", chain).tag("signer", s).tag("reason", reason.tag()).register(registry);
             return v;
         });
+    }
+
+    /**
+     * {@code crossbar_relayer_messages_near_expiry_total{chain}}: L2-to-L2 messages to {@code chain} found within the
+     * warning time of their interop expiry, each counted once (they go first; one that stays unrelayed is lost to the
+     * expiry).
+     */
+    void nearExpiry(String chain) {
+        nearExpiryCounter(chain).increment();
+    }
+
+    private Counter nearExpiryCounter(String chain) {
+        return Counter.builder("crossbar.relayer.messages.near.expiry").description("L2-to-L2 messages found within"
+                + " the warning time of their interop expiry").tag("chain", chain).register(registry);
     }
 
     void batch(int size) {

@@ -46,6 +46,17 @@ final class Steps {
         this.metrics = metrics;
     }
 
+    /**
+     * An L2-to-L2 message found near its interop expiry ({@link RelayerSettings.Interop#expiryWarning}): noted on the
+     * message, counted ({@code crossbar_relayer_messages_near_expiry_total}) and logged, once.
+     */
+    void nearExpiry(MessageRecord m, long now, long expiresAt) {
+        store.putDetails(m.id(), Map.of(dev.crossbar.core.model.MessageDetails.NEAR_EXPIRY_AT, Long.toString(now)));
+        metrics.nearExpiry(chains.name(destination));
+        log.warn("message near its interop expiry messageId={} source={} expiresInS={}", m.id(),
+                chains.name(m.sourceChainId()), expiresAt - now);
+    }
+
     void apply(MessageRecord m, Deliveries.Step step) {
         switch (step) {
             case Deliveries.Step.Sent s -> {

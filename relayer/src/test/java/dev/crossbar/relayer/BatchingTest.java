@@ -62,6 +62,24 @@ class BatchingTest {
         });
         assertThat(OnChainEffects.crossRollupRelays(p.devnet.l2(1))).hasSize(n).allSatisfy((id, c) ->
                 assertThat(c).isEqualTo(1));
+
+        // Each batch transaction declares every message it executes, each once, and nothing else.
+        for (String batchTx : batchTxs) {
+            List<MessageRecord> members = relayed().stream().filter(m -> batchTx.equals(m.details().get("batchTx")))
+                    .toList();
+            var declared = OnChainEffects.declaredBy(p.devnet.l2(1), batchTx);
+            assertThat(declared).as("batch %s declares its %d members", batchTx, members.size())
+                    .hasSize(members.size());
+            for (MessageRecord m : members) {
+                long matching = 0;
+                for (var d : declared) {
+                    if (OnChainEffects.declares(d, m, p.devnet.l2(0))) {
+                        matching++;
+                    }
+                }
+                assertThat(matching).as("batch %s declares message %s once", batchTx, m.id()).isEqualTo(1);
+            }
+        }
     }
 
     private static List<MessageRecord> relayed() {

@@ -241,11 +241,9 @@ class CrashAndReorgSafetyTest {
         String id = sent(user.crossRollup(0, 1, "relayed by someone else first"));
         p.stack.stopWatcher(l2b.chainId());
         try {
-            String messenger = p.network().l2Contracts(l2b.chainId()).l2ToL2Messenger();
-            String call = new Deliveries(p.network()).relayCall(p.store.message(id).orElseThrow(), messenger);
-            String other = l2b.txManager(DevKeys.RELAYER_2.credentials()).sendTransaction(
-                    DevChain.GAS.getGasPrice(), DevChain.GAS.getGasLimit(), messenger, call, BigInteger.ZERO)
-                    .getTransactionHash();
+            var relay = new Deliveries(p.network()).relayTx(p.store.message(id).orElseThrow());
+            String other = l2b.sendWithAccessList(DevKeys.RELAYER_2.credentials(), relay.to(), relay.data(),
+                    BigInteger.ZERO, relay.accessList()).getTransactionHash();
             await().atMost(Duration.ofSeconds(10)).until(() -> relayed(l2b, id));
             assertThat(l2b.web3j().ethGetTransactionReceipt(other).send().getTransactionReceipt().orElseThrow()
                     .isStatusOK()).as("the other key's relay went through").isTrue();

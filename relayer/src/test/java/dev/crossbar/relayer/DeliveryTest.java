@@ -63,6 +63,12 @@ class DeliveryTest {
         }
         for (String id : ids(MessageKind.CROSS_ROLLUP, MessageState.RELAYED)) {
             assertThat(relayed.get(id)).as("message %s relayed once", id).isEqualTo(1);
+            MessageRecord m = p.store.message(id).orElseThrow();
+            TxRecord relay = p.store.transactionsOf(id).stream().filter(t -> t.status() == TxRecord.Status.CONFIRMED)
+                    .findFirst().orElseThrow();
+            var declared = OnChainEffects.declaredBy(p.devnet.l2(1), relay.txHash());
+            assertThat(declared).as("the relay of %s declares exactly its message", id).hasSize(1);
+            assertThat(OnChainEffects.declares(declared.getFirst(), m, p.devnet.l2(0))).isTrue();
         }
         for (MessageRecord m : p.store.messages(MessageQuery.all())) {
             List<TxRecord> txs = p.store.transactionsOf(m.id());

@@ -28,6 +28,38 @@ final class OnChainEffects {
                 EventEncoder.encode(L2ToL2CrossDomainMessenger.RELAYEDMESSAGE_EVENT), 3);
     }
 
+    /** The messages transaction {@code txHash} on {@code chain} declares to the CrossL2Inbox in its access list. */
+    static List<dev.crossbar.core.protocol.ExecutingMessages.Declared> declaredBy(DevChain chain, String txHash)
+            throws Exception {
+        var tx = chain.web3j().ethGetTransactionByHash(txHash).send().getTransaction().orElseThrow();
+        return dev.crossbar.core.protocol.ExecutingMessages.declared(tx.getAccessList() == null ? List.of()
+                : tx.getAccessList().stream().map(o -> new org.web3j.crypto.AccessListObject(o.getAddress(),
+                        o.getStorageKeys())).toList());
+    }
+
+    /**
+     * Whether {@code declared} names the SentMessage log of message {@code m}, read here from the source chain itself:
+     * its place (chain, block, timestamp, log index) and the checksum of its origin and {@code keccak256(topics ++
+     * data)}.
+     */
+    static boolean declares(dev.crossbar.core.protocol.ExecutingMessages.Declared declared,
+            dev.crossbar.store.MessageRecord m, DevChain source) throws Exception {
+        var block = source.web3j().ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameter.valueOf(
+                java.math.BigInteger.valueOf(m.source().blockNumber())), false).send().getBlock();
+        EthFilter f = new EthFilter(org.web3j.protocol.core.DefaultBlockParameter.valueOf(block.getNumber()),
+                org.web3j.protocol.core.DefaultBlockParameter.valueOf(block.getNumber()),
+                Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER);
+        Log log = source.web3j().ethGetLogs(f).send().getLogs().stream().map(r -> (Log) r.get())
+                .filter(l -> l.getLogIndex().longValueExact() == m.source().logIndex()).findFirst().orElseThrow();
+        byte[] msgHash = dev.crossbar.core.protocol.ExecutingMessages.msgHash(log.getTopics(),
+                org.web3j.utils.Numeric.hexStringToByteArray(log.getData()));
+        return declared.chainId().longValueExact() == source.chainId()
+                && declared.blockNumber() == block.getNumber().longValueExact()
+                && declared.timestamp() == block.getTimestamp().longValueExact()
+                && declared.logIndex() == log.getLogIndex().longValueExact()
+                && declared.checksumMatches(log.getAddress(), msgHash);
+    }
+
     /** The mined nonce of {@code key} on {@code chain}: how many transactions it has there. */
     static java.math.BigInteger transactionsOf(DevChain chain, dev.crossbar.devnet.DevKeys key) throws Exception {
         return chain.web3j().ethGetTransactionCount(key.address(), DefaultBlockParameterName.LATEST).send()

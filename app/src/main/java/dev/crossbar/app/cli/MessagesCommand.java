@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 /** {@code crossbar messages}: list messages, show one with its history, retry one. */
 @Command(name = "messages", mixinStandardHelpOptions = true,
         description = "Messages of a running service: list them, show one with its history, retry one.",
-        subcommands = {MessagesCommand.ListMessages.class, MessagesCommand.Show.class, MessagesCommand.Retry.class})
+        subcommands = {MessagesCommand.ListMessages.class, MessagesCommand.Show.class, MessagesCommand.Retry.class,
+                MessagesCommand.Resend.class})
 public final class MessagesCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -114,6 +115,12 @@ public final class MessagesCommand implements Runnable {
             if (!m.path("lastError").isNull() && !m.path("lastError").isMissingNode()) {
                 field(out, "last error", m.path("lastError").asText());
             }
+            JsonNode id = body.path("interop").path("identifier");
+            if (!id.isMissingNode()) {
+                field(out, "identifier", "origin " + id.path("origin").asText() + ", chain " + id.path("chainId")
+                        .asText() + ", block " + id.path("blockNumber").asText() + ", log " + id.path("logIndex")
+                        .asText() + ", timestamp " + id.path("timestamp").asText());
+            }
             out.println("history:");
             List<String[]> rows = new ArrayList<>();
             for (JsonNode t : body.path("history")) {
@@ -130,12 +137,67 @@ public final class MessagesCommand implements Runnable {
                     out.println("  " + tx.path("createdAt").asText() + "  " + tx.path("purpose").asText() + " on chain "
                             + tx.path("chainId").asText() + "  " + tx.path("txHash").asText() + "  "
                             + tx.path("status").asText());
+                    JsonNode entries = body.path("accessLists").path(tx.path("txHash").asText());
+                    if (entries.isArray() && !entries.isEmpty()) {
+                        out.println("    access list:");
+                        for (int i = 0; i < entries.size(); i++) {
+                            out.println("      [" + i + "] " + entry(entries.get(i)));
+                        }
+                    }
                 }
             }
         }
 
         private static void field(PrintWriter out, String name, String value) {
             out.printf("  %-10s %s%n", name, value);
+        }
+
+        /** One access-list entry: its address and key, and what it declares under the CrossL2Inbox. */
+        static String entry(JsonNode e) {
+            String type = e.path("type").asText("");
+            String what = switch (type) {
+                case "lookup" -> "lookup    chain " + e.path("chainId").asText() + ", block " + e.path("blockNumber")
+                        .asText() + ", timestamp " + e.path("timestamp").asText() + ", log " + e.path("logIndex")
+                        .asText();
+                case "checksum" -> "checksum  of message " + e.path("message").asText();
+                case "" -> "";
+                default -> type;
+            };
+            return e.path("address").asText() + " " + e.path("key").asText() + (what.isEmpty() ? "" : "  " + what);
+        }
+    }
+
+    /** {@code crossbar messages resend <id>}. */
+    @Command(name = "resend", mixinStandardHelpOptions = true,
+            description = "Show the resendMessage call that emits an L2-to-L2 message's SentMessage log again on its "
+                    + "source chain: the way out for a message dead-lettered as expired (its log older than the "
+                    + "interop expiry window). Any account may send the call; once the watcher sees the new log, the "
+                    + "message is READY again and relayed with the new identifier. Exit 3 when there is no such "
+                    + "message, 1 when it is not an L2-to-L2 message.")
+    static final class Resend extends ApiCommand {
+        @Parameters(paramLabel = "ID", description = "The message's id (its hash, 0x...).")
+        String id;
+
+        @Override
+        int run(ApiClient api) throws ApiClient.Unreachable {
+            ApiClient.Response r = api.get("/api/messages/" + encode(id));
+            if (!r.ok()) {
+                return failed(r);
+            }
+            JsonNode resend = r.body().path("interop").path("resend");
+            if (resend.isMissingNode()) {
+                err().println("crossbar: message " + id + " is a " + r.body().path("message").path("kind").asText()
+                        + " message: only L2-to-L2 messages can be emitted again");
+                return ExitCodes.FAILURE;
+            }
+            out().println("message " + r.body().path("message").path("id").asText() + " ("
+                    + r.body().path("message").path("state").asText() + ")");
+            out().println("send on chain " + resend.path("chain").asText() + " (" + resend.path("chainId").asText()
+                    + "), from any account:");
+            out().println("  to   " + resend.path("to").asText());
+            out().println("  data " + resend.path("data").asText());
+            out().println(resend.path("note").asText());
+            return ExitCodes.OK;
         }
     }
 

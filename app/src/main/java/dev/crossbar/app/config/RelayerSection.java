@@ -1,5 +1,7 @@
 package dev.crossbar.app.config;
 
+import dev.crossbar.core.config.Confirmations;
+import dev.crossbar.core.config.SafetyLevel;
 import dev.crossbar.core.policy.Backoff;
 import dev.crossbar.relayer.RelayerSettings;
 import dev.crossbar.txmanager.FeePolicy;
@@ -75,6 +77,36 @@ final class RelayerSection {
                     + " chains without one are not batched");
     static final Section BATCHING = Section.mapping("batching", "Batching L2-to-L2 deliveries.", BATCH_ENABLED,
             BATCH_MAX, BATCH_GAS, BATCH_MULTICALL);
+    static final ValueType<SafetyLevel> SAFETY_LEVEL = Types.named(SafetyLevel.class, SafetyLevel::configName);
+    static final Key<SafetyLevel> INTEROP_SAFETY = Key.of("safety", SAFETY_LEVEL, "cross-unsafe",
+            "how safe a source block must be before its L2-to-L2 messages are relayed, on routes without their own"
+                    + " level: unsafe, cross-unsafe, safe or finalized (OP Stack interop's levels)");
+    static final Key<Confirmations> LEVEL_UNSAFE = Key.of("unsafe", Types.CONFIRMATIONS, "0",
+            "what unsafe means on a source chain: blocks on top of the source block, or safe/finalized");
+    static final Key<Confirmations> LEVEL_CROSS_UNSAFE = Key.of("crossUnsafe", Types.CONFIRMATIONS, "0",
+            "what cross-unsafe means (a chain's node cannot tell it; the devnet maps it to 1 block)");
+    static final Key<Confirmations> LEVEL_SAFE = Key.of("safe", Types.CONFIRMATIONS, "safe",
+            "what safe means (the node's safe block by default)");
+    static final Key<Confirmations> LEVEL_FINALIZED = Key.of("finalized", Types.CONFIRMATIONS, "finalized",
+            "what finalized means (the node's finalized block by default)");
+    static final Section INTEROP_LEVELS = Section.mapping("levels",
+            "The depth each safety level stands for on a source chain.", LEVEL_UNSAFE, LEVEL_CROSS_UNSAFE, LEVEL_SAFE,
+            LEVEL_FINALIZED);
+    static final Key<Long> ROUTE_FROM = Key.required("from", Types.CHAIN_ID, "the source chain id");
+    static final Key<Long> ROUTE_TO = Key.required("to", Types.CHAIN_ID, "the destination chain id");
+    static final Key<SafetyLevel> ROUTE_SAFETY = Key.required("safety", SAFETY_LEVEL,
+            "the level of this route's messages");
+    static final Section INTEROP_ROUTES = Section.list("routes", "Routes with their own safety level.", false,
+            ROUTE_FROM, ROUTE_TO, ROUTE_SAFETY);
+    static final Key<Duration> INTEROP_EXPIRY = Key.of("expiry", Types.DURATION, "7d",
+            "how long after its source block a message can be executed (the OP Stack's 7 days); an older one is"
+                    + " dead-lettered, with resendMessage as the way out");
+    static final Key<Duration> INTEROP_EXPIRY_WARNING = Key.of("expiryWarning", Types.DURATION, "1d",
+            "how long before its expiry a message is relayed before younger ones and counted as near expiry");
+    static final Section INTEROP = Section.mapping("interop",
+            "L2-to-L2 messages through OP Stack interop (CrossL2Inbox, L2ToL2CrossDomainMessenger).", INTEROP_SAFETY,
+            INTEROP_LEVELS, INTEROP_ROUTES, INTEROP_EXPIRY, INTEROP_EXPIRY_WARNING);
+
     static final Key<Duration> TICK = Key.of("tick", Types.DURATION, "1s",
             "how often each relayer worker looks for due work when nothing wakes it");
 
@@ -88,7 +120,7 @@ final class RelayerSection {
     static final Section SECTION = Section.mapping("relayer",
             "The relayer: delivers due messages to their destination chains.",
             GROUP, SIGNER_SLOTS, SIGNERS, CONFIRMATIONS, TICK, SESSION_TIMEOUT, INSTANCE_ID, FEES, RETRY, REPLAY,
-            BATCHING);
+            BATCHING, INTEROP);
 
     /**
      * @param chainIds the configured chains (signers must sign on one of them), or null when unknown
@@ -145,17 +177,60 @@ final class RelayerSection {
         Boolean batchOn = b.get(BATCH_ENABLED);
         Integer batchMax = b.get(BATCH_MAX);
         Long gasCap = b.get(BATCH_GAS);
+        RelayerSettings.Interop interop = interop(r.section(INTEROP), chainIds);
         if (r.problemCount() > before) {
             return new Read(null, signers);
         }
         try {
             return new Read(new RelayerSettings(group, slots, confirmations, fees, new Backoff(base, max, jitter),
                     attempts, replays, gasRaise, new RelayerSettings.Batching(batchOn, batchMax, gasCap,
-                            multicall == null ? Map.of() : multicall), tick, instanceId, sessionTimeout), signers);
+                            multicall == null ? Map.of() : multicall), tick, instanceId, sessionTimeout, interop),
+                    signers);
         } catch (IllegalArgumentException e) {
             r.problem(e.getMessage());
             return new Read(null, signers);
         }
+    }
+
+    /** The {@code interop} section; null when it has problems. */
+    private static RelayerSettings.Interop interop(SectionReader i, Set<Long> chainIds) {
+        int before = i.problemCount();
+        SafetyLevel safety = i.get(INTEROP_SAFETY);
+        SectionReader l = i.section(INTEROP_LEVELS);
+        Map<SafetyLevel, Confirmations> depths = new java.util.EnumMap<>(SafetyLevel.class);
+        java.util.Map.of(SafetyLevel.UNSAFE, LEVEL_UNSAFE, SafetyLevel.CROSS_UNSAFE, LEVEL_CROSS_UNSAFE,
+                SafetyLevel.SAFE, LEVEL_SAFE, SafetyLevel.FINALIZED, LEVEL_FINALIZED).forEach((level, key) -> {
+                    Confirmations c = l.get(key);
+                    if (c != null) {
+                        depths.put(level, c);
+                    }
+                });
+        Map<RelayerSettings.Interop.Route, SafetyLevel> routes = new java.util.HashMap<>();
+        for (SectionReader route : i.list(INTEROP_ROUTES)) {
+            Long from = route.get(ROUTE_FROM);
+            Long to = route.get(ROUTE_TO);
+            SafetyLevel level = route.get(ROUTE_SAFETY);
+            for (Long id : java.util.Arrays.asList(from, to)) {
+                if (id != null && chainIds != null && !chainIds.contains(id)) {
+                    route.problem(id.equals(from) ? ROUTE_FROM : ROUTE_TO, id + " is not a configured chain ("
+                            + chainIds + ")");
+                }
+            }
+            if (from != null && to != null && level != null
+                    && routes.put(new RelayerSettings.Interop.Route(from, to), level) != null) {
+                route.problem(ROUTE_FROM, "the route " + from + " -> " + to + " is listed twice");
+            }
+        }
+        Duration expiry = i.get(INTEROP_EXPIRY);
+        Duration warning = i.get(INTEROP_EXPIRY_WARNING);
+        if (expiry != null && warning != null && warning.compareTo(expiry) >= 0) {
+            i.problem(INTEROP_EXPIRY_WARNING, Types.formatDuration(warning) + " is not shorter than expiry ("
+                    + Types.formatDuration(expiry) + ")");
+        }
+        if (i.problemCount() > before) {
+            return null;
+        }
+        return new RelayerSettings.Interop(safety, routes, depths, expiry, warning);
     }
 
     /**

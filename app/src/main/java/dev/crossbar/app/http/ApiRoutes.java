@@ -184,7 +184,14 @@ final class ApiRoutes {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("message", m);
             out.put("history", store.history(id));
-            out.put("transactions", store.transactionsOf(id));
+            List<dev.crossbar.store.TxRecord> txs = store.transactionsOf(id);
+            out.put("transactions", txs);
+            if (m.kind() == MessageKind.CROSS_ROLLUP) {
+                ChainConfig source = config.chains().stream().filter(c -> c.chainId() == m.sourceChainId())
+                        .findFirst().orElse(null);
+                InteropView.of(m, source).ifPresent(v -> out.put("interop", v));
+                out.put("accessLists", InteropView.accessLists(txs));
+            }
             return out;
         }));
     }

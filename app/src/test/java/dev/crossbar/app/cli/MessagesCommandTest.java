@@ -52,6 +52,49 @@ class MessagesCommandTest {
     }
 
     @Test
+    void anL2ToL2MessageShowsItsIdentifierItsRelaysAccessListEntryByEntryAndTheResendCall() {
+        var m = api.store.message(Seed.RELAYED).orElseThrow();
+        var declared = new dev.crossbar.core.protocol.ExecutingMessages.Message(
+                new dev.crossbar.core.protocol.ExecutingMessages.Identifier(
+                        dev.crossbar.core.protocol.Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, m.source().blockNumber(),
+                        m.source().logIndex(), m.source().blockTimestamp(), java.math.BigInteger.valueOf(901)),
+                org.web3j.crypto.Hash.sha3(new byte[] {7}));
+        var raw = org.web3j.crypto.RawTransaction.createTransaction(902, java.math.BigInteger.ZERO,
+                java.math.BigInteger.valueOf(200_000), dev.crossbar.core.protocol.Predeploys
+                        .L2_TO_L2_CROSS_DOMAIN_MESSENGER, java.math.BigInteger.ZERO, "0x", java.math.BigInteger.ONE,
+                java.math.BigInteger.TWO, dev.crossbar.core.protocol.ExecutingMessages.accessList(List.of(declared)));
+        byte[] signed = org.web3j.crypto.TransactionEncoder.signMessage(raw, org.web3j.crypto.Credentials.create(
+                "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"));
+        String hash = org.web3j.utils.Numeric.toHexString(org.web3j.crypto.Hash.sha3(signed));
+        api.store.recordTransaction(new dev.crossbar.store.TxRecord(0, Seed.RELAYED, "RELAY", 902,
+                "0x70997970c51812dc3a010c7d01b50e0d17dc79c8", java.math.BigInteger.ZERO, hash,
+                org.web3j.utils.Numeric.toHexString(signed), java.math.BigInteger.TWO, java.math.BigInteger.ONE,
+                java.math.BigInteger.valueOf(200_000), dev.crossbar.store.TxRecord.Status.SIGNED, null, null, null,
+                null));
+
+        Cli cli = Cli.run("messages", "show", Seed.RELAYED, "--url", api.url());
+        assertThat(cli.exitCode).as(cli.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(cli.out).contains("identifier origin " + dev.crossbar.core.protocol.Predeploys
+                .L2_TO_L2_CROSS_DOMAIN_MESSENGER + ", chain 901, block " + m.source().blockNumber());
+        List<String> keys = dev.crossbar.core.protocol.ExecutingMessages.storageKeys(declared.id(), declared.msgHash());
+        assertThat(cli.out).contains("    access list:",
+                "      [0] 0x4200000000000000000000000000000000000022 " + keys.get(0) + "  lookup    chain 901, block "
+                        + m.source().blockNumber() + ", timestamp " + m.source().blockTimestamp() + ", log "
+                        + m.source().logIndex(),
+                "      [1] 0x4200000000000000000000000000000000000022 " + keys.get(1) + "  checksum  of message 0");
+
+        Cli resend = Cli.run("messages", "resend", Seed.RELAYED, "--url", api.url());
+        assertThat(resend.exitCode).as(resend.toString()).isEqualTo(ExitCodes.OK);
+        String selector = org.web3j.crypto.Hash.sha3String("resendMessage(uint256,uint256,address,address,bytes)")
+                .substring(0, 10);
+        assertThat(resend.out).contains("send on chain l2a (901), from any account:",
+                "  to   " + dev.crossbar.core.protocol.Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, "  data " + selector);
+        Cli notL2ToL2 = Cli.run("messages", "resend", Seed.DEPOSIT, "--url", api.url());
+        assertThat(notL2ToL2.exitCode).as(notL2ToL2.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(notL2ToL2.err).contains("only L2-to-L2 messages can be emitted again");
+    }
+
+    @Test
     void messagesShowOfAnUnknownIdExitsWith3() {
         Cli cli = Cli.run("messages", "show", Seed.hash("nothing"), "--url", api.url());
         assertThat(cli.exitCode).as(cli.toString()).isEqualTo(ExitCodes.NOT_FOUND);

@@ -151,6 +151,43 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void interopRulesAreReadPerRouteAndTheirMistakesNamed() {
+        Config c = load(MINIMAL + """
+                relayer:
+                  interop:
+                    safety: unsafe
+                    levels: {crossUnsafe: 2, safe: 6}
+                    routes: [{from: 901, to: 900, safety: safe}]
+                    expiry: 2d
+                """).config();
+        var rules = c.relayer().interop();
+        assertThat(rules.levelOf(900, 901)).isEqualTo(dev.crossbar.core.config.SafetyLevel.UNSAFE);
+        assertThat(rules.levelOf(901, 900)).isEqualTo(dev.crossbar.core.config.SafetyLevel.SAFE);
+        assertThat(rules.depthOf(901, 900)).isEqualTo(Confirmations.blocks(6));
+        assertThat(rules.depths().get(dev.crossbar.core.config.SafetyLevel.FINALIZED))
+                .isEqualTo(Confirmations.tag("finalized"));
+        assertThat(rules.expiry()).isEqualTo(Duration.ofDays(2));
+        assertThat(rules.expiryWarning()).isEqualTo(Duration.ofDays(1));
+        assertThat(load(MINIMAL).config().relayer().interop().levelOf(900, 901))
+                .as("the default level").isEqualTo(dev.crossbar.core.config.SafetyLevel.CROSS_UNSAFE);
+
+        ConfigException e = problems(MINIMAL + """
+                relayer:
+                  interop:
+                    safety: soft
+                    routes: [{from: 901, to: 999, safety: safe}, {from: 901, to: 999, safety: unsafe}]
+                    expiry: 1h
+                    expiryWarning: 2h
+                """);
+        assertThat(messages(e)).containsExactlyInAnyOrder(
+                "relayer.interop.safety: 'soft' is not one of unsafe | cross-unsafe | safe | finalized",
+                "relayer.interop.routes[0].to: 999 is not a configured chain ([900, 901])",
+                "relayer.interop.routes[1].to: 999 is not a configured chain ([900, 901])",
+                "relayer.interop.routes[1].from: the route 901 -> 999 is listed twice",
+                "relayer.interop.expiryWarning: 2h is not shorter than expiry (1h)");
+    }
+
+    @Test
     void aMissingRequiredSettingIsNamed() {
         ConfigException e = problems(MINIMAL.replace("    chainId: 901\n", "").replace("kafka:\n  bootstrapServers: "
                 + "127.0.0.1:9092\n", ""));

@@ -139,6 +139,14 @@ public interface EthApi extends AutoCloseable {
         return batchesRequests() ? BatchReads.receipts(this, txHashes) : txHashes.stream().map(this::receipt).toList();
     }
 
+    /**
+     * The highest block at the depth {@code depth} names: the node's {@code safe}/{@code finalized} block, or the
+     * latest block less a number of blocks (never below 0).
+     */
+    default long heightAt(dev.crossbar.core.config.Confirmations depth) {
+        return depth.usesTag() ? header(depth.tag()).number() : Math.max(0, latest().number() - depth.blocks());
+    }
+
     /** {@link #findHeader(long)} of several blocks (in one batch over JSON-RPC). */
     default List<Optional<Header>> findHeaders(List<Long> numbers) {
         return batchesRequests() ? BatchReads.findHeaders(this, numbers) : numbers.stream().map(this::findHeader).toList();

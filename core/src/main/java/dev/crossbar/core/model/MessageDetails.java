@@ -23,6 +23,11 @@ public final class MessageDetails {
      * keeps one proof per submitter; another submitter's proof is finalized through the external-proof path).
      */
     public static final String PROOF_SUBMITTER = "proofSubmitter";
+    /**
+     * Cross-rollup message: the destination time (seconds) at which the relayer first found it near its interop
+     * expiry (counted and logged once).
+     */
+    public static final String NEAR_EXPIRY_AT = "nearExpiryAt";
     /** Cross-rollup message: the hash of the batch transaction that carries its relay. */
     public static final String BATCH_TX = "batchTx";
     /**

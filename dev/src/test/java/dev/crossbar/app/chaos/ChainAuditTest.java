@@ -79,24 +79,24 @@ class ChainAuditTest {
         // Fast: one relayed by the relayer key, then relayed again (the messenger refuses: reverted); one never
         // relayed; one relay of a message nobody sent (the operator's forgery).
         TransactionReceipt fast = user.crossRollup(0, 1, "fast, relayed");
-        String relay = relayCall(l2a, fast);
-        assertThat(send(l2b, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relay).isStatusOK()).isTrue();
-        assertThat(send(l2b, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relay).isStatusOK())
+        Relay relay = relayCall(l2a, fast);
+        assertThat(send(l2b, relay).isStatusOK()).isTrue();
+        assertThat(send(l2b, relay).isStatusOK())
                 .as("a second relay of the same message").isFalse();
         user.crossRollup(1, 0, "fast, never relayed");
         operator.forgeRelay("l2b");
         // A double: the destination forgets it relayed a message (its successfulMessages entry is cleared, as a
         // messenger without that guard would be), and the relayer key relays it again.
         TransactionReceipt doubled = user.crossRollup(0, 1, "fast, relayed twice");
-        String relayTwice = relayCall(l2a, doubled);
-        assertThat(send(l2b, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relayTwice).isStatusOK()).isTrue();
+        Relay relayTwice = relayCall(l2a, doubled);
+        assertThat(send(l2b, relayTwice).isStatusOK()).isTrue();
         forgetRelay(l2b, doubled, l2a.chainId());
-        assertThat(send(l2b, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relayTwice).isStatusOK()).isTrue();
+        assertThat(send(l2b, relayTwice).isStatusOK()).isTrue();
         // An orphan effect: a message relayed, then its source block reorged away (another user: USER's nonces stay).
         TransactionReceipt reorged = new DemoTraffic(devnet, DevKeys.USER_2.credentials())
                 .crossRollup(0, 1, "source reorged away");
-        String relayOrphan = relayCall(l2a, reorged);
-        assertThat(send(l2b, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, relayOrphan).isStatusOK()).isTrue();
+        Relay relayOrphan = relayCall(l2a, reorged);
+        assertThat(send(l2b, relayOrphan).isStatusOK()).isTrue();
         assertThat(l2a.blockNumber()).isEqualTo(reorged.getBlockNumber());
         l2a.anvil().reorg(1);
 
@@ -189,8 +189,14 @@ class ChainAuditTest {
         assertThat(r.table()).contains("fast L2->L2").contains("extra tx:");
     }
 
-    /** The relay call of the fast message sent in {@code sent}, with the identifier of its source log. */
-    private static String relayCall(DevChain source, TransactionReceipt sent) throws Exception {
+    /** A relay: its call data and the access list that declares its message. */
+    private record Relay(String data, List<org.web3j.crypto.AccessListObject> accessList) {}
+
+    /**
+     * The relay of the fast message sent in {@code sent}: the call with the identifier of its source log, and the
+     * access list that declares it to the CrossL2Inbox.
+     */
+    private static Relay relayCall(DevChain source, TransactionReceipt sent) throws Exception {
         Log log = sent.getLogs().stream()
                 .filter(l -> l.getTopics().getFirst().equalsIgnoreCase(L2ToL2Payload.SENT_MESSAGE_TOPIC)).findFirst()
                 .orElseThrow();
@@ -198,10 +204,23 @@ class ChainAuditTest {
                 false).send().getBlock();
         var id = new L2ToL2CrossDomainMessenger.Identifier(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, log.getBlockNumber(),
                 log.getLogIndex(), block.getTimestamp(), BigInteger.valueOf(source.chainId()));
-        return L2ToL2CrossDomainMessenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
-                source.txManager(RELAYER.credentials()), DevChain.GAS)
-                .relayMessage(id, L2ToL2Payload.fromLog(log.getTopics(), log.getData()).encode(), BigInteger.ZERO)
+        byte[] payload = L2ToL2Payload.fromLog(log.getTopics(), log.getData()).encode();
+        String data = L2ToL2CrossDomainMessenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, source.web3j(),
+                source.txManager(RELAYER.credentials()), DevChain.GAS).relayMessage(id, payload, BigInteger.ZERO)
                 .encodeFunctionCall();
+        var declared = new dev.crossbar.core.protocol.ExecutingMessages.Message(
+                new dev.crossbar.core.protocol.ExecutingMessages.Identifier(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
+                        log.getBlockNumber().longValueExact(), log.getLogIndex().longValueExact(),
+                        block.getTimestamp().longValueExact(), BigInteger.valueOf(source.chainId())),
+                org.web3j.crypto.Hash.sha3(payload));
+        return new Relay(data, dev.crossbar.core.protocol.ExecutingMessages.accessList(List.of(declared)));
+    }
+
+    /** Sends {@code relay} to the destination's messenger from the relayer key, declaring its message. */
+    private static TransactionReceipt send(DevChain chain, Relay relay) throws Exception {
+        String hash = chain.broadcastWithAccessList(RELAYER.credentials(), Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
+                relay.data(), BigInteger.ZERO, relay.accessList(), BigInteger.valueOf(1_000_000_000L));
+        return new PollingTransactionReceiptProcessor(chain.web3j(), 100, 100).waitForTransactionReceipt(hash);
     }
 
     /**

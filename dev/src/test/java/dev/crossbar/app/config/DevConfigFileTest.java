@@ -71,6 +71,10 @@ class DevConfigFileTest {
         assertThat(c.keys().guardian()).isEqualTo(new SecretRef.FromFile(Path.of("/dev/keys/guardian.key")));
         assertThat(c.kafka().bootstrapServers()).isEqualTo("127.0.0.1:39092");
         assertThat(c.relayer().instanceId()).isEqualTo("relayer-crossbar-dev");
+        assertThat(c.relayer().interop().depthOf(901, 902))
+                .as("cross-unsafe is a block on the devnet").isEqualTo(Confirmations.blocks(1));
+        assertThat(c.relayer().interop().depths().get(dev.crossbar.core.config.SafetyLevel.SAFE))
+                .as("anvil's safe tag trails by epochs: a block count stands for it").isEqualTo(Confirmations.blocks(4));
         assertThat(c.monitor().instanceId()).isEqualTo("monitor-crossbar-dev");
         assertThat(c.monitor().alerts().generatorUrl()).hasToString("http://127.0.0.1:0/api/findings");
     }
