@@ -3,10 +3,12 @@ package dev.crossbar.relayer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.core.config.Confirmations;
 import dev.crossbar.core.config.SafetyLevel;
 import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
+import dev.crossbar.core.protocol.Predeploys;
 import dev.crossbar.devnet.DemoTraffic;
 import dev.crossbar.devnet.DevChain;
 import dev.crossbar.devnet.DevKeys;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
+import org.web3j.utils.Numeric;
 
 /**
  * The interop rules of L2-to-L2 relays on real chains: a route's safety level holds a message until its source block
@@ -109,7 +112,7 @@ class InteropRulesTest {
     /** Runs last in this class's stack: it moves l2b's clock a week ahead. */
     @Test
     @Order(3)
-    void aMessageNearItsExpiryIsCountedAndAnExpiredOneIsDeadLetteredNotRelayed() throws Exception {
+    void aMessageNearItsExpiryIsCountedAndAnExpiredOneIsDeadLetteredUntilItsLogIsEmittedAgain() throws Exception {
         DemoTraffic user = new DemoTraffic(p.devnet, DevKeys.USER.credentials());
         // l2b's clock 7 days less an hour ahead of l2a's: a message sent now on l2a has an hour left on l2b.
         l2b.anvil().increaseTime(Duration.ofDays(7).minusHours(1).toSeconds());
@@ -131,6 +134,25 @@ class InteropRulesTest {
                 "crossbar messages resend " + expired.id());
         assertThat(p.store.transactionsOf(expired.id())).as("no relay of an expired message").isEmpty();
         assertThat(OnChainEffects.crossRollupRelays(l2b)).doesNotContainKey(expired.id());
+
+        // The way out: its log emitted again on l2a (anyone may), now inside the window of l2b's clock, makes it due
+        // with the new log's identifier, and it is relayed declaring that log.
+        l2a.anvil().increaseTime(Duration.ofDays(7).plusHours(2).toSeconds());
+        MessageRecord dead = p.store.message(expired.id()).orElseThrow();
+        TransactionReceipt again = L2ToL2CrossDomainMessenger.load(Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER,
+                l2a.web3j(), l2a.txManager(DevKeys.USER_2.credentials()), DevChain.GAS).resendMessage(
+                BigInteger.valueOf(dead.destinationChainId()), dead.nonce(), dead.sender(), dead.target(),
+                Numeric.hexStringToByteArray(dead.data())).send();
+        l2a.anvil().mine(3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state(expired) == MessageState.RELAYED);
+        MessageRecord relayed = p.store.message(expired.id()).orElseThrow();
+        assertThat(relayed.source().txHash()).isEqualToIgnoringCase(again.getTransactionHash());
+        assertThat(p.store.history(expired.id())).anySatisfy(t -> assertThat(t.cause()).contains("emitted again"));
+        assertThat(OnChainEffects.crossRollupRelays(l2b).get(expired.id())).isEqualTo(1);
+        TxRecord relay = p.store.transactionsOf(expired.id()).stream()
+                .filter(t -> t.status() == TxRecord.Status.CONFIRMED).findFirst().orElseThrow();
+        assertThat(OnChainEffects.declares(OnChainEffects.declaredBy(l2b, relay.txHash()).getFirst(), relayed, l2a))
+                .as("the relay declares the new log").isTrue();
     }
 
     /** The message the receipt's SentMessage log carries, once the source watcher has recorded it. */
