@@ -35,6 +35,11 @@ public final class AnvilRpc {
         call("evm_increaseTime", List.of(seconds));
     }
 
+    /** Gives the next block mined {@code timestamp}; the node's clock goes on from there. */
+    public void setNextBlockTimestamp(long timestamp) throws IOException {
+        call("evm_setNextBlockTimestamp", List.of(timestamp));
+    }
+
     /** Mines {@code blocks} blocks now. */
     public void mine(long blocks) throws IOException {
         call("anvil_mine", List.of(Numeric.toHexStringWithPrefix(BigInteger.valueOf(blocks))));
@@ -112,10 +117,23 @@ public final class AnvilRpc {
      *     stops and resumes interval mining only by whole seconds)
      */
     public void inOneBlock(Sends sends) throws IOException {
+        whileMiningStopped(() -> {
+            sends.send();
+            mine(1);
+        });
+    }
+
+    /**
+     * Runs {@code work} with mining stopped (no block is mined meanwhile unless {@code work} mines one), then mines
+     * again as the node did before.
+     *
+     * @throws IOException when the node refuses a mining call, or mines blocks less than a second apart (see
+     *     {@link #miningCanBeStopped})
+     */
+    public void whileMiningStopped(Sends work) throws IOException {
         boolean automine = Boolean.TRUE.equals(query("anvil_getAutomine"));
-        Object interval = query("anvil_getIntervalMining");
-        long seconds = interval == null ? 0 : new BigInteger(interval.toString()).longValueExact();
-        if (!automine && interval != null && seconds == 0) {
+        long seconds = intervalSeconds();
+        if (!automine && seconds == 0 && query("anvil_getIntervalMining") != null) {
             throw new IOException("the node mines blocks less than a second apart: anvil cannot stop and resume such"
                     + " mining, so transactions cannot be put in one block");
         }
@@ -125,8 +143,7 @@ public final class AnvilRpc {
             setIntervalMining(0);
         }
         try {
-            sends.send();
-            mine(1);
+            work.send();
         } finally {
             if (automine) {
                 setAutomine(true);
@@ -134,6 +151,29 @@ public final class AnvilRpc {
                 setIntervalMining(seconds);
             }
         }
+    }
+
+    /**
+     * Whether {@link #whileMiningStopped} can stop the node's mining: not when it mines blocks less than a second
+     * apart.
+     */
+    public boolean miningCanBeStopped() throws IOException {
+        return Boolean.TRUE.equals(query("anvil_getAutomine")) || intervalSeconds() > 0
+                || query("anvil_getIntervalMining") == null;
+    }
+
+    /**
+     * Removes the last {@code depth} blocks (anvil {@code anvil_rollback}): their transactions leave the chain and
+     * are not put back in the pool; the next block mined takes the first removed block's number. The node's clock
+     * goes back to the new head's timestamp ({@link #setNextBlockTimestamp} sets it forward again).
+     */
+    public void rollback(long depth) throws IOException {
+        call("anvil_rollback", List.of(depth));
+    }
+
+    private long intervalSeconds() throws IOException {
+        Object interval = query("anvil_getIntervalMining");
+        return interval == null ? 0 : new BigInteger(interval.toString()).longValueExact();
     }
 
     private Object query(String method) throws IOException {

@@ -86,12 +86,30 @@ public final class DevChain implements AutoCloseable {
     public org.web3j.protocol.core.methods.response.TransactionReceipt sendWithAccessList(Credentials key, String to,
             String data, BigInteger value, java.util.List<org.web3j.crypto.AccessListObject> accessList)
             throws java.io.IOException, org.web3j.protocol.exceptions.TransactionException {
+        return sendSigned(signWithAccessList(key, to, data, value, accessList), to);
+    }
+
+    /**
+     * The signed bytes (hex) of the transaction {@link #sendWithAccessList} sends, at {@code key}'s pending nonce,
+     * for a caller that needs its hash before it is sent ({@code Hash.sha3} of the bytes).
+     */
+    public String signWithAccessList(Credentials key, String to, String data, BigInteger value,
+            java.util.List<org.web3j.crypto.AccessListObject> accessList) throws java.io.IOException {
         BigInteger nonce = web3j.ethGetTransactionCount(key.getAddress(),
                 org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send().getTransactionCount();
         BigInteger maxFee = GAS.getGasPrice();
         org.web3j.crypto.RawTransaction raw = org.web3j.crypto.RawTransaction.createTransaction(chainId, nonce,
                 GAS.getGasLimit(), to, value, data, BigInteger.valueOf(1_000_000_000L), maxFee, accessList);
-        String signed = org.web3j.utils.Numeric.toHexString(org.web3j.crypto.TransactionEncoder.signMessage(raw, key));
+        return org.web3j.utils.Numeric.toHexString(org.web3j.crypto.TransactionEncoder.signMessage(raw, key));
+    }
+
+    /**
+     * Sends a signed transaction (hex) to {@code to} and waits for its receipt.
+     *
+     * @throws java.io.IOException when the node refuses the transaction, naming its reason
+     */
+    public org.web3j.protocol.core.methods.response.TransactionReceipt sendSigned(String signed, String to)
+            throws java.io.IOException, org.web3j.protocol.exceptions.TransactionException {
         var sent = web3j.ethSendRawTransaction(signed).send();
         if (sent.hasError()) {
             throw new java.io.IOException(name + " refused the transaction to " + to + ": "
