@@ -67,6 +67,15 @@ public final class AnvilRpc {
         return raw == null ? null : raw.toString();
     }
 
+    /**
+     * The node's JSON of a transaction, with the fields web3j's {@code Transaction} drops (a deposit's
+     * {@code sourceHash}, {@code mint}, {@code isSystemTx}); null when the node does not have it.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> transactionJson(String hash) throws IOException {
+        return (Map<String, Object>) call("eth_getTransactionByHash", List.of(hash));
+    }
+
     /** Sets the base fee of the next block (for fee-spike tests). */
     public void setNextBlockBaseFeePerGas(BigInteger wei) throws IOException {
         call("anvil_setNextBlockBaseFeePerGas", List.of(Numeric.toHexStringWithPrefix(wei)));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crossbar.contracts.bindings.DemoTarget;
+import dev.crossbar.contracts.bindings.DepositExecutor;
 import dev.crossbar.contracts.bindings.L2ToL2CrossDomainMessenger;
 import dev.crossbar.core.protocol.ExecutingMessages;
 import dev.crossbar.core.protocol.L2ToL2Payload;
@@ -97,6 +98,45 @@ class InteropBlockCheckTest extends DevnetTestBase {
         assertThat(output.l2BlockNumber.longValueExact()).isEqualTo(proposed);
         assertThat(output.outputRoot).as("the output commits to the chain as it is after the take-away")
                 .isEqualTo(Proposer.computeOutput(l2b(), proposed).outputRoot());
+    }
+
+    @Test
+    void aDepositAndItsRecordAfterAForgedRelayOfTheSequencerKeyAreMinedAgainInOneBlock() throws Exception {
+        InteropBlockCheck check = operator.interopCheck("l2a");
+        check.checkNew();
+        DepositExecutor executor = DepositExecutor.load(Predeploys.DEVNET_DEPOSIT_EXECUTOR, l2a().web3j(),
+                l2a().txManager(DevKeys.USER.credentials()), DevChain.GAS);
+        BigInteger executed = executor.executedCount().send();
+        BigInteger pings = l2aTarget().pingCount().send();
+        TransactionReceipt forged = operator.forgeRelay("l2a");
+        new DemoTraffic(devnet, DevKeys.USER.credentials()).deposit(0, "deposited after the forgery", BigInteger.ZERO);
+        assertThat(operator.sequencer("l2a").executeDue()).isEqualTo(1);
+        long depositBlock = l2a().blockNumber().longValueExact();
+        var txs = l2a().web3j().ethGetBlockByNumber(DefaultBlockParameter.valueOf(BigInteger.valueOf(depositBlock)),
+                true).send().getBlock().getTransactions();
+        assertThat(txs).as("the deposit and its record, by the sequencer key like the forgery").hasSize(2);
+        String deposit = txs.stream().map(t -> (org.web3j.protocol.core.methods.response.Transaction) t.get())
+                .filter(t -> "0x7e".equalsIgnoreCase(t.getType())).findFirst().orElseThrow().getHash();
+
+        check.checkNew();
+
+        assertThat(receipt(l2a(), forged.getTransactionHash())).isNull();
+        TransactionReceipt depositAgain = receipt(l2a(), deposit);
+        assertThat(depositAgain).as("the deposit, under the same hash").isNotNull();
+        assertThat(depositAgain.isStatusOK()).isTrue();
+        var block = l2a().web3j().ethGetBlockByHash(depositAgain.getBlockHash(), true).send().getBlock();
+        assertThat(block.getTransactions()).as("with its record, signed again at the sequencer's next nonce")
+                .hasSize(2);
+        var record = block.getTransactions().stream()
+                .map(t -> (org.web3j.protocol.core.methods.response.Transaction) t.get())
+                .filter(t -> !"0x7e".equalsIgnoreCase(t.getType())).findFirst().orElseThrow();
+        assertThat(record.getFrom()).isEqualToIgnoringCase(DevKeys.SEQUENCER.address());
+        assertThat(record.getTo()).isEqualToIgnoringCase(Predeploys.DEVNET_DEPOSIT_EXECUTOR);
+        assertThat(receipt(l2a(), record.getHash()).isStatusOK()).isTrue();
+        assertThat(executor.executedCount().send()).isEqualTo(executed.add(BigInteger.ONE));
+        assertThat(l2aTarget().pingCount().send()).isEqualTo(pings.add(BigInteger.ONE));
+        assertThat(l2aTarget().lastNote().send()).isEqualTo("deposited after the forgery");
+        assertThat(check.checkedUpTo()).isEqualTo(l2a().blockNumber().longValueExact());
     }
 
     @Test

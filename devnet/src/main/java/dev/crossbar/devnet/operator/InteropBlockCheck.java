@@ -1,9 +1,12 @@
 package dev.crossbar.devnet.operator;
 
 import dev.crossbar.contracts.bindings.CrossL2Inbox;
+import dev.crossbar.core.protocol.DepositTransaction;
 import dev.crossbar.core.protocol.ExecutingMessages;
+import dev.crossbar.core.protocol.OpDepositTx;
 import dev.crossbar.core.protocol.Predeploys;
 import dev.crossbar.devnet.DevChain;
+import dev.crossbar.devnet.DevKeys;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -23,6 +26,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.abi.EventEncoder;
 import org.web3j.crypto.AccessListObject;
+import org.web3j.crypto.RawTransaction;
+import org.web3j.crypto.TransactionEncoder;
 import org.web3j.protocol.core.DefaultBlockParameter;
 import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.request.EthFilter;
@@ -52,10 +57,11 @@ import org.web3j.utils.Numeric;
  * <p>A block with an invalid transaction is taken off the chain at devnet scale: with mining stopped, it and every
  * block after it are rolled back ({@code anvil_rollback}), then each removed block is mined again with its valid
  * transactions (same signed bytes, so the same hashes), so the chain keeps its height (plus one empty block that
- * carries the node's clock over the rollback) and the invalid transactions have no effect. A re-included
- * transaction whose sender's nonce no longer fits (it came after the sender's invalid one) is dropped, as a chain
- * drops it. {@link #checkedUpTo} is the height up to which every block passed: the
- * proposers propose no higher, so no output commits to a block this may still take away.
+ * carries the node's clock over the rollback) and the invalid transactions have no effect. A transaction whose nonce
+ * no longer fits (it came after an invalid one of its sender) is signed again at the sender's next nonce when the
+ * sender is a devnet key (the sequencer's record of a deposit after its forged relay), and dropped otherwise, as a
+ * chain drops it; a deposit is encoded again from its fields. {@link #checkedUpTo} is the height up to which every
+ * block has passed: the proposers propose no higher, so no output commits to a block this may still take away.
  *
  * <p>Blocks made before the check was created are taken as they are. A message checked valid stays so even if its
  * source block is reorged later (a real chain would then reorg the executing block too).
@@ -66,6 +72,7 @@ public final class InteropBlockCheck {
     private static final Logger log = LoggerFactory.getLogger(InteropBlockCheck.class);
     private static final String EXECUTING_MESSAGE = EventEncoder.encode(CrossL2Inbox.EXECUTINGMESSAGE_EVENT);
     private static final String DEPOSIT_TYPE = "0x7e";
+    private static final String ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
     /** How many checked block hashes are kept to notice a reorg made by someone else. */
     private static final int RECENT = 256;
     /** Take-aways one {@link #checkNew} does at most before it returns (the next call goes on). */
@@ -350,7 +357,7 @@ public final class InteropBlockCheck {
                 for (EthBlock.TransactionResult<?> r : full.getTransactions()) {
                     String hash = ((Transaction) r.get()).getHash().toLowerCase(Locale.ROOT);
                     if (!invalidTxs.contains(hash)) {
-                        raw.put(hash, l2.anvil().rawTransaction(hash));
+                        raw.put(hash, signedBytes((Transaction) r.get()));
                     }
                 }
             }
@@ -372,13 +379,23 @@ public final class InteropBlockCheck {
                             expected = l2.web3j().ethGetTransactionCount(from, DefaultBlockParameterName.LATEST)
                                     .send().getTransactionCount();
                         }
+                        String signed = raw.get(hash);
                         if (!tx.getNonce().equals(expected)) {
-                            outcome[2]++;
-                            log.warn("transaction of a taken-away block dropped: its sender's nonce moved on l2={}"
-                                    + " block={} tx={} nonce={} senderNonce={}", l2.name(), b.getNumber(), hash,
-                                    tx.getNonce(), expected);
-                            continue;
+                            // Its sender's invalid transaction before it is gone: the devnet signs it again, at the
+                            // nonce that is next now (under another hash), when the sender is one of its keys.
+                            signed = resigned(tx, expected);
+                            if (signed == null) {
+                                outcome[2]++;
+                                log.warn("transaction of a taken-away block dropped: its nonce no longer fits and"
+                                        + " its sender is no devnet key l2={} block={} tx={} nonce={} senderNonce={}",
+                                        l2.name(), b.getNumber(), hash, tx.getNonce(), expected);
+                                continue;
+                            }
+                            log.warn("transaction of a taken-away block signed again at the sender's next nonce"
+                                    + " l2={} block={} tx={} newTx={} nonce={} newNonce={}", l2.name(),
+                                    b.getNumber(), hash, org.web3j.crypto.Hash.sha3(signed), tx.getNonce(), expected);
                         }
+                        raw.put(hash, signed);
                         nextNonce.put(from, expected.add(BigInteger.ONE));
                     }
                     String signed = raw.get(hash);
@@ -410,6 +427,59 @@ public final class InteropBlockCheck {
         log.warn("block taken off the chain l2={} block={} blockHash={} invalidTxs={} blocksReplaced={}"
                 + " txsReincluded={} txsDropped={}", l2.name(), n, block.getHash(),
                 invalidTxs.stream().collect(Collectors.joining(",")), outcome[0], outcome[1], outcome[2]);
+    }
+
+    /**
+     * {@code tx} signed again at {@code nonce} by the devnet key that sent it (same call, gas and fees), or null when
+     * its sender is no devnet key or its type is neither legacy nor EIP-1559.
+     */
+    private String resigned(Transaction tx, BigInteger nonce) {
+        DevKeys key = DevKeys.all().stream().filter(k -> k.address().equalsIgnoreCase(tx.getFrom())).findFirst()
+                .orElse(null);
+        if (key == null) {
+            return null;
+        }
+        String to = tx.getTo() == null ? "" : tx.getTo();
+        String type = tx.getType() == null ? "0x0" : tx.getType().toLowerCase(Locale.ROOT);
+        byte[] signed = switch (type) {
+            case "0x0" -> TransactionEncoder.signMessage(RawTransaction.createTransaction(nonce, tx.getGasPrice(),
+                    tx.getGas(), to, tx.getValue(), tx.getInput()), l2.chainId(), key.credentials());
+            case "0x2" -> TransactionEncoder.signMessage(RawTransaction.createTransaction(l2.chainId(), nonce,
+                    tx.getGas(), to, tx.getValue(), tx.getInput(), tx.getMaxPriorityFeePerGas(), tx.getMaxFeePerGas(),
+                    accessList(tx)), key.credentials());
+            default -> null;
+        };
+        return signed == null ? null : Numeric.toHexString(signed);
+    }
+
+    /**
+     * The bytes of {@code tx} to send it again, or null when they cannot be had: the node's for a signed transaction;
+     * for a deposit, which anvil does not give back, encoded again from its fields ({@link OpDepositTx}), and only
+     * when that gives the same hash.
+     */
+    private String signedBytes(Transaction tx) throws IOException {
+        if (!DEPOSIT_TYPE.equalsIgnoreCase(tx.getType())) {
+            return l2.anvil().rawTransaction(tx.getHash());
+        }
+        Map<String, Object> json = l2.anvil().transactionJson(tx.getHash());
+        if (json == null || json.get("sourceHash") == null) {
+            return null;
+        }
+        String to = (String) json.get("to");
+        byte[] input = Numeric.hexStringToByteArray(String.valueOf(json.getOrDefault("input", "0x")));
+        OpDepositTx deposit = new OpDepositTx(Numeric.hexStringToByteArray((String) json.get("sourceHash")),
+                new DepositTransaction((String) json.get("from"), to == null ? ZERO_ADDRESS : to,
+                        quantity(json.get("mint")), quantity(json.get("value")), quantity(json.get("gas")), to == null,
+                        input));
+        if (Boolean.TRUE.equals(json.get("isSystemTx")) || !deposit.hash().equalsIgnoreCase(tx.getHash())) {
+            log.warn("deposit of a taken-away block cannot be encoded again l2={} tx={}", l2.name(), tx.getHash());
+            return null;
+        }
+        return Numeric.toHexString(deposit.encoded());
+    }
+
+    private static BigInteger quantity(Object hex) {
+        return hex == null ? BigInteger.ZERO : Numeric.decodeQuantity(hex.toString());
     }
 
     /** The checksum of the message an {@code ExecutingMessage} log names, or null when the log is malformed. */
