@@ -35,11 +35,6 @@ public final class AnvilRpc {
         call("evm_increaseTime", List.of(seconds));
     }
 
-    /** Gives the next block mined {@code timestamp}; the node's clock goes on from there. */
-    public void setNextBlockTimestamp(long timestamp) throws IOException {
-        call("evm_setNextBlockTimestamp", List.of(timestamp));
-    }
-
     /** Mines {@code blocks} blocks now. */
     public void mine(long blocks) throws IOException {
         call("anvil_mine", List.of(Numeric.toHexStringWithPrefix(BigInteger.valueOf(blocks))));
@@ -50,15 +45,47 @@ public final class AnvilRpc {
      * transactions).
      */
     public void reorg(long depth) throws IOException {
-        call("anvil_reorg", List.of(depth, List.of()));
+        reorg(depth, List.of());
     }
 
     /**
      * Replaces the last {@code depth} blocks with new ones holding {@code txs}: pairs of a signed transaction (hex) and
-     * the new block it goes into, counted from the first new block (0).
+     * the new block it goes into, counted from the first new block (0). Anvil mines the new blocks at the common
+     * block's time and sets its clock back to it; the clock is put forward again to where it was, so that the chain's
+     * time does not fall behind the other devnet chains' (the interop block check compares them).
      */
     public void reorg(long depth, List<List<Object>> txs) throws IOException {
+        long clock = clock();
+        long started = System.nanoTime();
         call("anvil_reorg", List.of(depth, txs));
+        setTime(clock + (System.nanoTime() - started) / 1_000_000_000L);
+    }
+
+    /**
+     * Removes the last {@code depth} blocks (anvil {@code anvil_rollback}): their transactions leave the chain and
+     * are not put back in the pool; the next block mined takes the first removed block's number. Anvil sets its
+     * clock back to the new head's time; the clock is put forward again to where it was.
+     */
+    public void rollback(long depth) throws IOException {
+        long clock = clock();
+        long started = System.nanoTime();
+        call("anvil_rollback", List.of(depth));
+        setTime(clock + (System.nanoTime() - started) / 1_000_000_000L);
+    }
+
+    /**
+     * The node's clock: the timestamp its next block would have now (wall clock plus whatever
+     * {@link #increaseTime} added), read with an {@code eth_call} of {@code TIMESTAMP} on the pending block.
+     */
+    public long clock() throws IOException {
+        // Creation code that returns TIMESTAMP: TIMESTAMP PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN.
+        Object r = call("eth_call", List.of(Map.of("data", "0x4260005260206000f3"), "pending"));
+        return Numeric.toBigInt(String.valueOf(r)).longValueExact();
+    }
+
+    /** Sets the node's clock to {@code timestamp} ({@code evm_setTime}); the next block carries it. */
+    public void setTime(long timestamp) throws IOException {
+        call("evm_setTime", List.of(timestamp));
     }
 
     /** A transaction's signed bytes (hex), or null when the node does not have it. */
@@ -169,15 +196,6 @@ public final class AnvilRpc {
     public boolean miningCanBeStopped() throws IOException {
         return Boolean.TRUE.equals(query("anvil_getAutomine")) || intervalSeconds() > 0
                 || query("anvil_getIntervalMining") == null;
-    }
-
-    /**
-     * Removes the last {@code depth} blocks (anvil {@code anvil_rollback}): their transactions leave the chain and
-     * are not put back in the pool; the next block mined takes the first removed block's number. The node's clock
-     * goes back to the new head's timestamp ({@link #setNextBlockTimestamp} sets it forward again).
-     */
-    public void rollback(long depth) throws IOException {
-        call("anvil_rollback", List.of(depth));
     }
 
     private long intervalSeconds() throws IOException {

@@ -185,6 +185,27 @@ class InteropBlockCheckTest extends DevnetTestBase {
         assertThat(l2bTarget().pingCount().send()).isEqualTo(pings);
     }
 
+    @Test
+    void aRollbackOrReorgKeepsTheChainsClockWhereItWas() throws Exception {
+        long ahead = 1000;
+        try {
+            l2b().anvil().increaseTime(ahead);
+            l2b().anvil().mine(1); // the only block after the jump: removing it would set the clock back
+            long headTime = l2b().web3j().ethGetBlockByNumber(org.web3j.protocol.core.DefaultBlockParameterName.LATEST,
+                    false).send().getBlock().getTimestamp().longValueExact();
+            l2b().anvil().rollback(1);
+            assertThat(l2b().anvil().clock()).as("after a rollback (anvil would set it back %d s)", ahead)
+                    .isGreaterThanOrEqualTo(headTime);
+            l2b().anvil().mine(1);
+            l2b().anvil().reorg(1);
+            assertThat(l2b().anvil().clock()).as("after a reorg").isGreaterThanOrEqualTo(headTime);
+        } finally {
+            // The two L2s' clocks agree again, for the other tests.
+            l2a().anvil().increaseTime(ahead);
+            l2a().anvil().mine(1);
+        }
+    }
+
     /** Relays the L2-to-L2 message of {@code sent} (on l2a) to l2b as {@code key}, declaring it. */
     private static TransactionReceipt relay(TransactionReceipt sent, DevKeys key) throws Exception {
         Log log = sent.getLogs().stream()

@@ -56,8 +56,8 @@ import org.web3j.utils.Numeric;
  *
  * <p>A block with an invalid transaction is taken off the chain at devnet scale: with mining stopped, it and every
  * block after it are rolled back ({@code anvil_rollback}), then each removed block is mined again with its valid
- * transactions (same signed bytes, so the same hashes), so the chain keeps its height (plus one empty block that
- * carries the node's clock over the rollback) and the invalid transactions have no effect. A transaction whose nonce
+ * transactions (same signed bytes, so the same hashes) and the node's clock where it was, so the chain keeps its
+ * height and time and the invalid transactions have no effect. A transaction whose nonce
  * no longer fits (it came after an invalid one of its sender) is signed again at the sender's next nonce when the
  * sender is a devnet key (the sequencer's record of a deposit after its forged relay), and dropped otherwise, as a
  * chain drops it; a deposit is encoded again from its fields. {@link #checkedUpTo} is the height up to which every
@@ -341,11 +341,7 @@ public final class InteropBlockCheck {
             if (now == null || !now.getHash().equalsIgnoreCase(block.getHash())) {
                 return; // the chain changed meanwhile; the next round checks what is there now
             }
-            // A block mined now carries the node's clock, which the rollback sets back to the new head's time: it
-            // is removed too, and the clock set to it again, so that the L2's time does not fall behind the others'.
-            l2.anvil().mine(1);
             long head = l2.blockNumber().longValueExact();
-            long clock = block(l2, head, false).getTimestamp().longValueExact();
             List<EthBlock.Block> removed = new ArrayList<>();
             Map<String, String> raw = new HashMap<>();
             for (long b = n; b <= head; b++) {
@@ -361,8 +357,7 @@ public final class InteropBlockCheck {
                     }
                 }
             }
-            l2.anvil().rollback(head - n + 1);
-            l2.anvil().setNextBlockTimestamp(clock);
+            l2.anvil().rollback(head - n + 1); // keeps the node's clock where it was
             outcome[0] = head - n + 1;
             Map<String, BigInteger> nextNonce = new HashMap<>();
             for (EthBlock.Block b : removed) {
