@@ -65,6 +65,24 @@ class InteropBlockCheckTest extends DevnetTestBase {
     }
 
     @Test
+    void theForgeRelaySwitchLetsItsForgeryPastTheCheckWhichCountsIt() throws Exception {
+        try (DevnetOperator running = DevnetOperator.running(devnet, Duration.ofMillis(200), Duration.ofHours(1))) {
+            String done = running.misbehave(dev.crossbar.devnet.operator.Misbehaviour.FORGE_RELAY, "l2b", null);
+            String tx = done.substring(done.lastIndexOf(' ') + 1);
+            TransactionReceipt forged = receipt(l2b(), tx);
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    running.interopCheck("l2b").checkedUpTo() >= forged.getBlockNumber().longValueExact());
+            assertThat(receipt(l2b(), tx)).as("the forgery stays").isNotNull();
+            assertThat(blockHash(l2b(), forged.getBlockNumber())).isEqualTo(forged.getBlockHash());
+            assertThat(status(running, "l2b")).containsEntry("invalidExecutingMessages", 1L)
+                    .containsEntry("blocksReorgedAway", 0L);
+        } finally {
+            // The class's manual operator does not let it through: l2b is clean again for the other tests.
+            operator.interopCheck("l2b").checkNew();
+        }
+    }
+
+    @Test
     void theValidTransactionsOfTakenAwayBlocksAreMinedAgainAndTheProposerProposesOnlyCheckedBlocks()
             throws Exception {
         InteropBlockCheck check = operator.interopCheck("l2b");
