@@ -50,15 +50,30 @@ public final class AnvilRpc {
 
     /**
      * Replaces the last {@code depth} blocks with new ones holding {@code txs}: pairs of a signed transaction (hex) and
-     * the new block it goes into, counted from the first new block (0). Anvil mines the new blocks at the common
-     * block's time and sets its clock back to it; the clock is put forward again to where it was, so that the chain's
-     * time does not fall behind the other devnet chains' (the interop block check compares them).
+     * the new block it goes into, counted from the first new block (0). The new blocks are mined now, with mining
+     * stopped meanwhile: the removed blocks are rolled back ({@link #rollback}) and each new block gets its
+     * transactions through the pool. A transaction the node refuses (a nonce that no longer fits) is left out, as
+     * {@code anvil_reorg} leaves it out. Not {@code anvil_reorg} itself: it mines the new blocks at the common block's
+     * time and sets the node's clock back to it, which puts the chain's time behind the other devnet chains' (a relay
+     * moved into such a block would execute before its source, and the interop block check would take it away).
      */
     public void reorg(long depth, List<List<Object>> txs) throws IOException {
-        long clock = clock();
-        long started = System.nanoTime();
-        call("anvil_reorg", List.of(depth, txs));
-        setTime(clock + (System.nanoTime() - started) / 1_000_000_000L);
+        Sends work = () -> {
+            rollback(depth);
+            for (long block = 0; block < depth; block++) {
+                for (List<Object> t : txs) {
+                    if (((Number) t.get(1)).longValue() == block) {
+                        new Request<>("eth_sendRawTransaction", List.of(t.get(0)), service, RawResponse.class).send();
+                    }
+                }
+                mine(1);
+            }
+        };
+        if (miningCanBeStopped()) {
+            whileMiningStopped(work);
+        } else {
+            work.send();
+        }
     }
 
     /**

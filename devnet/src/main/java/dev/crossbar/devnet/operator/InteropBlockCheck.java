@@ -58,9 +58,9 @@ import org.web3j.utils.Numeric;
  * block after it are rolled back ({@code anvil_rollback}), then each removed block is mined again with its valid
  * transactions (same signed bytes, so the same hashes) and the node's clock where it was, so the chain keeps its
  * height and time and the invalid transactions have no effect. A transaction whose nonce
- * no longer fits (it came after an invalid one of its sender) is signed again at the sender's next nonce when the
- * sender is a devnet key (the sequencer's record of a deposit after its forged relay), and dropped otherwise, as a
- * chain drops it; a deposit is encoded again from its fields. {@link #checkedUpTo} is the height up to which every
+ * no longer fits (it came after an invalid one of its sender) is signed again at the next nonce when the sequencer
+ * key sent it (a deposit's record after a forged relay of that key), and dropped otherwise, as a chain drops it (its
+ * sender sends it again, as after any reorg); a deposit is encoded again from its fields. {@link #checkedUpTo} is the height up to which every
  * block has passed: the proposers propose no higher, so no output commits to a block this may still take away.
  *
  * <p>Blocks made before the check was created are taken as they are. A message checked valid stays so even if its
@@ -376,13 +376,13 @@ public final class InteropBlockCheck {
                         }
                         String signed = raw.get(hash);
                         if (!tx.getNonce().equals(expected)) {
-                            // Its sender's invalid transaction before it is gone: the devnet signs it again, at the
-                            // nonce that is next now (under another hash), when the sender is one of its keys.
+                            // Its sender's invalid transaction before it is gone: the operator signs its own again,
+                            // at the nonce that is next now (under another hash).
                             signed = resigned(tx, expected);
                             if (signed == null) {
                                 outcome[2]++;
-                                log.warn("transaction of a taken-away block dropped: its nonce no longer fits and"
-                                        + " its sender is no devnet key l2={} block={} tx={} nonce={} senderNonce={}",
+                                log.warn("transaction of a taken-away block dropped: its nonce no longer fits (an"
+                                        + " invalid one of its sender went) l2={} block={} tx={} nonce={} senderNonce={}",
                                         l2.name(), b.getNumber(), hash, tx.getNonce(), expected);
                                 continue;
                             }
@@ -425,13 +425,14 @@ public final class InteropBlockCheck {
     }
 
     /**
-     * {@code tx} signed again at {@code nonce} by the devnet key that sent it (same call, gas and fees), or null when
-     * its sender is no devnet key or its type is neither legacy nor EIP-1559.
+     * {@code tx} signed again at {@code nonce} with the sequencer key (same call, gas and fees): the operator that
+     * builds the block re-signs its own transactions, such as a deposit's record after its forged relay. Null when
+     * another key sent it (its owner sends it again, as after any reorg that drops it) or its type is neither legacy
+     * nor EIP-1559.
      */
     private String resigned(Transaction tx, BigInteger nonce) {
-        DevKeys key = DevKeys.all().stream().filter(k -> k.address().equalsIgnoreCase(tx.getFrom())).findFirst()
-                .orElse(null);
-        if (key == null) {
+        DevKeys key = DevKeys.SEQUENCER;
+        if (!key.address().equalsIgnoreCase(tx.getFrom())) {
             return null;
         }
         String to = tx.getTo() == null ? "" : tx.getTo();
