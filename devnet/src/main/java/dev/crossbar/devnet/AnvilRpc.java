@@ -40,10 +40,7 @@ public final class AnvilRpc {
         call("anvil_mine", List.of(Numeric.toHexStringWithPrefix(BigInteger.valueOf(blocks))));
     }
 
-    /**
-     * Replaces the last {@code depth} blocks with new ones (an {@code anvil_reorg} with no replacement
-     * transactions).
-     */
+    /** Replaces the last {@code depth} blocks with new empty ones ({@link #reorg(long, List)} with no transactions). */
     public void reorg(long depth) throws IOException {
         reorg(depth, List.of());
     }
