@@ -40,26 +40,79 @@ public final class AnvilRpc {
         call("anvil_mine", List.of(Numeric.toHexStringWithPrefix(BigInteger.valueOf(blocks))));
     }
 
-    /**
-     * Replaces the last {@code depth} blocks with new ones (an {@code anvil_reorg} with no replacement
-     * transactions).
-     */
+    /** Replaces the last {@code depth} blocks with new empty ones ({@link #reorg(long, List)} with no transactions). */
     public void reorg(long depth) throws IOException {
-        call("anvil_reorg", List.of(depth, List.of()));
+        reorg(depth, List.of());
     }
 
     /**
      * Replaces the last {@code depth} blocks with new ones holding {@code txs}: pairs of a signed transaction (hex) and
-     * the new block it goes into, counted from the first new block (0).
+     * the new block it goes into, counted from the first new block (0). The new blocks are mined now, with mining
+     * stopped meanwhile: the removed blocks are rolled back ({@link #rollback}) and each new block gets its
+     * transactions through the pool. A transaction the node refuses (a nonce that no longer fits) is left out, as
+     * {@code anvil_reorg} leaves it out. Not {@code anvil_reorg} itself: it mines the new blocks at the common block's
+     * time and sets the node's clock back to it, which puts the chain's time behind the other devnet chains' (a relay
+     * moved into such a block would execute before its source, and the interop block check would take it away).
      */
     public void reorg(long depth, List<List<Object>> txs) throws IOException {
-        call("anvil_reorg", List.of(depth, txs));
+        Sends work = () -> {
+            rollback(depth);
+            for (long block = 0; block < depth; block++) {
+                for (List<Object> t : txs) {
+                    if (((Number) t.get(1)).longValue() == block) {
+                        new Request<>("eth_sendRawTransaction", List.of(t.get(0)), service, RawResponse.class).send();
+                    }
+                }
+                mine(1);
+            }
+        };
+        if (miningCanBeStopped()) {
+            whileMiningStopped(work);
+        } else {
+            work.send();
+        }
+    }
+
+    /**
+     * Removes the last {@code depth} blocks (anvil {@code anvil_rollback}): their transactions leave the chain and
+     * are not put back in the pool; the next block mined takes the first removed block's number. Anvil sets its
+     * clock back to the new head's time; the clock is put forward again to where it was.
+     */
+    public void rollback(long depth) throws IOException {
+        long clock = clock();
+        long started = System.nanoTime();
+        call("anvil_rollback", List.of(depth));
+        setTime(clock + (System.nanoTime() - started) / 1_000_000_000L);
+    }
+
+    /**
+     * The node's clock: the timestamp its next block would have now (wall clock plus whatever
+     * {@link #increaseTime} added), read with an {@code eth_call} of {@code TIMESTAMP} on the pending block.
+     */
+    public long clock() throws IOException {
+        // Creation code that returns TIMESTAMP: TIMESTAMP PUSH1 0 MSTORE PUSH1 32 PUSH1 0 RETURN.
+        Object r = call("eth_call", List.of(Map.of("data", "0x4260005260206000f3"), "pending"));
+        return Numeric.toBigInt(String.valueOf(r)).longValueExact();
+    }
+
+    /** Sets the node's clock to {@code timestamp} ({@code evm_setTime}); the next block carries it. */
+    public void setTime(long timestamp) throws IOException {
+        call("evm_setTime", List.of(timestamp));
     }
 
     /** A transaction's signed bytes (hex), or null when the node does not have it. */
     public String rawTransaction(String hash) throws IOException {
         Object raw = call("eth_getRawTransactionByHash", List.of(hash));
         return raw == null ? null : raw.toString();
+    }
+
+    /**
+     * The node's JSON of a transaction, with the fields web3j's {@code Transaction} drops (a deposit's
+     * {@code sourceHash}, {@code mint}, {@code isSystemTx}); null when the node does not have it.
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> transactionJson(String hash) throws IOException {
+        return (Map<String, Object>) call("eth_getTransactionByHash", List.of(hash));
     }
 
     /** Sets the base fee of the next block (for fee-spike tests). */
@@ -112,10 +165,23 @@ public final class AnvilRpc {
      *     stops and resumes interval mining only by whole seconds)
      */
     public void inOneBlock(Sends sends) throws IOException {
+        whileMiningStopped(() -> {
+            sends.send();
+            mine(1);
+        });
+    }
+
+    /**
+     * Runs {@code work} with mining stopped (no block is mined meanwhile unless {@code work} mines one), then mines
+     * again as the node did before.
+     *
+     * @throws IOException when the node refuses a mining call, or mines blocks less than a second apart (see
+     *     {@link #miningCanBeStopped})
+     */
+    public void whileMiningStopped(Sends work) throws IOException {
         boolean automine = Boolean.TRUE.equals(query("anvil_getAutomine"));
-        Object interval = query("anvil_getIntervalMining");
-        long seconds = interval == null ? 0 : new BigInteger(interval.toString()).longValueExact();
-        if (!automine && interval != null && seconds == 0) {
+        long seconds = intervalSeconds();
+        if (!automine && seconds == 0 && query("anvil_getIntervalMining") != null) {
             throw new IOException("the node mines blocks less than a second apart: anvil cannot stop and resume such"
                     + " mining, so transactions cannot be put in one block");
         }
@@ -125,8 +191,7 @@ public final class AnvilRpc {
             setIntervalMining(0);
         }
         try {
-            sends.send();
-            mine(1);
+            work.send();
         } finally {
             if (automine) {
                 setAutomine(true);
@@ -134,6 +199,20 @@ public final class AnvilRpc {
                 setIntervalMining(seconds);
             }
         }
+    }
+
+    /**
+     * Whether {@link #whileMiningStopped} can stop the node's mining: not when it mines blocks less than a second
+     * apart.
+     */
+    public boolean miningCanBeStopped() throws IOException {
+        return Boolean.TRUE.equals(query("anvil_getAutomine")) || intervalSeconds() > 0
+                || query("anvil_getIntervalMining") == null;
+    }
+
+    private long intervalSeconds() throws IOException {
+        Object interval = query("anvil_getIntervalMining");
+        return interval == null ? 0 : new BigInteger(interval.toString()).longValueExact();
     }
 
     private Object query(String method) throws IOException {

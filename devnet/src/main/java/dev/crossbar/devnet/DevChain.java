@@ -76,6 +76,9 @@ public final class DevChain implements AutoCloseable {
                 new PollingTransactionReceiptProcessor(web3j, 100, 1200));
     }
 
+    /** The tip {@link #sendWithAccessList} offers. */
+    private static final BigInteger TIP = BigInteger.valueOf(1_000_000_000L);
+
     /**
      * Sends a call as {@code key} in an EIP-1559 transaction carrying {@code accessList} (web3j's contract bindings
      * send none), with {@link #GAS}'s limits and a 1 gwei tip, and waits for its receipt. An interop relay declares
@@ -86,8 +89,7 @@ public final class DevChain implements AutoCloseable {
     public org.web3j.protocol.core.methods.response.TransactionReceipt sendWithAccessList(Credentials key, String to,
             String data, BigInteger value, java.util.List<org.web3j.crypto.AccessListObject> accessList)
             throws java.io.IOException, org.web3j.protocol.exceptions.TransactionException {
-        String hash = broadcastWithAccessList(key, to, data, value, accessList, BigInteger.valueOf(1_000_000_000L));
-        return new PollingTransactionReceiptProcessor(web3j, 100, 1200).waitForTransactionReceipt(hash);
+        return sendSigned(signWithAccessList(key, to, data, value, accessList), to);
     }
 
     /**
@@ -97,11 +99,40 @@ public final class DevChain implements AutoCloseable {
      */
     public String broadcastWithAccessList(Credentials key, String to, String data, BigInteger value,
             java.util.List<org.web3j.crypto.AccessListObject> accessList, BigInteger tip) throws java.io.IOException {
+        return broadcast(signWithAccessList(key, to, data, value, accessList, tip), to);
+    }
+
+    /**
+     * The signed bytes (hex) of the transaction {@link #sendWithAccessList} sends, at {@code key}'s pending nonce,
+     * for a caller that needs its hash before it is sent ({@code Hash.sha3} of the bytes).
+     */
+    public String signWithAccessList(Credentials key, String to, String data, BigInteger value,
+            java.util.List<org.web3j.crypto.AccessListObject> accessList) throws java.io.IOException {
+        return signWithAccessList(key, to, data, value, accessList, TIP);
+    }
+
+    private String signWithAccessList(Credentials key, String to, String data, BigInteger value,
+            java.util.List<org.web3j.crypto.AccessListObject> accessList, BigInteger tip) throws java.io.IOException {
         BigInteger nonce = web3j.ethGetTransactionCount(key.getAddress(),
                 org.web3j.protocol.core.DefaultBlockParameterName.PENDING).send().getTransactionCount();
         org.web3j.crypto.RawTransaction raw = org.web3j.crypto.RawTransaction.createTransaction(chainId, nonce,
                 GAS.getGasLimit(), to, value, data, tip, GAS.getGasPrice().max(tip), accessList);
-        String signed = org.web3j.utils.Numeric.toHexString(org.web3j.crypto.TransactionEncoder.signMessage(raw, key));
+        return org.web3j.utils.Numeric.toHexString(org.web3j.crypto.TransactionEncoder.signMessage(raw, key));
+    }
+
+    /**
+     * Sends a signed transaction (hex) to {@code to} and waits for its receipt.
+     *
+     * @throws java.io.IOException when the node refuses the transaction, naming its reason
+     */
+    public org.web3j.protocol.core.methods.response.TransactionReceipt sendSigned(String signed, String to)
+            throws java.io.IOException, org.web3j.protocol.exceptions.TransactionException {
+        return new PollingTransactionReceiptProcessor(web3j, 100, 1200).waitForTransactionReceipt(
+                broadcast(signed, to));
+    }
+
+    /** Broadcasts a signed transaction (hex) to {@code to}: its hash, or the node's refusal as an IOException. */
+    private String broadcast(String signed, String to) throws java.io.IOException {
         var sent = web3j.ethSendRawTransaction(signed).send();
         if (sent.hasError()) {
             throw new java.io.IOException(name + " refused the transaction to " + to + ": "

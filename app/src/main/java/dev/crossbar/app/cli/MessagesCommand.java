@@ -79,21 +79,29 @@ public final class MessagesCommand implements Runnable {
         }
     }
 
-    /** {@code crossbar messages show <id>}. */
-    @Command(name = "show", mixinStandardHelpOptions = true,
-            description = "Show a message and its history, one line per transition (time, from -> to, cause). "
-                    + "Exit 3 when there is no such message.")
-    static final class Show extends ApiCommand {
+    /** A command about one message: reads it ({@code GET /api/messages/<id>}) and shows what it needs of it. */
+    abstract static class OneMessage extends ApiCommand {
         @Parameters(paramLabel = "ID", description = "The message's id (its hash, 0x...).")
         String id;
 
         @Override
-        int run(ApiClient api) throws ApiClient.Unreachable {
+        final int run(ApiClient api) throws ApiClient.Unreachable {
             ApiClient.Response r = api.get("/api/messages/" + encode(id));
-            if (!r.ok()) {
-                return failed(r);
-            }
-            print(r.body(), out());
+            return r.ok() ? shown(r.body()) : failed(r);
+        }
+
+        /** Prints what the command shows of the message's {@code body}; the exit code. */
+        abstract int shown(JsonNode body);
+    }
+
+    /** {@code crossbar messages show <id>}. */
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show a message and its history, one line per transition (time, from -> to, cause). "
+                    + "Exit 3 when there is no such message.")
+    static final class Show extends OneMessage {
+        @Override
+        int shown(JsonNode body) {
+            print(body, out());
             return ExitCodes.OK;
         }
 
@@ -174,24 +182,17 @@ public final class MessagesCommand implements Runnable {
                     + "interop expiry window). Any account may send the call; once the watcher sees the new log, the "
                     + "message is READY again and relayed with the new identifier. Exit 3 when there is no such "
                     + "message, 1 when it is not an L2-to-L2 message.")
-    static final class Resend extends ApiCommand {
-        @Parameters(paramLabel = "ID", description = "The message's id (its hash, 0x...).")
-        String id;
-
+    static final class Resend extends OneMessage {
         @Override
-        int run(ApiClient api) throws ApiClient.Unreachable {
-            ApiClient.Response r = api.get("/api/messages/" + encode(id));
-            if (!r.ok()) {
-                return failed(r);
-            }
-            JsonNode resend = r.body().path("interop").path("resend");
+        int shown(JsonNode body) {
+            JsonNode resend = body.path("interop").path("resend");
             if (resend.isMissingNode()) {
-                err().println("crossbar: message " + id + " is a " + r.body().path("message").path("kind").asText()
+                err().println("crossbar: message " + id + " is a " + body.path("message").path("kind").asText()
                         + " message: only L2-to-L2 messages can be emitted again");
                 return ExitCodes.FAILURE;
             }
-            out().println("message " + r.body().path("message").path("id").asText() + " ("
-                    + r.body().path("message").path("state").asText() + ")");
+            out().println("message " + body.path("message").path("id").asText() + " ("
+                    + body.path("message").path("state").asText() + ")");
             out().println("send on chain " + resend.path("chain").asText() + " (" + resend.path("chainId").asText()
                     + "), from any account:");
             out().println("  to   " + resend.path("to").asText());

@@ -15,6 +15,8 @@ import dev.crossbar.devnet.Devnet;
 import dev.crossbar.devnet.DevnetManifest;
 import dev.crossbar.devnet.SettlementKind;
 import dev.crossbar.devnet.faultproof.FaultProofParams;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -41,6 +43,11 @@ import org.web3j.utils.Numeric;
  *
  * <p>An L2 that settles through the output oracle has a {@link Sequencer} and a {@link Proposer}; one that settles
  * through fault proofs a {@link FaultProofSequencer} and a {@link GameProposer}, and the guardian's switches.
+ *
+ * <p>Every L2 has an {@link InteropBlockCheck}, the block builder's check of interop executing messages: a block
+ * with an invalid one is taken off the chain. A running operator runs it on the sequencer's interval; the proposers
+ * bring it up to date before they propose, and propose only blocks it has passed (a manual operator's check runs
+ * only then, or when called).
  */
 public final class DevnetOperator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DevnetOperator.class);
@@ -50,21 +57,30 @@ public final class DevnetOperator implements AutoCloseable {
     private final Map<String, Proposer> proposers = new LinkedHashMap<>();
     private final Map<String, FaultProofSequencer> faultProofSequencers = new LinkedHashMap<>();
     private final Map<String, GameProposer> gameProposers = new LinkedHashMap<>();
+    private final Map<String, InteropBlockCheck> interopChecks = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final SecureRandom random = new SecureRandom();
 
-    private DevnetOperator(Devnet devnet) {
+    private DevnetOperator(Devnet devnet, Duration messageExpiry) {
         this.devnet = devnet;
         DevnetManifest manifest = devnet.manifest();
         for (int i = 0; i < devnet.l2s().size(); i++) {
             DevChain l2 = devnet.l2(i);
             DevnetManifest.Chain entry = manifest.l2s().get(i);
+            InteropBlockCheck check;
+            try {
+                check = new InteropBlockCheck(l2, devnet.l2s(), messageExpiry);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start the interop block check of " + l2.name() + ": "
+                        + e.getMessage(), e);
+            }
+            interopChecks.put(l2.name(), check);
             if (entry.faultProofs() != null) {
                 faultProofSequencers.put(l2.name(), new FaultProofSequencer(devnet.l1(), l2, entry.faultProofs()));
-                gameProposers.put(l2.name(), new GameProposer(devnet.l1(), l2, entry.faultProofs()));
+                gameProposers.put(l2.name(), new GameProposer(devnet.l1(), l2, entry.faultProofs(), check));
             } else {
                 sequencers.put(l2.name(), new Sequencer(devnet.l1(), l2, entry.settlement()));
-                proposers.put(l2.name(), new Proposer(devnet.l1(), l2, entry.settlement()));
+                proposers.put(l2.name(), new Proposer(devnet.l1(), l2, entry.settlement(), check));
             }
         }
         this.scheduler = Executors.newScheduledThreadPool(1, r -> {
@@ -76,7 +92,7 @@ public final class DevnetOperator implements AutoCloseable {
 
     /** An operator that acts only when called (tests drive it step by step). */
     public static DevnetOperator manual(Devnet devnet) {
-        return new DevnetOperator(devnet);
+        return new DevnetOperator(devnet, InteropBlockCheck.DEFAULT_EXPIRY);
     }
 
     /**
@@ -84,12 +100,34 @@ public final class DevnetOperator implements AutoCloseable {
      * {@code proposalInterval} (on fault proofs: resolves the games it can, then creates one if due).
      */
     public static DevnetOperator running(Devnet devnet, Duration sequencerInterval, Duration proposalInterval) {
-        DevnetOperator op = new DevnetOperator(devnet);
+        return running(devnet, sequencerInterval, proposalInterval, InteropBlockCheck.DEFAULT_EXPIRY);
+    }
+
+    /**
+     * A running operator ({@link #running(Devnet, Duration, Duration)}) whose interop block check, run every
+     * {@code sequencerInterval}, lets a message be executed at most {@code messageExpiry} after its source block
+     * (OP's window, {@link InteropBlockCheck#DEFAULT_EXPIRY}, unless a test wants a short one).
+     */
+    public static DevnetOperator running(Devnet devnet, Duration sequencerInterval, Duration proposalInterval,
+            Duration messageExpiry) {
+        DevnetOperator op = new DevnetOperator(devnet, messageExpiry);
+        op.scheduler.scheduleWithFixedDelay(op::checkAllQuietly, 0, sequencerInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
         op.scheduler.scheduleWithFixedDelay(op::sequenceAllQuietly, 0, sequencerInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
         op.scheduler.scheduleWithFixedDelay(op::proposeAllQuietly, proposalInterval.toMillis(),
                 proposalInterval.toMillis(), TimeUnit.MILLISECONDS);
         return op;
+    }
+
+    private void checkAllQuietly() {
+        interopChecks.forEach((name, c) -> {
+            try {
+                c.checkNew();
+            } catch (Exception e) {
+                log.warn("interop block check failed l2={} error={}", name, e.toString());
+            }
+        });
     }
 
     private void sequenceAllQuietly() {
@@ -144,6 +182,12 @@ public final class DevnetOperator implements AutoCloseable {
     /** The proposer of an L2 that settles through fault proofs. */
     public GameProposer gameProposer(String l2) {
         return of(gameProposers, l2, SettlementKind.FAULT_PROOFS);
+    }
+
+    /** The block builder's interop check of {@code l2}. */
+    public InteropBlockCheck interopCheck(String l2) {
+        settlementOf(l2);
+        return interopChecks.get(l2);
     }
 
     /** How {@code l2} settles. */
@@ -206,7 +250,8 @@ public final class DevnetOperator implements AutoCloseable {
                 yield "the sequencer of " + l2 + " censors deposit "
                         + (value == null ? "(the next one)" : value.toString());
             }
-            case FORGE_RELAY -> "forged relay on " + l2 + ": tx " + forgeRelay(l2).getTransactionHash();
+            case FORGE_RELAY -> "forged relay on " + l2 + " (let past the interop block check): tx "
+                    + forgeRelay(l2, true).getTransactionHash();
             case WRONG_ROOT -> {
                 gameProposer(l2).proposeWrongRootNext();
                 yield "the next dispute game created for " + l2 + " will claim a wrong root";
@@ -300,9 +345,19 @@ public final class DevnetOperator implements AutoCloseable {
 
     /**
      * Relays, to {@code destinationL2}, an L2-to-L2 message that no one sent: a ping of the destination's
-     * DemoTarget claimed to come from the other L2, at a nonce its messenger never used.
+     * DemoTarget claimed to come from the other L2, at a nonce its messenger never used. The destination's
+     * {@link InteropBlockCheck} takes it off the chain when it next runs.
      */
     public TransactionReceipt forgeRelay(String destinationL2) throws Exception {
+        return forgeRelay(destinationL2, false);
+    }
+
+    /**
+     * {@link #forgeRelay(String)}; with {@code letThrough}, the destination's interop block check lets it past (it
+     * logs and counts it, but keeps its block), as a sequencer that builds its own forgery in would: the forged relay
+     * stays on the chain for the monitor to find.
+     */
+    public TransactionReceipt forgeRelay(String destinationL2, boolean letThrough) throws Exception {
         DevnetManifest manifest = devnet.manifest();
         DevnetManifest.Chain dest = manifest.l2(destinationL2);
         DevnetManifest.Chain source = manifest.l2s().stream().filter(c -> !c.name().equals(destinationL2)).findFirst()
@@ -330,12 +385,17 @@ public final class DevnetOperator implements AutoCloseable {
                 Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, sourceHead.getNumber().longValueExact(), 0,
                 sourceHead.getTimestamp().longValueExact(), BigInteger.valueOf(source.chainId())),
                 org.web3j.crypto.Hash.sha3(payload.encode()));
-        TransactionReceipt receipt = destChain.sendWithAccessList(DevKeys.SEQUENCER.credentials(),
+        String signed = destChain.signWithAccessList(DevKeys.SEQUENCER.credentials(),
                 Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER, messenger.relayMessage(id, payload.encode(),
                         BigInteger.ZERO).encodeFunctionCall(), BigInteger.ZERO,
                 ExecutingMessages.accessList(List.of(declared)));
-        log.warn("forged L2-to-L2 relay sent destination={} claimedSource={} nonce={} tx={}", destinationL2,
-                source.name(), forgedNonce, receipt.getTransactionHash());
+        if (letThrough) {
+            // Before it is sent: a running check may look at its block as soon as it is mined.
+            interopCheck(destinationL2).letThrough(org.web3j.crypto.Hash.sha3(signed));
+        }
+        TransactionReceipt receipt = destChain.sendSigned(signed, Predeploys.L2_TO_L2_CROSS_DOMAIN_MESSENGER);
+        log.warn("forged L2-to-L2 relay sent destination={} claimedSource={} nonce={} tx={} letThrough={}",
+                destinationL2, source.name(), forgedNonce, receipt.getTransactionHash(), letThrough);
         return receipt;
     }
 
@@ -357,6 +417,7 @@ public final class DevnetOperator implements AutoCloseable {
             m.put("lastProposedL2Block", p.lastProposedBlock());
             m.put("proposerStopped", p.isStopped());
             m.put("wrongRootArmed", p.isWrongRootArmed());
+            putInteropCheck(m, l2);
             out.add(m);
         }
         for (String l2 : sequencers.keySet()) {
@@ -371,9 +432,20 @@ public final class DevnetOperator implements AutoCloseable {
             m.put("lastProposedL2Block", p.lastProposedBlock());
             m.put("proposerStopped", p.isStopped());
             m.put("wrongOutputArmed", p.isWrongOutputArmed());
+            putInteropCheck(m, l2);
             out.add(m);
         }
         return out;
+    }
+
+    private void putInteropCheck(Map<String, Object> m, String l2) {
+        InteropBlockCheck c = interopChecks.get(l2);
+        m.put("interopCheckedUpTo", c.checkedUpTo());
+        m.put("interopBlocksChecked", c.blocksChecked());
+        m.put("invalidExecutingMessages", c.invalidMessages());
+        m.put("blocksReorgedAway", c.blocksReorgedAway());
+        m.put("reorgTxsReincluded", c.transactionsReincluded());
+        m.put("reorgTxsDropped", c.transactionsDropped());
     }
 
     @Override

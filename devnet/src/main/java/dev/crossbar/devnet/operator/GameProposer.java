@@ -33,7 +33,9 @@ import org.web3j.utils.Numeric;
  * implementation. A game's block lies past the anchor and at most {@code 2^splitDepth} blocks past it (the game
  * judges a claim further out against the output at {@code anchor + 2^splitDepth}, so an honest one would lose), and
  * at least the proposal interval past the newest game of its type. Games are created and resolved with the
- * proposer key, so that {@code tx.origin} is the proposer the permissioned game (type 1) requires.
+ * proposer key, so that {@code tx.origin} is the proposer the permissioned game (type 1) requires. A game's block is
+ * one the L2's {@link InteropBlockCheck} has passed (brought up to date first), so that no game claims a block the
+ * check may still take off the chain.
  */
 public final class GameProposer {
     private static final Logger log = LoggerFactory.getLogger(GameProposer.class);
@@ -46,6 +48,7 @@ public final class GameProposer {
     private final DisputeGameFactory factory;
     private final OptimismPortal2 portal;
     private final AnchorStateRegistry registry;
+    private final InteropBlockCheck interopCheck;
     private final AtomicBoolean wrongNext = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicLong created = new AtomicLong();
@@ -64,9 +67,11 @@ public final class GameProposer {
     public record Game(long index, String address, int gameType, long l2BlockNumber, byte[] rootClaim,
             boolean honest) {}
 
-    public GameProposer(DevChain l1, DevChain l2, DevnetManifest.FaultProofSettlement settlement) {
+    public GameProposer(DevChain l1, DevChain l2, DevnetManifest.FaultProofSettlement settlement,
+            InteropBlockCheck interopCheck) {
         this.l1 = l1;
         this.l2 = l2;
+        this.interopCheck = interopCheck;
         this.interval = settlement.proposalInterval();
         this.proposerKey = l1.txManager(DevKeys.PROPOSER.credentials());
         this.factory = DisputeGameFactory.load(settlement.disputeGameFactory(), l1.web3j(), proposerKey,
@@ -83,7 +88,8 @@ public final class GameProposer {
     }
 
     /**
-     * Creates a game of the respected type for the newest L2 block that is due and within the output window.
+     * Creates a game of the respected type for the newest L2 block that is due, within the output window and passed
+     * by the interop check.
      *
      * @return the game created, or null when none was due (stopped, the L2 has not advanced far enough, or the
      *     window is used up until the anchor moves)
@@ -97,7 +103,8 @@ public final class GameProposer {
         long window = 1L << splitDepth(type);
         readNewGames();
         long after = Math.max(anchor, newestBlockByType.getOrDefault(type, -1L));
-        long target = Math.min(l2.blockNumber().longValueExact(), anchor + window);
+        long checked = interopCheck.checkNew();
+        long target = Math.min(Math.min(l2.blockNumber().longValueExact(), checked), anchor + window);
         if (target < after + interval || target <= anchor) {
             return null;
         }

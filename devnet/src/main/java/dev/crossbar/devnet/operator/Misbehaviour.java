@@ -21,8 +21,12 @@ public enum Misbehaviour {
     /** The proposer stops proposing output roots. */
     STOP_PROPOSING("stop-proposing", "stop proposing output roots", Value.NONE, SettlementKind.OUTPUT_ORACLE,
             SettlementKind.FAULT_PROOFS),
-    /** The operator relays an L2-to-L2 message that was never sent on its source chain. */
-    FORGE_RELAY("forge-relay", "relay a forged L2-to-L2 message to this L2", Value.NONE,
+    /**
+     * The operator relays an L2-to-L2 message that was never sent on its source chain, and its block builder lets it
+     * past its interop check (an honest one takes such a block off the chain).
+     */
+    FORGE_RELAY("forge-relay", "relay a forged L2-to-L2 message to this L2 (let past the interop block check)",
+            Value.NONE,
             SettlementKind.OUTPUT_ORACLE),
     /** The proposer's next dispute game claims a wrong output root (its state root is replaced by garbage). */
     WRONG_ROOT("wrong-root", "create the next dispute game with a wrong root claim", Value.NONE,

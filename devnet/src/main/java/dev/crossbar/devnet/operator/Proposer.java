@@ -23,6 +23,9 @@ import org.web3j.utils.Numeric;
 /**
  * The devnet's proposer for one L2: posts output roots to the L2's OutputOracle on the L1, computed
  * from the L2 node itself (block header plus {@code eth_getProof} of the message passer).
+ *
+ * <p>{@link #proposeIfDue} proposes only blocks the L2's {@link InteropBlockCheck} has passed (it brings the check up
+ * to date first), so that no output commits to a block the check may still take off the chain.
  */
 public final class Proposer {
     private static final Logger log = LoggerFactory.getLogger(Proposer.class);
@@ -30,15 +33,17 @@ public final class Proposer {
     private final DevChain l1;
     private final DevChain l2;
     private final OutputOracle oracle;
+    private final InteropBlockCheck interopCheck;
     private final AtomicBoolean wrongNext = new AtomicBoolean();
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicLong proposed = new AtomicLong();
     private final AtomicLong lastProposedBlock = new AtomicLong(-1);
     private final SecureRandom random = new SecureRandom();
 
-    public Proposer(DevChain l1, DevChain l2, DevnetManifest.Settlement settlement) {
+    public Proposer(DevChain l1, DevChain l2, DevnetManifest.Settlement settlement, InteropBlockCheck interopCheck) {
         this.l1 = l1;
         this.l2 = l2;
+        this.interopCheck = interopCheck;
         this.oracle = OutputOracle.load(settlement.outputOracle(), l1.web3j(),
                 l1.txManager(DevKeys.PROPOSER.credentials()), DevChain.GAS);
     }
@@ -67,7 +72,8 @@ public final class Proposer {
     }
 
     /**
-     * Proposes an output for the L2's latest block when it is at least the oracle's next block number.
+     * Proposes an output for the L2's latest block the interop check has passed, when it is at least the oracle's
+     * next block number.
      *
      * @return the L2 block proposed, or -1 when nothing was due (stopped, or the L2 has not advanced)
      */
@@ -76,7 +82,8 @@ public final class Proposer {
             return -1;
         }
         long next = oracle.nextBlockNumber().send().longValueExact();
-        long head = l2.blockNumber().longValueExact();
+        long checked = interopCheck.checkNew();
+        long head = Math.min(l2.blockNumber().longValueExact(), checked);
         if (head < next) {
             return -1;
         }
