@@ -63,6 +63,8 @@ class GameWithdrawalTest {
         GameProposer.Game wrong = propose();
         assertThat(wrong.honest()).isFalse();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            // The game is asserted present first: its watcher may not have recorded it yet.
+            assertThat(p.store.gameAt(wrong.address())).as("game %s recorded", wrong.index()).isPresent();
             assertThat(p.store.gameAt(wrong.address()).orElseThrow().verdict()).as("the relayer's check of its root")
                     .isEqualTo("INVALID");
             assertThat(p.store.message(id).orElseThrow().lastError()).contains("game " + wrong.index())
