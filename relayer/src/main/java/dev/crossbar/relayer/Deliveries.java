@@ -309,6 +309,21 @@ final class Deliveries {
     }
 
     /**
+     * Why a cross-rollup message can no longer be executed: its source log is past the interop expiry window at the
+     * destination's latest block (the chain's block builder drops such a relay; the inbox cannot tell). Null when it
+     * is not, or for other kinds.
+     */
+    String expired(MessageRecord m, java.time.Duration expiry) {
+        if (m.kind() != MessageKind.CROSS_ROLLUP || m.source() == null) {
+            return null;
+        }
+        long now = chains.client(m.destinationChainId()).latest().timestamp();
+        long closes = m.source().blockTimestamp() + expiry.toSeconds();
+        return now >= closes ? "its source log is past the interop expiry window (closed at " + closes
+                + ", destination time " + now + ")" : null;
+    }
+
+    /**
      * Why a cross-rollup message's source log may no longer exist, or null when its source block is still on its
      * chain. The watcher orphans a message whose block was reorged away, but a relayer can look before the watcher
      * has (after a crash, a node that came back shorter): a relay of a log that is gone is a forged message.

@@ -27,9 +27,12 @@ final class Rechecks {
     private final Deliveries deliveries;
     private final GameDeliveries games;
     private final Steps steps;
+    private final java.time.Duration expiry;
 
+    /** @param expiry the interop expiry window of L2-to-L2 messages ({@link RelayerSettings.Interop#expiry}) */
     Rechecks(long destination, TxManager signer, MessageStore store, Deliveries deliveries, GameDeliveries games,
-            Steps steps) {
+            Steps steps, java.time.Duration expiry) {
+        this.expiry = expiry;
         this.destination = destination;
         this.signer = signer;
         this.store = store;
@@ -41,8 +44,9 @@ final class Rechecks {
     /**
      * Whether a recorded transaction may go out again (re-broadcast, replacement, re-send after a reorg), checked as
      * a first send is: its message must still need it (never for an ORPHANED or delivered message), the destination
-     * must not have the effect already, a cross-rollup message's source block must still be on its chain, and a
-     * simulation must go through. A message the store holds as delivered by a transaction the chain lost is brought
+     * must not have the effect already, a cross-rollup message's source block must still be on its chain and its log
+     * not past the interop expiry (the inbox cannot tell; the chain's block builder would drop it), and a simulation
+     * must go through. A message the store holds as delivered by a transaction the chain lost is brought
      * back to where that transaction found it.
      */
     TxManager.Verdict recheck(TxRecord tx) {
@@ -81,6 +85,10 @@ final class Rechecks {
         String gone = deliveries.sourceGone(m);
         if (gone != null) {
             return gone;
+        }
+        String expired = deliveries.expired(m, expiry);
+        if (expired != null) {
+            return expired;
         }
         String revert = signer.simulate(tx);
         if (revert != null) {

@@ -68,7 +68,8 @@ final class RelayWorker {
         this.settings = settings;
         this.metrics = metrics;
         this.steps = new Steps(destination, routingKey, signer, store, chains, settings, metrics);
-        this.rechecks = new Rechecks(destination, signer, store, deliveries, games, steps);
+        this.rechecks = new Rechecks(destination, signer, store, deliveries, games, steps,
+                settings.interop().expiry());
         this.settlements = new Settlements(destination, store, chains, steps);
         this.relays = new CrossRollupRelays(destination, signer, chains, deliveries, new Batches(destination, signer,
                 store, chains, deliveries, settings, metrics, steps), steps, batching(), settings.interop());

@@ -153,6 +153,24 @@ class InteropRulesTest {
                 .filter(t -> t.status() == TxRecord.Status.CONFIRMED).findFirst().orElseThrow();
         assertThat(OnChainEffects.declares(OnChainEffects.declaredBy(l2b, relay.txHash()).getFirst(), relayed, l2a))
                 .as("the relay declares the new log").isTrue();
+
+        // A relay stuck in the pool while its message expires is cancelled, not sent again.
+        MessageRecord stuck = sent(user.crossRollup(0, 1, "expires in flight"));
+        l2b.anvil().setAutomine(false);
+        try {
+            l2a.anvil().mine(3);
+            await().atMost(Duration.ofSeconds(20)).until(() -> p.store.transactionsOf(stuck.id()).stream()
+                    .anyMatch(t -> t.status() == TxRecord.Status.BROADCAST));
+            l2b.anvil().increaseTime(Duration.ofDays(8).toSeconds());
+            await().atMost(Duration.ofSeconds(20)).until(() -> p.store.transactionsOf(stuck.id()).stream()
+                    .anyMatch(t -> t.purpose().equals("CANCEL")));
+        } finally {
+            l2b.anvil().setAutomine(true);
+        }
+        l2b.anvil().mine(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(stuck) == MessageState.DEAD_LETTERED);
+        assertThat(lastError(stuck)).contains("expired");
+        assertThat(OnChainEffects.crossRollupRelays(l2b)).doesNotContainKey(stuck.id());
     }
 
     /** The message the receipt's SentMessage log carries, once the source watcher has recorded it. */
