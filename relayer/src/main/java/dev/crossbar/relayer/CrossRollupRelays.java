@@ -138,12 +138,12 @@ final class CrossRollupRelays {
                 due.add(m); // no identifier to judge by; its relay cannot be built either, and says so
                 continue;
             }
-            long sourceTime = m.source().blockTimestamp();
-            long expiresAt = sourceTime + rules.expiry().toSeconds();
-            if (now >= expiresAt) {
-                steps.apply(m, new Deliveries.Step.Dead(expired(m, now, expiresAt)));
+            String expired = Deliveries.pastExpiry(m, rules.expiry(), now);
+            if (expired != null) {
+                steps.apply(m, new Deliveries.Step.Dead("expired: " + expired + wayOut(m)));
                 continue;
             }
+            long expiresAt = m.source().blockTimestamp() + rules.expiry().toSeconds();
             if (now >= expiresAt - rules.expiryWarning().toSeconds()
                     && !m.details().containsKey(MessageDetails.NEAR_EXPIRY_AT)) {
                 steps.nearExpiry(m, now, expiresAt);
@@ -165,15 +165,11 @@ final class CrossRollupRelays {
         return due;
     }
 
-    /** The dead letter's reason for an expired message, with the way to relay it after all. */
-    private String expired(MessageRecord m, long now, long expiresAt) {
-        return "expired: its source log (" + chains.name(m.sourceChainId()) + " block " + m.source().blockNumber()
-                + ", timestamp " + m.source().blockTimestamp() + ") is older than the interop expiry window of "
-                + rules.expiry().toSeconds() + "s at the destination's time " + now + " (expired at " + expiresAt
-                + "); the chain would refuse its relay. To relay it, emit it again on "
-                + chains.name(m.sourceChainId()) + " with L2ToL2CrossDomainMessenger.resendMessage(" + m.destinationChainId()
-                + ", " + m.nonce() + ", " + m.sender() + ", " + m.target() + ", <message>)"
-                + " (crossbar messages resend " + m.id() + ")";
+    /** The end of an expired message's dead-letter reason: the way to relay it after all. */
+    private String wayOut(MessageRecord m) {
+        return "; the chain would refuse its relay. To relay it, emit it again on " + chains.name(m.sourceChainId())
+                + " with L2ToL2CrossDomainMessenger.resendMessage(" + m.destinationChainId() + ", " + m.nonce() + ", "
+                + m.sender() + ", " + m.target() + ", <message>) (crossbar messages resend " + m.id() + ")";
     }
 
     /**

@@ -317,10 +317,15 @@ final class Deliveries {
         if (m.kind() != MessageKind.CROSS_ROLLUP || m.source() == null) {
             return null;
         }
-        long now = chains.client(m.destinationChainId()).latest().timestamp();
+        return pastExpiry(m, expiry, chains.client(m.destinationChainId()).latest().timestamp());
+    }
+
+    /** {@link #expired} at the destination time {@code now} (seconds). */
+    static String pastExpiry(MessageRecord m, java.time.Duration expiry, long now) {
         long closes = m.source().blockTimestamp() + expiry.toSeconds();
-        return now >= closes ? "its source log is past the interop expiry window (closed at " + closes
-                + ", destination time " + now + ")" : null;
+        return now >= closes ? "its source log (" + "block " + m.source().blockNumber() + ", timestamp "
+                + m.source().blockTimestamp() + ") is past the interop expiry window of " + expiry.toSeconds()
+                + "s (closed at " + closes + ", destination time " + now + ")" : null;
     }
 
     /**
