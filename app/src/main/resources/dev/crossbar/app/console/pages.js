@@ -228,7 +228,7 @@ export async function games(root, params) {
       h('td', {}, h('a', {href: route('games', g.address)}, '#' + g.index)), h('td', {}, chainName(g.l2ChainId)),
       h('td', {}, g.gameType), h('td', {}, badge(g.status)), h('td', {}, mono(g.rootClaim)),
       h('td', {}, g.l2BlockNumber), h('td', {}, g.verdict ? badge(g.verdict) : 'not checked'),
-      h('td', {}, outcome(g)), h('td', {}, clockLeft(g)), h('td', {}, g.claims)))), 'no games'));
+      h('td', {}, outcome(g)), h('td', {}, clockLeft(g)), h('td', {}, g.claims))), 'no games'));
   };
   await draw();
   return draw;
