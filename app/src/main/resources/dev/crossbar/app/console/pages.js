@@ -112,7 +112,7 @@ export async function messages(root, params) {
     return null;
   }
   replace(results, h('p', {class: 'muted'}, r.body.length + ' messages' + (shown ? ' for ' + shown : '')
-    + (r.body.length === 100 ? ' (the newest 100)' : '')), messageTable(r.body));
+    + (r.body.length === 100 ? ' (the first 100: narrow the search)' : '')), messageTable(r.body));
   return null;
 }
 
@@ -175,7 +175,7 @@ async function messageBody(d) {
   if (!DONE.has(m.state)) {
     if (last) waiting.push(h('p', {id: 'in-state'}, m.state + ' since ' + time(last.at) + ' (',
       countdown(new Date(last.at).getTime(), 'elapsed'), ')'));
-    if (m.nextAttemptAt) waiting.push(h('p', {}, 'next step not before ' + time(m.nextAttemptAt) + ': ',
+    if (m.nextAttemptAt && new Date(m.nextAttemptAt).getTime() > Date.now()) waiting.push(h('p', {}, 'next step not before ' + time(m.nextAttemptAt) + ': ',
       countdown(new Date(m.nextAttemptAt).getTime())));
     const game = [...history].reverse().map(t => (t.cause || '').match(ADDRESS)).find(x => x);
     if (game) {
@@ -184,7 +184,7 @@ async function messageBody(d) {
         const gv = g.body.game;
         waiting.push(h('p', {id: 'game-clock'}, 'game ', h('a', {href: route('games', gv.address)}, '#' + gv.index),
           ' ', badge(gv.status), gv.status === 'IN_PROGRESS' && gv.timeLeftSeconds != null
-            ? [' resolves at the earliest in ', countdown(Date.now() + gv.timeLeftSeconds * 1000)] : null));
+            ? [', its clocks: ', countdown(Date.now() + gv.timeLeftSeconds * 1000)] : null));
       }
     }
   }
@@ -262,9 +262,8 @@ function gameBody(d) {
       h('td', {}, c.depth), h('td', {}, c.depth % 2 === 0 ? 'defends root' : 'attacks root'),
       h('td', {}, mono(c.claim)), h('td', {}, mono(c.claimant)), h('td', {}, eth(c.bond)),
       h('td', {}, duration(c.clockDurationSeconds)))));
-  const hist = table('game-history', ['time', 'what'], (d.history || []).map(e => h('tr', {},
-    h('td', {}, time(e.at ?? e.recordedAt)), h('td', {}, Object.entries(e).filter(([k]) => !['at', 'recordedAt',
-      'gameAddress'].includes(k)).map(([k, v]) => k + ': ' + v).join(', ')))), 'nothing yet');
+  const hist = table('game-history', ['time', 'what', 'cause'], (d.history || []).map(e => h('tr', {},
+    h('td', {}, time(e.at)), h('td', {}, badge(e.what)), h('td', {}, e.cause || ''))), 'nothing yet');
   return [facts, h('h2', {}, 'Claim tree'), claimTree(claims), list, h('h2', {}, 'History'), hist];
 }
 
@@ -291,8 +290,8 @@ function claimTree(claims) {
     }
   };
   (children.get(-1) || []).forEach(r => place(r, 0));
-  const dx = 150, dy = 70, pad = 40;
-  const width = Math.max(1, leaf) * dx + pad, height = (maxDepth + 1) * dy + pad;
+  const dx = 190, dy = 70, pad = 40;
+  const width = Math.max(1, leaf) * dx + pad + 120, height = (maxDepth + 1) * dy + pad;
   const xy = i => ({x: pad / 2 + pos.get(i).x * dx + dx / 2 - 20, y: pad / 2 + pos.get(i).y * dy + 10});
   const svg = s('svg', {id: 'claim-tree', class: 'tree', width, height, viewBox: `0 0 ${width} ${height}`,
     role: 'img'});
