@@ -175,6 +175,8 @@ class ConsoleBrowserIT {
         });
         await().atMost(UI).untilAsserted(() -> assertThat(text("#live")).isEqualTo("live"));
         assertThat(text("#signers")).contains("relayer");
+        await().atMost(UI).ignoreExceptions().untilAsserted(() -> assertThat(browser.findElements(
+                By.cssSelector("#chains svg.spark polyline, #throughput svg.spark polyline"))).hasSizeGreaterThanOrEqualTo(4));
     }
 
     @Test
@@ -243,7 +245,7 @@ class ConsoleBrowserIT {
             }
             browser.get(base + "/#/messages/" + id);
             await().atMost(UI).ignoreExceptions().untilAsserted(() -> assertThat(text("#timeline tbody"))
-                    .contains("DEAD_LETTERED").contains("told to revert"));
+                    .contains("DEAD_LETTERED").contains("gave up after"));
 
             expectedStatuses.add(401);
             browser.findElement(By.id("admin-token")).clear();

@@ -60,7 +60,9 @@ function overviewBody(o) {
   return [
     h('h2', {}, 'Chains'), chains,
     h('div', {class: 'columns'},
-      h('div', {}, h('h2', {}, 'Messages by state'), messages),
+      h('div', {}, h('h2', {}, 'Messages by state'), messages,
+        h('p', {class: 'muted', id: 'throughput'}, 'relayed per update (since this page opened): ',
+          sparkline(live.throughput))),
       h('div', {}, h('h2', {}, 'Findings'), findings),
     ),
     h('h2', {}, 'Games at risk'), risk,
