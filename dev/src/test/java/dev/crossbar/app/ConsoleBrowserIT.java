@@ -96,6 +96,7 @@ class ConsoleBrowserIT {
             if ("true".equals(System.getenv("CI"))) {
                 throw new AssertionError(why);
             }
+            System.err.println("ConsoleBrowserIT skipped: " + why);
             Assumptions.abort(why);
         }
         started = System.nanoTime();

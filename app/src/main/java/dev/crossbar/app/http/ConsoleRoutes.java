@@ -58,9 +58,11 @@ final class ConsoleRoutes {
     private final MeterRegistry meters;
     private final Map<String, byte[]> files = new TreeMap<>();
     private final Set<HttpServerResponse> streams = ConcurrentHashMap.newKeySet();
+    /** The ticker and what it last sent, guarded by {@code this} (streams may live on several event loops). */
     private long timer = -1;
     private String last = "";
     private long lastWrite;
+    private boolean ticking;
 
     ConsoleRoutes(Vertx vertx, MessageStore store, ApiRoutes api, MeterRegistry meters) {
         this.vertx = vertx;
@@ -170,18 +172,20 @@ final class ConsoleRoutes {
         r.setChunked(true).putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
         r.write("retry: 3000\n\n");
-        streams.add(r);
         r.closeHandler(v -> closed(r));
         r.exceptionHandler(e -> closed(r));
-        if (!last.isEmpty()) {
-            r.write(last);
-        }
-        if (timer < 0) {
-            timer = vertx.setPeriodic(1, TICK_MS, id -> tick());
+        synchronized (this) {
+            streams.add(r);
+            if (!last.isEmpty()) {
+                r.write(last);
+            }
+            if (timer < 0) {
+                timer = vertx.setPeriodic(1, TICK_MS, id -> tick());
+            }
         }
     }
 
-    private void closed(HttpServerResponse r) {
+    private synchronized void closed(HttpServerResponse r) {
         streams.remove(r);
         if (streams.isEmpty() && timer >= 0) {
             vertx.cancelTimer(timer);
@@ -190,39 +194,40 @@ final class ConsoleRoutes {
         }
     }
 
-    private boolean ticking;
-
     /** One overview for every open stream; written when it changed, a comment line now and then otherwise. */
-    private void tick() {
+    private synchronized void tick() {
         if (ticking) {
             return;
         }
         ticking = true;
-        overview().onComplete(ar -> {
-            ticking = false;
-            long now = System.currentTimeMillis();
-            String frame;
-            if (ar.succeeded()) {
-                String event = "event: overview\ndata: " + Json.write(ar.result()) + "\n\n";
-                frame = event.equals(last) ? null : event;
-                last = event;
-            } else {
-                frame = "event: problem\ndata: " + Json.write(Map.of("error", String.valueOf(
-                        ar.cause().getMessage()))) + "\n\n";
+        overview().onComplete(this::sent);
+    }
+
+    /** Writes the overview (or a keep-alive comment) to every open stream. */
+    private synchronized void sent(io.vertx.core.AsyncResult<Map<String, Object>> ar) {
+        ticking = false;
+        long now = System.currentTimeMillis();
+        String frame;
+        if (ar.succeeded()) {
+            String event = "event: overview\ndata: " + Json.write(ar.result()) + "\n\n";
+            frame = event.equals(last) ? null : event;
+            last = event;
+        } else {
+            frame = "event: problem\ndata: " + Json.write(Map.of("error", String.valueOf(
+                    ar.cause().getMessage()))) + "\n\n";
+        }
+        if (frame == null && now - lastWrite < KEEPALIVE_MS) {
+            return;
+        }
+        lastWrite = now;
+        String out = frame == null ? ": idle\n\n" : frame;
+        for (HttpServerResponse r : List.copyOf(streams)) {
+            if (r.closed() || r.ended()) {
+                closed(r);
+            } else if (!r.writeQueueFull()) {
+                r.write(out);
             }
-            if (frame == null && now - lastWrite < KEEPALIVE_MS) {
-                return;
-            }
-            lastWrite = now;
-            String out = frame == null ? ": idle\n\n" : frame;
-            for (HttpServerResponse r : List.copyOf(streams)) {
-                if (r.closed() || r.ended()) {
-                    closed(r);
-                } else if (!r.writeQueueFull()) {
-                    r.write(out);
-                }
-            }
-        });
+        }
     }
 
     private static byte[] resource(String name) {
