@@ -134,8 +134,9 @@ public final class DevCommand implements Callable<Integer> {
             try (EmbeddedKafka kafka = EmbeddedKafka.start(EmbeddedKafkaConfig.forDataDir(dataDir.resolve("kafka")))) {
                 out.println("      listening at " + kafka.bootstrapServers());
                 supervision.watch("the Kafka broker", kafka.pid(), kafka.logFile(), kafka.onExit());
+                Path adminToken = DevData.adminToken(dataDir);
                 Path configFile = DevConfigFile.write(session.manifest(), dataDir, new DevConfigFile.Options(
-                        kafka.bootstrapServers(), address.toString(), DEV_INSTANCE));
+                        kafka.bootstrapServers(), address.toString(), DEV_INSTANCE, adminToken));
                 Config config = Config.load(configFile);
                 out.println("      configuration: " + configFile + " (crossbar config check " + configFile
                         + ")");
@@ -147,6 +148,8 @@ public final class DevCommand implements Callable<Integer> {
                 try (ServiceRuntime runtime = ServiceRuntime.start(config, roles, System::getenv)) {
                     String api = runtime.http().url();
                     out.println("      HTTP " + api + "  (/api/status, /api/messages, /metrics, /health/ready)");
+                    out.println("      console " + api + "/  (admin token for retries: the file " + adminToken
+                            + ")");
                     boolean games = session.manifest().l2s().getFirst().faultProofs() != null;
                     out.println("[5/5] demo traffic" + (noDemo ? ": off (--no-demo)" : " every " + demoEvery.toSeconds()
                             + "s: deposits, withdrawals" + (games ? " and settled cross-rollup messages"

@@ -37,8 +37,14 @@ public final class DevConfigFile {
      * @param kafkaBootstrap the broker's address, or null to leave it to the environment
      * @param http where the HTTP API listens, or null for the default
      * @param instance the name the relayer and the monitor join their groups by (static members), or null
+     * @param adminTokenFile a file holding the HTTP admin token (for the console's and the API's admin actions),
+     *     or null: admin actions refused
      */
-    public record Options(String kafkaBootstrap, String http, String instance) {}
+    public record Options(String kafkaBootstrap, String http, String instance, Path adminTokenFile) {
+        public Options(String kafkaBootstrap, String http, String instance) {
+            this(kafkaBootstrap, http, instance, null);
+        }
+    }
 
     private DevConfigFile() {}
 
@@ -112,8 +118,15 @@ public final class DevConfigFile {
         }
         root.put("relayer", relayer);
         root.put("monitor", monitor);
+        Map<String, Object> http = new LinkedHashMap<>();
         if (options.http() != null) {
-            root.put("http", Map.of("address", options.http()));
+            http.put("address", options.http());
+        }
+        if (options.adminTokenFile() != null) {
+            http.put("adminToken", "file:" + options.adminTokenFile());
+        }
+        if (!http.isEmpty()) {
+            root.put("http", http);
         }
         return root;
     }

@@ -120,8 +120,13 @@ final class DevStatus {
     }
 
     private JsonNode get(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(3))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(3));
+        // With http.readToken set (e.g. CROSSBAR_HTTP_READ_TOKEN_ENV=CROSSBAR_READ_TOKEN), the token the CLI sends too.
+        String token = System.getenv("CROSSBAR_READ_TOKEN");
+        if (token != null && !token.isBlank()) {
+            request.header("Authorization", "Bearer " + token.trim());
+        }
+        HttpResponse<String> r = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         return Json.MAPPER.readTree(r.body());
     }
 }

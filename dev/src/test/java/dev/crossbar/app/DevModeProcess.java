@@ -63,6 +63,11 @@ final class DevModeProcess {
 
     /** Starts {@code crossbar dev --data-dir dataDir --http 127.0.0.1:0} with {@code args}; its output goes to {@code log}. */
     static DevModeProcess start(Path dataDir, Path log, String... args) throws IOException {
+        return start(dataDir, log, Map.of(), args);
+    }
+
+    /** As {@link #start(Path, Path, String...)}, with these environment variables besides the test's. */
+    static DevModeProcess start(Path dataDir, Path log, Map<String, String> env, String... args) throws IOException {
         Path jar = Path.of("target", "crossbar-dev.jar").toAbsolutePath();
         assertThat(jar).exists();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -70,6 +75,7 @@ final class DevModeProcess {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("CROSSBAR_HOME", Path.of("..").toAbsolutePath().normalize().toString());
+        pb.environment().putAll(env);
         Files.createDirectories(log.toAbsolutePath().getParent());
         return new DevModeProcess(pb.start(), log);
     }

@@ -296,7 +296,7 @@ final class ApiRoutes {
     }
 
     /** A game as the API shows it: its record and, in progress, its clocks ({@link GameClocks}). */
-    private static Map<String, Object> gameView(GameRecord g, List<GameClaim> claims, long now) {
+    static Map<String, Object> gameView(GameRecord g, List<GameClaim> claims, long now) {
         Map<String, Object> view = Json.MAPPER.convertValue(g, VIEW);
         if (g.status() == GameRecord.Status.IN_PROGRESS) {
             GameClocks clocks = GameClocks.of(claims, g.maxClockDuration(), now);
@@ -349,7 +349,15 @@ final class ApiRoutes {
             return;
         }
         String s = status;
-        Responses.reply(ctx, blocking(() -> store.findings(s, limit)));
+        Responses.reply(ctx, blocking(() -> store.findings(s, limit).stream().map(ApiRoutes::findingView).toList()));
+    }
+
+    /** A finding as the API shows it: its record, its kind's runbook and whether the kind trips the breaker. */
+    static Map<String, Object> findingView(Finding f) {
+        Map<String, Object> view = Json.MAPPER.convertValue(f, VIEW);
+        view.put("runbook", ConsoleRoutes.runbook(f.kind()));
+        view.put("misbehaviour", ConsoleRoutes.misbehaviour(f.kind()));
+        return view;
     }
 
     /** Values of a repeated, comma-separated enum parameter; an unknown one is a 400 naming it. */

@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *       ready;</li>
  *   <li>{@code GET /metrics}: Prometheus text ({@link Metrics});</li>
  *   <li>the JSON API under {@code /api/} ({@link ApiRoutes}, {@link AdminRoutes}), described by
- *       {@code GET /api/openapi.yaml}.</li>
+ *       {@code GET /api/openapi.yaml};</li>
+ *   <li>the operator console at {@code /} ({@link ConsoleRoutes}): static pages reading the API, live through
+ *       server-sent events at {@code /api/events}.</li>
  * </ul>
  * Errors are JSON {@code {"error": "..."}}, unknown paths included. With {@code http.readToken} set, every
  * {@code /api/} request needs {@code Authorization: Bearer} with the read or the admin token (401 otherwise);
@@ -73,7 +75,9 @@ public final class HttpService implements Service {
                 .onFailure(e -> Responses.fail(ctx, e)));
         router.get("/api/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml")
                 .end(openapi));
-        new ApiRoutes(vertx, config, store, chainStatus, probes).mount(router);
+        ApiRoutes api = new ApiRoutes(vertx, config, store, chainStatus, probes);
+        api.mount(router);
+        new ConsoleRoutes(vertx, store, api, metrics.registry()).mount(router);
         new AdminRoutes(vertx, config, store, token).mount(router);
         router.route().last().handler(this::unrouted);
         router.route().failureHandler(this::failure);
@@ -88,8 +92,8 @@ public final class HttpService implements Service {
     public Future<Void> start() {
         return vertx.createHttpServer().requestHandler(router).listen(address.port(), address.host()).map(s -> {
             server = s;
-            log.info("http server listening: address={}:{} endpoints=\"/health/live /health/ready /metrics /api/\"",
-                    address.host(), s.actualPort());
+            log.info("http server listening: address={}:{} endpoints=\"/ (console) /health/live /health/ready"
+                    + " /metrics /api/\"", address.host(), s.actualPort());
             return null;
         });
     }

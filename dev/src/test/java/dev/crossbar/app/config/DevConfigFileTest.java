@@ -136,4 +136,22 @@ class DevConfigFileTest {
         Config c = ConfigLoader.parse(yaml, "dev", Map.of("CROSSBAR_HTTP_ADDRESS", "127.0.0.1:0")).config();
         assertThat(c.http().address()).isEqualTo(new HostPort("127.0.0.1", 0));
     }
+
+    @Test
+    void theAdminTokenIsReferencedByItsFileNeverWrittenIntoTheConfiguration(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path file = dev.crossbar.app.DevData.adminToken(dir);
+        String token = java.nio.file.Files.readString(file).trim();
+        assertThat(token).matches("[0-9a-f]{48}");
+        assertThat(dev.crossbar.app.DevData.adminToken(dir)).as("kept between runs").isEqualTo(file);
+        assertThat(java.nio.file.Files.readString(file).trim()).isEqualTo(token);
+        assertThat(java.nio.file.Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+                java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        String yaml = DevConfigFile.render(manifest(), dir, new DevConfigFile.Options("127.0.0.1:39092",
+                "127.0.0.1:8080", null, file));
+        assertThat(yaml).contains("file:" + file).doesNotContain(token);
+        Config c = ConfigLoader.parse(yaml, "dev", Map.of()).config();
+        assertThat(new String(c.http().adminToken().resolve(k -> null))).isEqualTo(token);
+    }
 }
