@@ -237,10 +237,8 @@ public final class ChainWatcher implements Service {
                             + " from them, trying again", chain.name(), d.first(), d.second(), d.difference());
                 }
                 backingOff = true;
-                vertx.setTimer(Math.max(1, loop.failed(ar.cause()).toMillis()), id -> context.runOnContext(v -> {
-                    backingOff = false;
-                    requestStep();
-                }));
+                vertx.setTimer(Math.max(1, loop.failed(ar.cause()).toMillis()),
+                        id -> context.runOnContext(v -> reloadCursorThenStep()));
                 return;
             }
             loop.ran();
@@ -248,6 +246,35 @@ public final class ChainWatcher implements Service {
                 context.runOnContext(v -> requestStep());
             }
         });
+    }
+
+    /**
+     * After a failed step, reads the cursor from the store again before the next step: a commit can land while its
+     * answer is lost (the connection cut right after), and the cursor this watcher holds is then behind the store's,
+     * so every later batch would start at a block the store already has. While the store cannot answer, waits and
+     * asks again under the loop's backoff.
+     */
+    private void reloadCursorThenStep() {
+        if (!running) {
+            backingOff = false;
+            return;
+        }
+        vertx.executeBlocking(() -> store.cursor(chain.chainId()), false).onComplete(ar -> context.runOnContext(v -> {
+            if (ar.failed()) {
+                vertx.setTimer(Math.max(1, loop.failed(ar.cause()).toMillis()),
+                        id -> context.runOnContext(w -> reloadCursorThenStep()));
+                return;
+            }
+            ChainCursor held = cursor;
+            cursor = ar.result().orElse(null);
+            if (held != null && (cursor == null || cursor.blockNumber() != held.blockNumber())) {
+                log.warn("cursor read again after a failed step chain={} held={} store={}", chain.name(),
+                        held.blockNumber(), cursor == null ? "none" : cursor.blockNumber());
+            }
+            cursorGauge.set(cursor == null ? -1 : cursor.blockNumber());
+            backingOff = false;
+            requestStep();
+        }));
     }
 
     /** One step; true when there is more to read right away. */
