@@ -4,17 +4,30 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.web3j.protocol.Web3jService;
 import org.web3j.protocol.core.Request;
 import org.web3j.protocol.core.Response;
+import org.web3j.protocol.http.HttpService;
 import org.web3j.utils.Numeric;
 
 /** The anvil-only JSON-RPC methods the devnet and its tests use ({@code anvil_*}, {@code evm_*}). */
 public final class AnvilRpc {
+    /**
+     * One lock per node (by URL), held while its mining is stopped: two threads that each stop and restore the
+     * mining (the sequencer's deposits, the interop block check's take-aways) would otherwise interleave, and the
+     * first to finish would resume mining under the other, mining its transactions in separate blocks.
+     */
+    private static final Map<Object, ReentrantLock> MINING_LOCKS = new ConcurrentHashMap<>();
+
     private final Web3jService service;
+    private final ReentrantLock miningLock;
 
     public AnvilRpc(Web3jService service) {
         this.service = service;
+        Object node = service instanceof HttpService http ? http.getUrl() : service;
+        this.miningLock = MINING_LOCKS.computeIfAbsent(node, k -> new ReentrantLock());
     }
 
     /** Places runtime {@code code} at {@code address} (how the L2 predeploys are installed). */
@@ -173,12 +186,21 @@ public final class AnvilRpc {
 
     /**
      * Runs {@code work} with mining stopped (no block is mined meanwhile unless {@code work} mines one), then mines
-     * again as the node did before.
+     * again as the node did before. Callers in this process that stop the same node's mining take turns.
      *
      * @throws IOException when the node refuses a mining call, or mines blocks less than a second apart (see
      *     {@link #miningCanBeStopped})
      */
     public void whileMiningStopped(Sends work) throws IOException {
+        miningLock.lock();
+        try {
+            stopMiningFor(work);
+        } finally {
+            miningLock.unlock();
+        }
+    }
+
+    private void stopMiningFor(Sends work) throws IOException {
         boolean automine = Boolean.TRUE.equals(query("anvil_getAutomine"));
         long seconds = intervalSeconds();
         if (!automine && seconds == 0 && query("anvil_getIntervalMining") != null) {
