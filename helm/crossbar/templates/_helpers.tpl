@@ -99,6 +99,14 @@ keystore), and the keystore password's environment variable.
 crossbar.yaml, rendered from the values: everything but secrets, which appear only as references to the files
 and variables the Deployments provide from Secrets.
 */}}
+{{- /*
+The path every pod serves under (http.pathPrefix): the Ingress's path when the Ingress is on and its path is not
+"/", else empty (served at the root).
+*/}}
+{{- define "crossbar.pathPrefix" -}}
+{{- if and .Values.ingress.enabled (ne .Values.ingress.path "/") }}{{ .Values.ingress.path }}{{- end }}
+{{- end }}
+
 {{- define "crossbar.config" -}}
 {{- $v := .Values }}
 {{- $secrets := include "crossbar.secretsDir" . }}
@@ -162,8 +170,11 @@ and variables the Deployments provide from Secrets.
 {{- $_ := set $monitor "exits" (dict "accounts" $accounts) }}
 {{- end }}
 {{- $_ := set $config "monitor" $monitor }}
-{{- /* http: every interface, the admin and read tokens from Secrets */}}
+{{- /* http: every interface, the admin and read tokens from Secrets, the Ingress's path prefix */}}
 {{- $http := dict "address" (printf "0.0.0.0:%d" (int $v.http.port)) }}
+{{- with (include "crossbar.pathPrefix" .) }}
+{{- $_ := set $http "pathPrefix" . }}
+{{- end }}
 {{- if $v.http.adminToken }}
 {{- $_ := set $http "adminToken" (dict "env" (include "crossbar.env.adminToken" .)) }}
 {{- end }}

@@ -98,7 +98,9 @@ class ChartConfigTest {
         chart.put("monitor.fees", keys(ms.at("/fees/properties")));
         chart.put("monitor.webhooks[]", keys(ms.at("/webhooks/items/properties")));
         chart.put("monitor.checks[]", keys(ms.at("/checks/items/properties")));
-        chart.put("http", Set.of("address", "adminToken", "readToken")); // address from http.port
+        // address from http.port, pathPrefix from ingress.path
+        chart.put("http", Set.of("address", "adminToken", "readToken", "pathPrefix"));
+        assertThat(s.at("/properties/ingress/properties").has("path")).isTrue();
         chart.put("log", keys(s.at("/properties/log/properties")));
 
         assertThat(relayer.has("consumerGroup") && relayer.has("signerSlots") && relayer.has("signers")).isTrue();
@@ -109,6 +111,106 @@ class ChartConfigTest {
         assertThat(chart.keySet()).containsExactlyInAnyOrderElementsOf(docs.keySet());
         docs.forEach((section, keys) -> assertThat(chart.get(section)).as("settings of %s", section)
                 .containsExactlyInAnyOrderElementsOf(keys));
+    }
+
+    @Test
+    void anIngressPathIsThePodsPathPrefixAndProbesMetricsAndTheCliFollowIt() throws Exception {
+        String prefix = "/ops/crossbar";
+        Rendered r = Helm.template("c", "n", List.of(), "ingress.enabled=true", "ingress.path=" + prefix,
+                "ingress.className=nginx", "ingress.hosts[0]=ops.example.net", "ingress.tls[0].secretName=ops-tls",
+                "ingress.tls[0].hosts[0]=ops.example.net", "ingress.annotations.team=bridge",
+                "metrics.serviceMonitor.enabled=true");
+        JsonNode ingress = r.get("Ingress", "-crossbar");
+        assertThat(ingress.at("/spec/ingressClassName").asText()).isEqualTo("nginx");
+        assertThat(ingress.at("/metadata/annotations/team").asText()).isEqualTo("bridge");
+        assertThat(ingress.at("/spec/tls/0/secretName").asText()).isEqualTo("ops-tls");
+        assertThat(ingress.at("/spec/rules")).hasSize(1);
+        JsonNode rule = ingress.at("/spec/rules/0");
+        assertThat(rule.path("host").asText()).isEqualTo("ops.example.net");
+        JsonNode path = rule.at("/http/paths/0");
+        assertThat(path.path("path").asText()).isEqualTo(prefix);
+        assertThat(path.path("pathType").asText()).isEqualTo("Prefix");
+        String service = path.at("/backend/service/name").asText();
+        assertThat(service).as("the relayer's, by default").endsWith("-relayer");
+        assertThat(r.get("Service", service).at("/spec/ports/0/name").asText()).isEqualTo(
+                path.at("/backend/service/port/name").asText());
+
+        // The pods serve under the same path: the configuration carries it and the launcher accepts it.
+        assertThat(r.config().at("/http/pathPrefix").asText()).isEqualTo(prefix);
+        String check = configCheck(r.configText());
+        assertThat(check).contains("is valid", "pathPrefix: " + prefix);
+        for (String role : List.of("watcher", "relayer", "monitor")) {
+            JsonNode c = r.container(role);
+            assertThat(c.at("/startupProbe/httpGet/path").asText()).as(role).isEqualTo(prefix + "/health/live");
+            assertThat(c.at("/livenessProbe/httpGet/path").asText()).as(role).isEqualTo(prefix + "/health/live");
+            assertThat(c.at("/readinessProbe/httpGet/path").asText()).as(role).isEqualTo(prefix + "/health/ready");
+            assertThat(env(c, "CROSSBAR_URL")).as(role).isEqualTo("http://127.0.0.1:8080" + prefix);
+        }
+        assertThat(r.get("ServiceMonitor", "-crossbar").at("/spec/endpoints/0/path").asText())
+                .isEqualTo(prefix + "/metrics");
+
+        // Any host when none is named; the monitor's Service when asked.
+        JsonNode anyHost = Helm.template("c", "n", List.of(), "ingress.enabled=true", "ingress.path=" + prefix,
+                "ingress.component=monitor").get("Ingress", "-crossbar").at("/spec/rules/0");
+        assertThat(anyHost.has("host")).isFalse();
+        assertThat(anyHost.at("/http/paths/0/backend/service/name").asText()).endsWith("-monitor");
+    }
+
+    @Test
+    void noIngressAndNoPrefixByDefaultNorWithThePathAtTheRoot() throws Exception {
+        Rendered defaults = Helm.template("c", "n", List.of(), "metrics.serviceMonitor.enabled=true");
+        Rendered root = Helm.template("c", "n", List.of(), "ingress.enabled=true",
+                "metrics.serviceMonitor.enabled=true");
+        Rendered off = Helm.template("c", "n", List.of(), "ingress.path=/crossbar",
+                "metrics.serviceMonitor.enabled=true");
+        assertThat(defaults.ofKind("Ingress")).isEmpty();
+        assertThat(off.ofKind("Ingress")).as("a path alone does not turn it on").isEmpty();
+        assertThat(root.get("Ingress", "-crossbar").at("/spec/rules/0/http/paths/0/path").asText()).isEqualTo("/");
+        for (Rendered r : List.of(defaults, root, off)) {
+            assertThat(r.config().path("http").has("pathPrefix")).as(r.configText()).isFalse();
+            JsonNode c = r.container("relayer");
+            assertThat(c.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/health/live");
+            assertThat(c.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/health/ready");
+            assertThat(env(c, "CROSSBAR_URL")).isEqualTo("http://127.0.0.1:8080");
+            assertThat(r.get("ServiceMonitor", "-crossbar").at("/spec/endpoints/0/path").asText())
+                    .isEqualTo("/metrics");
+        }
+    }
+
+    /** The chart (schema and checks) and the launcher take the same prefixes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/crossbar", "/ops/crossbar-1", "/a.b_c~d", "crossbar", "/crossbar/", "/ops//crossbar",
+            "/ops/../admin", "/ops/./x", "/a..b", "/a b", "/a:b", "/a*"})
+    void theChartAndTheLauncherAgreeOnWhichPrefixesAreValid(String prefix) throws Exception {
+        Helm.Result chart = Helm.templateResult("c", "n", List.of(), "ingress.enabled=true", "ingress.path=" + prefix);
+        String config = Helm.template("c", "n", List.of(), "ingress.enabled=true", "ingress.path=/placeholder")
+                .configText().replace("pathPrefix: /placeholder", "pathPrefix: '" + prefix + "'");
+        assertThat(config).contains("pathPrefix: '" + prefix + "'");
+        String launcher = configCheck(config);
+        assertThat(chart.exitCode() == 0).as("chart: %s\nlauncher: %s", chart.err(), launcher)
+                .isEqualTo(launcher.contains("is valid"));
+        if (chart.exitCode() != 0) {
+            assertThat(launcher).contains("http.pathPrefix: '" + prefix + "'");
+        }
+    }
+
+    /** {@code crossbar config check} of {@code yaml}: its whole output. */
+    private String configCheck(String yaml) throws Exception {
+        Path file = Files.createTempFile(dir, "crossbar", ".yaml");
+        Files.writeString(file, yaml);
+        StringWriter out = new StringWriter();
+        new CommandLine(new CrossbarCommand()).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(out, true))
+                .execute("config", "check", file.toString());
+        return out.toString();
+    }
+
+    private static String env(JsonNode container, String name) {
+        for (JsonNode e : container.path("env")) {
+            if (e.path("name").asText().equals(name)) {
+                return e.path("value").asText();
+            }
+        }
+        throw new AssertionError("no " + name + " in " + container.path("env"));
     }
 
     /** Section path -> keys, from the Markdown tables of the configuration reference. */

@@ -72,7 +72,13 @@ class ChartSchemaTest {
                 Arguments.of("fewer keys than signer slots", "relayer:\n  signerSlots: 2\n",
                         List.of("relayer.signers[0] (chain 1) has 1 keys, fewer than relayer.signerSlots=2")),
                 Arguments.of("a relayer without keys", "relayer:\n  signers: []\n",
-                        List.of("relayer.signers is empty")));
+                        List.of("relayer.signers is empty")),
+                Arguments.of("an ingress path with a trailing slash", "ingress:\n  enabled: true\n  path: /crossbar/\n",
+                        List.of("/ingress/path", "does not match pattern")),
+                Arguments.of("an ingress path with '..'", "ingress:\n  enabled: true\n  path: /ops/../admin\n",
+                        List.of("ingress.path '/ops/../admin' has '..' or a '.' segment")),
+                Arguments.of("an Ingress to a disabled role", "ingress:\n  enabled: true\n  component: monitor\n"
+                        + "monitor:\n  enabled: false\n", List.of("ingress.component is monitor, which is not enabled")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -21,19 +21,26 @@ final class ApiClient {
     private final String bearerToken;
 
     /**
+     * @param url the service's base URL, with the path prefix it is served under if any
+     *     ({@code http://127.0.0.1:8080}, {@code https://ops.example.net/crossbar}); API paths are appended to it
      * @param bearerToken sent as {@code Authorization: Bearer} with every request, or null
-     * @throws IllegalArgumentException when {@code url} is not an http(s) URL
+     * @throws IllegalArgumentException when {@code url} is not an http(s) URL, or carries a query or fragment
      */
     ApiClient(String url, String bearerToken) {
         URI u;
         try {
-            u = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            u = URI.create(url.replaceAll("/+$", ""));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("'" + url + "' is not a URL (e.g. http://127.0.0.1:8080)");
         }
         if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
                 || u.getHost() == null) {
             throw new IllegalArgumentException("'" + url + "' is not an http(s) URL (e.g. http://127.0.0.1:8080)");
+        }
+        if (u.getRawQuery() != null || u.getRawFragment() != null) {
+            throw new IllegalArgumentException("'" + url + "' has a " + (u.getRawQuery() != null ? "query" : "fragment")
+                    + ": give the service's base URL (e.g. http://127.0.0.1:8080, or with the path prefix it is"
+                    + " served under: https://ops.example.net/crossbar)");
         }
         this.base = u;
         this.bearerToken = bearerToken;
@@ -45,13 +52,18 @@ final class ApiClient {
         return base;
     }
 
+    /** The base URL's path (the prefix, as written: encoded) followed by {@code pathAndQuery} ({@code /api/...}). */
+    URI at(String pathAndQuery) {
+        String path = base.getRawPath() == null ? "" : base.getRawPath();
+        return URI.create(base.getScheme() + "://" + base.getRawAuthority() + path + pathAndQuery);
+    }
+
     Response get(String pathAndQuery) throws Unreachable {
-        return send(HttpRequest.newBuilder(base.resolve(base.getPath() + pathAndQuery)).GET());
+        return send(HttpRequest.newBuilder(at(pathAndQuery)).GET());
     }
 
     Response post(String pathAndQuery) throws Unreachable {
-        return send(HttpRequest.newBuilder(base.resolve(base.getPath() + pathAndQuery))
-                .POST(HttpRequest.BodyPublishers.noBody()));
+        return send(HttpRequest.newBuilder(at(pathAndQuery)).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     private Response send(HttpRequest.Builder request) throws Unreachable {

@@ -16,7 +16,8 @@ abstract class ApiCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:CROSSBAR_URL:-http://127.0.0.1:8080}",
-            description = "The service's HTTP address (default: $CROSSBAR_URL or http://127.0.0.1:8080; now "
+            description = "The service's HTTP address, with its http.pathPrefix if it has one (e.g. "
+                    + "http://127.0.0.1:8080/crossbar; default: $CROSSBAR_URL or http://127.0.0.1:8080; now "
                     + "${DEFAULT-VALUE}).")
     String url;
 

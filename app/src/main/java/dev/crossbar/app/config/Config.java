@@ -78,8 +78,10 @@ public record Config(List<ChainConfig> chains, StoreSettings store, KafkaSetting
         KafkaSettings kafka = KafkaSettings.read(root);
         RelayerSection.Read relayer = RelayerSection.read(root, ids, env);
         HttpSettings http = HttpSettings.read(root);
-        MonitorSection.Read monitor = MonitorSection.read(root, l2s, ids, http == null ? null : http.address().toString(),
-                env);
+        // Alerts link to the findings where this server answers: its address and its path prefix.
+        String httpBase = http == null || http.address() == null || http.pathPrefix() == null ? null
+                : http.address() + http.pathPrefix();
+        MonitorSection.Read monitor = MonitorSection.read(root, l2s, ids, httpBase, env);
         LogSettings log = LogSettings.read(root);
         if (root.hasProblems()) {
             return null;

@@ -83,8 +83,8 @@ final class MonitorSection {
             "more endpoints per L2 (chain id: [urls]) to cross-check the configured ones");
     static final Key<Duration> RESEND = Key.of("alertResendInterval", Types.DURATION, "1m",
             "how often firing alerts are sent again to Alertmanager webhooks (Alertmanager expires silent ones)");
-    static final Key<URI> ALERT_LINK = Key.optional("alertLink", Types.HTTP_URL, "http://<http.address>/api/findings",
-            "the link (generatorURL) in every alert");
+    static final Key<URI> ALERT_LINK = Key.optional("alertLink", Types.HTTP_URL,
+            "http://<http.address><http.pathPrefix>/api/findings", "the link (generatorURL) in every alert");
     static final Key<URI> WEBHOOK_URL = Key.required("url", Types.HTTP_URL, "where alerts are posted");
     static final Key<WebhookKind> WEBHOOK_KIND = Key.of("kind", Types.oneOf(WebhookKind.class), "json",
             "alertmanager (its POST /api/v2/alerts format) or json (one finding per request)");
@@ -137,7 +137,8 @@ final class MonitorSection {
     /**
      * @param l2Ids the configured L2s (extraRpc is keyed by them), or null when unknown
      * @param chainIds every configured chain (checks are keyed by them), or null when unknown
-     * @param httpAddress the service's HTTP address (alerts link to its findings unless alertLink says otherwise)
+     * @param httpAddress the service's HTTP address and path prefix ({@code host:port/prefix}; alerts link to its
+     *     findings unless alertLink says otherwise)
      * @param env the environment ({@code HOSTNAME} names the replica when {@code instanceId} is not set)
      */
     static Read read(SectionReader root, Set<Long> l2Ids, Set<Long> chainIds, String httpAddress,

@@ -20,6 +20,7 @@ final class Types {
     private static final Pattern NAME_PATTERN = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Pattern ADDRESS_PATTERN = Pattern.compile("0x[0-9a-fA-F]{40}");
     private static final Pattern AMOUNT_PATTERN = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(wei|gwei|ether)");
+    private static final Pattern PATH_SEGMENT_PATTERN = Pattern.compile("[A-Za-z0-9._~-]+");
     private static final Pattern TOPIC_PATTERN = Pattern.compile("[a-zA-Z0-9._-]{1,200}");
     private static final BigInteger GWEI = BigInteger.TEN.pow(9);
     private static final BigInteger ETHER = BigInteger.TEN.pow(18);
@@ -160,6 +161,50 @@ final class Types {
         if (!TOPIC_PATTERN.matcher(t).matches()) {
             throw new IllegalArgumentException("'" + t + "' is not a legal topic name (letters, digits, '.', '_',"
                     + " '-'; at most 200)");
+        }
+        return t;
+    }, t -> t);
+
+    /**
+     * A path prefix to serve under ({@code /crossbar}, {@code /ops/bridge}), or empty for none: it starts with
+     * {@code /}, has no trailing slash, and its segments hold only characters that mean the same in a URL and in a
+     * route (letters, digits, {@code - . _ ~}), none of them {@code .} or {@code ..}.
+     */
+    static final ValueType<String> PATH_PREFIX = ValueType.scalar("path prefix (/name[/name...]) or empty", t -> {
+        if (t.isEmpty()) {
+            return t;
+        }
+        String example = " (e.g. /crossbar)";
+        if (!t.startsWith("/")) {
+            throw new IllegalArgumentException("'" + t + "' does not start with '/'" + example);
+        }
+        if (t.equals("/")) {
+            throw new IllegalArgumentException("'/' is the root: leave the prefix empty to serve at /");
+        }
+        if (t.endsWith("/")) {
+            throw new IllegalArgumentException("'" + t + "' ends with '/': write it without the trailing slash"
+                    + " (" + t.replaceAll("/+$", "") + "; the console is then served at " + t.replaceAll("/+$", "")
+                    + "/)");
+        }
+        if (t.contains("..")) {
+            throw new IllegalArgumentException("'" + t + "' contains '..'");
+        }
+        for (String segment : t.substring(1).split("/", -1)) {
+            if (segment.isEmpty()) {
+                throw new IllegalArgumentException("'" + t + "' has an empty segment ('//')");
+            }
+            if (segment.equals(".")) {
+                throw new IllegalArgumentException("'" + t + "' has a '.' segment");
+            }
+            if (!PATH_SEGMENT_PATTERN.matcher(segment).matches()) {
+                int bad = segment.codePoints().filter(c -> !(c < 128 && PATH_SEGMENT_PATTERN.matcher(
+                        Character.toString(c)).matches())).findFirst().orElse('?');
+                String shown = Character.isISOControl(bad) || Character.isWhitespace(bad)
+                        ? String.format("U+%04X", bad) : "'" + Character.toString(bad) + "'";
+                throw new IllegalArgumentException("'" + t + "' has a character a path prefix cannot hold: "
+                        + shown + " (allowed: letters, digits, '-', '.', '_', '~', and '/'"
+                        + " between segments)");
+            }
         }
         return t;
     }, t -> t);

@@ -40,7 +40,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       comment line otherwise, so that pages refresh on change without polling.</li>
  * </ul>
  * The console uses only relative URLs and routes its pages in the URL's fragment ({@code #/messages/0x...}), so it
- * works under any path prefix an ingress strips, with no setting. The pages are served with a Content-Security-Policy
+ * works under any path prefix: one an ingress strips (no setting), or {@code http.pathPrefix} (the routes below are
+ * then mounted under it). The pages are served with a Content-Security-Policy
  * that allows only their own scripts, and the scripts put every value into the page as text, never as markup.
  */
 final class ConsoleRoutes {

@@ -58,7 +58,7 @@ final class DocumentedParams {
     /** Passes the request on unless it has a query parameter its operation does not take. */
     void check(RoutingContext ctx) {
         String method = ctx.request().method().name();
-        String path = ctx.request().path();
+        String path = HttpService.routedPath(ctx);
         for (Operation op : operations) {
             if (op.method.equals(method) && op.path.matcher(path).matches()) {
                 for (String name : ctx.queryParams().names()) {

@@ -7,6 +7,7 @@ import dev.crossbar.core.lifecycle.Service;
 import dev.crossbar.store.MessageStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -35,6 +36,10 @@ import org.slf4j.LoggerFactory;
  *   <li>the operator console at {@code /} ({@link ConsoleRoutes}): static pages reading the API, live through
  *       server-sent events at {@code /api/events}.</li>
  * </ul>
+ * With {@code http.pathPrefix} set (say {@code /crossbar}), all of it is served under the prefix
+ * ({@code /crossbar/health/ready}, {@code /crossbar/api/status}, the console at {@code /crossbar/}): the routes are
+ * one sub-router mounted there, {@code GET /crossbar} redirects to {@code /crossbar/} (the console's URLs are
+ * relative to it), and every path outside the prefix is a 404.
  * Errors are JSON {@code {"error": "..."}}, unknown paths included. With {@code http.readToken} set, every
  * {@code /api/} request needs {@code Authorization: Bearer} with the read or the admin token (401 otherwise);
  * the health endpoints and {@code /metrics} stay open, for the kubelet's probes and Prometheus. No route takes a
@@ -46,7 +51,11 @@ public final class HttpService implements Service {
 
     private final Vertx vertx;
     private final HostPort address;
+    private final String prefix;
+    /** Every route, at paths relative to the prefix. */
     private final Router router;
+    /** What the server hands requests to: {@link #router}, mounted under the prefix when there is one. */
+    private final Router root;
     private HttpServer server;
 
     /**
@@ -58,6 +67,7 @@ public final class HttpService implements Service {
             ChainStatusSource chainStatus, Map<Long, EthApi> probes, char[] adminToken, char[] readToken) {
         this.vertx = vertx;
         this.address = config.http().address();
+        this.prefix = config.http().pathPrefix();
         this.router = Router.router(vertx);
         BearerToken token = adminToken == null ? null : BearerToken.of(adminToken);
         BearerToken read = readToken == null ? null : BearerToken.of(readToken);
@@ -81,6 +91,15 @@ public final class HttpService implements Service {
         new AdminRoutes(vertx, config, store, token).mount(router);
         router.route().last().handler(this::unrouted);
         router.route().failureHandler(this::failure);
+        if (prefix.isEmpty()) {
+            this.root = router;
+        } else {
+            this.root = Router.router(vertx);
+            root.route().handler(this::toPrefixWithSlash);
+            root.route(prefix + "/*").subRouter(router);
+            root.route().last().handler(this::outsidePrefix);
+            root.route().failureHandler(this::failure);
+        }
     }
 
     @Override
@@ -90,10 +109,10 @@ public final class HttpService implements Service {
 
     @Override
     public Future<Void> start() {
-        return vertx.createHttpServer().requestHandler(router).listen(address.port(), address.host()).map(s -> {
+        return vertx.createHttpServer().requestHandler(root).listen(address.port(), address.host()).map(s -> {
             server = s;
-            log.info("http server listening: address={}:{} endpoints=\"/ (console) /health/live /health/ready"
-                    + " /metrics /api/\"", address.host(), s.actualPort());
+            log.info("http server listening: address={}:{} endpoints=\"{}/ (console) {}/health/live {}/health/ready"
+                    + " {}/metrics {}/api/\"", address.host(), s.actualPort(), prefix, prefix, prefix, prefix, prefix);
             return null;
         });
     }
@@ -111,14 +130,54 @@ public final class HttpService implements Service {
         return server.actualPort();
     }
 
-    /** Its base URL, e.g. {@code http://127.0.0.1:8080}. */
+    /**
+     * Its base URL with the path prefix, e.g. {@code http://127.0.0.1:8080} or
+     * {@code http://127.0.0.1:8080/crossbar}: API paths are appended to it, the console is at it plus {@code /}.
+     */
     public String url() {
         String host = address.host().equals("0.0.0.0") || address.host().equals("::") ? "127.0.0.1" : address.host();
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + prefix;
     }
 
+    /** Every route it serves, at paths relative to {@code http.pathPrefix}. */
     public Router router() {
         return router;
+    }
+
+    /** The request's path below {@code http.pathPrefix} (where the routes are mounted), as the routes write it. */
+    static String routedPath(RoutingContext ctx) {
+        String path = ctx.request().path();
+        String mount = ctx.mountPoint();
+        if (mount != null) {
+            mount = mount.endsWith("/") ? mount.substring(0, mount.length() - 1) : mount;
+            if (path.startsWith(mount)) {
+                path = path.substring(mount.length());
+            }
+        }
+        return path.isEmpty() ? "/" : path;
+    }
+
+    /**
+     * {@code GET <prefix>} redirects to {@code <prefix>/}, where the console's relative URLs resolve under the
+     * prefix. The location is relative too ({@code crossbar/}), so that it holds behind a proxy that adds a prefix of
+     * its own.
+     */
+    private void toPrefixWithSlash(RoutingContext ctx) {
+        HttpMethod method = ctx.request().method();
+        if (ctx.request().path().equals(prefix) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+            String query = ctx.request().query();
+            ctx.response().setStatusCode(301).putHeader("Location",
+                    prefix.substring(prefix.lastIndexOf('/') + 1) + "/" + (query == null ? "" : "?" + query)).end();
+        } else {
+            ctx.next();
+        }
+    }
+
+    /** A path outside {@code http.pathPrefix}: nothing is served there. */
+    private void outsidePrefix(RoutingContext ctx) {
+        Responses.error(ctx, 404, "no such endpoint: " + ctx.request().method() + " "
+                + ApiRoutes.shown(ctx.request().path()) + " (this server serves under " + prefix + "/; see " + prefix
+                + "/api/openapi.yaml)");
     }
 
     /** No route takes a body: a request with one is refused before anything reads it. */
@@ -155,7 +214,7 @@ public final class HttpService implements Service {
 
     /** 405 naming the allowed methods when the path is served for others, else 404. */
     private void unrouted(RoutingContext ctx) {
-        String path = ctx.request().path();
+        String path = routedPath(ctx);
         Set<String> allowed = new TreeSet<>();
         for (Route r : router.getRoutes()) {
             if (r.getPath() != null && r.methods() != null && !r.getPath().endsWith("*")
@@ -163,9 +222,9 @@ public final class HttpService implements Service {
                 r.methods().forEach(m -> allowed.add(m.name()));
             }
         }
-        String what = ctx.request().method() + " " + ApiRoutes.shown(path);
+        String what = ctx.request().method() + " " + ApiRoutes.shown(ctx.request().path());
         if (allowed.isEmpty()) {
-            Responses.error(ctx, 404, "no such endpoint: " + what + " (see /api/openapi.yaml)");
+            Responses.error(ctx, 404, "no such endpoint: " + what + " (see " + prefix + "/api/openapi.yaml)");
         } else {
             ctx.response().putHeader("Allow", String.join(", ", allowed));
             Responses.error(ctx, 405, "method not allowed: " + what + " (allowed: " + String.join(", ", allowed)

@@ -141,6 +141,37 @@ class MessagesCommandTest {
     }
 
     @Test
+    void aUrlWithThePathPrefixReachesAServiceServedUnderIt() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("prefixed"));
+        try (ApiFixture prefixed = new ApiFixture(dir.resolve("prefixed"), true, false, "/ops/crossbar",
+                dev.crossbar.app.http.ChainStatusSource.none())) {
+            Seed.messages(prefixed.store);
+            assertThat(prefixed.url()).endsWith("/ops/crossbar");
+            for (String url : List.of(prefixed.url(), prefixed.url() + "/", prefixed.url() + "//")) {
+                Cli status = Cli.run("status", "--url", url);
+                assertThat(status.exitCode).as(url + ": " + status).isZero();
+                assertThat(status.out).contains("messages: READY 1, RELAYED 1, SENT 1");
+            }
+            Cli show = Cli.run("messages", "show", Seed.RELAYED, "--url", prefixed.url());
+            assertThat(show.exitCode).as(show.toString()).isZero();
+            prefixed.store.transition(Seed.WAITING, MessageState.FAILED, "reverted on chain 902");
+            Cli retry = Cli.run(Map.of("ADMIN", ApiFixture.TOKEN), "messages", "retry", Seed.WAITING, "--token-env",
+                    "ADMIN", "--url", prefixed.url() + "/");
+            assertThat(retry.exitCode).as(retry.toString()).isZero();
+            assertThat(prefixed.store.message(Seed.WAITING).orElseThrow().state()).isEqualTo(MessageState.READY);
+
+            String origin = prefixed.url().substring(0, prefixed.url().length() - "/ops/crossbar".length());
+            Cli withoutPrefix = Cli.run("status", "--url", origin);
+            assertThat(withoutPrefix.exitCode).as(withoutPrefix.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+            assertThat(withoutPrefix.err).contains("this server serves under /ops/crossbar/");
+            Cli withQuery = Cli.run("status", "--url", prefixed.url() + "?x=1");
+            assertThat(withQuery.exitCode).isEqualTo(ExitCodes.USAGE);
+            assertThat(withQuery.err).contains("--url '" + prefixed.url() + "?x=1' has a query: give the service's"
+                    + " base URL");
+        }
+    }
+
+    @Test
     void againstAServiceWithAReadTokenTheCliSendsTheTokenItsEnvironmentHolds() throws Exception {
         java.nio.file.Files.createDirectories(dir.resolve("read"));
         try (ApiFixture closed = new ApiFixture(dir.resolve("read"), true, true,

@@ -111,6 +111,7 @@ class ConfigLoaderTest {
         assertThat(c.http().address()).isEqualTo(new HostPort("127.0.0.1", 8080));
         assertThat(c.http().adminToken()).isNull();
         assertThat(c.http().readToken()).as("the read API is open unless a token is configured").isNull();
+        assertThat(c.http().pathPrefix()).as("served at /").isEmpty();
         assertThat(c.log()).isEqualTo(new LogSettings(LogSettings.Format.TEXT, LogSettings.Level.INFO));
     }
 
@@ -320,7 +321,7 @@ class ConfigLoaderTest {
                 "CROSSBAR_READ_TOKEN", "the CLI's token, not a setting"));
         assertThat(messages(e)).containsExactlyInAnyOrder(
                 "CROSSBAR_HTTP_ADRESS: no setting http.adress (did you mean http.address?); known here: address, "
-                        + "adminToken, readToken",
+                        + "adminToken, readToken, pathPrefix",
                 "CROSSBAR_CHAINS_5_NAME: index 5 skips entries (chains has 2)");
     }
 
@@ -450,6 +451,48 @@ class ConfigLoaderTest {
         assertThat(problems("chains: [\n").getMessage()).contains("(file): not valid YAML");
         assertThatThrownBy(() -> ConfigLoader.load(java.nio.file.Path.of("/nonexistent/crossbar.yaml"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("(file): does not exist");
+    }
+
+    @Test
+    void aPathPrefixIsReadFromTheFileOrTheEnvironmentAndTheAlertLinkFollowsIt() {
+        Config c = load(MINIMAL + "http:\n  address: 10.0.0.7:8080\n  pathPrefix: /ops/crossbar-1.x_~\n").config();
+        assertThat(c.http().pathPrefix()).isEqualTo("/ops/crossbar-1.x_~");
+        assertThat(c.monitor().alerts().generatorUrl()).as("alerts link to the findings under the prefix")
+                .isEqualTo(URI.create("http://10.0.0.7:8080/ops/crossbar-1.x_~/api/findings"));
+        assertThat(load(MINIMAL + "http:\n  pathPrefix: \"\"\n").config().http().pathPrefix()).as("empty: none")
+                .isEmpty();
+        assertThat(load(MINIMAL).config().monitor().alerts().generatorUrl())
+                .isEqualTo(URI.create("http://127.0.0.1:8080/api/findings"));
+        assertThat(load(MINIMAL, Map.of("CROSSBAR_HTTP_PATH_PREFIX", "/crossbar")).config().http().pathPrefix())
+                .isEqualTo("/crossbar");
+        LoadedConfig loaded = load(MINIMAL + "http:\n  pathPrefix: /crossbar\n");
+        assertThat(loaded.effectiveYaml()).contains("pathPrefix: /crossbar");
+        assertThat(ConfigLoader.parse(loaded.effectiveYaml(), "again", Map.of()).config()).isEqualTo(loaded.config());
+    }
+
+    @Test
+    void aBadPathPrefixIsRefusedNamingTheKeyAndTheCause() {
+        Map<String, String> bad = new java.util.LinkedHashMap<>();
+        bad.put("crossbar", "'crossbar' does not start with '/' (e.g. /crossbar)");
+        bad.put("/", "'/' is the root: leave the prefix empty to serve at /");
+        bad.put("/crossbar/", "'/crossbar/' ends with '/': write it without the trailing slash (/crossbar; the"
+                + " console is then served at /crossbar/)");
+        bad.put("/ops/../admin", "'/ops/../admin' contains '..'");
+        bad.put("/a..b", "'/a..b' contains '..'");
+        bad.put("/ops//crossbar", "'/ops//crossbar' has an empty segment ('//')");
+        bad.put("/ops/./crossbar", "'/ops/./crossbar' has a '.' segment");
+        String allowed = " (allowed: letters, digits, '-', '.', '_', '~', and '/' between segments)";
+        bad.put("'/cross bar'", "'/cross bar' has a character a path prefix cannot hold: U+0020" + allowed);
+        bad.put("/:id", "'/:id' has a character a path prefix cannot hold: ':'" + allowed);
+        bad.put("/api/*", "'/api/*' has a character a path prefix cannot hold: '*'" + allowed);
+        bad.put("/a?b=1", "'/a?b=1' has a character a path prefix cannot hold: '?'" + allowed);
+        bad.put("/%2e%2e", "'/%2e%2e' has a character a path prefix cannot hold: '%'" + allowed);
+        bad.put("/crossbär", "'/crossbär' has a character a path prefix cannot hold: 'ä'" + allowed);
+        bad.forEach((value, cause) -> assertThat(messages(problems(MINIMAL + "http:\n  pathPrefix: " + value + "\n")))
+                .as(value).containsExactly("http.pathPrefix: " + cause));
+        assertThat(messages(problems(MINIMAL, Map.of("CROSSBAR_HTTP_PATH_PREFIX", "crossbar/")))).as("from the"
+                + " environment").containsExactly("http.pathPrefix: 'crossbar/' does not start with '/' (e.g."
+                        + " /crossbar)");
     }
 
     @Test

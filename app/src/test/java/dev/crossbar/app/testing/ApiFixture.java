@@ -53,11 +53,18 @@ public final class ApiFixture implements AutoCloseable {
     /** With the admin token {@link #TOKEN} when {@code withToken}, the read token {@link #READ_TOKEN} when
      * {@code withReadToken}. */
     public ApiFixture(Path dir, boolean withToken, boolean withReadToken, ChainStatusSource status) throws Exception {
+        this(dir, withToken, withReadToken, "", status);
+    }
+
+    /** As above, everything served under {@code pathPrefix} ({@code http.pathPrefix}; empty: none). */
+    public ApiFixture(Path dir, boolean withToken, boolean withReadToken, String pathPrefix, ChainStatusSource status)
+            throws Exception {
         this(TestConfigs.config(TestConfigs.yaml("http://127.0.0.1:9", "http://127.0.0.1:9", "http://127.0.0.1:9", """
                 store: {sqlite: {path: %s}}
-                http: {address: "127.0.0.1:0"%s%s}
+                http: {address: "127.0.0.1:0"%s%s%s}
                 """.formatted(dir.resolve("store.db"), withToken ? ", adminToken: {env: TEST_ADMIN_TOKEN}" : "",
-                withReadToken ? ", readToken: {env: TEST_READ_TOKEN}" : "")), Map.of()), withToken, status);
+                withReadToken ? ", readToken: {env: TEST_READ_TOKEN}" : "",
+                pathPrefix.isEmpty() ? "" : ", pathPrefix: \"" + pathPrefix + "\"")), Map.of()), withToken, status);
     }
 
     public ApiFixture(Config config, boolean withToken, ChainStatusSource status) throws Exception {
@@ -75,6 +82,7 @@ public final class ApiFixture implements AutoCloseable {
         http.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
+    /** The server's base URL, with its path prefix if it has one (request paths are appended to it). */
     public String url() {
         return http.url();
     }
