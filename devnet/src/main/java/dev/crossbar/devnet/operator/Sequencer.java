@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,8 +24,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.web3j.abi.EventEncoder;
 import org.web3j.protocol.core.DefaultBlockParameterName;
+import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.Log;
+import org.web3j.protocol.core.methods.response.Transaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.TransactionManager;
 import org.web3j.utils.Numeric;
@@ -121,6 +124,7 @@ public final class Sequencer {
                         + sent.getError().getMessage());
             }
             recordHash[0] = sent.getTransactionHash();
+            awaitPooled(had ? List.of(recordHash[0]) : List.of(hash, recordHash[0]));
         });
         TransactionReceipt recorded = sender.awaitReceipt(recordHash[0]);
         if (!recorded.isStatusOK()) {
@@ -133,7 +137,8 @@ public final class Sequencer {
                     + " tx={}", l2.name(), nonce, hash);
         } else if (!deposited.getBlockNumber().equals(recorded.getBlockNumber())) {
             throw new IOException("deposit " + nonce + " (tx " + hash + ") and its record (tx " + recordHash[0]
-                    + ") were mined in different L2 blocks on " + l2.name());
+                    + ") were mined in different L2 blocks on " + l2.name() + ": " + blockTxs(deposited) + " / "
+                    + blockTxs(recorded));
         }
         if (deposited.isStatusOK() != success) {
             log.error("deposit recorded with the wrong outcome l2={} depositNonce={} tx={} recorded={} receipt={}",
@@ -141,6 +146,38 @@ public final class Sequencer {
         }
         log.info("deposit executed l2={} depositNonce={} tx={} from={} to={} mint={} success={}{}", l2.name(), nonce,
                 hash, d.from(), d.to(), d.mint(), success, failure == null ? "" : " failure=" + failure);
+    }
+
+    /**
+     * Waits until the node holds every one of {@code hashes} unmined, so that the block mined next takes them all: a
+     * send's answer does not always mean the transaction is in the pool yet (a deposit and its record once landed in
+     * two blocks). One already mined is an error naming it: something mined the L2 while its mining was stopped.
+     */
+    private void awaitPooled(List<String> hashes) throws IOException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        for (String h : hashes) {
+            while (true) {
+                Optional<Transaction> t = l2.web3j().ethGetTransactionByHash(h).send().getTransaction();
+                if (t.isPresent() && t.get().getBlockHash() != null) {
+                    throw new IOException("tx " + h + " was mined on L2 " + l2.name() + " in block "
+                            + t.get().getBlockNumberRaw() + " while its mining was stopped");
+                }
+                if (t.isPresent()) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("L2 " + l2.name() + " does not show tx " + h + " 5 s after accepting it");
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** A block's number, time and transactions, for an error. */
+    private String blockTxs(TransactionReceipt r) throws IOException {
+        EthBlock.Block b = l2.web3j().ethGetBlockByHash(r.getBlockHash(), false).send().getBlock();
+        return "block " + b.getNumber() + " (time " + b.getTimestamp() + ", txs " + b.getTransactions().stream()
+                .map(t -> String.valueOf(t.get())).toList() + ")";
     }
 
     private String callFailure(DepositTransaction d) throws IOException {
