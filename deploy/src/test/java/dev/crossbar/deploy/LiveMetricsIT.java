@@ -57,6 +57,8 @@ class LiveMetricsIT {
     static final String JDBC_URL = System.getProperty("crossbar.test.jdbcUrl", "jdbc:postgresql://127.0.0.1:5432/test");
     static final String DB_USER = System.getProperty("crossbar.test.dbUser", "postgres");
     static final Duration METRICS_WAIT = Duration.ofSeconds(180);
+    /** The Ingress's path: the chart makes it every pod's {@code http.pathPrefix}. */
+    static final String PREFIX = "/ops/crossbar";
     /** Gauges that are NaN while there is nothing to measure (no output or game at risk). */
     static final Set<String> NAN_WHEN_IDLE = Set.of("crossbar_monitor_challenge_window_seconds_left",
             "crossbar_monitor_game_clock_left_seconds");
@@ -127,6 +129,7 @@ class LiveMetricsIT {
             traffic.crossRollup(1, 0, "deploy IT l2b to l2a");
             awaitRelayed(ports.get("watcher"), "CROSS_ROLLUP", pods);
             log("a cross-rollup message relayed", t0);
+            consoleBehindTheIngress(chart, ports.get("relayer"));
 
             Map<String, Map<String, Set<String>>> scrapes = new LinkedHashMap<>();
             Map<String, Set<String>> valued = new LinkedHashMap<>();
@@ -134,7 +137,7 @@ class LiveMetricsIT {
             long deadline = System.nanoTime() + METRICS_WAIT.toNanos();
             while (System.nanoTime() < deadline) {
                 for (var e : ports.entrySet()) {
-                    String body = get("http://127.0.0.1:" + e.getValue() + "/metrics");
+                    String body = get("http://127.0.0.1:" + e.getValue() + PREFIX + "/metrics");
                     if (body != null) {
                         scrapes.put(e.getKey(), Metrics.exported(body));
                         valued.put(e.getKey(), Metrics.withValues(body));
@@ -229,6 +232,8 @@ class LiveMetricsIT {
             }
         }
         secrets.put("devnet-keys", keys);
+        // Behind the chart's Ingress at a path prefix: every pod serves under it (the relayer's console included).
+        v.putObject("ingress").put("enabled", true).put("path", PREFIX);
         ObjectNode metrics = v.putObject("metrics");
         metrics.putObject("serviceMonitor").put("enabled", true);
         metrics.putObject("prometheusRule").put("enabled", true);
@@ -365,7 +370,7 @@ class LiveMetricsIT {
                 if (ready.contains(p.name)) {
                     continue;
                 }
-                if (status("http://127.0.0.1:" + ports.get(p.name) + "/health/ready") == 200) {
+                if (status("http://127.0.0.1:" + ports.get(p.name) + PREFIX + "/health/ready") == 200) {
                     ready.add(p.name);
                 } else if (!p.alive() && p.restarts() < 3) {
                     System.out.printf("live metrics IT: pod %s exited with %s before it was ready, restarting it:%n%s%n",
@@ -382,7 +387,7 @@ class LiveMetricsIT {
     void awaitRelayed(int watcherPort, String kind, List<Pod> pods) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
-            String body = get("http://127.0.0.1:" + watcherPort + "/api/messages?state=RELAYED&kind=" + kind);
+            String body = get("http://127.0.0.1:" + watcherPort + PREFIX + "/api/messages?state=RELAYED&kind=" + kind);
             if (body != null && Rendered.parseJson(body).size() > 0) {
                 return;
             }
@@ -432,6 +437,41 @@ class LiveMetricsIT {
             }
         });
         return problems;
+    }
+
+    /**
+     * The operator console as an operator reaches it through the chart's Ingress: the Ingress routes the prefix to the
+     * relayer's Service, and the relayer's pod (the image's launcher, the chart's config) serves the console's page
+     * and scripts under the prefix with their Content-Security-Policy, redirects the bare prefix to it, and answers
+     * the console's own reads with the read token.
+     */
+    void consoleBehindTheIngress(Rendered chart, int relayerPort) throws Exception {
+        List<JsonNode> ingresses = chart.ofKind("Ingress");
+        assertThat(ingresses).hasSize(1);
+        JsonNode path = ingresses.getFirst().path("spec").path("rules").get(0).path("http").path("paths").get(0);
+        assertThat(path.path("path").asText()).isEqualTo(PREFIX);
+        assertThat(path.path("backend").path("service").path("name").asText()).endsWith("relayer");
+        String base = "http://127.0.0.1:" + relayerPort + PREFIX;
+        HttpResponse<String> bare = http.send(HttpRequest.newBuilder(URI.create(base)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(bare.statusCode()).isEqualTo(301);
+        assertThat(bare.headers().firstValue("Location")).hasValue("crossbar/");
+        for (String file : List.of("/", "/console/app.js", "/console/pages.js", "/console/style.css")) {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + file)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(file).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(file).hasValueSatisfying(
+                    csp -> assertThat(csp).contains("script-src 'self'"));
+            if (file.equals("/")) {
+                assertThat(r.body()).contains("<script type=\"module\" src=\"console/app.js\"");
+            }
+        }
+        assertThat(status(base + "/api/overview")).as("the console's reads need the read token").isEqualTo(401);
+        String overview = get(base + "/api/overview");
+        assertThat(overview).as("the overview with the read token").isNotNull();
+        assertThat(Rendered.JSON.readTree(overview).path("chains").size()).isEqualTo(3);
+        assertThat(status("http://127.0.0.1:" + relayerPort + "/console/app.js")).as("outside the prefix")
+                .isEqualTo(404);
     }
 
     static void log(String what, long t0) {

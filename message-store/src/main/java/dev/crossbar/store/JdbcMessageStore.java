@@ -1,5 +1,6 @@
 package dev.crossbar.store;
 
+import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.core.model.RoutingKey;
 import java.math.BigInteger;
@@ -157,6 +158,20 @@ abstract sealed class JdbcMessageStore implements MessageStore permits SqliteMes
             for (Map.Entry<MessageState, Long> e : tx.list("SELECT state, COUNT(*) AS n FROM messages GROUP BY state",
                     r -> Map.entry(MessageState.valueOf(r.str("state")), r.lng("n")))) {
                 counts.put(e.getKey(), e.getValue());
+            }
+            return counts;
+        });
+    }
+
+    @Override
+    public Map<MessageKind, Map<MessageState, Long>> countByKindAndState() {
+        return db.read("counting messages by kind and state", tx -> {
+            Map<MessageKind, Map<MessageState, Long>> counts = new EnumMap<>(MessageKind.class);
+            for (Object[] row : tx.list("SELECT kind, state, COUNT(*) AS n FROM messages GROUP BY kind, state",
+                    r -> new Object[] {MessageKind.valueOf(r.str("kind")), MessageState.valueOf(r.str("state")),
+                        r.lng("n")})) {
+                counts.computeIfAbsent((MessageKind) row[0], k -> new EnumMap<>(MessageState.class))
+                        .put((MessageState) row[1], (Long) row[2]);
             }
             return counts;
         });

@@ -1,5 +1,6 @@
 package dev.crossbar.store;
 
+import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import java.math.BigInteger;
 import java.time.Instant;
@@ -99,6 +100,9 @@ public interface MessageStore extends AutoCloseable {
 
     /** Number of messages in each state (states with none are absent). */
     Map<MessageState, Long> countByState();
+
+    /** Number of messages of each kind in each state (kinds and states with none are absent). */
+    Map<MessageKind, Map<MessageState, Long>> countByKindAndState();
 
     /**
      * Moves a message to {@code to}, recording the transition with its cause and announcing it on the

@@ -591,6 +591,24 @@ abstract class MessageStoreContract {
                 Map.of(MessageState.SENT, 2L, MessageState.READY, 1L));
     }
 
+    @Test
+    void messagesAreCountedByKindAndState() {
+        assertThat(store.countByKindAndState()).isEmpty();
+        BlockRef a = l1.mine();
+        store.commitBatch(l1.batch(a, deposit(l1.at(a, 1, 0), L2A, 0, DEP1), deposit(l1.at(a, 1, 1), L2A, 1, DEP2)));
+        BlockRef w = l2a.mine();
+        store.commitBatch(l2a.batch(w, withdrawal(l2a.at(w, 1, 0), 0, WD1),
+                crossRollup(l2a.at(w, 2, 1), L2B, 0, XR1), crossRollup(l2a.at(w, 2, 2), L2B, 1, XR2)));
+        store.transition(DEP2, MessageState.FAILED, "test: its call reverted on L2");
+
+        assertThat(store.countByKindAndState()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                MessageKind.DEPOSIT, Map.of(MessageState.SENT, 1L, MessageState.FAILED, 1L),
+                MessageKind.WITHDRAWAL, Map.of(MessageState.SENT, 1L),
+                MessageKind.CROSS_ROLLUP, Map.of(MessageState.READY, 2L)));
+        assertThat(store.countByState()).containsExactlyInAnyOrderEntriesOf(
+                Map.of(MessageState.SENT, 2L, MessageState.FAILED, 1L, MessageState.READY, 2L));
+    }
+
     // ---- the lifecycle of each kind ---------------------------------------------------------------------
 
     @Test

@@ -204,7 +204,8 @@ public final class MessagesCommand implements Runnable {
 
     /** {@code crossbar messages retry <id>}. */
     @Command(name = "retry", mixinStandardHelpOptions = true,
-            description = "Retry a FAILED or DEAD_LETTERED message (it becomes READY). An admin action: the token "
+            description = "Retry a FAILED or DEAD_LETTERED withdrawal or cross-rollup message (it becomes READY; a"
+                    + " deposit is refused: the L2's sequencer executes deposits). An admin action: the token "
                     + "comes from the environment variable --token-env names (the service's http.adminToken). Exit 3 "
                     + "when there is no such message, 1 when refused.")
     static final class Retry extends ApiCommand {

@@ -2,6 +2,7 @@ package dev.crossbar.app.http;
 
 import dev.crossbar.app.config.Config;
 import dev.crossbar.core.config.ChainConfig;
+import dev.crossbar.core.model.MessageKind;
 import dev.crossbar.core.model.MessageState;
 import dev.crossbar.store.MessageRecord;
 import dev.crossbar.store.MessageStore;
@@ -58,7 +59,11 @@ final class AdminRoutes {
         }
     }
 
-    /** FAILED or DEAD_LETTERED to READY, attempts reset; 409 naming the states when the lifecycle forbids it. */
+    /**
+     * FAILED or DEAD_LETTERED to READY, attempts reset, for a withdrawal or a cross-rollup message (READY is where the
+     * relayer picks them up); 409 naming the states when the lifecycle forbids it, and for every deposit: the relayer
+     * never acts on a READY deposit (the L2's sequencer executes deposits), so a retried one would wait for nothing.
+     */
     private void retry(RoutingContext ctx) {
         String id;
         try {
@@ -69,6 +74,13 @@ final class AdminRoutes {
         }
         Responses.reply(ctx, vertx.executeBlocking(() -> {
             MessageRecord m = store.message(id).orElseThrow(() -> ApiException.notFound("no message " + id));
+            if (m.kind() == MessageKind.DEPOSIT) {
+                throw ApiException.conflict("message " + id + " is a deposit (" + m.state() + "): retry cannot"
+                        + " help it. A deposit is executed on the L2 by its sequencer, not by the relayer; the relayer"
+                        + " acts on one only by replaying it through the L2 messenger while it is FAILED, which it does"
+                        + " by itself until its replays run out. A retried deposit would wait in READY with nothing to"
+                        + " act on it: replay it through the L2CrossDomainMessenger (relayMessage) instead.");
+            }
             if (!RETRYABLE.contains(m.state())) {
                 throw ApiException.conflict("message " + id + " is " + m.state() + ": only FAILED or DEAD_LETTERED"
                         + " messages can be retried (" + m.state() + " may move to "

@@ -137,17 +137,32 @@ final class ApiRoutes {
         return m;
     }
 
-    /** One call for {@code crossbar status}: chains, messages by state, open findings. */
-    private Future<Map<String, Object>> status() {
+    /**
+     * One call for {@code crossbar status}, and the base of the console's overview: chains, messages by state and by
+     * kind and state, open findings (their number, the latest ten, the number of each severity).
+     */
+    Future<Map<String, Object>> status() {
         return chains().compose(chains -> blocking(() -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("chains", chains);
             Map<String, Long> counts = new TreeMap<>();
             store.countByState().forEach((s, n) -> counts.put(s.name(), n));
             out.put("messages", counts);
+            Map<String, Map<String, Long>> byKind = new TreeMap<>();
+            store.countByKindAndState().forEach((k, states) -> {
+                Map<String, Long> row = new TreeMap<>();
+                states.forEach((s, n) -> row.put(s.name(), n));
+                byKind.put(k.name(), row);
+            });
+            out.put("messagesByKind", byKind);
             List<Finding> open = store.findings("OPEN", 1000);
+            Map<String, Integer> bySeverity = new TreeMap<>();
+            for (Finding f : open) {
+                bySeverity.merge(f.severity().toUpperCase(Locale.ROOT), 1, Integer::sum);
+            }
             Map<String, Object> findings = new LinkedHashMap<>();
             findings.put("open", open.size());
+            findings.put("bySeverity", bySeverity);
             findings.put("latest", open.subList(0, Math.min(10, open.size())));
             out.put("findings", findings);
             return out;

@@ -2,7 +2,6 @@ package dev.crossbar.app.http;
 
 import dev.crossbar.core.json.Json;
 import dev.crossbar.monitor.FindingKind;
-import dev.crossbar.store.Finding;
 import dev.crossbar.store.GameQuery;
 import dev.crossbar.store.GameRecord;
 import dev.crossbar.store.MessageStore;
@@ -31,8 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * The operator console: a few static files (plain ES modules and one style sheet, no build step) served at
  * {@code /} and {@code /console/}, and what it reads besides the JSON API:
  * <ul>
- *   <li>{@code GET /api/overview}: chains, messages by state, open findings by severity, the signing keys, the
- *       games at risk, in one answer;</li>
+ *   <li>{@code GET /api/overview}: the status ({@code /api/status}: chains, messages by state and by kind and state,
+ *       open findings) with the signing keys and the games at risk, in one answer;</li>
+ *   <li>{@code GET /api/history}: the last hour of this process's own meters, sampled every ten seconds
+ *       ({@link MetricsHistory}): messages relayed, relay latency, each chain's lag;</li>
  *   <li>{@code GET /api/signers}: each signing key of the transaction managers running in this process (chain,
  *       address, next nonce, transactions in flight, balance), read from their meters;</li>
  *   <li>{@code GET /api/events}: server-sent events, one stream per open console: the overview as
@@ -57,6 +58,7 @@ final class ConsoleRoutes {
     private final MessageStore store;
     private final ApiRoutes api;
     private final MeterRegistry meters;
+    private final MetricsHistory history;
     private final Map<String, byte[]> files = new TreeMap<>();
     private final Set<HttpServerResponse> streams = ConcurrentHashMap.newKeySet();
     /** The ticker and what it last sent, guarded by {@code this} (streams may live on several event loops). */
@@ -65,11 +67,12 @@ final class ConsoleRoutes {
     private long lastWrite;
     private boolean ticking;
 
-    ConsoleRoutes(Vertx vertx, MessageStore store, ApiRoutes api, MeterRegistry meters) {
+    ConsoleRoutes(Vertx vertx, MessageStore store, ApiRoutes api, MeterRegistry meters, MetricsHistory history) {
         this.vertx = vertx;
         this.store = store;
         this.api = api;
         this.meters = meters;
+        this.history = history;
         for (String f : FILES) {
             files.put(f, resource(f));
         }
@@ -83,6 +86,7 @@ final class ConsoleRoutes {
             }
         }
         router.get("/api/overview").handler(ctx -> Responses.reply(ctx, overview()));
+        router.get("/api/history").handler(ctx -> Responses.json(ctx, 200, history.view()));
         router.get("/api/signers").handler(ctx -> Responses.json(ctx, 200, signers()));
         router.get("/api/events").handler(this::events);
     }
@@ -96,23 +100,10 @@ final class ConsoleRoutes {
                 .end(io.vertx.core.buffer.Buffer.buffer(files.get(name)));
     }
 
-    /** Chains, messages by state, open findings by severity, signers and games at risk. */
+    /** The status ({@link ApiRoutes#status}) with the signing keys and the games at risk. */
     Future<Map<String, Object>> overview() {
-        return api.chains().compose(chains -> api.blocking(() -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("chains", chains);
-            Map<String, Long> counts = new TreeMap<>();
-            store.countByState().forEach((s, n) -> counts.put(s.name(), n));
-            out.put("messages", counts);
-            List<Finding> open = store.findings("OPEN", 1000);
-            Map<String, Integer> bySeverity = new TreeMap<>();
-            for (Finding f : open) {
-                bySeverity.merge(f.severity().toUpperCase(Locale.ROOT), 1, Integer::sum);
-            }
-            Map<String, Object> findings = new LinkedHashMap<>();
-            findings.put("open", open.size());
-            findings.put("bySeverity", bySeverity);
-            out.put("findings", findings);
+        return api.status().compose(status -> api.blocking(() -> {
+            Map<String, Object> out = new LinkedHashMap<>(status);
             out.put("signers", signers());
             long now = Instant.now().getEpochSecond();
             List<Map<String, Object>> atRisk = new ArrayList<>();

@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * relative to it), and every path outside the prefix is a 404.
  * Errors are JSON {@code {"error": "..."}}, unknown paths included. With {@code http.readToken} set, every
  * {@code /api/} request needs {@code Authorization: Bearer} with the read or the admin token (401 otherwise);
- * the health endpoints and {@code /metrics} stay open, for the kubelet's probes and Prometheus. No route takes a
- * request body: one is refused with 413. A path served for other methods answers 405 naming the allowed ones.
+ * the health endpoints and {@code /metrics} stay open, for the kubelet's probes and Prometheus. A query parameter an
+ * API, health or metrics operation does not document is a 400 naming it (the console's files take any). No route
+ * takes a request body: one is refused with 413. A path served for other methods answers 405 naming the allowed ones.
  */
 public final class HttpService implements Service {
     private static final Logger log = LoggerFactory.getLogger(HttpService.class);
@@ -56,6 +57,7 @@ public final class HttpService implements Service {
     private final Router router;
     /** What the server hands requests to: {@link #router}, mounted under the prefix when there is one. */
     private final Router root;
+    private final MetricsHistory history;
     private HttpServer server;
 
     /**
@@ -76,7 +78,12 @@ public final class HttpService implements Service {
             router.route("/api/*").handler(ctx -> readAccess(ctx, read, token));
         }
         String openapi = openapi();
-        router.route().handler(DocumentedParams.of(openapi)::check);
+        // The API's, the probes' and the scrape's query parameters are checked; the console's files are served
+        // whatever their query string says (a link with ?utm=..., a cache-buster).
+        DocumentedParams params = DocumentedParams.of(openapi);
+        for (String checked : List.of("/api/*", "/health/*", "/metrics")) {
+            router.route(checked).handler(params::check);
+        }
         router.get("/health/live").handler(ctx -> Responses.json(ctx, 200, Map.of("status", "live")));
         router.get("/health/ready").handler(ctx -> ready(ctx, readiness));
         router.get("/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
@@ -87,7 +94,8 @@ public final class HttpService implements Service {
                 .end(openapi));
         ApiRoutes api = new ApiRoutes(vertx, config, store, chainStatus, probes);
         api.mount(router);
-        new ConsoleRoutes(vertx, store, api, metrics.registry()).mount(router);
+        this.history = new MetricsHistory(vertx, metrics.registry(), api::chains);
+        new ConsoleRoutes(vertx, store, api, metrics.registry(), history).mount(router);
         new AdminRoutes(vertx, config, store, token).mount(router);
         router.route().last().handler(this::unrouted);
         router.route().failureHandler(this::failure);
@@ -111,6 +119,7 @@ public final class HttpService implements Service {
     public Future<Void> start() {
         return vertx.createHttpServer().requestHandler(root).listen(address.port(), address.host()).map(s -> {
             server = s;
+            history.start();
             log.info("http server listening: address={}:{} endpoints=\"{}/ (console) {}/health/live {}/health/ready"
                     + " {}/metrics {}/api/\"", address.host(), s.actualPort(), prefix, prefix, prefix, prefix, prefix);
             return null;
@@ -119,6 +128,7 @@ public final class HttpService implements Service {
 
     @Override
     public Future<Void> stop() {
+        history.stop();
         return server == null ? Future.succeededFuture() : server.close();
     }
 
@@ -137,6 +147,11 @@ public final class HttpService implements Service {
     public String url() {
         String host = address.host().equals("0.0.0.0") || address.host().equals("::") ? "127.0.0.1" : address.host();
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + prefix;
+    }
+
+    /** The console's history of this process's meters. */
+    MetricsHistory history() {
+        return history;
     }
 
     /** Every route it serves, at paths relative to {@code http.pathPrefix}. */

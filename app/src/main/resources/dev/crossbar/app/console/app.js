@@ -43,7 +43,7 @@ export async function get(path) {
   return r.body;
 }
 
-const state = {overview: null, history: {}, throughput: [], refresh: null, route: null};
+const state = {overview: null, refresh: null, route: null};
 export const live = state;
 
 function parseHash() {
@@ -190,18 +190,6 @@ function event(frame) {
   if (type !== 'overview' || !data.length) return;
   const overview = JSON.parse(data.join('\n'));
   state.overview = overview;
-  for (const c of overview.chains || []) {
-    const series = state.history[c.name] || (state.history[c.name] = []);
-    series.push(c.lag ?? 0);
-    if (series.length > 90) series.shift();
-  }
-  // Messages relayed between two overviews: the throughput sparkline.
-  const relayed = overview.messages?.RELAYED ?? 0;
-  if (state.lastRelayed !== undefined) {
-    state.throughput.push(Math.max(0, relayed - state.lastRelayed));
-    if (state.throughput.length > 90) state.throughput.shift();
-  }
-  state.lastRelayed = relayed;
   state.updatedAt = Date.now();
   if (state.refresh) {
     Promise.resolve(state.refresh(overview)).catch(e => console.warn('refresh failed:', e.message));

@@ -127,14 +127,61 @@ setInterval(() => {
   document.querySelectorAll('.countdown[data-deadline]').forEach(el => tickOne(el, now));
 }, 1000);
 
-/** A small line chart of the last values. */
-export function sparkline(values, width = 120, height = 24) {
-  const svg = s('svg', {class: 'spark', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img'});
-  if (values.length < 2) return svg;
-  const max = Math.max(1, ...values);
-  const step = width / (values.length - 1);
-  const pts = values.map((v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`);
+/** A small line chart of the last values (null ones left out). */
+export function sparkline(values, width = 120, height = 24, id = null) {
+  const vs = values.filter(v => typeof v === 'number' && isFinite(v));
+  const svg = s('svg', {id, class: 'spark', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
+    'data-points': String(vs.length)});
+  if (vs.length < 2) return svg;
+  const max = Math.max(1, ...vs);
+  const step = width / (vs.length - 1);
+  const pts = vs.map((v, i) => `${(i * step).toFixed(1)},${(height - 2 - (v / max) * (height - 4)).toFixed(1)}`);
   svg.appendChild(s('polyline', {points: pts.join(' '), fill: 'none'}));
-  svg.appendChild(s('title', {}, 'last ' + values.length + ' values, max ' + max));
+  svg.appendChild(s('title', {}, 'last ' + vs.length + ' values, max ' + max));
   return svg;
+}
+
+/**
+ * A line chart of points {t: epoch ms, v: number or null} over their time span, with its y axis's top and bottom
+ * labelled; a null value breaks the line. The polyline carries data-points (how many values it draws) and
+ * data-max (the largest), for tests and for a reader.
+ */
+export function lineChart(points, {id = null, unit = '', width = 480, height = 120} = {}) {
+  const pad = {l: 44, r: 8, t: 8, b: 18};
+  const known = points.filter(p => typeof p.v === 'number' && isFinite(p.v) && isFinite(p.t));
+  const max = Math.max(1, ...known.map(p => p.v));
+  const svg = s('svg', {id, class: 'chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img',
+    'data-points': String(known.length), 'data-max': String(known.length ? Math.max(...known.map(p => p.v)) : 0)});
+  svg.appendChild(s('title', {}, known.length ? known.length + ' values, max ' + fmt(max) + ' ' + unit
+    : 'no values yet'));
+  const w = width - pad.l - pad.r, ht = height - pad.t - pad.b;
+  svg.appendChild(s('line', {class: 'axis', x1: pad.l, y1: pad.t + ht, x2: pad.l + w, y2: pad.t + ht}));
+  svg.appendChild(s('line', {class: 'axis', x1: pad.l, y1: pad.t, x2: pad.l, y2: pad.t + ht}));
+  svg.appendChild(s('text', {class: 'label', x: pad.l - 4, y: pad.t + 8, 'text-anchor': 'end'}, fmt(max)));
+  svg.appendChild(s('text', {class: 'label', x: pad.l - 4, y: pad.t + ht, 'text-anchor': 'end'}, '0'));
+  svg.appendChild(s('text', {class: 'label', x: pad.l + w, y: height - 4, 'text-anchor': 'end'}, unit));
+  if (!known.length) {
+    svg.appendChild(s('text', {class: 'label empty', x: pad.l + w / 2, y: pad.t + ht / 2, 'text-anchor': 'middle'},
+      'no values yet'));
+    return svg;
+  }
+  const t0 = Math.min(...points.map(p => p.t)), t1 = Math.max(...points.map(p => p.t));
+  const x = t => pad.l + (t1 > t0 ? (t - t0) / (t1 - t0) * w : w);
+  const y = v => pad.t + ht - (v / max) * ht;
+  let run = [];
+  const flush = () => {
+    if (run.length === 1) svg.appendChild(s('circle', {class: 'dot', cx: run[0][0], cy: run[0][1], r: 1.5}));
+    else if (run.length > 1) svg.appendChild(s('polyline', {fill: 'none', points: run.map(p => p.join(',')).join(' ')}));
+    run = [];
+  };
+  for (const p of points) {
+    if (typeof p.v === 'number' && isFinite(p.v)) run.push([x(p.t).toFixed(1), y(p.v).toFixed(1)]);
+    else flush();
+  }
+  flush();
+  return svg;
+}
+
+function fmt(n) {
+  return n >= 100 ? String(Math.round(n)) : String(Number(n.toPrecision(3)));
 }

@@ -1,7 +1,7 @@
 // The console's pages. Each renders into its root and may return a refresh function, called on every overview
 // the live stream brings (the overview itself, or a cue to read the page's data again).
-import {h, s, replace, table, dl, mono, badge, time, duration, gwei, eth, countdown, sparkline, route, query}
-  from './dom.js';
+import {h, s, replace, table, dl, mono, badge, time, duration, gwei, eth, countdown, sparkline, lineChart, route,
+  query} from './dom.js';
 import {api, get, live, session} from './app.js';
 
 const STATES = ['SENT', 'COMMITTED', 'PROVEN', 'IN_WINDOW', 'READY', 'RELAYING', 'RELAYED', 'FAILED',
@@ -25,24 +25,67 @@ export function notFound(root, why) {
 
 export async function overview(root) {
   const data = live.overview || await get('overview');
+  let hist = await get('history');
+  let histAt = Date.now();
   const body = h('div', {});
   replace(root, h('h1', {}, 'Overview'), body);
-  const draw = o => replace(body, overviewBody(o));
+  const draw = o => replace(body, overviewBody(o, hist));
   draw(data);
-  return o => draw(o);
+  return async o => {
+    // The history gains a sample every intervalSeconds: read it again no more often than that.
+    if (Date.now() - histAt >= (hist.intervalSeconds || 10) * 1000) {
+      histAt = Date.now();
+      hist = await get('history');
+    }
+    draw(o);
+  };
 }
 
-function overviewBody(o) {
-  const chains = table('chains', ['chain', 'id', 'role', 'head', 'cursor', 'lag', 'lag (recent)', 'breaker'],
+/** The last hour from the service's own meters: relayed per interval, mean relay latency, each chain's lag. */
+function historyCharts(hist, chains) {
+  const samples = hist?.samples || [];
+  const every = hist?.intervalSeconds || 10;
+  const points = f => samples.map(x => ({t: Date.parse(x.at), v: f(x)}));
+  const span = samples.length > 1
+    ? duration((Date.parse(samples[samples.length - 1].at) - Date.parse(samples[0].at)) / 1000) : 'no time yet';
+  return h('div', {id: 'history', 'data-test': 'history', 'data-samples': String(samples.length)},
+    h('p', {class: 'muted', id: 'history-span'}, samples.length + ' samples, one every ' + every + ' s, over '
+      + span + ' (this process\'s own meters; kept for an hour)'),
+    h('div', {class: 'columns'},
+      h('figure', {id: 'chart-throughput', 'data-test': 'chart-throughput'},
+        h('figcaption', {}, 'Messages relayed per ' + every + ' s'),
+        lineChart(points(x => x.relayed), {id: 'throughput-chart', unit: 'messages'})),
+      h('figure', {id: 'chart-latency', 'data-test': 'chart-latency'},
+        h('figcaption', {}, 'Relay latency (mean of the deliveries confirmed in each interval)'),
+        lineChart(points(x => x.latencyMs === null || x.latencyMs === undefined ? null : x.latencyMs / 1000),
+          {id: 'latency-chart', unit: 's'}))),
+    h('figure', {id: 'chart-lag', 'data-test': 'chart-lag'}, h('figcaption', {}, 'Lag per chain (blocks)'),
+      table('lag-history', ['chain', 'lag now', 'last hour'], chains.map(c => h('tr', {'data-chain': c.name},
+        h('td', {}, c.name), h('td', {}, c.lag ?? '?'),
+        h('td', {}, lineChart(points(x => x.lag ? x.lag[c.name] : null),
+          {id: 'lag-chart-' + c.name, unit: 'blocks', width: 360, height: 48})))), 'no chains')));
+}
+
+function overviewBody(o, hist) {
+  const lagOf = name => (hist?.samples || []).map(x => x.lag ? x.lag[name] : null).filter(v => v !== null && v !== undefined);
+  const chains = table('chains', ['chain', 'id', 'role', 'head', 'cursor', 'lag', 'lag (last hour)', 'breaker'],
     o.chains.map(c => h('tr', {'data-chain': c.name},
       h('td', {}, h('a', {href: route('messages') + query({chain: c.name})}, c.name)), h('td', {}, c.chainId),
       h('td', {}, c.role), h('td', {}, c.head ?? '?'), h('td', {}, c.cursor ?? '?'),
-      h('td', {}, c.lag ?? '?'), h('td', {}, sparkline(live.history[c.name] || [])),
+      h('td', {}, c.lag ?? '?'), h('td', {}, sparkline(lagOf(c.name), 120, 24, 'lag-spark-' + c.name)),
       h('td', {}, c.breaker?.tripped ? [badge('TRIPPED', 'critical'), ' ', c.breaker.reason || ''] : badge('ok')),
     )));
   const states = Object.entries(o.messages || {});
   const messages = table('message-states', ['state', 'messages'], states.map(([st, n]) => h('tr', {},
     h('td', {}, h('a', {href: route('messages') + query({state: st})}, st)), h('td', {}, n))), 'no messages yet');
+  const byKind = o.messagesByKind || {};
+  const kindStates = STATES.filter(st => KINDS.some(k => byKind[k]?.[st]));
+  const kinds = KINDS.filter(k => byKind[k]);
+  const kindTable = table('messages-by-kind', ['kind', ...kindStates, 'all'], kinds.map(k => h('tr', {'data-kind': k},
+    h('th', {}, h('a', {href: route('messages') + query({kind: k})}, k)),
+    kindStates.map(st => h('td', {'data-state': st}, byKind[k][st]
+      ? h('a', {href: route('messages') + query({kind: k, state: st})}, byKind[k][st]) : '')),
+    h('td', {class: 'total'}, Object.values(byKind[k]).reduce((a, b) => a + b, 0)))), 'no messages yet');
   const sev = Object.entries(o.findings?.bySeverity || {});
   const findings = h('div', {id: 'open-findings'},
     h('p', {}, h('a', {href: route('findings') + query({status: 'OPEN'})}, (o.findings?.open || 0) + ' open')),
@@ -60,11 +103,11 @@ function overviewBody(o) {
   return [
     h('h2', {}, 'Chains'), chains,
     h('div', {class: 'columns'},
-      h('div', {}, h('h2', {}, 'Messages by state'), messages,
-        h('p', {class: 'muted', id: 'throughput'}, 'relayed per update (since this page opened): ',
-          sparkline(live.throughput))),
+      h('div', {}, h('h2', {}, 'Messages by state'), messages),
       h('div', {}, h('h2', {}, 'Findings'), findings),
     ),
+    h('h2', {}, 'Messages by kind and state'), kindTable,
+    h('h2', {}, 'The last hour'), historyCharts(hist, o.chains),
     h('h2', {}, 'Games at risk'), risk,
     h('h2', {}, 'Signing keys'), signers,
   ];
@@ -114,7 +157,7 @@ export async function messages(root, params) {
     return null;
   }
   replace(results, h('p', {class: 'muted'}, r.body.length + ' messages' + (shown ? ' for ' + shown : '')
-    + (r.body.length === 100 ? ' (the first 100: narrow the search)' : '')), messageTable(r.body));
+    + ', newest first' + (r.body.length === 100 ? ' (the newest 100: narrow the search)' : '')), messageTable(r.body));
   return null;
 }
 
@@ -137,8 +180,9 @@ export async function message(root, id) {
   const result = h('p', {id: 'retry-result', class: 'muted'});
   const retry = h('button', {id: 'retry', type: 'submit'}, 'Retry');
   const form = h('form', {id: 'admin', class: 'box'}, h('h2', {}, 'Admin'),
-    h('p', {class: 'muted'}, 'Retry moves a FAILED or DEAD_LETTERED message back to READY. It needs the admin'
-      + ' token (http.adminToken), kept in this tab only.'), admin, retry, result);
+    h('p', {class: 'muted'}, 'Retry moves a FAILED or DEAD_LETTERED withdrawal or cross-rollup message back to READY'
+      + ' (a deposit is refused: the L2\'s sequencer executes deposits). It needs the admin token (http.adminToken),'
+      + ' kept in this tab only.'), admin, retry, result);
   form.addEventListener('submit', async ev => {
     ev.preventDefault();
     const token = admin.value.trim();

@@ -1,6 +1,7 @@
 package dev.crossbar.app.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crossbar.app.testing.ApiFixture;
@@ -8,6 +9,8 @@ import dev.crossbar.app.testing.Seed;
 import dev.crossbar.core.json.Json;
 import dev.crossbar.store.Finding;
 import dev.crossbar.txmanager.TxMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
 import java.io.BufferedReader;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -20,8 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -46,7 +51,9 @@ class ConsoleRoutesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        api = new ApiFixture(dir, true, true, ChainStatusSource.none());
+        // l2a is followed by a watcher in this process (head 100, cursor 90: lag 10); the others' heads are unknown.
+        api = new ApiFixture(dir, true, true, id -> id == Seed.L2A ? Optional.of(new ChainProgress(100, 90))
+                : Optional.empty());
         Seed.messages(api.store);
         Seed.games(api.store);
         api.store.recordGameVerdict(Seed.GAME_A1, false, "the L2 node gives another output root", "monitor");
@@ -79,7 +86,13 @@ class ConsoleRoutesTest {
         }
         assertThat(api.get("/console/style.css").contentType()).startsWith("text/css");
         assertThat(api.get("/console/missing.js").status()).isEqualTo(404);
-        assertThat(api.get("/?q=%3Cscript%3E").status()).as("the page takes no query").isEqualTo(400);
+        ApiFixture.Response withQuery = api.get("/?q=%3Cscript%3E&utm_source=mail");
+        assertThat(withQuery.status()).as("the page is served whatever the query string").isEqualTo(200);
+        assertThat(withQuery.body()).isEqualTo(page.body()).doesNotContain("%3Cscript", "<script>");
+        assertThat(api.get("/console/app.js?v=2").status()).isEqualTo(200);
+        assertThat(api.get("/api/status?v=2", READ).status()).as("the API's parameters are still checked")
+                .isEqualTo(400);
+        assertThat(api.get("/health/live?v=2").status()).isEqualTo(400);
     }
 
     @Test
@@ -103,6 +116,55 @@ class ConsoleRoutesTest {
         assertThat(o.path("gamesAtRisk").get(0).path("address").asText()).isEqualTo(Seed.GAME_A1);
         assertThat(o.path("gamesAtRisk").get(0).has("timeLeftSeconds")).isTrue();
         assertThat(o.path("signers")).hasSize(1);
+        assertThat(o.path("messagesByKind").path("CROSS_ROLLUP").path("RELAYED").asLong()).isEqualTo(1);
+        assertThat(o.path("messagesByKind").path("CROSS_ROLLUP").path("READY").asLong()).isEqualTo(1);
+        assertThat(o.path("messagesByKind").path("DEPOSIT").path("SENT").asLong()).isEqualTo(1);
+        assertThat(o.path("messagesByKind").has("WITHDRAWAL")).as("kinds with none are absent").isFalse();
+    }
+
+    @Test
+    void theOverviewIsTheStatusWithSignersAndGamesAtRisk() throws Exception {
+        JsonNode status = api.get("/api/status", READ).json();
+        JsonNode o = api.get("/api/overview", READ).json();
+        for (String field : List.of("chains", "messages", "messagesByKind", "findings")) {
+            assertThat(o.path(field)).as(field).isEqualTo(status.path(field));
+        }
+        // What crossbar status reads is still there.
+        assertThat(status.path("messages").path("SENT").asLong()).isEqualTo(1);
+        assertThat(status.path("findings").path("open").asInt()).isEqualTo(1);
+        assertThat(status.path("findings").path("latest").get(0).path("kind").asText()).isEqualTo("INVALID_ROOT_CLAIM");
+        assertThat(status.path("findings").path("bySeverity").path("CRITICAL").asInt()).isEqualTo(1);
+        assertThat(status.has("signers") || status.has("gamesAtRisk")).isFalse();
+    }
+
+    @Test
+    void theHistoryHasWhatWasRelayedItsLatencyAndEachChainsLag() throws Exception {
+        assertThat(api.get("/api/history").status()).isEqualTo(401);
+        MetricsHistory history = api.http.history();
+        history.sample().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        Counter.builder(MetricsHistory.RELAYED).tag("kind", "WITHDRAWAL").tag("result", "relayed")
+                .register(api.metrics.registry()).increment(3);
+        Counter.builder(MetricsHistory.RELAYED).tag("kind", "WITHDRAWAL").tag("result", "dead_lettered")
+                .register(api.metrics.registry()).increment(5);
+        Timer.builder(MetricsHistory.LATENCY).tag("kind", "WITHDRAWAL").tag("chain", "l1")
+                .register(api.metrics.registry()).record(Duration.ofSeconds(3));
+        history.sample().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+
+        JsonNode h = api.get("/api/history", READ).json();
+        assertThat(h.path("intervalSeconds").asInt()).isEqualTo(10);
+        assertThat(h.path("windowSeconds").asInt()).isEqualTo(3600);
+        List<JsonNode> samples = new java.util.ArrayList<>();
+        h.path("samples").forEach(samples::add);
+        assertThat(samples).hasSizeGreaterThanOrEqualTo(2);
+        // The periodic sampler may have taken a sample in between: what was relayed is the sum over the intervals.
+        assertThat(samples.stream().mapToLong(x -> x.path("relayed").asLong()).sum()).as("relayed only")
+                .isEqualTo(3);
+        assertThat(samples.stream().filter(x -> !x.path("latencyMs").isNull()).map(x -> x.path("latencyMs")
+                .asDouble())).containsExactly(3000.0);
+        JsonNode last = samples.getLast();
+        assertThat(last.path("lag").path("l2a").asLong()).isEqualTo(10);
+        assertThat(last.path("lag").has("l1") && last.path("lag").path("l1").isNull()).as("unknown head").isTrue();
+        assertThat(Instant.parse(last.path("at").asText())).isCloseTo(Instant.now(), within(1, ChronoUnit.MINUTES));
     }
 
     @Test

@@ -60,14 +60,15 @@ class HttpApiTest {
                 Seed.WAITING);
         assertThat(ids(api.get("/api/messages?state=READY&state=SENT").json())).containsExactlyInAnyOrder(
                 Seed.WAITING, Seed.DEPOSIT);
-        assertThat(ids(api.get("/api/messages").json())).hasSize(3);
+        assertThat(ids(api.get("/api/messages").json())).as("newest first").containsExactly(Seed.DEPOSIT,
+                Seed.WAITING, Seed.RELAYED);
         assertThat(ids(api.get("/api/messages?kind=DEPOSIT").json())).containsExactly(Seed.DEPOSIT);
         assertThat(ids(api.get("/api/messages?chain=l2b").json())).containsExactlyInAnyOrder(Seed.RELAYED,
                 Seed.WAITING);
         assertThat(ids(api.get("/api/messages?chain=900").json())).containsExactly(Seed.DEPOSIT);
         assertThat(ids(api.get("/api/messages?sender=" + Seed.OTHER_SENDER.toUpperCase().replace("0X", "0x")).json()))
                 .containsExactly(Seed.WAITING);
-        assertThat(ids(api.get("/api/messages?limit=1").json())).hasSize(1);
+        assertThat(ids(api.get("/api/messages?limit=1").json())).as("the newest").containsExactly(Seed.DEPOSIT);
     }
 
     @Test
@@ -299,6 +300,29 @@ class HttpApiTest {
         assertThat(last.from()).isEqualTo(MessageState.FAILED);
         assertThat(last.to()).isEqualTo(MessageState.READY);
         assertThat(last.cause()).isEqualTo("retried by operator");
+    }
+
+    @Test
+    void retryOfADeadLetteredCrossRollupMessageMakesItReadyForTheRelayer() throws Exception {
+        api.store.transition(Seed.WAITING, MessageState.DEAD_LETTERED, "replays ran out");
+        ApiFixture.Response r = api.post("/api/messages/" + Seed.WAITING + "/retry", "Bearer " + ApiFixture.TOKEN);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().path("state").asText()).isEqualTo("READY");
+    }
+
+    @Test
+    void retryOfADepositIsA409SayingTheSequencerExecutesDeposits() throws Exception {
+        api.store.transition(Seed.DEPOSIT, MessageState.FAILED, "its call reverted on l2a");
+        for (MessageState state : List.of(MessageState.FAILED, MessageState.DEAD_LETTERED)) {
+            if (state == MessageState.DEAD_LETTERED) {
+                api.store.transition(Seed.DEPOSIT, MessageState.DEAD_LETTERED, "replays ran out");
+            }
+            ApiFixture.Response r = api.post("/api/messages/" + Seed.DEPOSIT + "/retry", "Bearer " + ApiFixture.TOKEN);
+            assertThat(r.status()).as(state.name()).isEqualTo(409);
+            assertThat(r.json().path("error").asText()).as(state.name())
+                    .contains("is a deposit (" + state + ")", "executed on the L2 by its sequencer");
+            assertThat(api.store.message(Seed.DEPOSIT).orElseThrow().state()).as("unchanged").isEqualTo(state);
+        }
     }
 
     @Test

@@ -8,8 +8,8 @@ import java.util.Set;
 public enum MessageKind {
     /**
      * L1 to L2, through a Portal; executed on the L2 by its sequencer. Never proven or relayed by us: SENT to RELAYED
-     * (or FAILED, replayable through its messenger), EXITED when reclaimed in escape mode; READY only when an operator
-     * retries a dead letter.
+     * (or FAILED, replayed through its messenger by the relayer), EXITED when reclaimed in escape mode. READY only for a
+     * dead letter an operator retried before the admin API refused deposits: nothing acts on a READY deposit.
      */
     DEPOSIT(EnumSet.of(MessageState.SENT, MessageState.READY, MessageState.RELAYED, MessageState.FAILED,
             MessageState.DEAD_LETTERED, MessageState.ORPHANED, MessageState.BLOCKED, MessageState.EXITED)),
