@@ -188,8 +188,19 @@ class ConsoleBrowserIT {
         });
         await().atMost(UI).untilAsserted(() -> assertThat(text("#live")).isEqualTo("live"));
         assertThat(text("#signers")).contains("relayer");
-        await().atMost(UI).ignoreExceptions().untilAsserted(() -> assertThat(browser.findElements(
-                By.cssSelector("#chains svg.spark polyline, #throughput svg.spark polyline"))).hasSizeGreaterThanOrEqualTo(4));
+        // Messages by kind and state, and the last hour from the service's own meters (sampled every 10 s): a
+        // sparkline per chain, throughput and latency charts, and the lag per chain.
+        await().atMost(Duration.ofSeconds(40)).ignoreExceptions().untilAsserted(() -> {
+            assertThat(browser.findElements(By.cssSelector("#messages-by-kind tr[data-kind=DEPOSIT] td.total")))
+                    .singleElement().extracting(WebElement::getText).asString().matches("[1-9]\\d*");
+            assertThat(Integer.parseInt(browser.findElement(By.id("history")).getDomAttribute("data-samples")))
+                    .isGreaterThanOrEqualTo(2);
+            assertThat(browser.findElements(By.cssSelector("#chains svg.spark polyline"))).hasSize(3);
+            assertThat(browser.findElements(By.cssSelector("#lag-history svg.chart polyline"))).hasSize(3);
+            assertThat(browser.findElements(By.cssSelector("#throughput-chart polyline, #throughput-chart circle")))
+                    .isNotEmpty();
+        });
+        shot("overview-history");
     }
 
     @Test
@@ -252,8 +263,8 @@ class ConsoleBrowserIT {
             String id;
             try {
                 // The relayer replays a failed message a few times, then gives up on it (DEAD_LETTERED). A fast
-                // cross-rollup message (l2b to l2a): the relayer relays it again once retried. (A dead-lettered
-                // deposit retried stays READY: "deposits are executed by the rollup".)
+                // cross-rollup message (l2b to l2a): the relayer relays it again once retried. (A deposit's retry is
+                // refused: the rollup executes deposits, and replays them through its messenger.)
                 id = message("kind=CROSS_ROLLUP&state=DEAD_LETTERED", true);
             } finally {
                 assertThat(demo.setReverting(false).send().isStatusOK()).isTrue();
@@ -286,8 +297,8 @@ class ConsoleBrowserIT {
 
     /**
      * A withdrawal takes minutes in dev mode (game clocks 60 s, proof maturity 90 s, airgap 15 s): the newest one's
-     * page shows its wait running and its timeline growing live (the page is not reloaded); the deposit above shows
-     * a timeline reaching RELAYED.
+     * page shows its wait running and its timeline growing live (the page is not reloaded). The first one sent
+     * reaches RELAYED by the end of the class ({@link #theFirstWithdrawalsTimelineReachesRelayed}).
      */
     @Test
     @Order(6)
@@ -352,6 +363,27 @@ class ConsoleBrowserIT {
         });
     }
 
+    /**
+     * The first withdrawal the demo sent, watched on its page (not reloaded) until its timeline reaches RELAYED: proved
+     * against a dispute game, finalized once the proof matured and the game resolved, with the prove and finalize
+     * transactions listed. Last, since it takes the game's clock and the proof's maturity (about two minutes from
+     * the send); the false-root game above runs its clocks meanwhile.
+     */
+    @Test
+    @Order(9)
+    void theFirstWithdrawalsTimelineReachesRelayed() throws Exception {
+        String id = message("kind=WITHDRAWAL", true);
+        browser.get(base + "/#/messages/" + id);
+        await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
+                .untilAsserted(() -> {
+            assertThat(text("dl.facts")).contains("RELAYED");
+            assertThat(text("#timeline tbody")).contains("SENT").contains("RELAYED");
+            assertThat(text("#transactions tbody")).contains("PROVE").contains("FINALIZE");
+        });
+        assertThat(browser.getCurrentUrl()).endsWith("#/messages/" + id);
+        shot("withdrawal-relayed");
+    }
+
     /** The id of the oldest or newest message a search lists (waiting for demo traffic to make one). */
     private String message(String search, boolean oldest) {
         browser.get(base + "/#/messages?" + search);
@@ -363,7 +395,7 @@ class ConsoleBrowserIT {
                 browser.navigate().refresh(); // the list is not live: look again
             }
             assertThat(links).isNotEmpty();
-            id.set((oldest ? links.getFirst() : links.getLast()).getDomAttribute("title")); // the list is oldest first
+            id.set((oldest ? links.getLast() : links.getFirst()).getDomAttribute("title")); // the list is newest first
         });
         return id.get();
     }
