@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +26,6 @@ import org.web3j.protocol.core.DefaultBlockParameterName;
 import org.web3j.protocol.core.methods.response.EthBlock;
 import org.web3j.protocol.core.methods.response.EthSendTransaction;
 import org.web3j.protocol.core.methods.response.Log;
-import org.web3j.protocol.core.methods.response.Transaction;
 import org.web3j.protocol.core.methods.response.TransactionReceipt;
 import org.web3j.tx.TransactionManager;
 import org.web3j.utils.Numeric;
@@ -135,10 +133,20 @@ public final class Sequencer {
         if (had) {
             log.error("deposit was on the L2 without its record, recorded now in a later block l2={} depositNonce={}"
                     + " tx={}", l2.name(), nonce, hash);
-        } else if (!deposited.getBlockNumber().equals(recorded.getBlockNumber())) {
-            throw new IOException("deposit " + nonce + " (tx " + hash + ") and its record (tx " + recordHash[0]
-                    + ") were mined in different L2 blocks on " + l2.name() + ": " + blockTxs(deposited) + " / "
-                    + blockTxs(recorded));
+        } else {
+            for (int attempt = 1; !deposited.getBlockNumber().equals(recorded.getBlockNumber()); attempt++) {
+                if (attempt > 5) {
+                    throw new IOException("deposit " + nonce + " (tx " + hash + ") and its record (tx " + recordHash[0]
+                            + ") stay in different L2 blocks on " + l2.name() + " after 5 tries to regroup them: "
+                            + blockTxs(deposited) + " / " + blockTxs(recorded));
+                }
+                log.warn("deposit and its record were mined in different blocks, regrouping them l2={} depositNonce={}"
+                        + " deposit={} record={} attempt={}", l2.name(), nonce, blockTxs(deposited),
+                        blockTxs(recorded), attempt);
+                regroup(tx, deposited, recorded);
+                recorded = sender.awaitReceipt(recordHash[0]);
+                deposited = sender.awaitReceipt(hash);
+            }
         }
         if (deposited.isStatusOK() != success) {
             log.error("deposit recorded with the wrong outcome l2={} depositNonce={} tx={} recorded={} receipt={}",
@@ -149,28 +157,60 @@ public final class Sequencer {
     }
 
     /**
-     * Waits until the node holds every one of {@code hashes} unmined, so that the block mined next takes them all: a
-     * send's answer does not always mean the transaction is in the pool yet (a deposit and its record once landed in
-     * two blocks). One already mined is an error naming it: something mined the L2 while its mining was stopped.
+     * Waits until the node shows every one of {@code hashes}, so that the block mined next takes them all: a send's
+     * answer does not always mean the transaction is in the pool yet.
      */
     private void awaitPooled(List<String> hashes) throws IOException {
         long deadline = System.nanoTime() + 5_000_000_000L;
         for (String h : hashes) {
-            while (true) {
-                Optional<Transaction> t = l2.web3j().ethGetTransactionByHash(h).send().getTransaction();
-                if (t.isPresent() && t.get().getBlockHash() != null) {
-                    throw new IOException("tx " + h + " was mined on L2 " + l2.name() + " in block "
-                            + t.get().getBlockNumberRaw() + " while its mining was stopped");
-                }
-                if (t.isPresent()) {
-                    break;
-                }
+            while (l2.web3j().ethGetTransactionByHash(h).send().getTransaction().isEmpty()) {
                 if (System.nanoTime() > deadline) {
                     throw new IOException("L2 " + l2.name() + " does not show tx " + h + " 5 s after accepting it");
                 }
                 Thread.onSpinWait();
             }
         }
+    }
+
+    /**
+     * Puts a deposit and its record back in one block after something split them (anvil now and then mines one of
+     * the two on its own while its mining is stopped; the cause is not known): the blocks from the first of the two
+     * on are taken off the chain ({@link dev.crossbar.devnet.AnvilRpc#reorg}) and mined again with the same
+     * transactions, the deposit and then its record at the end of the later block.
+     */
+    private void regroup(OpDepositTx deposit, TransactionReceipt deposited, TransactionReceipt recorded)
+            throws IOException {
+        long depositBlock = deposited.getBlockNumber().longValueExact();
+        long recordBlock = recorded.getBlockNumber().longValueExact();
+        long first = Math.min(depositBlock, recordBlock);
+        long last = Math.max(depositBlock, recordBlock);
+        long head = l2.web3j().ethBlockNumber().send().getBlockNumber().longValueExact();
+        String recordRaw = l2.anvil().rawTransaction(recorded.getTransactionHash());
+        if (recordRaw == null) {
+            throw new IOException("L2 " + l2.name() + " has no raw bytes of tx " + recorded.getTransactionHash());
+        }
+        List<List<Object>> txs = new java.util.ArrayList<>();
+        for (long b = first; b <= head; b++) {
+            EthBlock.Block block = l2.web3j().ethGetBlockByNumber(
+                    org.web3j.protocol.core.DefaultBlockParameter.valueOf(BigInteger.valueOf(b)), false).send()
+                    .getBlock();
+            for (EthBlock.TransactionResult<?> t : block.getTransactions()) {
+                String h = String.valueOf(t.get());
+                if (h.equalsIgnoreCase(deposited.getTransactionHash())
+                        || h.equalsIgnoreCase(recorded.getTransactionHash())) {
+                    continue;
+                }
+                String raw = l2.anvil().rawTransaction(h);
+                if (raw != null) {
+                    txs.add(List.of(raw, b - first));
+                }
+            }
+            if (b == last) {
+                txs.add(List.of(Numeric.toHexString(deposit.encoded()), b - first));
+                txs.add(List.of(recordRaw, b - first));
+            }
+        }
+        l2.anvil().reorg(head - first + 1, txs);
     }
 
     /** A block's number, time and transactions, for an error. */
