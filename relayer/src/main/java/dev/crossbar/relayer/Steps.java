@@ -204,9 +204,6 @@ final class Steps {
             return;
         }
         log.info("relay step messageId={} kind={} from={} to={} cause=\"{}\"", m.id(), m.kind(), from, to, cause);
-        if (to == MessageState.RELAYED) {
-            metrics.outcome(m.kind().name(), "relayed");
-        }
     }
 
     void retry(MessageRecord m, String reason) {
@@ -246,7 +243,13 @@ final class Steps {
         log.warn("message dead-lettered messageId={} kind={} reason=\"{}\"", m.id(), m.kind(), reason);
     }
 
+    /**
+     * One of this relayer's transactions delivered {@code m} (confirmed): counted as relayed, with its latency. Counted
+     * here, not where the message moves to RELAYED: the watcher often sees the delivery's event first and moves it
+     * there itself, and a delivery by someone else is not this relayer's.
+     */
     void delivered(MessageRecord m) {
+        metrics.outcome(m.kind().name(), "relayed");
         metrics.delivered(m.kind().name(), chains.name(destination),
                 Duration.ofMillis(System.currentTimeMillis() - m.source().blockTimestamp() * 1000));
     }

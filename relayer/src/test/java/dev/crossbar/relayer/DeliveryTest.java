@@ -75,6 +75,14 @@ class DeliveryTest {
             assertThat(txs).as("no transaction of %s reverted", m.id())
                     .noneMatch(t -> t.status() == TxRecord.Status.REVERTED);
         }
+        // The relayer's own meters count each of its deliveries once, whether its settlement or the watcher's sight
+        // of the delivery's event moved the message to RELAYED first.
+        for (MessageKind kind : List.of(MessageKind.WITHDRAWAL, MessageKind.CROSS_ROLLUP)) {
+            assertThat(p.meters.find("crossbar.relayer.messages").tag("kind", kind.name()).tag("result", "relayed")
+                    .counter().count()).as("%s relayed, by the relayer's counter", kind).isEqualTo(n);
+            assertThat(p.meters.find("crossbar.relay.latency").tag("kind", kind.name()).timers().stream()
+                    .mapToLong(t -> t.count()).sum()).as("%s latencies recorded", kind).isEqualTo(n);
+        }
         assertThat(p.store.history(ids(MessageKind.WITHDRAWAL, MessageState.RELAYED).getFirst()))
                 .extracting(t -> t.to()).containsSubsequence(MessageState.SENT, MessageState.COMMITTED,
                         MessageState.PROVEN, MessageState.IN_WINDOW, MessageState.READY, MessageState.RELAYING,
