@@ -90,6 +90,8 @@ public final class ChaosCampaign {
     public record Injected(Fault kind, Instant at, String detail, Duration recovery) {}
 
     private static final Duration SESSION = Duration.ofSeconds(6);
+    /** How long a relayer's kill waits for one of them to send (the traffic is steady, the machine may be busy). */
+    private static final Duration SEND_WAIT = Duration.ofSeconds(60);
 
     private final Settings settings;
     private final PrintStream out;
@@ -311,10 +313,12 @@ public final class ChaosCampaign {
 
     private String inject(Fault f) throws Exception {
         return switch (f) {
-            case KILL_WATCHER -> killAndRestart(roles.get("watcher"), null);
-            case KILL_MONITOR -> killAndRestart(roles.get("monitor"), null);
-            case KILL_RELAYER -> killAndRestart(roles.get(random.nextBoolean() ? "relayer-a" : "relayer-b"),
-                    "transaction broadcast");
+            case KILL_WATCHER -> killAndRestart(List.of(roles.get("watcher")), null);
+            case KILL_MONITOR -> killAndRestart(List.of(roles.get("monitor")), null);
+            // Whichever relayer sends first: the keys' leases decide which one has sends to make.
+            case KILL_RELAYER -> killAndRestart(random.nextBoolean()
+                    ? List.of(roles.get("relayer-a"), roles.get("relayer-b"))
+                    : List.of(roles.get("relayer-b"), roles.get("relayer-a")), "transaction broadcast");
             case FREEZE_RELAYER -> {
                 RoleProcess r = roles.get(random.nextBoolean() ? "relayer-a" : "relayer-b");
                 long ms = SESSION.toMillis() + (quick() ? 1000 + random.nextInt(2000) : 3000 + random.nextInt(5000));
@@ -461,23 +465,32 @@ public final class ChaosCampaign {
     }
 
     /**
-     * SIGKILLs a role (for a relayer: right after its log says {@code trigger}, so the kill lands while its sends are
-     * in flight; after at most 20 s of waiting it kills anyway and says so) and starts it again.
+     * SIGKILLs a role and starts it again. With a {@code trigger} (relayers), the first of {@code candidates} whose log
+     * says it is killed right after it, so that the kill lands while its sends are in flight; after at most
+     * {@link #SEND_WAIT} of waiting the first candidate is killed anyway, and the outcome says so.
      */
-    private String killAndRestart(RoleProcess r, String trigger) throws Exception {
+    private String killAndRestart(List<RoleProcess> candidates, String trigger) throws Exception {
+        RoleProcess r = candidates.getFirst();
         String when = "at a random moment";
         if (trigger != null) {
-            long offset = r.logSize();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            when = "without a send in sight (none within 20 s)";
+            long[] offsets = new long[candidates.size()];
+            for (int c = 0; c < offsets.length; c++) {
+                offsets[c] = candidates.get(c).logSize();
+            }
+            long deadline = System.nanoTime() + SEND_WAIT.toNanos();
+            when = "without a send in sight (none within " + SEND_WAIT.toSeconds() + " s)";
+            search:
             while (System.nanoTime() < deadline) {
-                String since = r.logSince(offset);
-                int i = since.lastIndexOf(trigger);
-                if (i >= 0) {
-                    int end = since.indexOf('\n', i);
-                    String line = since.substring(i, end < 0 ? since.length() : end);
-                    when = "right after \"" + line.substring(0, Math.min(line.length(), 140)) + "\"";
-                    break;
+                for (int c = 0; c < candidates.size(); c++) {
+                    String since = candidates.get(c).logSince(offsets[c]);
+                    int i = since.lastIndexOf(trigger);
+                    if (i >= 0) {
+                        int end = since.indexOf('\n', i);
+                        String line = since.substring(i, end < 0 ? since.length() : end);
+                        when = "right after \"" + line.substring(0, Math.min(line.length(), 140)) + "\"";
+                        r = candidates.get(c);
+                        break search;
+                    }
                 }
                 Thread.sleep(5);
             }
