@@ -145,15 +145,18 @@ final class ApiRoutes {
         return chains().compose(chains -> blocking(() -> {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("chains", chains);
+            // One count by kind and state; the count by state is its sum over the kinds.
             Map<String, Long> counts = new TreeMap<>();
-            store.countByState().forEach((s, n) -> counts.put(s.name(), n));
-            out.put("messages", counts);
             Map<String, Map<String, Long>> byKind = new TreeMap<>();
             store.countByKindAndState().forEach((k, states) -> {
                 Map<String, Long> row = new TreeMap<>();
-                states.forEach((s, n) -> row.put(s.name(), n));
+                states.forEach((s, n) -> {
+                    row.put(s.name(), n);
+                    counts.merge(s.name(), n, Long::sum);
+                });
                 byKind.put(k.name(), row);
             });
+            out.put("messages", counts);
             out.put("messagesByKind", byKind);
             List<Finding> open = store.findings("OPEN", 1000);
             Map<String, Integer> bySeverity = new TreeMap<>();
